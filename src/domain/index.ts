@@ -1,0 +1,4 @@
+// Public surface of the pure domain. Everything here is deterministic: clock and randomness come in
+// as parameters.
+export * from './result.ts';
+export * from './assert.ts';

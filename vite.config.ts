@@ -1,0 +1,65 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// base './' keeps every URL relative, so dist/ works from any static host and any sub-path.
+export default defineConfig({
+  base: './',
+  plugins: [
+    svelte(),
+    VitePWA({
+      injectRegister: false,
+      registerType: 'prompt',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'SettleLab 结算实验室',
+        short_name: 'SettleLab',
+        description: 'How money moves through an e-commerce platform, offline, one tab per party.',
+        theme_color: '#0f5b78',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: './',
+        scope: './',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg}'],
+        // clientsClaim: the first visit is controlled at once, so the app works offline after one load.
+        // skipWaiting stays off: a new version waits until the user accepts "update available".
+        clientsClaim: true,
+        skipWaiting: false,
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
+  build: { target: 'es2022', sourcemap: false },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/sim/**/*.test.ts'],
+          setupFiles: ['fake-indexeddb/auto'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [svelteTesting()],
+        test: {
+          name: 'component',
+          environment: 'jsdom',
+          include: ['test/component/**/*.test.ts'],
+          setupFiles: ['fake-indexeddb/auto', 'test/component/setup.ts'],
+        },
+      },
+    ],
+  },
+});
