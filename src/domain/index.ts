@@ -2,3 +2,5 @@
 // as parameters.
 export * from './result.ts';
 export * from './assert.ts';
+export * from './money/index.ts';
+export * from './world/index.ts';

@@ -1,0 +1,112 @@
+import Dexie from 'dexie';
+import { assert, err, type Err, type Result, type EventDraft, type JobDraft, scheduleJob } from '../domain/index.ts';
+import type { WorldDb, EventRow } from '../storage/schema.ts';
+import { storageFaultOf, type StorageFault } from '../storage/faults.ts';
+import { readClock } from './clock-read.ts';
+
+// Every user command goes through runCommand: it owns the Dexie transaction boundary, makes the
+// command idempotent by its id, and guarantees an expected failure changes nothing.
+//
+// Inside `body` only Dexie work may be awaited (no WebCrypto, no fetch, no timers): IndexedDB commits
+// a transaction as soon as it has no pending request, so any other await would commit it early.
+// Sign or verify before calling runCommand; hash synchronously (@noble/hashes) inside it.
+
+export type CommandMeta = {
+  /** Idempotency key: a repeat with the same id returns the first result. */
+  readonly id: string;
+  /** The party acting. */
+  readonly actor: string;
+};
+
+export type Notice = { readonly to: readonly string[]; readonly kind: string; readonly ref?: string };
+
+export type Tx = {
+  readonly db: WorldDb;
+  readonly meta: CommandMeta;
+  /** World time when the command runs, read inside the transaction. */
+  readonly now: number;
+  appendEvent(draft: EventDraft, at?: number): Promise<void>;
+  schedule(job: JobDraft): Promise<void>;
+  /** A coordination message to send to other tabs after the transaction commits. */
+  notify(notice: Notice): void;
+};
+
+export type CommandEnv = {
+  /** Called after commit with the notices the command produced (the sync layer broadcasts them). */
+  readonly publish?: (notices: readonly Notice[]) => void;
+};
+
+export type CommandError = StorageFault | 'command_id_reused';
+
+class Rollback extends Error {
+  constructor(readonly result: Err) {
+    super(`rollback: ${result.code}`);
+  }
+}
+
+/** Appends an event row inside the current transaction. */
+export async function appendEventRow(db: WorldDb, draft: EventDraft, at: number): Promise<void> {
+  const parties = [...new Set([draft.actor, ...(draft.parties ?? [])])];
+  const row: EventRow = { type: draft.type, actor: draft.actor, parties, payload: draft.payload, at };
+  const seq = await db.events.add(row);
+  assert(typeof seq === 'number' && seq > 0, 'event seq assigned');
+}
+
+export async function runCommand<T>(
+  db: WorldDb,
+  name: string,
+  meta: CommandMeta,
+  body: (tx: Tx) => Promise<Result<T, string>>,
+  env: CommandEnv = {},
+): Promise<Result<T, string>> {
+  assert(meta.id.length > 0 && meta.id.length <= 200, 'command id required');
+  const notices: Notice[] = [];
+  try {
+    const result = await db.transaction('rw', db.tables, async () => {
+      const previous = await db.commands.get(meta.id);
+      if (previous) {
+        if (previous.name !== name) return err('command_id_reused') as Result<T, string>;
+        return previous.result as Result<T, string>;
+      }
+      const now = await readClock(db);
+      const tx: Tx = {
+        db,
+        meta,
+        now,
+        appendEvent: (draft, at) => appendEventRow(db, draft, at ?? now),
+        schedule: async (job) => {
+          const existing = await db.jobs.get(job.id);
+          if (!existing) await db.jobs.add(scheduleJob(job, now));
+        },
+        notify: (notice) => notices.push(notice),
+      };
+      const r = await body(tx);
+      // An expected failure rolls everything back; the failure itself is recorded afterwards.
+      if (!r.ok) throw new Rollback(r);
+      await db.commands.add({ id: meta.id, name, at: now, result: r });
+      return r;
+    });
+    if (result.ok && notices.length > 0) env.publish?.(notices);
+    return result;
+  } catch (e) {
+    if (e instanceof Rollback) {
+      await recordFailure(db, name, meta, e.result);
+      return e.result;
+    }
+    const fault = storageFaultOf(e);
+    if (fault) return err(fault);
+    throw e;
+  }
+}
+
+async function recordFailure(db: WorldDb, name: string, meta: CommandMeta, result: Err): Promise<void> {
+  try {
+    await db.transaction('rw', db.commands, db.meta, async () => {
+      if (await db.commands.get(meta.id)) return;
+      await db.commands.add({ id: meta.id, name, at: await readClock(db), result });
+    });
+  } catch (e) {
+    // Recording a failure is best effort: the command changed nothing either way.
+    if (!storageFaultOf(e) && !(e instanceof Dexie.ConstraintError)) throw e;
+  }
+}

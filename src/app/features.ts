@@ -1,0 +1,3 @@
+// Every feature module that registers job handlers or world seeders is imported here once, so the
+// leader tab can run any job a world holds, whichever page it shows.
+import './notices.ts';

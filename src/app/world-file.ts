@@ -1,0 +1,76 @@
+import Dexie from 'dexie';
+import { exportDB, importDB, peakImportFile } from 'dexie-export-import';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { err, makeHeader, ok, parseWorldFile, type Result } from '../domain/index.ts';
+import { openRegistry, type WorldEntry } from '../storage/registry.ts';
+import { currentSchemaVersion, WorldDb, worldDbPrefix } from '../storage/schema.ts';
+import { storageFaultOf } from '../storage/faults.ts';
+import { openWorldDb, worldNameMax } from './worlds.ts';
+
+// Export a world to one file and import it as a new world, on this or any other machine. Import
+// checks everything it can before writing; if writing fails part way, the new database is deleted,
+// so existing worlds are never touched and no half-imported world is left behind.
+
+export async function exportWorld(entry: WorldEntry): Promise<Blob> {
+  const db = openWorldDb(entry);
+  try {
+    await db.open();
+    const data = new Uint8Array(await (await exportDB(db, { prettyJson: false })).arrayBuffer());
+    const header = makeHeader({ schemaVersion: db.verno, worldName: entry.name, bytes: data.length, sha256: bytesToHex(sha256(data)) });
+    return new Blob([JSON.stringify(header) + '\n', data], { type: 'application/json' });
+  } finally {
+    db.close();
+  }
+}
+
+export function worldFileName(entry: WorldEntry): string {
+  const safe = entry.name.replace(/[\\/:*?"<>|\s]+/g, '-').slice(0, 40) || 'world';
+  return `settlelab-${safe}.settlelab.json`;
+}
+
+/** `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
+export async function importWorld(
+  file: Blob,
+  input: { id: string; createdAtMs: number; name?: string },
+): Promise<Result<WorldEntry, string>> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const parsed = parseWorldFile(bytes, currentSchemaVersion());
+  if (!parsed.ok) return parsed;
+  const { header, body } = parsed.value;
+  if (bytesToHex(sha256(body)) !== header.sha256) return err('file_checksum_mismatch');
+  const bodyBlob = new Blob([body as Uint8Array<ArrayBuffer>]);
+  try {
+    const meta = await peakImportFile(bodyBlob);
+    if (meta.formatName !== 'dexie' || meta.data.databaseVersion > currentSchemaVersion()) return err('file_malformed');
+  } catch {
+    return err('file_malformed');
+  }
+  const name = (input.name ?? header.worldName).trim().slice(0, worldNameMax) || 'world';
+  const entry: WorldEntry = { id: input.id, name, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
+  try {
+    const imported = await importDB(bodyBlob, {
+      name: entry.dbName,
+      transform: (table, value: { key?: string }, key) =>
+        table === 'meta' && (value.key === 'worldId' || value.key === 'name')
+          ? { value: { key: value.key, value: value.key === 'worldId' ? entry.id : name }, key }
+          : { value, key },
+    });
+    imported.close();
+    // Opening with this build's schema runs any migrations the file's older version needs.
+    const db = new WorldDb(entry.dbName);
+    try {
+      await db.open();
+      if (!(await db.meta.get('clock'))) throw new Dexie.DataError('imported world has no clock');
+    } finally {
+      db.close();
+    }
+    await openRegistry().worlds.add(entry);
+    return ok(entry);
+  } catch (e) {
+    await Dexie.delete(entry.dbName).catch(() => undefined);
+    const fault = storageFaultOf(e);
+    if (fault) return err(fault);
+    return err('file_malformed');
+  }
+}

@@ -1,0 +1,23 @@
+// Short messages at the corner of the screen: results of actions and live notices from other tabs.
+
+export type Toast = { id: number; text: string; tone: 'info' | 'error' };
+/** Older toasts drop off beyond this many, so a burst of notices cannot fill the screen. */
+export const toastsMax = 5;
+const toastMs = 6000;
+
+class Toasts {
+  items = $state<Toast[]>([]);
+  private next = 1;
+
+  show(text: string, tone: Toast['tone'] = 'info'): void {
+    const toast = { id: this.next++, text, tone };
+    this.items = [...this.items, toast].slice(-toastsMax);
+    setTimeout(() => this.dismiss(toast.id), toastMs);
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((t) => t.id !== id);
+  }
+}
+
+export const toasts = new Toasts();

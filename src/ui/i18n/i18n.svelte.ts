@@ -1,0 +1,64 @@
+import { en, type MessageKey } from './en.ts';
+import { zhCN } from './zh-CN.ts';
+
+// Every UI string goes through t(). The locale follows the browser's language until the user picks
+// one; the choice is remembered on this device.
+
+export type Locale = 'zh-CN' | 'en';
+export const locales: readonly Locale[] = ['zh-CN', 'en'];
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const storageKey = 'settlelab.locale';
+
+export function detectLocale(languages: readonly string[]): Locale {
+  for (const lang of languages) {
+    const l = lang.toLowerCase();
+    if (l.startsWith('zh')) return 'zh-CN';
+    if (l.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export type Params = Readonly<Record<string, string | number>>;
+
+export function format(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+  return format(catalogs[locale][key], params);
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+class I18n {
+  locale = $state<Locale>('en');
+
+  constructor() {
+    const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(storageKey) : null;
+    if (saved === 'en' || saved === 'zh-CN') this.locale = saved;
+    else if (typeof navigator !== 'undefined') this.locale = detectLocale(navigator.languages ?? [navigator.language]);
+  }
+
+  set(locale: Locale): void {
+    this.locale = locale;
+    try {
+      localStorage.setItem(storageKey, locale);
+    } catch {
+      // Remembering the choice is a convenience; without storage it lasts for this tab.
+    }
+    if (typeof document !== 'undefined') document.documentElement.lang = locale;
+  }
+
+  t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
+
+  /** The plain-words message for a named result code. */
+  error = (code: string, detail?: Params): string => {
+    const key = `error.${code}`;
+    return isMessageKey(key) ? this.t(key, detail) : this.t('error.unknown', { code });
+  };
+}
+
+export const i18n = new I18n();
+export const t = i18n.t;

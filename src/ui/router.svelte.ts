@@ -1,0 +1,47 @@
+// Hash routing, so any static host (and any sub-path) serves every route from index.html.
+//   #/                         the world list
+//   #/w/<world>                the party picker of a world
+//   #/w/<world>/p/<party>/...  a tab acting as a party; the rest is the party's page
+
+export type Route =
+  | { readonly name: 'worlds' }
+  | { readonly name: 'picker'; readonly worldId: string }
+  | { readonly name: 'party'; readonly worldId: string; readonly partyId: string; readonly page: readonly string[] };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'w' && parts[1]) {
+    if (parts[2] === 'p' && parts[3]) return { name: 'party', worldId: parts[1], partyId: parts[3], page: parts.slice(4) };
+    return { name: 'picker', worldId: parts[1] };
+  }
+  return { name: 'worlds' };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'worlds':
+      return '#/';
+    case 'picker':
+      return `#/w/${encodeURIComponent(route.worldId)}`;
+    case 'party':
+      return `#/w/${encodeURIComponent(route.worldId)}/p/${encodeURIComponent(route.partyId)}${route.page.map((p) => '/' + encodeURIComponent(p)).join('')}`;
+  }
+}
+
+class Router {
+  route = $state<Route>(parseRoute(typeof location !== 'undefined' ? location.hash : ''));
+
+  constructor() {
+    if (typeof window !== 'undefined') {
+      window.addEventListener('hashchange', () => {
+        this.route = parseRoute(location.hash);
+      });
+    }
+  }
+
+  go(route: Route): void {
+    location.hash = href(route);
+  }
+}
+
+export const router = new Router();

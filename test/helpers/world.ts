@@ -1,0 +1,24 @@
+import { createWorld } from '../../src/app/worlds.ts';
+import { openWorldDb } from '../../src/app/worlds.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
+import type { CommandMeta } from '../../src/app/command.ts';
+import '../../src/app/features.ts';
+
+let counter = 0;
+
+/** A fresh world in fake-indexeddb, opened. */
+export async function freshWorld(name = 'test world'): Promise<{ id: string; db: WorldDb }> {
+  counter += 1;
+  const id = `test-world-${Date.now().toString(36)}-${counter}`;
+  const r = await createWorld({ id, name, createdAtMs: 0 });
+  if (!r.ok) throw new Error(`createWorld failed: ${r.code}`);
+  const db = openWorldDb(r.value);
+  await db.open();
+  return { id, db };
+}
+
+let cmd = 0;
+export function meta(actor = 'platform'): CommandMeta {
+  cmd += 1;
+  return { id: `cmd-${cmd}-${Math.random().toString(36).slice(2)}`, actor };
+}
