@@ -5,7 +5,7 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'test-results/', 'bench/results.json'] },
+  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'test-results/', 'bench/results.json', '.scratch/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

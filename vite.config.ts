@@ -22,6 +22,7 @@ export default defineConfig({
         display: 'standalone',
         start_url: './',
         scope: './',
+        screenshots: [{ src: 'screenshot.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide' }],
         icons: [
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },

@@ -1,8 +1,9 @@
 import Dexie, { type Table } from 'dexie';
 import type { Party, Job, WorldEvent } from '../domain/index.ts';
+import { migrations } from './migrations/index.ts';
 
-// One IndexedDB database per world. Versions are append-only: once a version has shipped its
-// stores() and upgrade() are never edited; a change is a new version below the others.
+// One IndexedDB database per world, its schema built from the append-only list of migrations.
+// The world's own tables are typed here; later features type theirs in their own storage module.
 
 export type MetaRow = { key: string; value: unknown };
 export type PartyRow = Party;
@@ -22,14 +23,10 @@ export class WorldDb extends Dexie {
 
   constructor(dbName: string, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(dbName, options);
-    // Version 1: the world itself (issue 2).
-    this.version(1).stores({
-      meta: 'key',
-      parties: 'id, kind',
-      events: '++seq, at, type, actor, *parties',
-      jobs: 'id, [status+dueAt], kind',
-      commands: 'id',
-    });
+    for (const m of migrations) {
+      const v = this.version(m.version).stores({ ...m.stores });
+      if (m.upgrade) v.upgrade(m.upgrade);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { runDueJobs } from '../app/scheduler.ts';
 import type { CommandEnv, Notice } from '../app/command.ts';
 import { clockKey } from '../app/clock-read.ts';
 import { WorldChannel } from './channel.ts';
+import { storageFaultOf } from '../storage/faults.ts';
 import { LeaderElection } from './leader.ts';
 import type { ChannelMessage, TabInfo } from './protocol.ts';
 
@@ -98,6 +99,9 @@ export class WorldSession {
           if (!this.leader.isLeader || this.closed) break;
           await runDueJobs(this.db, this.tabId, this.env);
         } while (this.passAgain);
+      } catch (e) {
+        // The world closed under us (deleted, reset, upgraded elsewhere): the UI already says so.
+        if (!storageFaultOf(e)) throw e;
       } finally {
         this.passRunning = false;
       }

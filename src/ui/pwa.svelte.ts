@@ -8,6 +8,7 @@ class PwaState {
   updateReady = $state(false);
   offlineReady = $state(false);
   private wb: Workbox | undefined;
+  private accepted = false;
 
   register(): void {
     if (!import.meta.env.PROD || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
@@ -18,13 +19,15 @@ class PwaState {
     this.wb.addEventListener('activated', (event) => {
       if (!event.isUpdate) this.offlineReady = true;
     });
-    this.wb.addEventListener('controlling', (event) => {
-      if (event.isUpdate) location.reload();
+    // Reload once the accepted version controls the page (whether or not this was the first visit).
+    this.wb.addEventListener('controlling', () => {
+      if (this.accepted) location.reload();
     });
     void this.wb.register();
   }
 
   accept(): void {
+    this.accepted = true;
     this.wb?.messageSkipWaiting();
   }
 }

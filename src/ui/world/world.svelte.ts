@@ -5,6 +5,7 @@ import { WorldSession } from '../../sync/session.ts';
 import type { TabInfo } from '../../sync/protocol.ts';
 import { pendingJobs } from '../../app/scheduler.ts';
 import { clockKey } from '../../app/clock-read.ts';
+import { storageFaultOf, type StorageFault } from '../../storage/faults.ts';
 import { Live } from '../live.svelte.ts';
 import { toasts } from '../common/toasts.svelte.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
@@ -20,6 +21,8 @@ export class WorldModel {
   isLeader = $state(false);
   peers = $state<TabInfo[]>([]);
   closed = $state(false);
+  /** Set when the world's database cannot be opened (no IndexedDB, a newer version elsewhere...). */
+  openError = $state<StorageFault | null>(null);
   readonly clock: Live<number | undefined>;
   readonly parties: Live<Party[]>;
   readonly feed: Live<WorldEvent[]>;
@@ -39,6 +42,11 @@ export class WorldModel {
     this.parties = new Live(() => db.parties.toArray(), []);
     this.feed = new Live(async () => (await db.events.orderBy('seq').reverse().limit(feedEventsMax).toArray()) as WorldEvent[], []);
     this.jobs = new Live(() => pendingJobs(db), []);
+    db.open().catch((e: unknown) => {
+      const fault = storageFaultOf(e);
+      if (!fault) throw e;
+      this.openError = fault;
+    });
     this.session.start();
   }
 

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+// Debian's Chromium, driven by playwright-core, with a fresh profile directory per context so
+// IndexedDB and the service worker are real and persistent (newContext() keeps them in memory).
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export type Profile = { context: BrowserContext; dir: string; close: () => Promise<void> };
+
+export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
+  const dir = mkdtempSync(join(tmpdir(), 'settlelab-e2e-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    headless: true,
+    locale: options.locale ?? 'en-US',
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    dir,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function newPage(profile: Profile, url: string): Promise<Page> {
+  const page = await profile.context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url);
+  return page;
+}
+
+/** Creates a world from the start page and returns its id (from the link). */
+export async function createWorld(page: Page, name: string): Promise<string> {
+  await page.getByLabel('Name of the new world').fill(name);
+  await page.getByRole('button', { name: 'Create world' }).click();
+  const link = page.getByTestId('world-item').filter({ hasText: name }).getByRole('link', { name }).first();
+  const hrefValue = await link.getAttribute('href');
+  expect(hrefValue).toMatch(/^#\/w\//);
+  return decodeURIComponent(hrefValue!.split('/')[2]!);
+}
+
+export function partyUrl(base: string, worldId: string, partyId: string): string {
+  return `${base}#/w/${worldId}/p/${partyId}`;
+}
+
+/** Waits until the service worker controls the page, so the app is precached for offline use. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise<void>((ok) => navigator.serviceWorker.addEventListener('controllerchange', () => ok(), { once: true }));
+    }
+  });
+}
