@@ -4,3 +4,5 @@ export * from './result.ts';
 export * from './assert.ts';
 export * from './money/index.ts';
 export * from './world/index.ts';
+export * from './crypto/index.ts';
+export * from './identity/index.ts';
