@@ -6,3 +6,4 @@ export * from './money/index.ts';
 export * from './world/index.ts';
 export * from './crypto/index.ts';
 export * from './identity/index.ts';
+export * from './marketplace/index.ts';
