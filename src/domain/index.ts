@@ -4,6 +4,7 @@ export * from './result.ts';
 export * from './assert.ts';
 export * from './money/index.ts';
 export * from './world/index.ts';
+export * from './ledger/index.ts';
 export * from './crypto/index.ts';
 export * from './identity/index.ts';
 export * from './marketplace/index.ts';
