@@ -14,11 +14,35 @@ export const worldsMax = 200;
 
 export type WorldError = 'world_name_empty' | 'world_name_too_long' | 'world_not_found' | 'worlds_too_many';
 
-/** Seeding hooks: later features (ledger accounts, CA root, ...) add rows to a brand-new world. */
-export type WorldSeeder = (db: WorldDb, now: number) => Promise<void>;
+/** What a feature may use to prepare a new world's rows before the seeding transaction. */
+export type SeedContext = {
+  readonly now: number;
+  readonly random: (bytes: number) => Uint8Array;
+  /** PBKDF2 iterations for passwords made at seeding (600,000 in the app; tests may lower it). */
+  readonly passwordIterations: number;
+};
+
+/**
+ * Seeding hooks: later features (ledger accounts, CA root, ...) add rows to a brand-new world.
+ * `prepare` runs first, outside any transaction, for async work (key generation, PBKDF2, signing);
+ * `write` then writes inside the world's seeding transaction and may only await Dexie.
+ */
+export type WorldSeeder<P = unknown> = {
+  readonly name: string;
+  readonly prepare?: (ctx: SeedContext) => Promise<P>;
+  readonly write: (db: WorldDb, now: number, prepared: P) => Promise<void>;
+};
 const seeders: WorldSeeder[] = [];
-export function registerWorldSeeder(seeder: WorldSeeder): void {
-  seeders.push(seeder);
+export function registerWorldSeeder<P>(seeder: WorldSeeder<P>): void {
+  if (seeders.some((s) => s.name === seeder.name)) return;
+  seeders.push(seeder as WorldSeeder);
+}
+
+/** 600,000 PBKDF2-SHA256 iterations, as OWASP recommends for passwords. */
+export const defaultPasswordIterations = 600_000;
+
+function browserRandom(bytes: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(bytes));
 }
 
 function checkName(raw: string): Result<string, WorldError> {
@@ -32,8 +56,11 @@ export function openWorldDb(entry: Pick<WorldEntry, 'dbName'>): WorldDb {
   return new WorldDb(entry.dbName);
 }
 
-async function seedWorld(db: WorldDb, worldId: string, name: string): Promise<void> {
+async function seedWorld(db: WorldDb, worldId: string, name: string, options: SeedOptions = {}): Promise<void> {
   const now = worldEpochMs;
+  const ctx: SeedContext = { now, random: options.random ?? browserRandom, passwordIterations: options.passwordIterations ?? defaultPasswordIterations };
+  const prepared: unknown[] = [];
+  for (const seeder of seeders) prepared.push(seeder.prepare ? await seeder.prepare(ctx) : undefined);
   await db.transaction('rw', db.tables, async () => {
     await db.meta.bulkPut([
       { key: 'worldId', value: worldId },
@@ -41,7 +68,7 @@ async function seedWorld(db: WorldDb, worldId: string, name: string): Promise<vo
       { key: clockKey, value: now },
     ]);
     await db.parties.bulkAdd(seedInstitutions(now));
-    for (const seeder of seeders) await seeder(db, now);
+    for (const [i, seeder] of seeders.entries()) await seeder.write(db, now, prepared[i]);
     await appendEventRow(db, { type: 'world.created', actor: 'platform', payload: { name } }, now);
   });
 }
@@ -54,8 +81,10 @@ export async function getWorld(id: string): Promise<WorldEntry | undefined> {
   return openRegistry().worlds.get(id);
 }
 
+export type SeedOptions = { readonly random?: (bytes: number) => Uint8Array; readonly passwordIterations?: number };
+
 /** `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
-export async function createWorld(input: { id: string; name: string; createdAtMs: number }): Promise<Result<WorldEntry, string>> {
+export async function createWorld(input: { id: string; name: string; createdAtMs: number } & SeedOptions): Promise<Result<WorldEntry, string>> {
   const name = checkName(input.name);
   if (!name.ok) return name;
   assert(/^[A-Za-z0-9-]{8,64}$/.test(input.id), 'world id shape');
@@ -64,7 +93,7 @@ export async function createWorld(input: { id: string; name: string; createdAtMs
     const entry: WorldEntry = { id: input.id, name: name.value, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
     const db = openWorldDb(entry);
     try {
-      await seedWorld(db, entry.id, entry.name);
+      await seedWorld(db, entry.id, entry.name, input);
     } finally {
       db.close();
     }
@@ -110,13 +139,13 @@ export async function deleteWorld(id: string): Promise<Result<null, string>> {
 }
 
 /** Starts a world over: same id and name, fresh institutions, clock back at the epoch. */
-export async function resetWorld(id: string): Promise<Result<WorldEntry, string>> {
+export async function resetWorld(id: string, options: SeedOptions = {}): Promise<Result<WorldEntry, string>> {
   const entry = await openRegistry().worlds.get(id);
   if (!entry) return err('world_not_found');
   await Dexie.delete(entry.dbName);
   const db = openWorldDb(entry);
   try {
-    await seedWorld(db, entry.id, entry.name);
+    await seedWorld(db, entry.id, entry.name, options);
   } finally {
     db.close();
   }

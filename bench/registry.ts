@@ -1,0 +1,5 @@
+import type { BenchCase } from './cases.ts';
+import { ledgerCases } from './ledger-cases.ts';
+
+/** Every benchmark case, in the order the table lists them. */
+export const benchCases: readonly BenchCase[] = [...ledgerCases];

@@ -1,0 +1,317 @@
+import Dexie from 'dexie';
+import Papa from 'papaparse';
+import {
+  applyTransfers, assert, chainEntries, createAccount, err, expiryIdOf, expiryRequestsFor, genesisHead, headAfter, idsNeeded,
+  JournalVerifier, ledgerViewOf, ok, scaleOf, scheduleJob, statement, trialBalance,
+  type Account, type AccountInput, type JournalEntry, type JournalHead, type JournalVerifyReport, type Result,
+  type StatementBalance, type StatementFilter, type StatementRow, type Transfer, type TransferRequest, type TransferResult,
+} from '../domain/index.ts';
+import type { WorldDb } from '../storage/schema.ts';
+import { isHeadRow, journalHeadKey, ledgerTables } from '../storage/ledger-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+import { readClock } from './clock-read.ts';
+import { registerJobHandler } from './scheduler.ts';
+
+// The ledger's storage side: load what a batch needs, apply it (pure domain), chain the journal
+// entries and write accounts, transfers, entries and the new head in the SAME readwrite transaction
+// as the state change the money belongs to. IndexedDB serializes readwrite transactions on these
+// stores, so two tabs spending one balance see each other's result and can never overdraw it.
+
+export const expireJobKind = 'ledger.expire';
+
+async function readHead(db: WorldDb): Promise<JournalHead> {
+  const row = await db.meta.get(journalHeadKey);
+  if (row === undefined) return genesisHead;
+  assert(isHeadRow(row.value), 'stored journal head has the head shape');
+  return row.value;
+}
+
+/**
+ * Applies requests inside the caller's transaction (which must include accounts, transfers, journal,
+ * meta and jobs). Returns one result per request; the caller decides what a failure means.
+ */
+export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number): Promise<readonly TransferResult[]> {
+  assert(Dexie.currentTransaction !== null, 'ledger writes happen inside a transaction');
+  const { accounts, transfers, journal } = ledgerTables(db);
+  // Two rounds of loading: resolutions name a pending transfer whose accounts we learn from it.
+  const first = idsNeeded(requests);
+  const loadedTransfers = (await transfers.bulkGet(first.transferIds)).filter((t): t is Transfer => t !== undefined);
+  const byId = new Map(loadedTransfers.map((t) => [t.id, t]));
+  const ids = idsNeeded(requests, (id) => byId.get(id));
+  const [loadedAccounts, head] = await Promise.all([accounts.bulkGet(ids.accountIds), readHead(db)]);
+  const view = ledgerViewOf(loadedAccounts.filter((a): a is Account => a !== undefined), loadedTransfers);
+  const applied = applyTransfers(view, requests, now);
+  assert(applied.ok, 'batches stay within transferRequestsMax');
+  const write = applied.value;
+  if (write.entries.length === 0) return write.results;
+
+  const entries = chainEntries(head, write.entries);
+  const newHead = headAfter(head, entries);
+  assert(newHead.seq === head.seq + entries.length, 'the head moves by the entries appended');
+  const jobs = write.transfers
+    .filter((t) => t.kind === 'pending' && t.state === 'open' && t.timeoutAt !== undefined && !byId.has(t.id))
+    .map((t) => scheduleJob({ id: `${expireJobKind}:${t.id}`, kind: expireJobKind, dueAt: t.timeoutAt!, payload: { pendingId: t.id } }, now));
+  await Promise.all([
+    accounts.bulkPut([...write.accounts]),
+    transfers.bulkPut([...write.transfers]),
+    journal.bulkAdd(entries),
+    db.meta.put({ key: journalHeadKey, value: newHead }),
+    jobs.length > 0 ? db.jobs.bulkPut(jobs) : Promise.resolve(),
+  ]);
+  return write.results;
+}
+
+/** The first failure of a batch as a Result error, for commands that must move all or nothing. */
+export function firstFailure(results: readonly TransferResult[]): Result<readonly TransferResult[], string> {
+  const failed = results.find((r) => r.status === 'failed');
+  if (failed && failed.status === 'failed') return err(failed.code, failed.detail ? { ...failed.detail } : undefined);
+  return ok(results);
+}
+
+/**
+ * For features inside runCommand: the requests commit together or not at all (linked), and any
+ * failure becomes the command's failure (which rolls the whole command back).
+ */
+export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], string>> {
+  const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
+  return firstFailure(await applyInTransaction(tx.db, linked, tx.now));
+}
+
+function ledgerScope(db: WorldDb) {
+  const t = ledgerTables(db);
+  return [t.accounts, t.transfers, t.journal, db.meta, db.jobs];
+}
+
+/**
+ * A batch in its own transaction, each request independent (TigerBeetle style); world time is read
+ * in the same transaction. The transfer ids are the idempotency keys.
+ */
+export async function submitTransfers(db: WorldDb, requests: readonly TransferRequest[]): Promise<readonly TransferResult[]> {
+  return db.transaction('rw', ledgerScope(db), async () => applyInTransaction(db, requests, await readClock(db)));
+}
+
+// A hold's timeout: the leader expires it through the scheduler, exactly once.
+registerJobHandler(expireJobKind, async (tx, job) => {
+  const pendingId = String(job.payload.pendingId);
+  const pending = await ledgerTables(tx.db).transfers.get(pendingId);
+  assert(pending !== undefined, 'an expiry job names a stored pending transfer');
+  const requests = expiryRequestsFor([pending], tx.now);
+  if (requests.length === 0) return; // already posted or voided before its timeout
+  const [result] = await applyInTransaction(tx.db, requests, tx.now);
+  assert(result !== undefined && result.status !== 'failed', `expiry of ${pendingId} applies`);
+  await tx.appendEvent({
+    type: 'ledger.expired',
+    actor: 'system',
+    payload: { transferId: expiryIdOf(pendingId), pendingId, amount: pending.amount, currency: pending.currency },
+  });
+});
+
+// ---- accounts ---------------------------------------------------------------------------------
+
+export async function openAccountInTransaction(db: WorldDb, input: AccountInput, now: number): Promise<Result<Account, string>> {
+  const account = createAccount(input, now);
+  if (!account.ok) return account;
+  const { accounts } = ledgerTables(db);
+  if (await accounts.get(input.id)) return err('account_exists', { accountId: input.id });
+  await accounts.add(account.value);
+  return account;
+}
+
+/** Lab tool: open an account for any party in any institution's book. */
+export async function openAccount(db: WorldDb, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
+  return runCommand(db, 'openAccount', meta, async (tx) => {
+    const opened = await openAccountInTransaction(tx.db, input, tx.now);
+    if (!opened.ok) return opened;
+    await tx.appendEvent({ type: 'ledger.account.opened', actor: meta.actor, parties: [input.partyId, input.bookId], payload: { accountId: input.id, code: input.code } });
+    return opened;
+  }, env);
+}
+
+/** Lab tool: move money between two accounts (the command id is the transfer id). */
+export async function labTransfer(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { debitAccountId: string; creditAccountId: string; amount: string; currency: Account['currency']; code: string; memo?: string },
+  env: CommandEnv = {},
+): Promise<Result<TransferResult, string>> {
+  return runCommand(db, 'labTransfer', meta, async (tx) => {
+    const refs: Record<string, string> = input.memo ? { memo: input.memo } : {};
+    const moved = await moveMoney(tx, [{ id: meta.id, kind: 'single', debitAccountId: input.debitAccountId, creditAccountId: input.creditAccountId, amount: input.amount, currency: input.currency, code: input.code, refs }]);
+    if (!moved.ok) return moved;
+    const { accounts } = ledgerTables(tx.db);
+    const [debit, credit] = await accounts.bulkGet([input.debitAccountId, input.creditAccountId]);
+    await tx.appendEvent({
+      type: 'ledger.transfer',
+      actor: meta.actor,
+      parties: [debit!.partyId, credit!.partyId],
+      payload: { transferId: meta.id, amount: input.amount, currency: input.currency, from: input.debitAccountId, to: input.creditAccountId, code: input.code },
+    });
+    return ok(moved.value[0]!);
+  }, env);
+}
+
+// ---- reports ----------------------------------------------------------------------------------
+
+export async function accountsOf(db: WorldDb, partyId: string): Promise<Account[]> {
+  return ledgerTables(db).accounts.where('partyId').equals(partyId).toArray();
+}
+
+export async function allAccounts(db: WorldDb): Promise<Account[]> {
+  return ledgerTables(db).accounts.toArray();
+}
+
+export async function trialBalanceNow(db: WorldDb) {
+  return trialBalance(await allAccounts(db));
+}
+
+/** Journal entries by seq, newest page last: page 1 is seq 1..pageSize. */
+export async function journalPage(db: WorldDb, page: number, pageSize = 50): Promise<{ entries: JournalEntry[]; total: number }> {
+  assert(page >= 1 && pageSize >= 1 && pageSize <= 1000, 'page within bounds');
+  const head = await readHead(db);
+  const from = (page - 1) * pageSize + 1;
+  const entries = await ledgerTables(db).journal.where('seq').between(from, from + pageSize, true, false).toArray();
+  return { entries, total: head.seq };
+}
+
+/** Where the next (older) statement page starts: entries with seq below `beforeSeq`, whose
+ * running balance after the newest of them is `closing`. */
+export type StatementCursor = { readonly beforeSeq: number; readonly closing: StatementBalance };
+
+export type StatementPage = { rows: StatementRow[]; next: StatementCursor | null; opening: StatementBalance };
+
+/**
+ * One page of an account's statement, newest entries first, with running balances, read through
+ * the account's two journal indexes: at most `pageSize` entries are loaded, however long the
+ * account's history (a 100,000-entry statement pages without loading it).
+ */
+export async function statementPage(
+  db: WorldDb,
+  accountId: string,
+  cursor: StatementCursor | null,
+  pageSize = 50,
+  filter: StatementFilter = {},
+): Promise<Result<StatementPage, string>> {
+  assert(pageSize >= 1 && pageSize <= 1000, 'page size within bounds');
+  const { accounts, journal } = ledgerTables(db);
+  return db.transaction('r', [accounts, journal, db.meta], async () => {
+    const account = await accounts.get(accountId);
+    if (!account) return err('account_not_found', { accountId });
+    const before = cursor?.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const sign = (debit: string, credit: string) => (account.normal === 'debit' ? subtractText(debit, credit) : subtractText(credit, debit));
+    const closing: StatementBalance = cursor?.closing ?? {
+      posted: sign(account.debitsPosted, account.creditsPosted),
+      pending: sign(account.debitsPending, account.creditsPending),
+    };
+    const newest = async (index: string) =>
+      journal.where(index).between([accountId, Dexie.minKey], [accountId, before], true, false).reverse().limit(pageSize).toArray();
+    const [asDebit, asCredit] = await Promise.all([newest('[debitAccountId+seq]'), newest('[creditAccountId+seq]')]);
+    const page = [...asDebit, ...asCredit].sort((a, b) => b.seq - a.seq).slice(0, pageSize).reverse();
+    // Opening = closing minus what this page's entries changed (computed by the domain's own rule).
+    const zero = (0).toFixed(scaleOf(account.currency));
+    const change = statement(page, account, { posted: zero, pending: zero }).closing;
+    const opening = { posted: subtractText(closing.posted, change.posted), pending: subtractText(closing.pending, change.pending) };
+    const rows = statement(page, account, opening, filter).rows.reverse();
+    const oldest = page[0];
+    const more = oldest !== undefined && page.length === pageSize;
+    return ok({ rows, opening, next: more ? { beforeSeq: oldest.seq, closing: opening } : null });
+  });
+}
+
+/** a - b on stored amount strings (possibly negative), exact, via the domain's Decimal. */
+function subtractText(a: string, b: string): string {
+  const scale = Math.max(decimals(a), decimals(b));
+  const minor = (s: string) => {
+    const negative = s.startsWith('-');
+    const [i, f = ''] = (negative ? s.slice(1) : s).split('.');
+    const v = BigInt(i! + f.padEnd(scale, '0'));
+    return negative ? -v : v;
+  };
+  const d = minor(a) - minor(b);
+  const negative = d < 0n;
+  const digits = (negative ? -d : d).toString().padStart(scale + 1, '0');
+  const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${text}` : text;
+}
+
+function decimals(s: string): number {
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+// ---- verify -----------------------------------------------------------------------------------
+
+/** Entries read per chunk: large enough to keep SHA-256 busy, small enough to report progress. */
+export const verifyChunkEntries = 5000;
+
+/**
+ * Recomputes the chain and every account's balances from the entries. The head and the accounts
+ * are read together in one transaction (a consistent snapshot); entries up to that head never
+ * change, so they can be read chunk by chunk while other tabs keep writing.
+ */
+export async function verifyLedger(db: WorldDb, onProgress?: (checked: number, total: number) => void): Promise<JournalVerifyReport> {
+  const { accounts, journal } = ledgerTables(db);
+  const [head, snapshot] = await db.transaction('r', [accounts, db.meta], async () => [await readHead(db), await accounts.toArray()] as const);
+  const verifier = new JournalVerifier(head);
+  const chunksMax = Math.ceil(head.seq / verifyChunkEntries) + 1;
+  const read = (from: number) => journal.where('seq').between(from, Math.min(from + verifyChunkEntries, head.seq + 1), true, false).toArray();
+  // Pipelined: the next chunk is being read from IndexedDB while this one is hashed.
+  let from = 1;
+  let pending = head.seq >= 1 ? read(from) : undefined;
+  for (let chunk = 0; chunk < chunksMax && pending !== undefined; chunk++) {
+    const entries = await pending;
+    const to = Math.min(from + verifyChunkEntries, head.seq + 1);
+    pending = to <= head.seq && entries.length === to - from ? read(to) : undefined;
+    verifier.feed(entries);
+    from = to;
+    onProgress?.(from - 1, head.seq);
+  }
+  return verifier.finish(snapshot);
+}
+
+// ---- lab: tampering ---------------------------------------------------------------------------
+
+export const tamperableFields = ['amount', 'at', 'code', 'debitAccountId', 'creditAccountId', 'currency', 'kind', 'prevHash', 'hash', 'transferId'] as const;
+export type TamperableField = (typeof tamperableFields)[number];
+
+/**
+ * A tampering exercise: overwrite one field of one stored entry directly, bypassing the ledger, as
+ * an attacker with access to the database could. Verify then points at this entry.
+ */
+export async function labTamperEntry(db: WorldDb, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
+  return runCommand(db, 'labTamperEntry', meta, async (tx) => {
+    const { journal } = ledgerTables(tx.db);
+    const entry = await journal.get(input.seq);
+    if (!entry) return err('entry_not_found', { seq: input.seq });
+    const value = input.field === 'at' ? Number(input.value) : input.value;
+    if (input.field === 'at' && !Number.isSafeInteger(value)) return err('tamper_value_invalid');
+    if (String(entry[input.field]) === String(value)) return err('tamper_value_unchanged');
+    await journal.put({ ...entry, [input.field]: value });
+    await tx.appendEvent({ type: 'lab.tampered', actor: meta.actor, payload: { seq: input.seq, field: input.field } });
+    return ok(null);
+  }, env);
+}
+
+// ---- CSV --------------------------------------------------------------------------------------
+
+/** Statement rows as CSV (papaparse quotes and escapes; a formula-looking cell is prefixed). */
+export function statementCsv(rows: readonly StatementRow[]): string {
+  return Papa.unparse(
+    rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), transferId: r.transferId, kind: r.kind, code: r.code, side: r.side, counterparty: r.counterpartyAccountId, postedChange: r.postedChange, pendingChange: r.pendingChange, balance: r.balance, pending: r.pending, refs: JSON.stringify(r.refs) })),
+    { escapeFormulae: true },
+  );
+}
+
+/** The whole journal as CSV, read in chunks so a large journal never sits in memory as objects. */
+export async function journalCsv(db: WorldDb, onProgress?: (done: number, total: number) => void): Promise<Blob> {
+  const head = await readHead(db);
+  const parts: string[] = [];
+  const columns = ['seq', 'at', 'transferId', 'kind', 'debitAccountId', 'creditAccountId', 'amount', 'releasedAmount', 'currency', 'code', 'pendingId', 'refs', 'prevHash', 'hash'];
+  parts.push(Papa.unparse({ fields: columns, data: [] }) + '\r\n');
+  for (let from = 1; from <= head.seq; from += verifyChunkEntries) {
+    const entries = await ledgerTables(db).journal.where('seq').between(from, from + verifyChunkEntries, true, false).toArray();
+    const data = entries.map((e) => columns.map((c) => (c === 'refs' ? JSON.stringify(e.refs) : c === 'at' ? new Date(e.at).toISOString() : String((e as Record<string, unknown>)[c] ?? ''))));
+    if (data.length > 0) parts.push(Papa.unparse({ fields: columns, data }, { header: false, escapeFormulae: true }) + '\r\n');
+    onProgress?.(Math.min(from + verifyChunkEntries - 1, head.seq), head.seq);
+  }
+  return new Blob(parts, { type: 'text/csv;charset=utf-8' });
+}
