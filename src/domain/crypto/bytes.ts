@@ -15,6 +15,17 @@ export class CryptoUnavailableError extends Error {
 
 const hexDigits = '0123456789abcdef';
 const hexPattern = /^(?:[0-9a-fA-F]{2})*$/;
+// Lookup tables: the auditor converts tens of thousands of keys and signatures per run, and a
+// table lookup per byte is several times faster than slicing and parseInt.
+const hexOfByte: readonly string[] = Array.from({ length: 256 }, (_, b) => hexDigits[b >> 4]! + hexDigits[b & 15]!);
+const nibbleOfCode: Int8Array = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    table[hexDigits.charCodeAt(i)] = i;
+    table[hexDigits.toUpperCase().charCodeAt(i)] = i;
+  }
+  return table;
+})();
 
 /** Asserts `value` is a Uint8Array (of `length` bytes when given); `what` names it in the error. */
 export function assertBytes(value: unknown, length: number | undefined, what: string): asserts value is Uint8Array {
@@ -36,7 +47,7 @@ function describe(value: unknown): string {
 export function bytesToHex(bytes: Uint8Array): string {
   assertBytes(bytes, undefined, 'bytes');
   let out = '';
-  for (const byte of bytes) out += hexDigits[byte >> 4]! + hexDigits[byte & 15]!;
+  for (let i = 0; i < bytes.length; i++) out += hexOfByte[bytes[i]!]!;
   return out;
 }
 
@@ -53,7 +64,8 @@ export function hexToBytes(hex: string, bytesLength?: number): Uint8Array<ArrayB
     throw new CryptoInputError(`hex must encode ${bytesLength} bytes, got ${hex.length / 2}`);
   }
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  // The pattern above admits only 0-9a-fA-F, so every code has a nibble in the table.
+  for (let i = 0; i < out.length; i++) out[i] = (nibbleOfCode[hex.charCodeAt(2 * i)]! << 4) | nibbleOfCode[hex.charCodeAt(2 * i + 1)]!;
   return out;
 }
 

@@ -68,10 +68,27 @@ function numberFromLittleEndian(bytes: Uint8Array): bigint {
   return n;
 }
 
+/** L as 32 little-endian bytes, for comparing S byte by byte without BigInt. */
+const groupOrderBytes: Uint8Array = (() => {
+  const out = new Uint8Array(32);
+  let n = groupOrder;
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+})();
+
 /** RFC 8032 §5.1.7 step 1: S must be below L, otherwise the signature is malleable. */
 export function signatureScalarInRange(signature: Uint8Array): boolean {
   assertBytes(signature, signatureLength, 'signature');
-  return numberFromLittleEndian(signature.subarray(32, 64)) < groupOrder;
+  // Little-endian: compare from the most significant byte down; the first difference decides.
+  for (let i = 31; i >= 0; i--) {
+    const s = signature[32 + i]!;
+    const l = groupOrderBytes[i]!;
+    if (s !== l) return s < l;
+  }
+  return false; // S == L
 }
 
 /**

@@ -124,12 +124,8 @@ async function importVerifyKey(subtle: SubtleCrypto, key: PreparedPublicKey): Pr
   }
 }
 
-async function verifyWithKey(
-  subtle: SubtleCrypto,
-  cryptoKey: CryptoKey,
-  signature: Uint8Array,
-  message: Uint8Array,
-): Promise<boolean> {
+/** The engine's verdict; `false` at once (no promise) when S is out of range. */
+function verifyWithKey(subtle: SubtleCrypto, cryptoKey: CryptoKey, signature: Uint8Array, message: Uint8Array): false | Promise<boolean> {
   // Same pre-check as the noble path, so the verdict never depends on the engine's S handling.
   if (!signatureScalarInRange(signature)) return false;
   return subtle.verify(ed25519, cryptoKey, toBufferSource(signature), toBufferSource(message));
@@ -147,6 +143,127 @@ export async function verifyWebCrypto(signature: Uint8Array, message: Uint8Array
   return verifyWithKey(subtle, cryptoKey, signature, message);
 }
 
+function assertItems(items: readonly VerifyItem[]): void {
+  for (const item of items) {
+    assertBytes(item.signature, signatureLength, 'signature');
+    assertBytes(item.message, undefined, 'message');
+    assertBytes(item.publicKey, publicKeyLength, 'publicKey');
+  }
+}
+
+/** At most this many distinct public keys per verifier: bounds its caches. */
+export const verifierKeysMax = 1_000_000;
+
+/**
+ * Verifies signatures in rounds that share decoded and imported keys. `verify` hands every
+ * signature whose key is already imported to the engine before it returns, so a caller can
+ * prepare its next round while the engine (WebCrypto runs off the main thread) checks this one.
+ */
+export type BatchVerifier = {
+  readonly engine: 'webcrypto' | 'noble';
+  /** result[i] is the verdict on items[i]; at most verifyBatchSize items per round. */
+  verify(items: readonly VerifyItem[]): Promise<boolean[]>;
+};
+
+/** A batch verifier on WebCrypto when it works here (engine 'auto'), else noble. */
+export async function createBatchVerifier(options: VerifyManyOptions = {}): Promise<BatchVerifier> {
+  const engine = options.engine ?? 'auto';
+  assert(engine === 'auto' || engine === 'webcrypto' || engine === 'noble', `unknown engine ${String(engine)}`);
+  let useWebCrypto: boolean;
+  if (engine === 'noble') useWebCrypto = false;
+  else if (engine === 'webcrypto') {
+    if (!(await hasWebCryptoEd25519())) throw new CryptoUnavailableError('WebCrypto Ed25519 is not available');
+    useWebCrypto = true;
+  } else useWebCrypto = await hasWebCryptoEd25519();
+
+  const prepared = new Map<string, PreparedPublicKey | null>();
+  // Callers often pass the same key bytes object for many items: recognize it without building
+  // hex. The bytes are compared with a private copy, so a buffer reused for another key is never
+  // mistaken for the one it held before.
+  const byObject = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly key: PreparedPublicKey | null }>();
+  const prepare = (publicKey: Uint8Array): PreparedPublicKey | null => {
+    const known = byObject.get(publicKey);
+    if (known !== undefined && equalBytes(known.bytes, publicKey)) return known.key;
+    const key = prepareByHex(publicKey);
+    byObject.set(publicKey, { bytes: publicKey.slice(), key });
+    return key;
+  };
+  const prepareByHex = (publicKey: Uint8Array): PreparedPublicKey | null => {
+    const hex = bytesToHex(publicKey);
+    let key = prepared.get(hex);
+    if (key === undefined && !prepared.has(hex)) {
+      assert(prepared.size < verifierKeysMax, `at most ${verifierKeysMax} keys per verifier`);
+      key = preparePublicKey(publicKey);
+      prepared.set(hex, key);
+    }
+    return key ?? null;
+  };
+
+  if (!useWebCrypto) {
+    return {
+      engine: 'noble',
+      verify: async (items) => {
+        assert(items.length <= verifyBatchSize, `at most ${verifyBatchSize} items per round`);
+        assertItems(items);
+        return items.map((item) => {
+          const key = prepare(item.publicKey);
+          return key !== null && verifyPrepared(item.signature, item.message, key);
+        });
+      },
+    };
+  }
+
+  const subtle = requireSubtle();
+  // In 'auto' mode a key the engine refuses (it should not: noble accepted it) is verified with
+  // noble instead, so one odd engine never fails a whole audit; 'webcrypto' mode throws.
+  const importOrFallback = (key: PreparedPublicKey): Promise<CryptoKey | null> =>
+    engine === 'auto' ? importVerifyKey(subtle, key).catch(() => null) : importVerifyKey(subtle, key);
+  /** Settled imports (null: the engine refused the key, noble verifies it). */
+  const imported = new Map<PreparedPublicKey, CryptoKey | null>();
+  const importing = new Map<PreparedPublicKey, Promise<CryptoKey | null>>();
+  const importOnce = (key: PreparedPublicKey): Promise<CryptoKey | null> => {
+    let p = importing.get(key);
+    if (p === undefined) {
+      p = importOrFallback(key).then((k) => {
+        imported.set(key, k);
+        return k;
+      });
+      importing.set(key, p);
+    }
+    return p;
+  };
+  const check = (k: CryptoKey | null, item: VerifyItem, key: PreparedPublicKey): boolean | Promise<boolean> =>
+    k === null ? verifyPrepared(item.signature, item.message, key) : verifyWithKey(subtle, k, item.signature, item.message);
+
+  return {
+    engine: 'webcrypto',
+    verify: async (items) => {
+      assert(items.length <= verifyBatchSize, `at most ${verifyBatchSize} items per round`);
+      assertItems(items);
+      const results: boolean[] = new Array<boolean>(items.length).fill(false);
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const key = prepare(item.publicKey);
+        if (key === null) continue; // refused before any engine sees it; results[i] stays false
+        const record = (valid: boolean): void => {
+          results[i] = valid;
+        };
+        if (imported.has(key)) {
+          // Handed to the engine now, before this function first awaits.
+          const verdict = check(imported.get(key)!, item, key);
+          if (typeof verdict === 'boolean') record(verdict);
+          else pending.push(verdict.then(record));
+        } else {
+          pending.push(importOnce(key).then((k) => check(k, item, key)).then(record));
+        }
+      }
+      await Promise.all(pending);
+      return results;
+    },
+  };
+}
+
 /**
  * Verifies many signatures; result[i] is the verdict on items[i]. Uses WebCrypto when it works
  * here (engine 'auto'), else noble. Each distinct public key is decoded and imported once per
@@ -155,65 +272,12 @@ export async function verifyWebCrypto(signature: Uint8Array, message: Uint8Array
 export async function verifyMany(items: readonly VerifyItem[], options: VerifyManyOptions = {}): Promise<boolean[]> {
   assert(Array.isArray(items), 'items must be an array');
   assert(items.length <= verifyManyItemsMax, `at most ${verifyManyItemsMax} items per call`);
-  const engine = options.engine ?? 'auto';
-  assert(engine === 'auto' || engine === 'webcrypto' || engine === 'noble', `unknown engine ${String(engine)}`);
-
-  const prepared = new Map<string, PreparedPublicKey | null>();
-  const keys: (PreparedPublicKey | null)[] = [];
-  for (const item of items) {
-    assertBytes(item.signature, signatureLength, 'signature');
-    assertBytes(item.message, undefined, 'message');
-    assertBytes(item.publicKey, publicKeyLength, 'publicKey');
-    const hex = bytesToHex(item.publicKey);
-    if (!prepared.has(hex)) prepared.set(hex, preparePublicKey(item.publicKey));
-    keys.push(prepared.get(hex) ?? null);
-  }
-
-  let useWebCrypto: boolean;
-  if (engine === 'noble') useWebCrypto = false;
-  else if (engine === 'webcrypto') {
-    if (!(await hasWebCryptoEd25519())) throw new CryptoUnavailableError('WebCrypto Ed25519 is not available');
-    useWebCrypto = true;
-  } else useWebCrypto = await hasWebCryptoEd25519();
-
-  const results: boolean[] = new Array<boolean>(items.length).fill(false);
-  if (!useWebCrypto) {
-    for (let i = 0; i < items.length; i++) {
-      const key = keys[i]!;
-      results[i] = key !== null && verifyPrepared(items[i]!.signature, items[i]!.message, key);
-    }
-    return results;
-  }
-
-  const subtle = requireSubtle();
-  // In 'auto' mode a key the engine refuses (it should not: noble accepted it) is verified with
-  // noble instead, so one odd engine never fails a whole audit; 'webcrypto' mode throws.
-  const importOrFallback = (key: PreparedPublicKey): Promise<CryptoKey | null> =>
-    engine === 'auto' ? importVerifyKey(subtle, key).catch(() => null) : importVerifyKey(subtle, key);
-  const imported = new Map<PreparedPublicKey, Promise<CryptoKey | null>>();
+  assertItems(items);
+  const verifier = await createBatchVerifier(options);
+  const results: boolean[] = [];
+  // Rounds of verifyBatchSize bound the promises and buffers alive at once.
   for (let start = 0; start < items.length; start += verifyBatchSize) {
-    const end = Math.min(start + verifyBatchSize, items.length);
-    const batch: Promise<void>[] = [];
-    for (let i = start; i < end; i++) {
-      const key = keys[i]!;
-      if (key === null) continue; // refused before any engine sees it; results[i] stays false
-      let cryptoKey = imported.get(key);
-      if (cryptoKey === undefined) {
-        cryptoKey = importOrFallback(key);
-        imported.set(key, cryptoKey);
-      }
-      const item = items[i]!;
-      batch.push(
-        cryptoKey
-          .then((k) =>
-            k === null ? verifyPrepared(item.signature, item.message, key) : verifyWithKey(subtle, k, item.signature, item.message),
-          )
-          .then((valid) => {
-            results[i] = valid;
-          }),
-      );
-    }
-    await Promise.all(batch);
+    results.push(...(await verifier.verify(items.slice(start, start + verifyBatchSize))));
   }
   return results;
 }

@@ -11,12 +11,13 @@
 // A document whose shape is not a signed document at all is 'malformed_document'.
 //
 // The sync verifier and the async bulk verifier share the planning and the decision code, and
-// differ only in how the signatures are checked (noble one by one, or verifyMany with WebCrypto),
+// differ only in how the signatures are checked (noble one by one, or a batch verifier on WebCrypto),
 // so they give the same answer for every document.
 import { assert } from '../assert.ts';
 import { err, ok, type Result } from '../result.ts';
 import {
-  canonicalBytes,
+  canonicalBytesIfSafe,
+  canonicalJsonIfSafe,
   hexToBytes,
   isHex,
   isJsonSafe,
@@ -24,14 +25,14 @@ import {
   sha256Hex,
   signatureLength,
   verify,
-  verifyMany,
+  createBatchVerifier,
+  verifyBatchSize,
   type VerifyManyOptions,
 } from '../crypto/index.ts';
 import {
   certificateSigningBytes,
   fingerprint,
   isRole,
-  issuerOf,
   keyIdOf,
   type Certificate,
   type CertificateSubject,
@@ -40,9 +41,9 @@ import {
 import {
   isRevocationList,
   isRevocationReason,
-  isRevokedAt,
   revocationEntriesMax,
   revocationListSigningBytes,
+  type RevocationEntry,
   type RevocationSource,
 } from './revocation.ts';
 import type { SignedDocument } from './documents.ts';
@@ -54,6 +55,8 @@ export const chainCertificatesMax = 8;
 export const rootsMax = 64;
 /** Documents per bulk call (each may need a few signature checks). */
 export const bulkDocumentsMax = 200_000;
+/** Documents planned per round of bulk verification (two rounds are in flight at most). */
+export const bulkRoundDocuments = 256;
 
 export type VerifyContext = {
   readonly roots: readonly Certificate[];
@@ -98,7 +101,11 @@ type PreparedContext = {
   readonly roles: readonly Role[];
   readonly roots: readonly Certificate[];
   readonly rootFingerprints: ReadonlySet<string>;
+  /** Each root object's digests, key id and self-signature check, computed once per context. */
+  readonly rootDigests: ReadonlyMap<Certificate, CertificateDigest & { readonly keyId: string }>;
   readonly crl: RevocationSource;
+  /** The list's entries by serial (the first entry for a serial, as findRevocation reads it). */
+  readonly revocations: ReadonlyMap<number, RevocationEntry>;
   /** For a signed list: its signature check, or null when no known CA published it. */
   readonly crlCheck: Check | null;
 };
@@ -118,7 +125,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Shape only: every field a verifier reads has the right type. Values are judged later. */
 function isWellFormedCertificate(value: unknown): value is Certificate {
-  if (!isObject(value) || !isObject(value.body) || !isJsonSafe(value)) return false;
+  return isJsonSafe(value) && hasCertificateShape(value);
+}
+
+/** isWellFormedCertificate without the JSON-safety walk (for values already walked). */
+function hasCertificateShape(value: unknown): value is Certificate {
+  if (!isObject(value) || !isObject(value.body)) return false;
   const { body, signature } = value;
   const { subject, issuer } = body;
   return (
@@ -151,7 +163,88 @@ function checkOf(signatureHex: string, message: Uint8Array, publicKeyHex: string
 /** Canonical bytes of revocation lists already seen in this call (a big list is costly to re-encode). */
 type ListMemo = Map<object, { readonly message: Uint8Array; readonly digest: string }>;
 
-function prepareContext(context: VerifyContext, memo: ListMemo = new Map()): PreparedContext {
+type CertificateDigest = {
+  readonly fingerprint: string;
+  readonly signingBytes: Uint8Array;
+  /** The check of this certificate's signature, per issuer public key (hex). */
+  readonly checks: Map<string, Check>;
+};
+/** A certificate names one issuer; a few entries cover any honest chain. */
+const checksPerDigestMax = 8;
+
+/**
+ * Work shared by the documents of one call. An auditor's thousands of documents carry copies of a
+ * handful of certificates: each is canonicalized and hashed once, not once per document.
+ */
+type Memo = {
+  readonly lists: ListMemo;
+  /**
+   * Canonical text of a certificate → its digests (or malformedCertificate). Sound as a key: a
+   * plain-JSON value is recovered exactly from its canonical text, so equal texts are equal values.
+   */
+  readonly certificates: Map<string, CertificateDigest>;
+  /** hex public key → key id (SHA-256 of the raw key) */
+  readonly keyIds: Map<string, string>;
+  /** hex public key → its bytes, one object per key, so the engine recognizes a key it has seen */
+  readonly keyBytes: Map<string, Uint8Array>;
+};
+
+/** Bounds the memo of one call; past it, digests are recomputed (correct, only slower). */
+const memoEntriesMax = 100_000;
+
+function newMemo(lists: ListMemo = new Map()): Memo {
+  return { lists, certificates: new Map(), keyIds: new Map(), keyBytes: new Map() };
+}
+
+function keyBytesMemo(memo: Memo, publicKeyHex: string): Uint8Array {
+  let bytes = memo.keyBytes.get(publicKeyHex);
+  if (bytes === undefined) {
+    bytes = hexToBytes(publicKeyHex);
+    if (memo.keyBytes.size < memoEntriesMax) memo.keyBytes.set(publicKeyHex, bytes);
+  }
+  return bytes;
+}
+
+function keyIdMemo(memo: Memo, publicKeyHex: string): string {
+  let id = memo.keyIds.get(publicKeyHex);
+  if (id === undefined) {
+    id = keyIdOf(publicKeyHex);
+    if (memo.keyIds.size < memoEntriesMax) memo.keyIds.set(publicKeyHex, id);
+  }
+  return id;
+}
+
+/**
+ * The digests of a certificate a document carries, or null when it is not a well-formed
+ * certificate. One walk both checks the value is plain JSON and writes its canonical text, which
+ * then names it in the memo: equal texts are equal certificates, well-formed or not alike.
+ */
+function certificateDigest(value: unknown, ctx: PreparedContext, memo: Memo): CertificateDigest | null {
+  const root = ctx.rootDigests.get(value as Certificate);
+  if (root !== undefined) return root;
+  const text = canonicalJsonIfSafe(value);
+  if (text === null) return null;
+  let digest = memo.certificates.get(text);
+  if (digest === undefined) {
+    digest = hasCertificateShape(value)
+      ? { fingerprint: fingerprint(value), signingBytes: certificateSigningBytes(value.body), checks: new Map() }
+      : malformedCertificate;
+    if (memo.certificates.size < memoEntriesMax) memo.certificates.set(text, digest);
+  }
+  return digest === malformedCertificate ? null : digest;
+}
+
+/** The memo's entry for texts that are plain JSON but not shaped like a certificate. */
+const malformedCertificate: CertificateDigest = { fingerprint: '', signingBytes: new Uint8Array(0), checks: new Map() };
+
+/** The digests of a certificate already known to be well formed (a root or one of the chain's). */
+function digestOf(certificate: Certificate, ctx: PreparedContext, memo: Memo): CertificateDigest {
+  const digest = certificateDigest(certificate, ctx, memo);
+  assert(digest !== null, 'the certificate was checked to be well formed');
+  return digest;
+}
+
+function prepareContext(context: VerifyContext, memo: ListMemo = new Map(), keyIds: Memo['keyIds'] = new Map()): PreparedContext {
   assert(isObject(context), 'context must be an object');
   assert(Number.isFinite(context.now), 'context.now must be world time in ms');
   const roles = (Array.isArray(context.role) ? context.role : [context.role]) as readonly Role[];
@@ -163,7 +256,16 @@ function prepareContext(context: VerifyContext, memo: ListMemo = new Map()): Pre
     assert(root.body.subject.role === 'ca', 'a root certificate must have role ca');
     assert(root.body.issuer.keyId === keyIdOf(root.body.publicKey), 'a root certificate must be self-issued');
   }
-  const rootFingerprints = new Set(context.roots.map(fingerprint));
+  const rootDigests = new Map<Certificate, CertificateDigest & { keyId: string }>();
+  for (const root of context.roots) {
+    const print = fingerprint(root);
+    const signingBytes = certificateSigningBytes(root.body);
+    const keyId = keyIdOf(root.body.publicKey);
+    keyIds.set(root.body.publicKey, keyId);
+    const selfCheck = checkOf(root.signature, signingBytes, root.body.publicKey, `cert:${print}:${root.body.publicKey}`);
+    rootDigests.set(root, { fingerprint: print, signingBytes, keyId, checks: new Map([[root.body.publicKey, selfCheck]]) });
+  }
+  const rootFingerprints = new Set([...rootDigests.values()].map((d) => d.fingerprint));
 
   const crl = context.crl;
   let crlCheck: Check | null = null;
@@ -171,7 +273,7 @@ function prepareContext(context: VerifyContext, memo: ListMemo = new Map()): Pre
     // A published list is only as good as its signature: a list with an entry removed must not
     // make a revoked certificate look good. Only a root may publish it here.
     if (isWellFormedList(crl)) {
-      const publisher = context.roots.find((r) => keyIdOf(r.body.publicKey) === crl.issuer.keyId);
+      const publisher = context.roots.find((r) => rootDigests.get(r)!.keyId === crl.issuer.keyId);
       if (publisher !== undefined) {
         let signed = memo.get(crl);
         if (signed === undefined) {
@@ -187,7 +289,9 @@ function prepareContext(context: VerifyContext, memo: ListMemo = new Map()): Pre
   } else {
     assert(isWellFormedEntries(crl), 'context.crl entries are malformed');
   }
-  return { now: context.now, roles, roots: context.roots, rootFingerprints, crl, crlCheck };
+  const revocations = new Map<number, RevocationEntry>();
+  for (const entry of isRevocationList(crl) ? crl.entries : crl) if (!revocations.has(entry.serial)) revocations.set(entry.serial, entry);
+  return { now: context.now, roles, roots: context.roots, rootFingerprints, rootDigests, revocations, crl, crlCheck };
 }
 
 function isWellFormedEntries(entries: unknown): boolean {
@@ -220,77 +324,96 @@ function isWellFormedList(list: unknown): boolean {
  * name: a certificate with one issuer field changed still finds the CA it names by the others,
  * so the change shows up as 'certificate_altered' instead of 'unknown_issuer'.
  */
-function findIssuer(certificate: Certificate, authorities: readonly Certificate[]): Certificate | null {
+function findIssuer(certificate: Certificate, authorities: readonly Certificate[], memo: Memo): Certificate | null {
   const { issuer } = certificate.body;
-  const byKeyId = authorities.find((ca) => keyIdOf(ca.body.publicKey) === issuer.keyId);
+  const byKeyId = authorities.find((ca) => keyIdMemo(memo, ca.body.publicKey) === issuer.keyId);
   if (byKeyId !== undefined) return byKeyId;
   const byPartyId = authorities.find((ca) => ca.body.subject.partyId === issuer.partyId);
   if (byPartyId !== undefined) return byPartyId;
   return authorities.find((ca) => ca.body.subject.name === issuer.name) ?? null;
 }
 
-function certificateCheck(certificate: Certificate, issuer: Certificate, certificateFingerprint: string): Check {
-  return checkOf(
+function certificateCheck(certificate: Certificate, issuer: Certificate, digest: CertificateDigest): Check {
+  const cached = digest.checks.get(issuer.body.publicKey);
+  if (cached !== undefined) return cached;
+  const check = checkOf(
     certificate.signature,
-    certificateSigningBytes(certificate.body),
+    digest.signingBytes,
     issuer.body.publicKey,
     // The fingerprint covers body and signature, so equal keys mean an identical check.
-    `cert:${certificateFingerprint}:${issuer.body.publicKey}`,
+    `cert:${digest.fingerprint}:${issuer.body.publicKey}`,
   );
+  if (digest.checks.size < checksPerDigestMax) digest.checks.set(issuer.body.publicKey, check);
+  return check;
 }
 
-function plan(doc: SignedDocument, ctx: PreparedContext): Result<Plan, 'malformed_document' | 'unknown_issuer'> {
+function plan(doc: SignedDocument, ctx: PreparedContext, memo: Memo): Result<Plan, 'malformed_document' | 'unknown_issuer'> {
   if (!isObject(doc)) return err('malformed_document');
-  if (!isJsonSafe(doc.payload) || !isHex(doc.signature, signatureLength)) return err('malformed_document');
-  if (!isWellFormedCertificate(doc.signerCertificate)) return err('malformed_document');
+  // One walk both checks the payload is plain JSON and encodes it.
+  const message = canonicalBytesIfSafe(doc.payload);
+  if (message === null || !isHex(doc.signature, signatureLength)) return err('malformed_document');
+  const signerDigest = certificateDigest(doc.signerCertificate, ctx, memo);
+  if (signerDigest === null) return err('malformed_document');
   const chain = doc.chain ?? [];
-  if (!Array.isArray(chain) || chain.length > chainCertificatesMax || !chain.every(isWellFormedCertificate)) {
+  if (!Array.isArray(chain) || chain.length > chainCertificatesMax || !chain.every((c) => certificateDigest(c, ctx, memo) !== null)) {
     return err('malformed_document');
   }
 
   // Roots are trusted as configured; chain certificates only as far as a root vouches for them.
-  const authorities: Certificate[] = [...ctx.roots];
-  const known = new Set(ctx.rootFingerprints);
-  for (const c of chain) {
-    const f = fingerprint(c);
-    if (c.body.subject.role === 'ca' && !known.has(f)) {
-      authorities.push(c);
-      known.add(f);
+  let authorities: readonly Certificate[] = ctx.roots;
+  if (chain.length > 0) {
+    const withChain = [...ctx.roots];
+    const known = new Set<string>(ctx.rootFingerprints);
+    for (const c of chain) {
+      const f = digestOf(c, ctx, memo).fingerprint;
+      if (c.body.subject.role === 'ca' && !known.has(f)) {
+        withChain.push(c);
+        known.add(f);
+      }
     }
+    authorities = withChain;
   }
 
   const signer = doc.signerCertificate;
   const path: Certificate[] = [signer];
-  const pathFingerprints: string[] = [fingerprint(signer)];
+  const pathDigests: CertificateDigest[] = [signerDigest];
   const checks: Check[] = [];
   for (let depth = 0; ; depth++) {
     const current = path[path.length - 1]!;
-    const currentFingerprint = pathFingerprints[pathFingerprints.length - 1]!;
-    if (ctx.rootFingerprints.has(currentFingerprint)) {
-      checks.push(certificateCheck(current, current, currentFingerprint));
+    const currentDigest = pathDigests[pathDigests.length - 1]!;
+    if (ctx.rootFingerprints.has(currentDigest.fingerprint)) {
+      checks.push(certificateCheck(current, current, currentDigest));
       break;
     }
     if (depth > chainDepthMax) return err('unknown_issuer', { serial: signer.body.serial });
-    const others = authorities.filter((ca) => ca !== current);
-    const issuer = findIssuer(current, others);
+    const others = authorities.includes(current) ? authorities.filter((ca) => ca !== current) : authorities;
+    const issuer = findIssuer(current, others, memo);
     if (issuer === null) return err('unknown_issuer', { serial: current.body.serial });
-    const issuerFingerprint = fingerprint(issuer);
-    if (pathFingerprints.includes(issuerFingerprint)) return err('unknown_issuer', { serial: current.body.serial });
-    checks.push(certificateCheck(current, issuer, currentFingerprint));
+    const issuerDigest = digestOf(issuer, ctx, memo);
+    if (pathDigests.some((d) => d.fingerprint === issuerDigest.fingerprint)) return err('unknown_issuer', { serial: current.body.serial });
+    checks.push(certificateCheck(current, issuer, currentDigest));
     path.push(issuer);
-    pathFingerprints.push(issuerFingerprint);
+    pathDigests.push(issuerDigest);
   }
-  const documentCheck = checkOf(doc.signature, canonicalBytes(doc.payload), signer.body.publicKey, null);
-  return ok({ path, certificateChecks: checks, documentCheck, signerFingerprint: pathFingerprints[0]! });
+  const documentCheck: Check = { signature: hexToBytes(doc.signature), message, publicKey: keyBytesMemo(memo, signer.body.publicKey), cacheKey: null };
+  return ok({ path, certificateChecks: checks, documentCheck, signerFingerprint: pathDigests[0]!.fingerprint });
 }
 
-function sameIssuer(certificate: Certificate, issuer: Certificate): boolean {
-  const expected = issuerOf(issuer);
+function sameIssuer(certificate: Certificate, issuer: Certificate, memo: Memo): boolean {
   const actual = certificate.body.issuer;
-  return actual.name === expected.name && actual.partyId === expected.partyId && actual.keyId === expected.keyId;
+  const { subject, publicKey } = issuer.body;
+  return actual.name === subject.name && actual.partyId === subject.partyId && actual.keyId === keyIdMemo(memo, publicKey);
 }
 
-function decide(p: Plan, ctx: PreparedContext, checkSignature: CheckSignature): VerifyResult {
+/** isRevokedAt, by the prepared map: a long list costs one lookup per certificate, not a scan. */
+function revocationAt(certificate: Certificate, ctx: PreparedContext): RevocationEntry | null {
+  // A list applies only to the certificates its issuer issued; bare entries apply by serial.
+  if (isRevocationList(ctx.crl) && ctx.crl.issuer.keyId !== certificate.body.issuer.keyId) return null;
+  const entry = ctx.revocations.get(certificate.body.serial);
+  return entry !== undefined && entry.revokedAt <= ctx.now ? entry : null;
+}
+
+function decide(p: Plan, ctx: PreparedContext, checkSignature: CheckSignature, memo: Memo): VerifyResult {
   const { path } = p;
   for (let i = 0; i < path.length; i++) {
     const certificate = path[i]!;
@@ -298,7 +421,7 @@ function decide(p: Plan, ctx: PreparedContext, checkSignature: CheckSignature): 
     // Validly signed, yet naming someone other than the CA that signed it: that CA made a
     // certificate we cannot attribute, so nobody we know stands behind it.
     const issuer = path[i + 1] ?? certificate;
-    if (!sameIssuer(certificate, issuer)) return err('unknown_issuer', { serial: certificate.body.serial });
+    if (!sameIssuer(certificate, issuer, memo)) return err('unknown_issuer', { serial: certificate.body.serial });
   }
   for (const certificate of path) {
     const { notBefore, notAfter, serial } = certificate.body;
@@ -310,7 +433,7 @@ function decide(p: Plan, ctx: PreparedContext, checkSignature: CheckSignature): 
   }
   // The root at the end is trusted by configuration; it is withdrawn by removing it from roots.
   for (const certificate of path.slice(0, -1)) {
-    const entry = isRevokedAt(certificate, ctx.crl, ctx.now);
+    const entry = revocationAt(certificate, ctx);
     if (entry !== null) {
       return err('certificate_revoked', { serial: certificate.body.serial, reason: entry.reason, revokedAt: entry.revokedAt });
     }
@@ -334,16 +457,18 @@ function checkWithNoble(check: Check): boolean {
 
 /** Verifies one signed document (synchronous: safe inside an IndexedDB transaction). */
 export function verifySignedDocument(doc: SignedDocument, context: VerifyContext): VerifyResult {
-  const ctx = prepareContext(context);
-  const planned = plan(doc, ctx);
+  const memo = newMemo();
+  const ctx = prepareContext(context, memo.lists, memo.keyIds);
+  const planned = plan(doc, ctx, memo);
   if (!planned.ok) return planned;
-  return decide(planned.value, ctx, checkWithNoble);
+  return decide(planned.value, ctx, checkWithNoble, memo);
 }
 
 /**
  * Verifies many documents at once for the auditor: result[i] is exactly what
  * verifySignedDocument(docs[i], context[i]) returns, but the signatures are checked together by
- * verifyMany (WebCrypto when available), and a certificate shared by many documents is checked
+ * a batch verifier (WebCrypto when available) while the next documents are planned, and a
+ * certificate shared by many documents is digested and checked
  * once. `contexts` is one context for all documents or one per document.
  */
 export async function verifySignedDocumentsBulk(
@@ -354,21 +479,9 @@ export async function verifySignedDocumentsBulk(
   assert(Array.isArray(docs) && docs.length <= bulkDocumentsMax, `at most ${bulkDocumentsMax} documents`);
   const perDocument = Array.isArray(contexts);
   if (perDocument) assert(contexts.length === docs.length, 'one context per document');
+  const verifier = await createBatchVerifier(options);
   const prepared = new Map<VerifyContext, PreparedContext>();
-  const listMemo: ListMemo = new Map();
-  const contextOf = (i: number): PreparedContext => {
-    const context = (perDocument ? (contexts as readonly VerifyContext[])[i] : contexts) as VerifyContext;
-    let ctx = prepared.get(context);
-    if (ctx === undefined) {
-      ctx = prepareContext(context, listMemo);
-      prepared.set(context, ctx);
-    }
-    return ctx;
-  };
-
-  // Gather every distinct signature check, verify them in one go, then decide each document with
-  // the same code as the synchronous verifier.
-  const plans = docs.map((doc, i) => plan(doc, contextOf(i)));
+  const memo = newMemo();
   const checks: Check[] = [];
   const index = new Map<Check, number>();
   const byKey = new Map<string, number>();
@@ -383,17 +496,62 @@ export async function verifySignedDocumentsBulk(
     if (check.cacheKey !== null) byKey.set(check.cacheKey, checks.length);
     checks.push(check);
   };
-  for (const ctx of prepared.values()) if (ctx.crlCheck !== null) add(ctx.crlCheck);
-  for (const p of plans) {
-    if (!p.ok) continue;
-    p.value.certificateChecks.forEach(add);
-    add(p.value.documentCheck);
+  const contextOf = (i: number): PreparedContext => {
+    const context = (perDocument ? (contexts as readonly VerifyContext[])[i] : contexts) as VerifyContext;
+    let ctx = prepared.get(context);
+    if (ctx === undefined) {
+      ctx = prepareContext(context, memo.lists, memo.keyIds);
+      prepared.set(context, ctx);
+      if (ctx.crlCheck !== null) add(ctx.crlCheck);
+    }
+    return ctx;
+  };
+
+  // Plan a round of documents (gathering each distinct signature check once), hand its new
+  // checks to the engine, and plan the next round while the engine verifies: WebCrypto works off
+  // the main thread, so the planning costs little time. At most two rounds are in flight. Then
+  // every document is decided by the same code as the synchronous verifier.
+  const verdicts: boolean[] = [];
+  let submitted = 0;
+  const submit = (): Promise<void> => {
+    const rounds: Promise<void>[] = [];
+    while (submitted < checks.length) {
+      const start = submitted;
+      const round = checks.slice(start, start + verifyBatchSize);
+      submitted = start + round.length;
+      rounds.push(
+        verifier.verify(round).then((results) => {
+          results.forEach((valid, i) => {
+            verdicts[start + i] = valid;
+          });
+        }),
+      );
+    }
+    return Promise.all(rounds).then(() => undefined);
+  };
+  const plans: Result<Plan, 'malformed_document' | 'unknown_issuer'>[] = [];
+  let inFlight: Promise<void> | null = null;
+  for (let start = 0; start < docs.length; start += bulkRoundDocuments) {
+    const end = Math.min(start + bulkRoundDocuments, docs.length);
+    for (let i = start; i < end; i++) {
+      const p = plan(docs[i]!, contextOf(i), memo);
+      plans.push(p);
+      if (!p.ok) continue;
+      p.value.certificateChecks.forEach(add);
+      add(p.value.documentCheck);
+    }
+    const round = submit();
+    if (inFlight !== null) await inFlight;
+    inFlight = round;
   }
-  const verdicts = await verifyMany(checks, options);
+  if (inFlight !== null) await inFlight;
+  await submit(); // contexts prepared without documents add nothing; this settles any stragglers
+  assert(verdicts.length === checks.length, 'every gathered check has a verdict');
+
   const lookup: CheckSignature = (check) => {
     const i = index.get(check);
     assert(i !== undefined, 'every check was gathered before deciding');
     return verdicts[i]!;
   };
-  return plans.map((p, i) => (p.ok ? decide(p.value, contextOf(i), lookup) : p));
+  return plans.map((p, i) => (p.ok ? decide(p.value, contextOf(i), lookup, memo) : p));
 }

@@ -8,7 +8,7 @@ import { clockKey } from '../../app/clock-read.ts';
 import { storageFaultOf, type StorageFault } from '../../storage/faults.ts';
 import { Live } from '../live.svelte.ts';
 import { toasts } from '../common/toasts.svelte.ts';
-import { i18n } from '../i18n/i18n.svelte.ts';
+import { i18n, isMessageKey } from '../i18n/i18n.svelte.ts';
 
 /** A random id per tab: which tab led, which tabs are open. */
 export const tabId = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `tab-${Date.now()}`;
@@ -34,7 +34,10 @@ export class WorldModel {
       onPresence: (tabs) => (this.peers = tabs),
       onClosed: () => (this.closed = true),
       onNotice: (m) => {
-        if (m.from.tabId !== tabId && m.kind !== 'clock.moved') toasts.show(i18n.t('toast.newNotice', { what: m.kind }));
+        if (m.from.tabId === tabId || m.kind === 'clock.moved') return;
+        // A feature may word its notice kinds (`noticeKind.<kind>`); others show the kind itself.
+        const key = `noticeKind.${m.kind}`;
+        toasts.show(isMessageKey(key) ? i18n.t(key) : i18n.t('toast.newNotice', { what: m.kind }));
       },
     });
     const db = this.session.db;

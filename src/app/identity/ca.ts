@@ -1,0 +1,342 @@
+import {
+  assert,
+  bytesToHex,
+  certificateStatus,
+  certificateValidityMsDefault,
+  checkCertificateRequest,
+  err,
+  fingerprint,
+  isRevocationReason,
+  issueCertificate,
+  keyPairFromSeed,
+  makeCertificateRequest,
+  makeRevocationList,
+  ok,
+  renewCertificate,
+  type Certificate,
+  type RevocationList,
+  type RevocationReason,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import {
+  identityMetaKeys,
+  identityTables,
+  type CertificateRequestRow,
+  type CertificateRequestStatus,
+  type CertificateRow,
+} from '../../storage/identity-tables.ts';
+import { runCommand, type CommandEnv, type Tx } from '../command.ts';
+import { readClock } from '../clock-read.ts';
+import { sendMail } from '../mailbox.ts';
+import { issuingCa, readTrust, requireTrust, systemRandom, takeSerial, type Random } from './common.ts';
+import { tabKeys, type KeyRing } from './keys.ts';
+
+// The certificate authority (认证中心). A party applies with a request signed by its own key (proof
+// of possession); the CA's tab sees the queue live, checks the identity against the registration,
+// and issues (signing with the CA key opened in that tab at login) or rejects with a reason. The
+// CA revokes and renews; every revocation publishes a new revocation list signed by the CA.
+// Signing is synchronous (noble), so it happens inside the command's transaction, which also
+// hands out the serial: two CA tabs can never give out one serial twice.
+
+/** A CA's queue and a party's list show at most this many rows. */
+export const certificateListMax = 500;
+export const rejectionReasonLengthMax = 200;
+
+export type CaOptions = {
+  readonly commandId?: string;
+  readonly env?: CommandEnv;
+  readonly keyRing?: KeyRing;
+  readonly random?: Random;
+};
+
+function idOf(options: CaOptions, name: string): string {
+  return options.commandId ?? `${name}:${bytesToHex((options.random ?? systemRandom)(16))}`;
+}
+
+/** The CA's seed from this tab's key ring, checked to be the key of the world's CA certificate. */
+function caSeedOf(keyRing: KeyRing, worldId: string, caPartyId: string, ca: Certificate): Result<Uint8Array, string> {
+  const seed = keyRing.seed(worldId, caPartyId);
+  if (seed === null) return err('login_required');
+  if (ca.body.subject.partyId !== caPartyId) return err('not_the_ca');
+  if (bytesToHex(keyPairFromSeed(seed).publicKey) !== ca.body.publicKey) return err('not_the_ca_key');
+  return ok(seed);
+}
+
+/** A party asks the CA for a certificate for its key. The party must be logged in in this tab. */
+export async function applyForCertificate(
+  db: WorldDb,
+  worldId: string,
+  partyId: string,
+  options: CaOptions = {},
+): Promise<Result<{ requestId: string }, string>> {
+  const seed = (options.keyRing ?? tabKeys).seed(worldId, partyId);
+  if (seed === null) return err('login_required');
+  const t = identityTables(db);
+  const user = await t.users.get(partyId);
+  if (user === undefined) return err('user_not_found');
+  const party = await db.parties.get(partyId);
+  assert(party !== undefined, 'a user is a party');
+  const name = user.profile?.realName ?? party.name.en;
+  const request = makeCertificateRequest({ name, role: user.role, partyId }, seed, await readClock(db));
+  const requestId = `req-${bytesToHex((options.random ?? systemRandom)(8))}`;
+  return runCommand(db, 'applyForCertificate', { id: idOf(options, 'apply'), actor: partyId }, async (tx) => {
+    const fresh = await t.users.get(partyId);
+    if (fresh?.status !== 'active') return err('account_not_activated');
+    const pending = await t.certificateRequests.where('partyId').equals(partyId).filter((r) => r.status === 'pending').count();
+    if (pending > 0) return err('certificate_request_pending');
+    const key = await t.partyKeys.get(partyId);
+    if (key?.publicKey !== request.publicKey) return err('key_mismatch');
+    // One current certificate per party: while it is valid the CA renews it instead.
+    const trust = await readTrust(tx.db);
+    if (trust === null) return err('identities_not_set_up');
+    const held = await t.certificates.where('partyId').equals(partyId).toArray();
+    const valid = held.find((c) => certificateStatus(c.certificate, tx.now, trust.crl) === 'valid');
+    if (valid !== undefined) return err('certificate_already_valid', { serial: valid.serial });
+    const checked = checkCertificateRequest(request);
+    if (!checked.ok) return checked;
+    const row: CertificateRequestRow = {
+      id: requestId,
+      partyId,
+      request: checked.value,
+      status: 'pending',
+      submittedAt: tx.now,
+      decidedAt: null,
+      decidedBy: null,
+      reason: null,
+      serial: null,
+    };
+    await t.certificateRequests.add(row);
+    await tx.appendEvent({ type: 'certificate.requested', actor: partyId, parties: ['ca'], payload: { requestId } });
+    tx.notify({ to: ['ca'], kind: 'certificate.requested', ref: requestId });
+    return ok({ requestId });
+  }, options.env);
+}
+
+/** The CA issues the certificate a pending request asks for, after checking it against the registration. */
+export async function issueRequestedCertificate(
+  db: WorldDb,
+  worldId: string,
+  caPartyId: string,
+  input: { readonly requestId: string; readonly validityMs?: number },
+  options: CaOptions = {},
+): Promise<Result<CertificateRow, string>> {
+  const trust = await requireTrust(db);
+  if (!trust.ok) return trust;
+  const ca = issuingCa(trust.value);
+  const seed = caSeedOf(options.keyRing ?? tabKeys, worldId, caPartyId, ca);
+  if (!seed.ok) return seed;
+  const validityMs = input.validityMs ?? certificateValidityMsDefault;
+  if (!Number.isSafeInteger(validityMs) || validityMs <= 0) return err('validity_invalid');
+  return runCommand(db, 'issueCertificate', { id: idOf(options, 'issue'), actor: caPartyId }, async (tx) => {
+    const t = identityTables(tx.db);
+    const row = await t.certificateRequests.get(input.requestId);
+    if (row === undefined) return err('certificate_request_not_found');
+    if (row.status !== 'pending') return err('certificate_request_decided');
+    const user = await t.users.get(row.partyId);
+    if (user?.status !== 'active') return err('account_not_activated');
+    // The identity check: the request must name the party as it registered, with its own key.
+    const party = await tx.db.parties.get(row.partyId);
+    assert(party !== undefined, 'a user is a party');
+    const expectedName = user.profile?.realName ?? party.name.en;
+    const subject = row.request.subject;
+    if (subject.name !== expectedName || subject.role !== user.role || subject.partyId !== row.partyId) return err('subject_mismatch');
+    const key = await t.partyKeys.get(row.partyId);
+    if (key?.publicKey !== row.request.publicKey) return err('key_mismatch');
+    const serial = await takeSerial(tx.db);
+    const issued = issueCertificate(row.request, seed.value, ca, serial, tx.now, validityMs);
+    if (!issued.ok) return issued;
+    const certificate = issued.value;
+    const certRow: CertificateRow = {
+      serial,
+      partyId: row.partyId,
+      fingerprint: fingerprint(certificate),
+      certificate,
+      issuedAt: tx.now,
+      requestId: row.id,
+      renewedFrom: null,
+      revoked: null,
+    };
+    await t.certificates.add(certRow);
+    await t.certificateRequests.put({ ...row, status: 'issued', serial, decidedAt: tx.now, decidedBy: caPartyId });
+    await sendMail(tx, {
+      to: row.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateIssued.subject', params: { serial } },
+      body: { key: 'mail.certificateIssued.body', params: { serial, notAfter: certificate.body.notAfter } },
+      ref: String(serial),
+    });
+    await tx.appendEvent({ type: 'certificate.issued', actor: caPartyId, parties: [row.partyId], payload: { serial, subject: subject.name } });
+    return ok(certRow);
+  }, options.env);
+}
+
+/** The CA refuses a request, with a reason the applicant reads in the mailbox. */
+export async function rejectCertificateRequest(
+  db: WorldDb,
+  caPartyId: string,
+  input: { readonly requestId: string; readonly reason: string },
+  options: CaOptions = {},
+): Promise<Result<CertificateRequestRow, string>> {
+  const reason = input.reason.trim();
+  if (reason === '') return err('reason_required');
+  if ([...reason].length > rejectionReasonLengthMax) return err('reason_too_long', { max: rejectionReasonLengthMax });
+  return runCommand(db, 'rejectCertificateRequest', { id: idOf(options, 'reject'), actor: caPartyId }, async (tx) => {
+    const party = await tx.db.parties.get(caPartyId);
+    if (party?.kind !== 'ca') return err('not_the_ca');
+    const t = identityTables(tx.db);
+    const row = await t.certificateRequests.get(input.requestId);
+    if (row === undefined) return err('certificate_request_not_found');
+    if (row.status !== 'pending') return err('certificate_request_decided');
+    const rejected: CertificateRequestRow = { ...row, status: 'rejected', reason, decidedAt: tx.now, decidedBy: caPartyId };
+    await t.certificateRequests.put(rejected);
+    await sendMail(tx, {
+      to: row.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateRejected.subject' },
+      body: { key: 'mail.certificateRejected.body', params: { reason } },
+      ref: row.id,
+    });
+    await tx.appendEvent({ type: 'certificate.rejected', actor: caPartyId, parties: [row.partyId], payload: { requestId: row.id, reason } });
+    return ok(rejected);
+  }, options.env);
+}
+
+async function readCrl(tx: Tx): Promise<RevocationList> {
+  const row = await tx.db.meta.get(identityMetaKeys.crl);
+  assert(row !== undefined, 'a world with a CA has a revocation list');
+  return row.value as RevocationList;
+}
+
+/** Adds entries to the list and publishes it, signed, at tx.now. */
+async function publishRevocations(
+  tx: Tx,
+  seed: Uint8Array,
+  ca: Certificate,
+  rows: readonly CertificateRow[],
+  reason: RevocationReason,
+  caPartyId: string,
+): Promise<RevocationList> {
+  const current = await readCrl(tx);
+  const entries = [...current.entries, ...rows.map((r) => ({ serial: r.serial, reason, revokedAt: tx.now }))];
+  const list = makeRevocationList(seed, ca, entries, tx.now);
+  await tx.db.meta.put({ key: identityMetaKeys.crl, value: list });
+  const { certificates } = identityTables(tx.db);
+  for (const row of rows) await certificates.put({ ...row, revoked: { reason, at: tx.now, by: caPartyId } });
+  await tx.appendEvent({ type: 'identity.crl_published', actor: caPartyId, payload: { entries: list.entries.length } });
+  tx.notify({ to: ['*'], kind: 'crl.published' });
+  return list;
+}
+
+/** The CA revokes a certificate from now on and publishes the new revocation list. */
+export async function revokeCertificate(
+  db: WorldDb,
+  worldId: string,
+  caPartyId: string,
+  input: { readonly serial: number; readonly reason: RevocationReason },
+  options: CaOptions = {},
+): Promise<Result<RevocationList, string>> {
+  if (!isRevocationReason(input.reason)) return err('revocation_reason_invalid');
+  const trust = await requireTrust(db);
+  if (!trust.ok) return trust;
+  const ca = issuingCa(trust.value);
+  const seed = caSeedOf(options.keyRing ?? tabKeys, worldId, caPartyId, ca);
+  if (!seed.ok) return seed;
+  return runCommand(db, 'revokeCertificate', { id: idOf(options, 'revoke'), actor: caPartyId }, async (tx) => {
+    const row = await identityTables(tx.db).certificates.get(input.serial);
+    if (row === undefined) return err('certificate_not_found');
+    // The root is withdrawn by removing it from the roots, never by its own list.
+    if (row.serial === ca.body.serial) return err('cannot_revoke_root');
+    if (row.revoked !== null) return err('certificate_already_revoked');
+    const list = await publishRevocations(tx, seed.value, ca, [row], input.reason, caPartyId);
+    await sendMail(tx, {
+      to: row.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateRevoked.subject', params: { serial: row.serial } },
+      body: { key: 'mail.certificateRevoked.body', params: { serial: row.serial, revocationReason: input.reason, at: tx.now } },
+      ref: String(row.serial),
+    });
+    await tx.appendEvent({ type: 'certificate.revoked', actor: caPartyId, parties: [row.partyId], payload: { serial: row.serial, revocationReason: input.reason } });
+    return ok(list);
+  }, options.env);
+}
+
+/**
+ * The CA renews a certificate: same subject and key, a new serial, valid from now for as long as
+ * the old one was. The old one is retired at once ('superseded' on the list), so a party always
+ * has one current certificate.
+ */
+export async function renewIssuedCertificate(
+  db: WorldDb,
+  worldId: string,
+  caPartyId: string,
+  input: { readonly serial: number },
+  options: CaOptions = {},
+): Promise<Result<CertificateRow, string>> {
+  const trust = await requireTrust(db);
+  if (!trust.ok) return trust;
+  const ca = issuingCa(trust.value);
+  const seed = caSeedOf(options.keyRing ?? tabKeys, worldId, caPartyId, ca);
+  if (!seed.ok) return seed;
+  return runCommand(db, 'renewCertificate', { id: idOf(options, 'renew'), actor: caPartyId }, async (tx) => {
+    const t = identityTables(tx.db);
+    const old = await t.certificates.get(input.serial);
+    if (old === undefined) return err('certificate_not_found');
+    if (old.serial === ca.body.serial) return err('cannot_renew_root');
+    if (old.revoked !== null) return err('certificate_already_revoked');
+    const serial = await takeSerial(tx.db);
+    const renewed = renewCertificate(old.certificate, seed.value, ca, serial, tx.now);
+    if (!renewed.ok) return renewed;
+    const row: CertificateRow = {
+      serial,
+      partyId: old.partyId,
+      fingerprint: fingerprint(renewed.value),
+      certificate: renewed.value,
+      issuedAt: tx.now,
+      requestId: old.requestId,
+      renewedFrom: old.serial,
+      revoked: null,
+    };
+    await t.certificates.add(row);
+    await publishRevocations(tx, seed.value, ca, [old], 'superseded', caPartyId);
+    await sendMail(tx, {
+      to: old.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateRenewed.subject', params: { serial } },
+      body: { key: 'mail.certificateRenewed.body', params: { serial, old: old.serial, notAfter: renewed.value.body.notAfter } },
+      ref: String(serial),
+    });
+    await tx.appendEvent({ type: 'certificate.renewed', actor: caPartyId, parties: [old.partyId], payload: { serial, old: old.serial } });
+    return ok(row);
+  }, options.env);
+}
+
+/** A party's certificates, newest first. */
+export async function certificatesOf(db: WorldDb, partyId: string): Promise<CertificateRow[]> {
+  const rows = await identityTables(db).certificates.where('partyId').equals(partyId).limit(certificateListMax).toArray();
+  return rows.sort((a, b) => b.serial - a.serial);
+}
+
+/** The certificate a party signs with: its newest one (whatever its status; verifiers judge it). */
+export async function latestCertificateOf(db: WorldDb, partyId: string): Promise<CertificateRow | undefined> {
+  return (await certificatesOf(db, partyId))[0];
+}
+
+export async function requestsWithStatus(db: WorldDb, status: CertificateRequestStatus): Promise<CertificateRequestRow[]> {
+  return identityTables(db).certificateRequests.where('status').equals(status).limit(certificateListMax).toArray();
+}
+
+export async function requestsOf(db: WorldDb, partyId: string): Promise<CertificateRequestRow[]> {
+  const rows = await identityTables(db).certificateRequests.where('partyId').equals(partyId).limit(certificateListMax).toArray();
+  return rows.sort((a, b) => b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : -1));
+}
+
+/** Every certificate the CA issued, newest first. */
+export async function allCertificates(db: WorldDb): Promise<CertificateRow[]> {
+  return identityTables(db).certificates.orderBy(':id').reverse().limit(certificateListMax).toArray();
+}
+
+export async function currentRevocationList(db: WorldDb): Promise<RevocationList | null> {
+  return (await readTrust(db))?.crl ?? null;
+}
+

@@ -1,0 +1,219 @@
+import {
+  activationCodeLength,
+  activationCodeMatches,
+  assert,
+  dayMs,
+  err,
+  formatActivationCode,
+  loginStateInitial,
+  makeActivationCode,
+  ok,
+  seedLength,
+  bytesToHex,
+  keyIdOf,
+  keyPairFromSeed,
+  validateRegistration,
+  type Err,
+  type FieldProblem,
+  type Ok,
+  type RegistrationData,
+  type RegistrationField,
+  type RegistrationInput,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { identityTables, type UserProfile, type UserRow } from '../../storage/identity-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { readClock } from '../clock-read.ts';
+import { sendMail } from '../mailbox.ts';
+import { protectWithPassword, readPasswordIterations, systemRandom, type Random } from './common.ts';
+import { checkStoreInput, openStoreInTransaction, type StoreFieldProblem, type StoreInput } from './stores.ts';
+
+// Registration (用户注册) and activation (激活帐号). A buyer or seller fills in the seed's fields;
+// the form is checked by the domain (validateRegistration), the password is hashed and the new key
+// pair sealed under it BEFORE the command (PBKDF2 is async), and the command then creates the party,
+// its login, its key and (for a seller) its store application, and mails the activation code to
+// the party's in-world mailbox. The account cannot log in until that code is typed back.
+
+/** An activation code is good for three world-days; after that the user asks for a new one. */
+export const activationValidityMs = 3 * dayMs;
+/** Wrong codes allowed per code: 40 bits cannot be guessed in five tries. */
+export const activationWrongCodesMax = 5;
+
+export type RegisterInput = RegistrationInput & { readonly store?: StoreInput };
+export type RegisterField = RegistrationField | 'storeName' | 'storeDescription';
+export type RegisterFieldProblem = FieldProblem | StoreFieldProblem | 'login_name_taken';
+export type RegisterFields = Partial<Record<RegisterField, RegisterFieldProblem>>;
+export type RegisterFailure = Err & { readonly fields?: RegisterFields };
+export type Registered = { readonly partyId: string; readonly loginName: string };
+export type RegisterResult = Ok<Registered> | RegisterFailure;
+
+export type IdentityOptions = {
+  /** Idempotency key of the command (the UI makes one per submit). */
+  readonly commandId?: string;
+  readonly random?: Random;
+  readonly env?: CommandEnv;
+};
+
+/** Party ids of registered users: readable in URLs and unique exactly when the login name is. */
+export function partyIdForLogin(loginNameKey: string): string {
+  assert(/^[a-z0-9_]{1,64}$/.test(loginNameKey), 'a normalized login name');
+  return `u-${loginNameKey}`;
+}
+
+function fieldFailure(fields: RegisterFields): RegisterFailure {
+  return { ...err('invalid_registration', fields as Record<string, string>), fields };
+}
+
+function profileOf(data: RegistrationData): UserProfile {
+  return {
+    realName: data.realName,
+    deliveryAddress: data.deliveryAddress,
+    deliveryPhone: data.deliveryPhone,
+    email: data.email,
+    idNumber: data.idNumber,
+    gender: data.gender,
+    education: data.education,
+    birthDate: data.birthDate,
+    income: data.income,
+    postcode: data.postcode,
+  };
+}
+
+/** Checks every field at once (the form shows every problem together); `fields` is empty when all are fine. */
+export function registrationProblems(input: RegisterInput, now: number): { fields: RegisterFields; data: RegistrationData | null; store: StoreInput | null } {
+  const fields: RegisterFields = {};
+  const checked = validateRegistration(input, { now });
+  if (!checked.ok) Object.assign(fields, checked.fields);
+  let store: StoreInput | null = null;
+  if (input.role === 'seller') {
+    const s = checkStoreInput(input.store ?? { name: '', description: '' });
+    if (s.ok) store = s.value;
+    else Object.assign(fields, s.fields);
+  }
+  return { fields, data: checked.ok ? checked.value : null, store };
+}
+
+/**
+ * Registers a buyer or seller. On success the party exists, its account waits for activation and
+ * the code is in its mailbox. Field problems come back in `fields` (including a taken login name).
+ */
+export async function register(db: WorldDb, input: RegisterInput, options: IdentityOptions = {}): Promise<RegisterResult> {
+  const random = options.random ?? systemRandom;
+  const now = await readClock(db);
+  const { fields, data, store } = registrationProblems(input, now);
+  if (Object.keys(fields).length > 0 || data === null) return fieldFailure(fields);
+  const { users } = identityTables(db);
+  // Refused before half a second of PBKDF2; the command checks again (another tab may be quicker).
+  if ((await users.where('loginNameKey').equals(data.loginNameKey).count()) > 0) return fieldFailure({ loginName: 'login_name_taken' });
+
+  const iterations = await readPasswordIterations(db);
+  const seed = random(seedLength);
+  const publicKey = bytesToHex(keyPairFromSeed(seed).publicKey);
+  const { passwordHash, sealed } = await protectWithPassword(seed, data.password, random, iterations);
+  seed.fill(0);
+  const code = makeActivationCode(random(activationCodeLength));
+  const partyId = partyIdForLogin(data.loginNameKey);
+  const meta: CommandMeta = { id: options.commandId ?? `register:${bytesToHex(random(16))}`, actor: partyId };
+
+  const result = await runCommand(db, 'register', meta, async (tx) => {
+    const t = identityTables(tx.db);
+    if ((await t.users.where('loginNameKey').equals(data.loginNameKey).count()) > 0) return err('login_name_taken');
+    if ((await tx.db.parties.get(partyId)) !== undefined) return err('login_name_taken');
+    await tx.db.parties.add({ id: partyId, kind: data.role, name: { zh: data.loginName, en: data.loginName }, createdAt: tx.now, institution: false });
+    const user: UserRow = {
+      partyId,
+      loginName: data.loginName,
+      loginNameKey: data.loginNameKey,
+      role: data.role,
+      institution: false,
+      profile: profileOf(data),
+      passwordHash,
+      status: 'pending_activation',
+      activation: { code, expiresAt: tx.now + activationValidityMs, wrongCodes: 0 },
+      login: loginStateInitial,
+      createdAt: tx.now,
+      activatedAt: null,
+      passwordChangedAt: null,
+    };
+    await t.users.add(user);
+    await t.partyKeys.add({ partyId, keyId: keyIdOf(publicKey), publicKey, sealed, createdAt: tx.now, updatedAt: tx.now });
+    await sendActivationMail(tx, partyId, code, tx.now + activationValidityMs);
+    if (store !== null) await openStoreInTransaction(tx, partyId, store);
+    await tx.appendEvent({ type: 'identity.registered', actor: partyId, payload: { loginName: data.loginName, role: data.role } });
+    tx.notify({ to: ['*'], kind: 'party.registered', ref: partyId });
+    return ok({ partyId, loginName: data.loginName });
+  }, options.env);
+  if (!result.ok && result.code === 'login_name_taken') return fieldFailure({ loginName: 'login_name_taken' });
+  return result;
+}
+
+async function sendActivationMail(tx: Parameters<typeof sendMail>[0], partyId: string, code: string, expiresAt: number): Promise<void> {
+  await sendMail(tx, {
+    to: partyId,
+    from: 'platform',
+    subject: { key: 'mail.activation.subject' },
+    body: { key: 'mail.activation.body', params: { code: formatActivationCode(code), until: expiresAt } },
+    ref: 'activation',
+  });
+}
+
+export type ActivationOutcome =
+  | { readonly outcome: 'activated' }
+  | { readonly outcome: 'wrong_code'; readonly attemptsLeft: number };
+
+/**
+ * Activates an account with the code from its mailbox. A wrong code is counted (and that count
+ * is kept, so the command succeeds and reports it); after five the code is void.
+ */
+export async function activateAccount(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly partyId: string; readonly code: string },
+  env: CommandEnv = {},
+): Promise<Result<{ partyId: string }, string>> {
+  const result = await runCommand<ActivationOutcome>(db, 'activateAccount', meta, async (tx) => {
+    const { users } = identityTables(tx.db);
+    const user = await users.get(input.partyId);
+    if (user === undefined) return err('user_not_found');
+    if (user.status === 'active') return err('account_already_active');
+    const activation = user.activation;
+    assert(activation !== null, 'an account waiting for activation has a code');
+    if (tx.now >= activation.expiresAt) return err('activation_code_expired');
+    if (activation.wrongCodes >= activationWrongCodesMax) return err('activation_code_void');
+    if (!activationCodeMatches(activation.code, input.code)) {
+      const wrongCodes = activation.wrongCodes + 1;
+      await users.put({ ...user, activation: { ...activation, wrongCodes } });
+      return ok({ outcome: 'wrong_code', attemptsLeft: activationWrongCodesMax - wrongCodes });
+    }
+    await users.put({ ...user, status: 'active', activation: null, activatedAt: tx.now });
+    await tx.appendEvent({ type: 'identity.activated', actor: user.partyId, payload: { loginName: user.loginName } });
+    return ok({ outcome: 'activated' });
+  }, env);
+  if (!result.ok) return result;
+  if (result.value.outcome === 'wrong_code') {
+    const left = result.value.attemptsLeft;
+    return left > 0 ? err('activation_code_wrong', { attemptsLeft: left }) : err('activation_code_void');
+  }
+  return ok({ partyId: input.partyId });
+}
+
+/** Mails a fresh code (the old one stops working), for an expired or void code. */
+export async function resendActivationCode(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly partyId: string },
+  options: { readonly random?: Random; readonly env?: CommandEnv } = {},
+): Promise<Result<null, string>> {
+  const code = makeActivationCode((options.random ?? systemRandom)(activationCodeLength));
+  return runCommand(db, 'resendActivationCode', meta, async (tx) => {
+    const { users } = identityTables(tx.db);
+    const user = await users.get(input.partyId);
+    if (user === undefined) return err('user_not_found');
+    if (user.status === 'active') return err('account_already_active');
+    const expiresAt = tx.now + activationValidityMs;
+    await users.put({ ...user, activation: { code, expiresAt, wrongCodes: 0 } });
+    await sendActivationMail(tx, user.partyId, code, expiresAt);
+    return ok(null);
+  }, options.env);
+}

@@ -1,0 +1,64 @@
+import { isRevocationReason, type Role } from '../../domain/index.ts';
+import type { MailText } from '../../storage/identity-tables.ts';
+import type { RegisterField, RegisterFieldProblem } from '../../app/identity/registration.ts';
+import { i18n, isMessageKey, t, type Params } from '../i18n/i18n.svelte.ts';
+import type { MessageKey } from '../i18n/en.ts';
+import { formatWorldTime } from '../format.ts';
+
+// How identity values read on screen: world times in parameters become dates, revocation reason
+// codes become words, and result codes become their plain-words messages.
+
+/** Parameters holding world times (shown as dates). */
+const timeParams = new Set(['until', 'at', 'notAfter', 'notBefore', 'revokedAt', 'expiresAt']);
+/** Parameters holding a revocation reason code. */
+const reasonParams = new Set(['reason', 'revocationReason']);
+
+export function revocationText(reason: string): string {
+  return isRevocationReason(reason) ? t(`revocation.${reason}`) : reason;
+}
+
+export function readableParams(params: Readonly<Record<string, string | number>> | undefined): Params {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value === 'number' && timeParams.has(name)) out[name] = formatWorldTime(value, i18n.locale);
+    else if (typeof value === 'string' && reasonParams.has(name)) out[name] = revocationText(value);
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** A result code in plain words, its detail made readable. */
+export function errorText(code: string, detail?: Readonly<Record<string, string | number>>): string {
+  return i18n.error(code, readableParams(detail));
+}
+
+export function mailText(text: MailText): string {
+  return isMessageKey(text.key) ? t(text.key, readableParams(text.params)) : text.key;
+}
+
+export function roleText(role: Role): string {
+  return t(`kind.${role}`);
+}
+
+/** Length limits each form field's messages quote. */
+const limits: Partial<Record<RegisterField | 'newPassword', { min?: number; max?: number }>> = {
+  loginName: { min: 3, max: 32 },
+  password: { min: 8, max: 128 },
+  newPassword: { min: 8, max: 128 },
+  realName: { min: 2, max: 50 },
+  deliveryAddress: { min: 5, max: 200 },
+  storeName: { min: 2, max: 40 },
+  storeDescription: { max: 500 },
+};
+
+export function problemText(field: RegisterField | 'newPassword' | 'newPasswordAgain' | 'oldPassword', problem: RegisterFieldProblem): string {
+  const key = `problem.${problem}`;
+  const limit = limits[field as keyof typeof limits] ?? { max: 1000 };
+  return isMessageKey(key) ? t(key as MessageKey, { min: limit.min ?? 1, max: limit.max ?? 1000 }) : problem;
+}
+
+/** "3f2a 9c01 … 77e0": enough of a long hex value to compare by eye. */
+export function shortHex(hex: string, groups = 4): string {
+  const head = hex.slice(0, groups * 4).match(/.{1,4}/g) ?? [];
+  return `${head.join(' ')} …`;
+}
