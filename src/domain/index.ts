@@ -8,3 +8,5 @@ export * from './ledger/index.ts';
 export * from './crypto/index.ts';
 export * from './identity/index.ts';
 export * from './marketplace/index.ts';
+export * from './payments/banking/index.ts';
+export * from './payments/index.ts';
