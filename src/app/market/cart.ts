@@ -1,0 +1,74 @@
+import {
+  addToCart as addLine,
+  cartTotals,
+  emptyCart,
+  err,
+  ok,
+  removeFromCart as removeLine,
+  setCartQuantity as setLine,
+  type CartRow,
+  type CartTotals,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { identityTables } from '../../storage/identity-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+
+// The buyer's cart (购物车), one row per buyer in IndexedDB: every tab of that buyer shows it live,
+// and two tabs changing it at once each see the other's change (each command re-reads the row in
+// its own readwrite transaction).
+
+/** The acting party is an activated buyer. */
+export async function requireBuyer(db: WorldDb, partyId: string): Promise<Result<null, string>> {
+  const user = await identityTables(db).users.get(partyId);
+  if (user === undefined || user.role !== 'buyer') return err('not_a_buyer');
+  if (user.status !== 'active') return err('account_not_activated');
+  return ok(null);
+}
+
+export async function cartOf(db: WorldDb, buyerId: string): Promise<CartRow> {
+  return (await marketTables(db).carts.get(buyerId)) ?? emptyCart(buyerId, 0);
+}
+
+type CartChange = (cart: CartRow, db: WorldDb, now: number) => Promise<Result<CartRow, string>>;
+
+async function changeCart(db: WorldDb, name: string, meta: CommandMeta, change: CartChange, env: CommandEnv): Promise<Result<CartRow, string>> {
+  return runCommand(db, name, meta, async (tx) => {
+    const buyer = await requireBuyer(tx.db, meta.actor);
+    if (!buyer.ok) return buyer;
+    const cart = await cartOf(tx.db, meta.actor);
+    const changed = await change(cart, tx.db, Math.max(tx.now, cart.updatedAt));
+    if (!changed.ok) return changed;
+    await marketTables(tx.db).carts.put(changed.value);
+    return changed;
+  }, env);
+}
+
+export async function addToCart(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
+  return changeCart(db, 'addToCart', meta, async (cart, tdb, now) => {
+    const product = await marketTables(tdb).products.get(input.productId);
+    if (product === undefined) return err('product_missing', { productId: input.productId });
+    return addLine(cart, product, input.quantity, now);
+  }, env);
+}
+
+/** Sets a line's quantity; 0 removes the line. */
+export async function setCartQuantity(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
+  return changeCart(db, 'setCartQuantity', meta, async (cart, tdb, now) => {
+    const product = await marketTables(tdb).products.get(input.productId);
+    if (product === undefined) return input.quantity === 0 ? removeLine(cart, input.productId, now) : err('product_missing', { productId: input.productId });
+    return setLine(cart, product, input.quantity, now);
+  }, env);
+}
+
+export async function removeFromCart(db: WorldDb, meta: CommandMeta, input: { readonly productId: string }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
+  return changeCart(db, 'removeFromCart', meta, async (cart, _db, now) => removeLine(cart, input.productId, now), env);
+}
+
+/** The cart with its products, subtotals and total (lines that cannot be bought now are marked). */
+export async function cartView(db: WorldDb, buyerId: string): Promise<CartTotals> {
+  const cart = await cartOf(db, buyerId);
+  const products = (await marketTables(db).products.bulkGet(cart.lines.map((l) => l.productId))).filter((p) => p !== undefined);
+  return cartTotals(cart, products, 'CNY');
+}

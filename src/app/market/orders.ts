@@ -1,0 +1,292 @@
+import Dexie from 'dexie';
+import {
+  assert,
+  checkout,
+  emptyCart,
+  err,
+  marketplaceJobKinds,
+  ok,
+  transition,
+  type Actor,
+  type ArbitrationOutcome,
+  type CartRow,
+  type DeliveryAddressInput,
+  type Job,
+  type OrderEvent,
+  type OrderRow,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { marketMetaKeys, marketTables } from '../../storage/market-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { registerJobHandler } from '../scheduler.ts';
+import { readMarketConfig } from './config.ts';
+import { applyMarketEffects } from './effects.ts';
+import { requireBuyer } from './cart.ts';
+import { ensureWallet } from './accounts.ts';
+
+// Orders: checkout (one order per seller, stock reserved in the same transaction), and every later
+// step of the escrow trade as ONE call of the domain's transition function, whose effects (money
+// through the ledger, jobs, events, notices, stock) are carried out in the same transaction as the
+// new order row. An illegal step changes nothing and names why.
+
+/** Payment channels this build supports (the payment gateway of issue 6 adds more). */
+export const paymentMethods = ['escrow'] as const;
+
+/**
+ * The payment gateway (src/app/payments/checkout.ts) plugs in here, so the marketplace does not
+ * import it: which payment methods checkout accepts; whether an order's money moves through its
+ * charge's channel instead of the escrow hold (then the order's escrow ledger effects are
+ * skipped); and what the charge does after each order step (capture on shipping, void on cancel,
+ * refunds), in the same transaction.
+ */
+export type OrderPaymentHook = {
+  readonly methods: () => readonly string[];
+  readonly direct: (order: OrderRow) => boolean;
+  readonly afterStep: (tx: Tx, before: OrderRow, after: OrderRow) => Promise<Result<null, string>>;
+};
+let paymentHook: OrderPaymentHook | null = null;
+export function setOrderPaymentHook(hook: OrderPaymentHook): void {
+  paymentHook = hook;
+}
+
+/** The methods checkout offers: the gateway's registered channels, or the escrow wallet alone. */
+export function checkoutMethods(): readonly string[] {
+  return paymentHook?.methods() ?? paymentMethods;
+}
+/** A party's order list shows at most this many orders, newest first. */
+export const ordersListMax = 500;
+
+async function nextCheckoutId(db: WorldDb): Promise<string> {
+  const row = await db.meta.get(marketMetaKeys.nextCheckout);
+  const n = typeof row?.value === 'number' ? row.value : 1;
+  await db.meta.put({ key: marketMetaKeys.nextCheckout, value: n + 1 });
+  return `T${String(n).padStart(6, '0')}`;
+}
+
+export type PlaceOrdersInput = {
+  readonly address: DeliveryAddressInput;
+  readonly deliveryMethod: string;
+  readonly paymentMethod: string;
+  /** Buy these cart lines (default: the whole cart). */
+  readonly productIds?: readonly string[];
+  /** 立即购买: buy this product now, without the cart. */
+  readonly buyNow?: { readonly productId: string; readonly quantity: number };
+};
+
+/**
+ * Checks out: the cart (or one "buy now" product) becomes one order per seller, WAIT_BUYER_PAY,
+ * with its stock reserved and its pay deadline scheduled. The products are read inside this
+ * readwrite transaction, so two buyers racing for the last unit are serialized by IndexedDB: the
+ * second sees stock 0 and gets out_of_stock, and nothing of its checkout is written.
+ */
+export async function placeOrders(db: WorldDb, meta: CommandMeta, input: PlaceOrdersInput, env: CommandEnv = {}): Promise<Result<OrderRow[], string>> {
+  if (!checkoutMethods().includes(input.paymentMethod)) return err('payment_method_invalid');
+  return runCommand(db, 'placeOrders', meta, async (tx) => {
+    const buyer = await requireBuyer(tx.db, meta.actor);
+    if (!buyer.ok) return buyer;
+    const t = marketTables(tx.db);
+    const config = await readMarketConfig(tx.db);
+    const stored = input.buyNow === undefined ? ((await t.carts.get(meta.actor)) ?? emptyCart(meta.actor, 0)) : null;
+    const cart: CartRow = stored ?? { buyerId: meta.actor, lines: [{ productId: input.buyNow!.productId, quantity: input.buyNow!.quantity, addedAt: tx.now }], updatedAt: 0 };
+    const products = (await t.products.bulkGet(cart.lines.map((l) => l.productId))).filter((p) => p !== undefined);
+    const checkoutId = await nextCheckoutId(tx.db);
+    const placed = checkout({
+      checkoutId,
+      cart,
+      products,
+      ...(input.productIds === undefined ? {} : { productIds: input.productIds }),
+      address: input.address,
+      deliveryMethod: input.deliveryMethod,
+      paymentMethod: input.paymentMethod,
+      now: tx.now,
+      config,
+    });
+    if (!placed.ok) return placed;
+    for (const { order, effects } of placed.value.orders) {
+      const applied = await applyMarketEffects(tx, order.id, effects);
+      if (!applied.ok) return applied;
+      await t.orders.add(order);
+      tx.notify({ to: [order.sellerId], kind: 'market.order_placed', ref: order.id });
+    }
+    if (stored !== null) await t.carts.put(placed.value.cart);
+    await ensureWallet(tx.db, meta.actor, tx.now);
+    return ok(placed.value.orders.map((o) => o.order));
+  }, env);
+}
+
+/**
+ * One step of an order inside the caller's transaction: transition, effects, new row. The order's
+ * last history time bounds `now` from below: a job due earlier than a user's later step runs "as
+ * of" that step, since an order's history never goes backwards.
+ */
+export async function stepOrder(tx: Tx, orderId: string, event: OrderEvent, actor: Actor): Promise<Result<OrderRow, string>> {
+  const t = marketTables(tx.db);
+  const order = await t.orders.get(orderId);
+  if (order === undefined) return err('order_not_found', { orderId });
+  const config = await readMarketConfig(tx.db);
+  const lastAt = order.history[order.history.length - 1]?.at ?? order.createdAt;
+  const stepped = transition(order, event, { now: Math.max(tx.now, lastAt), actor, config });
+  if (!stepped.ok) return stepped;
+  const direct = paymentHook?.direct(order) ?? false;
+  // A direct order's money moves through its charge: no escrow hold, release, or T+N availability.
+  const effects = direct ? stepped.value.effects.filter((e) => e.kind !== 'ledger' && !(e.kind === 'job.schedule' && e.job.kind === marketplaceJobKinds.available)) : stepped.value.effects;
+  const applied = await applyMarketEffects(tx, order.id, effects);
+  if (!applied.ok) return applied;
+  await t.orders.put(stepped.value.order);
+  if (paymentHook !== null) {
+    const after = await paymentHook.afterStep(tx, order, stepped.value.order);
+    if (!after.ok) return after;
+  }
+  return ok(stepped.value.order);
+}
+
+type Role = 'buyer' | 'seller' | 'platform';
+
+async function orderCommand(
+  db: WorldDb,
+  name: string,
+  meta: CommandMeta,
+  orderId: string,
+  role: Role,
+  event: OrderEvent,
+  env: CommandEnv,
+  before?: (tx: Tx, order: OrderRow) => Promise<Result<null, string>>,
+): Promise<Result<OrderRow, string>> {
+  return runCommand(db, name, meta, async (tx) => {
+    const order = await marketTables(tx.db).orders.get(orderId);
+    if (order === undefined) return err('order_not_found', { orderId });
+    if (role === 'platform') {
+      const party = await tx.db.parties.get(meta.actor);
+      if (party?.kind !== 'operator') return err('not_the_operator');
+    }
+    if (before !== undefined) {
+      const checked = await before(tx, order);
+      if (!checked.ok) return checked;
+    }
+    return stepOrder(tx, orderId, event, { role, partyId: meta.actor });
+  }, env);
+}
+
+/** The buyer pays: the order total moves from the buyer's escrow wallet into a pending hold. */
+export async function payOrder(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
+  return orderCommand(db, 'payOrder', meta, input.orderId, 'buyer', { type: 'PAY' }, env, async (tx, order) => {
+    if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
+    await ensureWallet(tx.db, meta.actor, tx.now);
+    return ok(null);
+  });
+}
+
+/** The buyer cancels before shipping: stock back, and any payment back in full. */
+export async function cancelOrder(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
+  return orderCommand(db, 'cancelOrder', meta, input.orderId, 'buyer', { type: 'CANCEL' }, env, async (tx, order) => {
+    // A courier booked but not yet at the door does not come.
+    const shipments = marketTables(tx.db).shipments;
+    const booked = await shipments.get(shipmentIdOf(order.id));
+    if (booked !== undefined && booked.status === 'booked') {
+      await shipments.put({ ...booked, status: 'cancelled', events: [...booked.events, { at: tx.now, status: 'cancelled', place: '', note: '' }] });
+    }
+    return ok(null);
+  });
+}
+
+export function shipmentIdOf(orderId: string): string {
+  return `ship-${orderId}`;
+}
+
+export async function requestRefund(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly orderId: string; readonly reason: string; readonly amount?: string | null; readonly returnTrackingNumber?: string | null },
+  env: CommandEnv = {},
+): Promise<Result<OrderRow, string>> {
+  const event: OrderEvent = { type: 'REFUND_REQUEST', reason: input.reason, amount: input.amount ?? null, returnTrackingNumber: input.returnTrackingNumber ?? null };
+  return orderCommand(db, 'requestRefund', meta, input.orderId, 'buyer', event, env);
+}
+
+export async function cancelRefund(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
+  return orderCommand(db, 'cancelRefund', meta, input.orderId, 'buyer', { type: 'REFUND_CANCEL' }, env);
+}
+
+/** The seller agrees to the refund request, or refuses it with a reason (the platform then decides). */
+export async function answerRefund(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly orderId: string; readonly agree: boolean; readonly reason?: string },
+  env: CommandEnv = {},
+): Promise<Result<OrderRow, string>> {
+  const event: OrderEvent = input.agree ? { type: 'REFUND_AGREE' } : { type: 'REFUND_REFUSE', reason: input.reason ?? '' };
+  return orderCommand(db, input.agree ? 'agreeRefund' : 'refuseRefund', meta, input.orderId, 'seller', event, env);
+}
+
+/** The platform operator decides a refused refund: full refund, partial refund or release. */
+export async function arbitrate(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly orderId: string; readonly outcome: ArbitrationOutcome; readonly reason: string; readonly amount?: string | null },
+  env: CommandEnv = {},
+): Promise<Result<OrderRow, string>> {
+  const event: OrderEvent = { type: 'ARBITRATE', outcome: input.outcome, reason: input.reason, amount: input.amount ?? null };
+  return orderCommand(db, 'arbitrate', meta, input.orderId, 'platform', event, env);
+}
+
+export async function reviewOrder(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly orderId: string; readonly rating: number; readonly text: string },
+  env: CommandEnv = {},
+): Promise<Result<OrderRow, string>> {
+  return orderCommand(db, 'reviewOrder', meta, input.orderId, 'buyer', { type: 'REVIEW', rating: input.rating, text: input.text }, env);
+}
+
+// ---- jobs: the escrow agent's and the platform's timers -----------------------------------------
+
+const systemActor: Actor = { role: 'system', partyId: 'system' };
+
+function orderJob(event: OrderEvent): (tx: Tx, job: Job) => Promise<void> {
+  return async (tx, job) => {
+    const orderId = job.payload.orderId;
+    assert(typeof orderId === 'string', 'an order job names its order');
+    const stepped = await stepOrder(tx, orderId, event, systemActor);
+    // Steps that cancel a timer cancel its job in the same transaction, so a refusal here means the
+    // order moved on in a way no timer anticipated; it is logged, never half-applied.
+    if (!stepped.ok) await tx.appendEvent({ type: 'market.timer_refused', actor: 'system', payload: { orderId, job: job.kind, code: stepped.code } });
+  };
+}
+
+registerJobHandler(marketplaceJobKinds.payTimeout, orderJob({ type: 'PAY_TIMEOUT' }));
+registerJobHandler(marketplaceJobKinds.autoConfirm, orderJob({ type: 'AUTO_CONFIRM' }));
+registerJobHandler(marketplaceJobKinds.sellerResponseTimeout, orderJob({ type: 'SELLER_RESPONSE_TIMEOUT' }));
+
+// ---- queries ------------------------------------------------------------------------------------
+
+export async function orderById(db: WorldDb, orderId: string): Promise<OrderRow | undefined> {
+  return marketTables(db).orders.get(orderId);
+}
+
+/** A buyer's or a seller's orders, newest first. */
+export async function ordersOf(db: WorldDb, partyId: string, side: 'buyer' | 'seller'): Promise<OrderRow[]> {
+  const index = side === 'buyer' ? '[buyerId+createdAt]' : '[sellerId+createdAt]';
+  return marketTables(db).orders.where(index).between([partyId, Dexie.minKey], [partyId, Dexie.maxKey]).reverse().limit(ordersListMax).toArray();
+}
+
+/** Refused refunds waiting for the platform operator. */
+export async function openDisputes(db: WorldDb): Promise<OrderRow[]> {
+  return marketTables(db).orders.where('refund.status').equals('SELLER_REFUSE_BUYER').limit(ordersListMax).toArray();
+}
+
+/** Orders the platform operator decided. */
+export async function decidedDisputes(db: WorldDb): Promise<OrderRow[]> {
+  return marketTables(db).orders.filter((o) => o.arbitration !== null).limit(ordersListMax).toArray();
+}
+
+/** Orders whose money the escrow agent holds now (paid, not yet settled). */
+export async function ordersInEscrow(db: WorldDb): Promise<OrderRow[]> {
+  return marketTables(db).orders.where('state').anyOf('WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS').limit(ordersListMax).toArray();
+}
+
+/** Finished or refunded orders that paid commission, newest first (the platform's commission page). */
+export async function settledOrders(db: WorldDb): Promise<OrderRow[]> {
+  const rows = await marketTables(db).orders.where('state').anyOf('TRADE_FINISHED', 'TRADE_CLOSED').limit(ordersListMax * 4).toArray();
+  return rows.filter((o) => o.settlement !== null).sort((a, b) => (b.settlement?.at ?? 0) - (a.settlement?.at ?? 0));
+}

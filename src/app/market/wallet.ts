@@ -1,0 +1,119 @@
+import { assert, availableOf, balanceOf, err, marketplaceJobKinds, money, ok, parseMoney, toStored, type Account, type Result, type StoredMoney } from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { identityTables } from '../../storage/identity-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { registerJobHandler } from '../scheduler.ts';
+import { postBankTransfer } from '../banking/transfers.ts';
+import { requireOnlineBanking } from '../identity/banking-login.ts';
+import { ensureWallet, escrowPartyId, settlingId, walletId } from './accounts.ts';
+import { moveOrderMoney } from './effects.ts';
+
+// Wallets at the escrow agent (支付宝余额). A user's wallet is what pays orders and what can be
+// withdrawn to a bank; a seller's released money first waits T+N world days in the settling
+// account, then this job makes it withdrawable.
+
+export type WalletView = {
+  /** Withdrawable / spendable now. */
+  readonly available: StoredMoney;
+  /** Posted balance of the wallet (held amounts still count here until the hold is posted). */
+  readonly balance: StoredMoney;
+  /** Released to a seller, not yet withdrawable. */
+  readonly settling: StoredMoney;
+  readonly opened: boolean;
+};
+
+const zeroCny: StoredMoney = { amount: '0.00', currency: 'CNY' };
+
+export async function walletOf(db: WorldDb, partyId: string): Promise<WalletView> {
+  const [wallet, settling] = await ledgerTables(db).accounts.bulkGet([walletId(partyId), settlingId(partyId)]);
+  const money = (a: Account | undefined, f: (a: Account) => ReturnType<typeof balanceOf>) => (a === undefined ? zeroCny : toStored(f(a)));
+  return { available: money(wallet, availableOf), balance: money(wallet, balanceOf), settling: money(settling, balanceOf), opened: wallet !== undefined };
+}
+
+export const availableJobKind = marketplaceJobKinds.available;
+
+registerJobHandler(availableJobKind, async (tx, job) => {
+  const { orderId, sellerId, amount, currency } = job.payload;
+  assert(typeof orderId === 'string' && typeof sellerId === 'string' && typeof amount === 'string' && currency === 'CNY', 'an available job names order, seller and amount');
+  const moved = await moveOrderMoney(tx, orderId, [
+    { id: `${orderId}:available`, kind: 'single', debitAccountId: settlingId(sellerId), creditAccountId: walletId(sellerId), amount, currency, code: 'escrow.available', refs: { orderId, sellerId } },
+  ]);
+  assert(moved.ok, `released money of ${orderId} becomes available`);
+  await tx.appendEvent({ type: 'market.funds_available', actor: 'escrow', parties: [sellerId], payload: { orderId, amount, currency } });
+  tx.notify({ to: [sellerId], kind: 'market.funds_available', ref: orderId });
+});
+
+// ---- top-up and withdrawal through the banks --------------------------------------------------
+
+/** One top-up or withdrawal moves at most this much (a classroom wallet, not a treasury). */
+export const walletMoveMaxMajorUnits = '1000000';
+
+function parseAmount(text: string): Result<string, string> {
+  const parsed = parseMoney(text, 'CNY', { max: money(walletMoveMaxMajorUnits, 'CNY') });
+  return parsed.ok ? ok(toStored(parsed.value).amount) : parsed;
+}
+
+async function requireWalletUser(db: WorldDb, partyId: string): Promise<Result<null, string>> {
+  const user = await identityTables(db).users.get(partyId);
+  if (user === undefined || (user.role !== 'buyer' && user.role !== 'seller')) return err('not_a_customer');
+  if (user.status !== 'active') return err('account_not_activated');
+  return ok(null);
+}
+
+/**
+ * Top-up (充值) through online banking: the user, logged in to the bank with the U盾 (an open
+ * online-banking session), pays from the deposit account at `bankId` to the escrow agent's account
+ * at the same bank, and the escrow agent credits the wallet. Linked transfers in both books:
+ * `B:deposit:<user>` → `B:deposit:escrow` and `escrow:at:B` → `escrow:wallet:<user>`.
+ */
+export async function topUpWallet(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
+  const amount = parseAmount(input.amount);
+  if (!amount.ok) return amount;
+  return runCommand(db, 'topUpWallet', meta, async (tx) => {
+    const user = await requireWalletUser(tx.db, meta.actor);
+    if (!user.ok) return user;
+    const session = await requireOnlineBanking(tx.db, input.bankId, meta.actor, tx.now);
+    if (!session.ok) return session;
+    await ensureWallet(tx.db, meta.actor, tx.now);
+    const moved = await postBankTransfer(tx, {
+      id: `topup:${meta.id}`,
+      code: 'escrow.topup',
+      channel: 'online',
+      payer: { bankId: input.bankId, partyId: meta.actor },
+      payee: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(meta.actor) },
+      amount: amount.value,
+      refs: { wallet: walletId(meta.actor) },
+    });
+    if (!moved.ok) return moved;
+    await tx.appendEvent({ type: 'market.wallet_topup', actor: meta.actor, parties: [escrowPartyId, input.bankId], payload: { amount: amount.value, bank: input.bankId } });
+    return ok(await walletOf(tx.db, meta.actor));
+  }, env);
+}
+
+/**
+ * Withdrawal (提现) of withdrawable wallet money to the user's own deposit account at `bankId`:
+ * `escrow:wallet:<user>` → `escrow:at:B` and `B:deposit:escrow` → `B:deposit:<user>`. Money still
+ * settling (T+N) cannot be withdrawn: the wallet's no-overdraft rule refuses it.
+ */
+export async function withdrawFromWallet(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
+  const amount = parseAmount(input.amount);
+  if (!amount.ok) return amount;
+  return runCommand(db, 'withdrawFromWallet', meta, async (tx) => {
+    const user = await requireWalletUser(tx.db, meta.actor);
+    if (!user.ok) return user;
+    await ensureWallet(tx.db, meta.actor, tx.now);
+    const moved = await postBankTransfer(tx, {
+      id: `withdraw:${meta.id}`,
+      code: 'escrow.withdrawal',
+      channel: 'service',
+      payer: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(meta.actor) },
+      payee: { bankId: input.bankId, partyId: meta.actor },
+      amount: amount.value,
+      refs: { wallet: walletId(meta.actor) },
+    });
+    if (!moved.ok) return moved;
+    await tx.appendEvent({ type: 'market.wallet_withdrawal', actor: meta.actor, parties: [escrowPartyId, input.bankId], payload: { amount: amount.value, bank: input.bankId } });
+    return ok(await walletOf(tx.db, meta.actor));
+  }, env);
+}
