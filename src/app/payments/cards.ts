@@ -1,0 +1,228 @@
+import {
+  assert,
+  assessCardDue,
+  availableOf,
+  bankingAccountIds as ids,
+  cardJobKinds,
+  closeCardCycle,
+  defaultCardConfig,
+  err,
+  isBillingDay,
+  ok,
+  openCard,
+  parseMoney,
+  repayCard,
+  toStored,
+  worldDateLabel,
+  money as moneyOf,
+  type CardConfig,
+  type CardKind,
+  type CardRow,
+  type CardStatementRow,
+  type ChannelEffect,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { paymentsTables, type CardApplicationRow } from '../../storage/payments-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { registerJobHandler } from '../scheduler.ts';
+import { openAccountInTransaction } from '../ledger.ts';
+import { applyChannelEffects } from './booking.ts';
+
+// The card company (信用卡公司, party 'card'): applications, cards with a credit limit (credit card)
+// or a spending limit (charge card), the billing-day statement sent to the holder's mailbox, the
+// due-date check (late fee / suspension) and repayment from a bank account. The rules are the pure
+// domain's (src/domain/payments/cards); this module stores the rows, books the effects and runs
+// the jobs. Card accounts (card company's book):
+//   card:card:<cardId>     what the holder owes (debit-normal); authorizations are pending debits
+//   card:card:settlement   sales passed on to the acquirers (credit-normal, zero between captures)
+//   card:card:income       interest and late fees
+
+export const cardIssuerId = 'card';
+export const cardLimitMaxMajorUnits = '1000000';
+export const cardApplicationsMax = 500;
+
+export function cardConfig(): CardConfig {
+  return defaultCardConfig;
+}
+
+async function nextCardId(db: WorldDb): Promise<string> {
+  const key = 'payments.nextCard';
+  const row = await db.meta.get(key);
+  const n = typeof row?.value === 'number' ? row.value : 1;
+  await db.meta.put({ key, value: n + 1 });
+  return `CC${String(n).padStart(6, '0')}`;
+}
+
+async function ensureIssuerAccounts(tx: Tx): Promise<void> {
+  const accounts = ledgerTables(tx.db).accounts;
+  const inputs = [
+    { id: 'card:card:settlement', code: 'card.settlement', name: 'Card sales owed to acquirers (应付收单款)' },
+    { id: 'card:card:income', code: 'card.income', name: 'Card interest and fee income (利息及违约金收入)' },
+  ];
+  for (const input of inputs) {
+    if ((await accounts.get(input.id)) !== undefined) continue;
+    const opened = await openAccountInTransaction(tx.db, { ...input, partyId: cardIssuerId, bookId: cardIssuerId, currency: 'CNY', normal: 'credit', flags: {} }, tx.now);
+    assert(opened.ok, `open ${input.id}`);
+  }
+}
+
+/** A customer applies for a card. */
+export async function applyForCard(db: WorldDb, meta: CommandMeta, input: { readonly kind: CardKind }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
+  if (input.kind !== 'credit' && input.kind !== 'charge') return err('card_kind_invalid');
+  return runCommand(db, 'applyForCard', meta, async (tx) => {
+    const party = await tx.db.parties.get(meta.actor);
+    if (party === undefined || party.institution) return err('not_a_customer');
+    const t = paymentsTables(tx.db);
+    const open = await t.cardApplications.where('applicantId').equals(meta.actor).filter((a) => a.status === 'pending' && a.kind === input.kind).count();
+    if (open > 0) return err('card_application_pending');
+    const row: CardApplicationRow = { id: `card-app:${meta.id}`.slice(0, 80), applicantId: meta.actor, kind: input.kind, status: 'pending', appliedAt: tx.now, decidedAt: null, limit: null, billingDay: null, cardId: null, reason: null };
+    await t.cardApplications.add(row);
+    tx.notify({ to: [cardIssuerId], kind: 'payments.card_applied', ref: row.id });
+    return ok(row);
+  }, env);
+}
+
+/** The card company approves with a limit and a billing day: the card is issued. */
+export async function approveCardApplication(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number },
+  env: CommandEnv = {},
+): Promise<Result<CardRow, string>> {
+  const limit = parseMoney(input.limit, 'CNY', { max: moneyOf(cardLimitMaxMajorUnits, 'CNY') });
+  if (!limit.ok) return limit;
+  if (!limit.value.amount.greaterThan(0)) return err('card_limit_invalid');
+  if (!isBillingDay(input.billingDay)) return err('billing_day_invalid');
+  return runCommand(db, 'approveCardApplication', meta, async (tx) => {
+    if (meta.actor !== cardIssuerId) return err('not_the_card_company');
+    const t = paymentsTables(tx.db);
+    const application = await t.cardApplications.get(input.applicationId);
+    if (application === undefined) return err('card_application_not_found');
+    if (application.status !== 'pending') return err('card_application_decided');
+    const cardId = await nextCardId(tx.db);
+    const opened = openCard({ id: cardId, kind: application.kind, holderId: application.applicantId, limit: toStored(limit.value), billingDay: input.billingDay }, tx.now, cardConfig());
+    await ensureIssuerAccounts(tx);
+    const account = await openAccountInTransaction(
+      tx.db,
+      { id: `card:card:${cardId}`, partyId: application.applicantId, bookId: cardIssuerId, code: `card.${application.kind}`, name: `${application.kind === 'credit' ? 'Credit' : 'Charge'} card ${cardId}`, currency: 'CNY', normal: 'debit', flags: {} },
+      tx.now,
+    );
+    if (!account.ok) return account;
+    const applied = await applyChannelEffects(tx, null, opened.effects, cardIssuerId);
+    if (!applied.ok) return applied;
+    await t.cards.add(opened.card);
+    await t.cardApplications.put({ ...application, status: 'approved', decidedAt: tx.now, limit: opened.card.limit, billingDay: input.billingDay, cardId });
+    await tx.appendEvent({ type: 'card.issued', actor: cardIssuerId, parties: [application.applicantId], payload: { cardId, kind: application.kind, limit: opened.card.limit.amount } });
+    tx.notify({ to: [application.applicantId], kind: 'payments.card_issued', ref: cardId });
+    return ok(opened.card);
+  }, env);
+}
+
+export async function rejectCardApplication(db: WorldDb, meta: CommandMeta, input: { readonly applicationId: string; readonly reason: string }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
+  return runCommand(db, 'rejectCardApplication', meta, async (tx) => {
+    if (meta.actor !== cardIssuerId) return err('not_the_card_company');
+    const t = paymentsTables(tx.db);
+    const application = await t.cardApplications.get(input.applicationId);
+    if (application === undefined) return err('card_application_not_found');
+    if (application.status !== 'pending') return err('card_application_decided');
+    const row: CardApplicationRow = { ...application, status: 'rejected', decidedAt: tx.now, reason: input.reason.trim().slice(0, 200) };
+    await t.cardApplications.put(row);
+    tx.notify({ to: [application.applicantId], kind: 'payments.card_rejected', ref: row.id });
+    return ok(row);
+  }, env);
+}
+
+/** Repayment (还款) from the payer's deposit account at `bankId` (through clearing when needed). */
+export async function repayCardFromBank(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<CardRow, string>> {
+  const amount = parseMoney(input.amount, 'CNY', { max: moneyOf(cardLimitMaxMajorUnits, 'CNY') });
+  if (!amount.ok) return amount;
+  return runCommand(db, 'repayCard', meta, async (tx) => {
+    const t = paymentsTables(tx.db);
+    const card = await t.cards.get(input.cardId);
+    if (card === undefined) return err('card_not_found');
+    const account = await ledgerTables(tx.db).accounts.get(ids.deposit(input.bankId, meta.actor));
+    if (account === undefined) return err('payer_account_not_found', { accountId: ids.deposit(input.bankId, meta.actor) });
+    const step = repayCard(card, { id: tx.meta.id.slice(0, 80), amount: toStored(amount.value), from: { bankId: input.bankId, partyId: meta.actor }, available: toStored(availableOf(account)) }, tx.now);
+    if (!step.ok) return step;
+    const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
+    if (!applied.ok) return applied;
+    await t.cards.put(step.value.card);
+    await tx.appendEvent({ type: 'card.repaid', actor: meta.actor, parties: [cardIssuerId, card.holderId], payload: { cardId: card.id, amount: toStored(amount.value).amount } });
+    tx.notify({ to: [cardIssuerId, card.holderId], kind: 'payments.card_repaid', ref: card.id });
+    return ok(step.value.card);
+  }, env);
+}
+
+// ---- jobs: the billing day and the due date ----------------------------------------------------
+
+/** The statement mail lists every transaction, one per line: date, kind, amount. */
+export function statementLines(statement: CardStatementRow): string {
+  return statement.entries.map((e) => `${worldDateLabel(e.postedAt)} ${e.kind} ${e.amount.amount}`).join('\n');
+}
+
+function withStatementDetails(effects: readonly ChannelEffect[], statement: CardStatementRow): ChannelEffect[] {
+  // The domain's notice names the figures; the mail also carries the transactions and the previous
+  // balance, so the holder's mailbox shows the whole bill.
+  return effects.map((e) =>
+    e.kind === 'notice' && e.key === 'payments.notice.card_statement'
+      ? { ...e, params: { ...e.params, previousBalance: statement.previousBalance.amount, interest: statement.interest.amount, fees: statement.fees.amount, transactions: statementLines(statement) } }
+      : e,
+  );
+}
+
+registerJobHandler(cardJobKinds.statement, async (tx, job) => {
+  const cardId = job.payload.cardId;
+  const closingAt = job.payload.closingAt;
+  assert(typeof cardId === 'string' && typeof closingAt === 'number' && closingAt === job.dueAt, 'a statement job names its card and cut-off');
+  const t = paymentsTables(tx.db);
+  const card = await t.cards.get(cardId);
+  assert(card !== undefined, `card ${cardId}`);
+  const previous = card.lastStatement === null ? null : ((await t.cardStatements.get(card.lastStatement.id)) ?? null);
+  const step = closeCardCycle(card, previous, closingAt, cardConfig());
+  const applied = await applyChannelEffects(tx, null, withStatementDetails(step.effects, step.statement), cardIssuerId);
+  assert(applied.ok, `statement ${step.statement.id} books: ${applied.ok ? '' : applied.code}`);
+  await t.cardStatements.add(step.statement);
+  await t.cards.put(step.card);
+});
+
+registerJobHandler(cardJobKinds.due, async (tx, job) => {
+  const cardId = job.payload.cardId;
+  const statementId = job.payload.statementId;
+  assert(typeof cardId === 'string' && typeof statementId === 'string', 'a due job names its card and statement');
+  const t = paymentsTables(tx.db);
+  const card = await t.cards.get(cardId);
+  assert(card !== undefined, `card ${cardId}`);
+  const step = assessCardDue(card, statementId, tx.now, cardConfig());
+  assert(step.ok, `due check of ${statementId} runs at its due time`);
+  if (step.value.replayed) return;
+  const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
+  assert(applied.ok, `due check of ${statementId} books: ${applied.ok ? '' : applied.code}`);
+  await t.cards.put(step.value.card);
+});
+
+// ---- queries ------------------------------------------------------------------------------------
+
+export async function cardsOf(db: WorldDb, holderId: string): Promise<CardRow[]> {
+  return paymentsTables(db).cards.where('holderId').equals(holderId).toArray();
+}
+
+export async function allCards(db: WorldDb): Promise<CardRow[]> {
+  return paymentsTables(db).cards.limit(cardApplicationsMax).toArray();
+}
+
+export async function statementsOf(db: WorldDb, cardId: string): Promise<CardStatementRow[]> {
+  const rows = await paymentsTables(db).cardStatements.where('cardId').equals(cardId).toArray();
+  return rows.sort((a, b) => b.closingAt - a.closingAt);
+}
+
+export async function cardApplications(db: WorldDb, status?: CardApplicationRow['status']): Promise<CardApplicationRow[]> {
+  const t = paymentsTables(db).cardApplications;
+  const rows = status === undefined ? await t.limit(cardApplicationsMax).toArray() : await t.where('status').equals(status).limit(cardApplicationsMax).toArray();
+  return rows.sort((a, b) => b.appliedAt - a.appliedAt);
+}
+
+export async function cardApplicationsOf(db: WorldDb, applicantId: string): Promise<CardApplicationRow[]> {
+  return paymentsTables(db).cardApplications.where('applicantId').equals(applicantId).toArray();
+}

@@ -1,0 +1,160 @@
+import {
+  assert,
+  matchRemittanceByHand,
+  ok,
+  err,
+  processIncomingTransfers,
+  remittanceChannel,
+  remittanceInstructionOf,
+  returnRemittance,
+  type Charge,
+  type IncomingTransfer,
+  type RemittanceChannelState,
+  type RemittanceExceptionRow,
+  type RemittanceInstruction,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { bankingTables } from '../../storage/banking-tables.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { stepOrder } from '../market/orders.ts';
+import { applyChannelEffects } from './booking.ts';
+import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+
+// Remittance (汇款) behind the gateway, offline: checkout creates a pending charge and the order
+// page shows the seller's receiving account (bank + card number) and the order number as the
+// reference; the order stays unpaid. The buyer transfers from their bank (online banking or the
+// counter: any customer transfer). The matcher (matchRemittancesTx) reads the payee's incoming
+// customer transfers not yet processed and, by reference and amount (domain match.ts), captures
+// the charge and steps the order PAY, or queues the transfer as an exception (wrong amount, missing
+// or ambiguous reference, duplicate, closed order). The payee works the queue by hand: place it on
+// an awaiting order (an overpayment's excess goes back) or return the money. A refund goes back to
+// the account the matched transfer came from. Money goes straight to the seller's account: the
+// order's escrow ledger effects are skipped ('direct').
+//
+// When does the matcher run? Inside every remittance command below, and from the payee's and the
+// payer's tabs whenever a new transfer reaches the payee (the UI calls matchRemittances), so a
+// transfer made on any bank page is matched as soon as a tab of either party sees it.
+
+export const remittanceRunMax = 10_000;
+
+async function receivingAccount(tx: Tx | { db: WorldDb }, partyId: string) {
+  const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
+  return accounts.sort((a, b) => a.openedAt - b.openedAt)[0];
+}
+
+export const remittanceAdapter: ChannelAdapter<RemittanceChannelState> = {
+  channel: remittanceChannel,
+  settlement: 'direct',
+  payOrderOn: 'capture',
+  async prepare(tx, order) {
+    const account = await receivingAccount(tx, order.sellerId);
+    if (account === undefined) return err('seller_bank_account_missing', { sellerId: order.sellerId });
+    return ok({ payee: { partyId: order.sellerId, bankId: account.bankId }, source: {} });
+  },
+  async load(tx, charge) {
+    const account = await bankingTables(tx.db).bankAccounts.get(`${charge.payee.bankId}:deposit:${charge.payee.partyId}`);
+    const match = await paymentsTables(tx.db).remittanceMatches.where('chargeId').equals(charge.id).first();
+    return ok({ receivingAccountNumber: account?.cardNumber ?? null, refundTo: match === undefined ? null : { bankId: match.fromBankId, partyId: match.fromPartyId } });
+  },
+};
+registerChannelAdapter(remittanceAdapter);
+
+/** What the order page shows the buyer of a pending remittance charge. */
+export async function remittanceInstruction(db: WorldDb, charge: Charge): Promise<RemittanceInstruction> {
+  const account = await bankingTables(db).bankAccounts.get(`${charge.payee.bankId}:deposit:${charge.payee.partyId}`);
+  return remittanceInstructionOf(charge, account?.cardNumber ?? null);
+}
+
+async function incomingOf(tx: Tx, payeeId: string): Promise<IncomingTransfer[]> {
+  const rows = await bankingTables(tx.db).bankTransfers.where('payeePartyId').equals(payeeId).limit(remittanceRunMax).toArray();
+  // Customer transfers only (online banking, the counter): services (wallet withdrawals, acquiring,
+  // refunds) are not remittances.
+  return rows
+    .filter((r) => r.code === 'bank.transfer' && r.channel !== 'service')
+    .map((r) => ({ id: r.id, bankId: r.payeeBankId, payeeId: r.payeePartyId, fromBankId: r.payerBankId, fromPartyId: r.payerPartyId, amount: { amount: r.amount, currency: r.currency }, memo: r.memo, at: r.at }));
+}
+
+async function payOrderOf(tx: Tx, charge: Charge): Promise<Result<null, string>> {
+  const order = await marketTables(tx.db).orders.get(charge.orderId);
+  assert(order !== undefined, 'a charge has its order');
+  if (order.state !== 'WAIT_BUYER_PAY') return ok(null);
+  const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: order.buyerId });
+  return paid.ok ? ok(null) : paid;
+}
+
+/** Matches the payee's new incoming transfers, inside the caller's transaction. */
+export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Result<{ matched: number; exceptions: number }, string>> {
+  const t = paymentsTables(tx.db);
+  const transfers = await incomingOf(tx, payeeId);
+  if (transfers.length === 0) return ok({ matched: 0, exceptions: 0 });
+  const processed = new Set<string>([
+    ...(await t.remittanceMatches.bulkGet(transfers.map((x) => x.id))).filter((m) => m !== undefined).map((m) => m.transferId),
+    ...(await t.remittanceExceptions.bulkGet(transfers.map((x) => x.id))).filter((e) => e !== undefined).map((e) => e.id),
+  ]);
+  if (transfers.every((x) => processed.has(x.id))) return ok({ matched: 0, exceptions: 0 });
+  const charges = (await t.charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance');
+  const run = processIncomingTransfers(transfers, charges, processed, { now: tx.now, actorId: 'system' });
+  const applied = await applyChannelEffects(tx, null, run.effects);
+  if (!applied.ok) return applied;
+  await t.charges.bulkPut([...run.charges]);
+  await t.remittanceMatches.bulkPut([...run.matches]);
+  await t.remittanceExceptions.bulkPut([...run.exceptions]);
+  for (const charge of run.charges) {
+    const paid = await payOrderOf(tx, charge);
+    if (!paid.ok) return paid;
+  }
+  return ok({ matched: run.matches.length, exceptions: run.exceptions.length });
+}
+
+export async function matchRemittances(db: WorldDb, meta: CommandMeta, input: { readonly payeeId: string }, env: CommandEnv = {}) {
+  return runCommand(db, 'matchRemittances', meta, (tx) => matchRemittancesTx(tx, input.payeeId), env);
+}
+
+/** The payee places a queued transfer on one of its awaiting remittance orders. */
+export async function matchExceptionByHand(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string; readonly chargeId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
+  return runCommand(db, 'matchRemittanceByHand', meta, async (tx) => {
+    const t = paymentsTables(tx.db);
+    const row = await t.remittanceExceptions.get(input.exceptionId);
+    if (row === undefined) return err('remittance_exception_not_found');
+    const charge = await t.charges.get(input.chargeId);
+    if (charge === undefined) return err('charge_not_found');
+    const step = matchRemittanceByHand(row, charge, { now: tx.now, actorId: meta.actor });
+    if (!step.ok) return step;
+    const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
+    if (!applied.ok) return applied;
+    await t.charges.put(step.value.charge);
+    await t.remittanceMatches.put(step.value.match);
+    await t.remittanceExceptions.put(step.value.exception);
+    const paid = await payOrderOf(tx, step.value.charge);
+    if (!paid.ok) return paid;
+    return ok(step.value.exception);
+  }, env);
+}
+
+/** The payee sends a queued transfer back to the account it came from. */
+export async function returnException(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
+  return runCommand(db, 'returnRemittance', meta, async (tx) => {
+    const t = paymentsTables(tx.db);
+    const row = await t.remittanceExceptions.get(input.exceptionId);
+    if (row === undefined) return err('remittance_exception_not_found');
+    const step = returnRemittance(row, { now: tx.now, actorId: meta.actor });
+    if (!step.ok) return step;
+    const applied = await applyChannelEffects(tx, null, step.value.effects);
+    if (!applied.ok) return applied;
+    await t.remittanceExceptions.put(step.value.exception);
+    return ok(step.value.exception);
+  }, env);
+}
+
+export async function remittanceExceptionsOf(db: WorldDb, payeeId: string): Promise<RemittanceExceptionRow[]> {
+  const rows = await paymentsTables(db).remittanceExceptions.where('transfer.payeeId').equals(payeeId).toArray();
+  return rows.sort((a, b) => b.openedAt - a.openedAt);
+}
+
+/** The payee's remittance charges still waiting for money (candidates for a hand match). */
+export async function awaitingRemittances(db: WorldDb, payeeId: string): Promise<Charge[]> {
+  return (await paymentsTables(db).charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance' && c.status === 'pending');
+}

@@ -1,0 +1,101 @@
+import { err, fromStored, isPositive, ok, type Charge, type OrderRow, type Result } from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { setOrderPaymentHook, stepOrder } from '../market/orders.ts';
+import { captureChargeTx, chargesOfOrder, chargesPerOrderMax, channelAdapter, createChargeTx, isRegisteredChannel, refundChargeTx, registeredChannels, voidChargeTx } from './gateway.ts';
+
+// Checkout through the gateway: the buyer pays an order with any registered channel. One command:
+// the charge is created (and authorized by its channel); if it succeeded (immediate) or is pending
+// with the money held (two-phase), the order steps PAY in the same transaction. A refused charge is
+// stored failed with its named reason and the order stays unpaid (the buyer may try again, with
+// the same or another channel: each attempt is a new charge `<order>:c<n>`).
+//
+// After every later order step the gateway follows the order (setOrderPaymentHook): a refund the
+// order's settlement gives back to the buyer is refunded on the charge, by its channel.
+
+export type PayWithInput = { readonly orderId: string; readonly channel: string; readonly source?: Readonly<Record<string, string>> };
+export type PayWithResult = { readonly charge: Charge; readonly order: OrderRow };
+
+export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWithInput, env: CommandEnv = {}): Promise<Result<PayWithResult, string>> {
+  const channel = input.channel;
+  if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
+  return runCommand(db, 'payOrderWith', meta, async (tx) => {
+    const order = await marketTables(tx.db).orders.get(input.orderId);
+    if (order === undefined) return err('order_not_found', { orderId: input.orderId });
+    if (order.buyerId !== meta.actor) return err('not_authorized');
+    if (order.state !== 'WAIT_BUYER_PAY') return err('order_not_awaiting_payment', { state: order.state });
+    if (order.paymentMethod !== channel) return err('payment_method_mismatch', { method: order.paymentMethod });
+    const adapter = channelAdapter(channel)!;
+    const parts = await adapter.prepare(tx, order, input.source ?? {});
+    if (!parts.ok) return parts;
+    const earlier = await chargesOfOrder(tx.db, order.id);
+    // A charge waiting for its money (a remittance) is the order's payment: no second one.
+    if (earlier.some((c) => c.status === 'pending')) return err('charge_pending');
+    if (earlier.length >= chargesPerOrderMax) return err('charge_attempts_exhausted', { max: chargesPerOrderMax });
+    const charge = await createChargeTx(tx, {
+      id: `${order.id}:c${earlier.length + 1}`,
+      orderId: order.id,
+      amount: order.total,
+      channel,
+      payerId: order.buyerId,
+      payee: parts.value.payee,
+      source: parts.value.source,
+    });
+    if (!charge.ok) return charge;
+    if (charge.value.status === 'failed') return ok({ charge: charge.value, order });
+    if (charge.value.status === 'pending' && adapter.payOrderOn === 'capture') return ok({ charge: charge.value, order });
+    const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: meta.actor });
+    if (!paid.ok) return paid;
+    return ok({ charge: charge.value, order: paid.value });
+  }, env);
+}
+
+/** The order's charge that paid (not failed), if any. */
+async function payingCharge(tx: Tx, orderId: string): Promise<Charge | undefined> {
+  const charges = await paymentsTables(tx.db).charges.where('orderId').equals(orderId).toArray();
+  return charges.filter((c) => c.status !== 'failed').sort((a, b) => b.createdAt - a.createdAt)[0];
+}
+
+async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow): Promise<Result<null, string>> {
+  // Shipping captures a two-phase charge's hold (the card sale happens when the goods leave).
+  if (before.shipment === null && after.shipment !== null) {
+    const charge = await payingCharge(tx, after.id);
+    if (charge !== undefined && charge.status === 'pending' && channelAdapter(charge.channel)?.channel.flow === 'two_phase') {
+      const captured = await captureChargeTx(tx, charge.id, null);
+      if (!captured.ok) return captured;
+    }
+  }
+  // Closed unpaid (cancelled, or the pay deadline passed) while a charge waits for the money.
+  if (before.state === 'WAIT_BUYER_PAY' && after.state === 'TRADE_CLOSED') {
+    const charge = await payingCharge(tx, after.id);
+    if (charge !== undefined && charge.status === 'pending') {
+      const voided = await voidChargeTx(tx, charge.id, after.closeReason === 'pay_timeout' ? 'expired' : 'cancelled');
+      if (!voided.ok) return voided;
+    }
+  }
+  // A settlement that gives money back to the buyer (cancel after paying, an agreed or arbitrated
+  // refund): the charge is refunded by the same amount, by its channel.
+  if (before.settlement === null && after.settlement !== null && isPositive(fromStored(after.settlement.refund))) {
+    const charge = await payingCharge(tx, after.id);
+    if (charge === undefined) return ok(null);
+    if (charge.status === 'pending') {
+      // Cancelled before the money was taken: the hold is released.
+      const voided = await voidChargeTx(tx, charge.id, 'cancelled');
+      return voided.ok ? ok(null) : voided;
+    }
+    const refunded = await refundChargeTx(tx, charge.id, { id: 'order', amount: after.settlement.refund.amount, reason: after.closeReason ?? 'refund' });
+    return refunded.ok ? ok(null) : refunded;
+  }
+  return ok(null);
+}
+
+setOrderPaymentHook({
+  methods: registeredChannels,
+  direct: (order) => {
+    const id = order.paymentMethod;
+    return isRegisteredChannel(id) && channelAdapter(id)!.settlement === 'direct';
+  },
+  afterStep: afterOrderStep,
+});

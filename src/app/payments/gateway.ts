@@ -1,0 +1,187 @@
+import {
+  assert,
+  captureCharge,
+  createCharge,
+  err,
+  newCharge,
+  ok,
+  paymentChannelIds,
+  refundCharge,
+  voidCharge,
+  type Charge,
+  type ChargeInput,
+  type ChargePayee,
+  type ChargeVoidReason,
+  type GatewayResult,
+  type OrderRow,
+  type PaymentChannel,
+  type PaymentChannelId,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import type { Tx } from '../command.ts';
+import { applyChannelEffects } from './booking.ts';
+
+// The payment gateway's app layer (Ping++ style): ONE charge table and ONE set of steps whatever
+// the channel. Each channel is an adapter module (channel-*.ts) that registers here: the pure
+// channel from src/domain/payments, how checkout builds its charge, and how its state is loaded and
+// saved. The steps below run inside the caller's runCommand body (Dexie only), so the charge row,
+// the ledger movements and the order's step commit together or not at all.
+//
+// A channel's refusal at authorize is not an error: the charge is stored `failed` with the named
+// reason and a charge.failed event, and the command commits so the buyer sees why. A refusal at
+// capture, void or refund is an error: the command rolls back and may be retried.
+
+export type ChargeOp = 'authorize' | 'capture' | 'void' | 'refund';
+
+/**
+ * How an order paid by the channel settles:
+ * - 'escrow': the channel moves the money to the escrow agent for the buyer (wallet); the order's
+ *   own escrow hold, release and refunds then run unchanged (escrow wallet, online banking).
+ * - 'direct': the channel's own effects carry the money towards the seller (card → acquirer,
+ *   remittance → seller's account, cash → courier); the order's escrow ledger effects are skipped
+ *   and the gateway captures, voids and refunds the charge with the order.
+ */
+export type ChannelSettlement = 'escrow' | 'direct';
+
+export type ChargeParts = { readonly payee: ChargePayee; readonly source: Readonly<Record<string, string>> };
+
+export type ChannelAdapter<S> = {
+  readonly channel: PaymentChannel<S>;
+  readonly settlement: ChannelSettlement;
+  /**
+   * When the order counts as paid (steps PAY): 'authorize' (default) as soon as the charge is not
+   * failed (immediate, two-phase, cash on delivery: the order ships unpaid); 'capture' only when the
+   * money arrived (remittance: the matcher captures and steps PAY).
+   */
+  readonly payOrderOn?: 'authorize' | 'capture';
+  /** Checkout: what the buyer chose (`source`) → the charge's payee and source. Refusal: err(code). */
+  prepare(tx: Tx, order: OrderRow, source: Readonly<Record<string, string>>): Promise<Result<ChargeParts, string>>;
+  /** The channel's state for one step. */
+  load(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<S, string>>;
+  /** Persists the state the channel returned (card rows...). Optional: stateless channels. */
+  save?(tx: Tx, charge: Charge, state: S): Promise<void>;
+  /**
+   * Optional extra booking after a successful step, in the same transaction (e.g. online banking
+   * credits the buyer's escrow wallet after its bank leg). Runs after the channel's effects.
+   */
+  afterStep?(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<null, string>>;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of adapters over different states
+type AnyAdapter = ChannelAdapter<any>;
+const adapters = new Map<PaymentChannelId, AnyAdapter>();
+
+/** Registers a channel adapter (once per channel, at module load). */
+export function registerChannelAdapter<S>(adapter: ChannelAdapter<S>): void {
+  const id = adapter.channel.id;
+  assert(!adapters.has(id) || adapters.get(id) === adapter, `channel ${id} registered twice`);
+  adapters.set(id, adapter as AnyAdapter);
+}
+
+export function channelAdapter(id: PaymentChannelId): AnyAdapter | undefined {
+  return adapters.get(id);
+}
+
+/** The channels checkout offers, in the gateway's order. */
+export function registeredChannels(): PaymentChannelId[] {
+  return paymentChannelIds.filter((id) => adapters.has(id));
+}
+
+export function isRegisteredChannel(id: string): id is PaymentChannelId {
+  return (paymentChannelIds as readonly string[]).includes(id) && adapters.has(id as PaymentChannelId);
+}
+
+/** Charges per order at most (failed attempts and the one that paid). */
+export const chargesPerOrderMax = 20;
+export const chargesListMax = 1000;
+
+async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, result: GatewayResult<S>): Promise<Result<Charge, string>> {
+  if (!result.ok) return result;
+  const { charge, state, effects, replayed } = result.value;
+  if (replayed) return ok(charge);
+  const applied = await applyChannelEffects(tx, charge.orderId, effects);
+  if (!applied.ok) return applied;
+  if (adapter.save !== undefined) await adapter.save(tx, charge, state);
+  await paymentsTables(tx.db).charges.put(charge);
+  if (charge.status !== 'failed' && adapter.afterStep !== undefined) {
+    const after = await adapter.afterStep(tx, charge, op);
+    if (!after.ok) return after;
+  }
+  const to = charge.payerId === charge.payee.partyId ? [charge.payerId] : [charge.payerId, charge.payee.partyId];
+  tx.notify({ to, kind: `payments.charge.${charge.status}`, ref: charge.id });
+  return ok(charge);
+}
+
+function adapterOf(id: PaymentChannelId): AnyAdapter {
+  const adapter = adapters.get(id);
+  assert(adapter !== undefined, `no adapter for channel ${id}`);
+  return adapter;
+}
+
+async function storedCharge(tx: Tx, chargeId: string): Promise<Result<Charge, string>> {
+  const charge = await paymentsTables(tx.db).charges.get(chargeId);
+  return charge === undefined ? err('charge_not_found', { chargeId }) : ok(charge);
+}
+
+/** Checkout: creates the charge and asks its channel to authorize (idempotent per charge id). */
+export async function createChargeTx(tx: Tx, input: ChargeInput): Promise<Result<Charge, string>> {
+  const adapter = adapters.get(input.channel);
+  if (adapter === undefined) return err('payment_method_unavailable', { method: input.channel });
+  const existing = (await paymentsTables(tx.db).charges.get(input.id)) ?? null;
+  const ctx = { now: tx.now, actorId: tx.meta.actor };
+  if (existing !== null) return finish(tx, adapter, 'authorize', createCharge(existing, input, adapter.channel, null, ctx));
+  // The channel's state is loaded for the charge as it will be created (same id, payer, source).
+  const draft = newCharge(input, tx.now, tx.meta.actor);
+  const state = await adapter.load(tx, draft, 'authorize');
+  if (!state.ok) return state;
+  return finish(tx, adapter, 'authorize', createCharge(null, input, adapter.channel, state.value, ctx));
+}
+
+export async function captureChargeTx(tx: Tx, chargeId: string, amount: string | null): Promise<Result<Charge, string>> {
+  const charge = await storedCharge(tx, chargeId);
+  if (!charge.ok) return charge;
+  const adapter = adapterOf(charge.value.channel);
+  const state = await adapter.load(tx, charge.value, 'capture');
+  if (!state.ok) return state;
+  const stored = amount === null ? null : { amount, currency: charge.value.currency };
+  return finish(tx, adapter, 'capture', captureCharge(charge.value, stored, adapter.channel, state.value, { now: tx.now, actorId: tx.meta.actor }));
+}
+
+export async function voidChargeTx(tx: Tx, chargeId: string, reason: ChargeVoidReason): Promise<Result<Charge, string>> {
+  const charge = await storedCharge(tx, chargeId);
+  if (!charge.ok) return charge;
+  const adapter = adapterOf(charge.value.channel);
+  const state = await adapter.load(tx, charge.value, 'void');
+  if (!state.ok) return state;
+  return finish(tx, adapter, 'void', voidCharge(charge.value, reason, adapter.channel, state.value, { now: tx.now, actorId: tx.meta.actor }));
+}
+
+export async function refundChargeTx(tx: Tx, chargeId: string, input: { readonly id: string; readonly amount: string; readonly reason: string }): Promise<Result<Charge, string>> {
+  const charge = await storedCharge(tx, chargeId);
+  if (!charge.ok) return charge;
+  const adapter = adapterOf(charge.value.channel);
+  const state = await adapter.load(tx, charge.value, 'refund');
+  if (!state.ok) return state;
+  const refund = { id: input.id, amount: { amount: input.amount, currency: charge.value.currency }, reason: input.reason };
+  return finish(tx, adapter, 'refund', refundCharge(charge.value, refund, adapter.channel, state.value, { now: tx.now, actorId: tx.meta.actor }));
+}
+
+// ---- queries ------------------------------------------------------------------------------------
+
+export async function chargesOfOrder(db: WorldDb, orderId: string): Promise<Charge[]> {
+  const rows = await paymentsTables(db).charges.where('orderId').equals(orderId).limit(chargesPerOrderMax).toArray();
+  return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/** Every charge, newest first (the operator's payments page). */
+export async function allCharges(db: WorldDb, limit = chargesListMax): Promise<Charge[]> {
+  return paymentsTables(db).charges.orderBy('createdAt').reverse().limit(limit).toArray();
+}
+
+/** The charge that paid (or is paying) an order: the latest one that did not fail. */
+export async function liveChargeOf(db: WorldDb, orderId: string): Promise<Charge | undefined> {
+  const charges = await chargesOfOrder(db, orderId);
+  return [...charges].reverse().find((c) => c.status !== 'failed');
+}
