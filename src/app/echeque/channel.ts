@@ -1,0 +1,89 @@
+import { err, ok, type Charge, type PaymentChannel, type Result } from '../../domain/index.ts';
+import { bankingTables } from '../../storage/banking-tables.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { echequeTables } from '../../storage/echeque-tables.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import { postBankTransfer } from '../banking/transfers.ts';
+import { captureChargeTx, registerChannelAdapter, type ChannelAdapter } from '../payments/gateway.ts';
+import type { Tx } from '../command.ts';
+
+// The gateway's e-cheque channel (电子支票支付), an OFFLINE flow with DIRECT settlement: checkout
+// creates a pending charge and moves nothing (the order is paid by the promise of a cheque); the
+// buyer then writes a cheque for the order's total to the seller (write.ts checks the order); when
+// the drawer's bank PAYS that cheque, the charge is captured in the same transaction
+// (presentment.ts). The money itself moves by the cheque (buyer's bank → seller's bank, through
+// clearing), never through the escrow agent, so the order's escrow effects are skipped. A refund
+// is a bank transfer back from the seller's account to the buyer's.
+// Simplification: a returned cheque leaves the charge pending (the payee may deposit it again once
+// the reason is cured); the gateway has no "payment failed after the order was paid" step yet.
+
+type EchequeChannelState = Record<string, never>;
+
+export const echequeChannel: PaymentChannel<EchequeChannelState> = {
+  id: 'echeque',
+  flow: 'offline',
+  authorize: (_charge, state) => ok({ state, effects: [] }),
+  capture: (_charge, _amount, state) => ok({ state, effects: [] }),
+  void: (_charge, state) => ok({ state, effects: [] }),
+  refund: (_charge, _refund, state) => ok({ state, effects: [] }),
+};
+
+export const echequeAdapter: ChannelAdapter<EchequeChannelState> = {
+  channel: echequeChannel,
+  settlement: 'direct',
+  async prepare(tx, order) {
+    // The buyer must be able to write a cheque: a cheque account with a book.
+    const books = await echequeTables(tx.db).chequebooks.where('holderPartyId').equals(order.buyerId).toArray();
+    if (books.length === 0) return err('chequebook_required');
+    const sellerAccount = await bankingTables(tx.db).bankAccounts.where('partyId').equals(order.sellerId).first();
+    if (sellerAccount === undefined) return err('payee_account_not_found');
+    return ok({ payee: { partyId: order.sellerId, bankId: sellerAccount.bankId }, source: { bankId: books[0]!.bankId } });
+  },
+  load: async () => ok({}),
+  async afterStep(tx, charge, op) {
+    if (op !== 'refund') return ok(null);
+    const refund = charge.refunds[charge.refunds.length - 1]!;
+    const buyerAccount = await bankingTables(tx.db).bankAccounts.where('partyId').equals(charge.payerId).first();
+    if (buyerAccount === undefined) return err('payee_account_not_found');
+    const moved = await postBankTransfer(tx, {
+      id: `${charge.id}:refund:${refund.id}`,
+      code: 'gateway.echeque_refund',
+      payer: { bankId: charge.payee.bankId, partyId: charge.payee.partyId },
+      payee: { bankId: buyerAccount.bankId, partyId: charge.payerId },
+      amount: refund.amount.amount,
+      refs: { orderId: charge.orderId, chargeId: charge.id },
+      memo: charge.orderId,
+    });
+    return moved.ok ? ok(null) : moved;
+  },
+};
+
+registerChannelAdapter(echequeAdapter);
+
+/** The order's e-cheque charge waiting for its cheque, if any. */
+export async function pendingEchequeCharge(tx: Tx, orderId: string): Promise<Charge | undefined> {
+  const charges = await paymentsTables(tx.db).charges.where('orderId').equals(orderId).toArray();
+  return charges.find((c) => c.channel === 'echeque' && c.status === 'pending');
+}
+
+/**
+ * A cheque written for an order: the buyer pays its own order, to its seller, its total, and the
+ * order waits for an e-cheque (its charge is pending).
+ */
+export async function checkChequeForOrder(tx: Tx, orderId: string, drawerPartyId: string, payeePartyId: string, amount: string): Promise<Result<null, string>> {
+  const order = await marketTables(tx.db).orders.get(orderId);
+  if (order === undefined) return err('order_not_found', { orderId });
+  if (order.buyerId !== drawerPartyId) return err('not_authorized');
+  if (order.sellerId !== payeePartyId) return err('cheque_payee_not_seller');
+  if (order.total.amount !== amount) return err('cheque_amount_not_order_total', { total: order.total.amount });
+  if ((await pendingEchequeCharge(tx, orderId)) === undefined) return err('order_not_awaiting_cheque');
+  return ok(null);
+}
+
+/** The drawer's bank paid a cheque for `orderId`: the order's pending e-cheque charge is captured. */
+export async function captureOrderCheque(tx: Tx, orderId: string): Promise<Result<null, string>> {
+  const charge = await pendingEchequeCharge(tx, orderId);
+  if (charge === undefined) return ok(null);
+  const captured = await captureChargeTx(tx, charge.id, null);
+  return captured.ok ? ok(null) : captured;
+}

@@ -1,0 +1,85 @@
+import { chequeNumberText, chequesPerBookMax, err, issueChequebook, ok, type ChequebookRow, type Result } from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { bankingTables } from '../../storage/banking-tables.ts';
+import { echequeMetaKeys, echequeTables, type ChequeAccountRow } from '../../storage/echeque-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { chequeAccountOf, chequeNameOf } from './common.ts';
+
+// The bank's side of chequebooks (电子支票簿): it enables a customer's deposit account for cheques
+// (开立支票存款账户) and issues books of numbers on it. Numbers are unique across the bank (a
+// counter in the world's meta table), so a number never names two cheques at one bank.
+// Only persons (buyers, sellers) get cheque accounts here: institutions pay each other by
+// transfer, and keeping them out spares the cheque code their own-book legs.
+
+/** The first cheque number a bank gives out. */
+export const firstChequeNumber = 10_000_001;
+/** A new book has this many leaves unless the bank says otherwise. */
+export const defaultBookSize = 25;
+
+/** The bank (meta.actor) enables the deposit account `accountId` for cheques. */
+export async function enableChequeAccount(db: WorldDb, meta: CommandMeta, input: { readonly accountId: string }, env: CommandEnv = {}): Promise<Result<ChequeAccountRow, string>> {
+  return runCommand(db, 'enableChequeAccount', meta, async (tx) => {
+    const account = await bankingTables(tx.db).bankAccounts.get(input.accountId);
+    if (account === undefined) return err('bank_account_not_found');
+    if (account.bankId !== meta.actor) return err('not_this_bank');
+    const holder = await tx.db.parties.get(account.partyId);
+    if (holder === undefined || holder.institution) return err('cheque_account_persons_only');
+    const t = echequeTables(tx.db);
+    if (await t.chequeAccounts.get(account.id)) return err('cheque_account_exists');
+    const row: ChequeAccountRow = {
+      id: account.id,
+      bankId: account.bankId,
+      partyId: account.partyId,
+      accountNumber: account.cardNumber,
+      holderName: await chequeNameOf(tx.db, account.partyId),
+      enabledAt: tx.now,
+    };
+    await t.chequeAccounts.add(row);
+    await tx.appendEvent({ type: 'echeque.account_enabled', actor: meta.actor, parties: [row.partyId], payload: { account: row.accountNumber } });
+    tx.notify({ to: [row.partyId], kind: 'echeque.account_enabled', ref: row.id });
+    return ok(row);
+  }, env);
+}
+
+/** The bank (meta.actor) issues a chequebook of `count` numbers on a cheque-enabled account. */
+export async function issueChequebookAtBank(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly accountId: string; readonly count?: number },
+  env: CommandEnv = {},
+): Promise<Result<ChequebookRow, string>> {
+  const count = input.count ?? defaultBookSize;
+  return runCommand(db, 'issueChequebook', meta, async (tx) => {
+    const t = echequeTables(tx.db);
+    const accountRow = await t.chequeAccounts.get(input.accountId);
+    if (accountRow === undefined) return err('account_not_cheque_enabled');
+    if (accountRow.bankId !== meta.actor) return err('not_this_bank');
+    if (!Number.isInteger(count) || count < 1 || count > chequesPerBookMax) return err('chequebook_size_invalid', { max: chequesPerBookMax });
+    const key = echequeMetaKeys.nextNumber(meta.actor);
+    const next = ((await tx.db.meta.get(key))?.value as number | undefined) ?? firstChequeNumber;
+    const existing = await t.chequebooks.where('[bankId+accountNumber]').equals([accountRow.bankId, accountRow.accountNumber]).toArray();
+    const issued = issueChequebook(chequeAccountOf(accountRow), { firstNumber: chequeNumberText(next), count }, existing, tx.now);
+    if (!issued.ok) return issued;
+    await tx.db.meta.put({ key, value: next + count });
+    await t.chequebooks.add(issued.value);
+    const book = issued.value;
+    await tx.appendEvent({ type: 'echeque.chequebook_issued', actor: meta.actor, parties: [book.holderPartyId], payload: { book: book.id, first: book.firstNumber, count: book.count } });
+    tx.notify({ to: [book.holderPartyId], kind: 'echeque.chequebook_issued', ref: book.id });
+    return ok(book);
+  }, env);
+}
+
+// ---- queries ------------------------------------------------------------------------------------
+
+export async function chequeAccountsAtBank(db: WorldDb, bankId: string): Promise<ChequeAccountRow[]> {
+  return echequeTables(db).chequeAccounts.where('[bankId+accountNumber]').between([bankId, ''], [bankId, '\uffff']).toArray();
+}
+
+export async function chequebooksOf(db: WorldDb, partyId: string): Promise<ChequebookRow[]> {
+  const rows = await echequeTables(db).chequebooks.where('holderPartyId').equals(partyId).toArray();
+  return rows.sort((a, b) => a.issuedAt - b.issuedAt || (a.id < b.id ? -1 : 1));
+}
+
+export async function chequebooksAtBank(db: WorldDb, bankId: string): Promise<ChequebookRow[]> {
+  return echequeTables(db).chequebooks.where('[bankId+accountNumber]').between([bankId, ''], [bankId, '\uffff']).toArray();
+}

@@ -1,0 +1,149 @@
+import {
+  assert,
+  availableOf,
+  bytesToHex,
+  chequeFeeMoveRequests,
+  err,
+  keyPairFromSeed,
+  makeEchequeConfig,
+  ok,
+  recordChequeStatus,
+  toStored,
+  type Certificate,
+  type ChequeAccount,
+  type ChequeEffect,
+  type ChequeFeeEffect,
+  type ChequeStatus,
+  type ChequeReturnReason,
+  type EchequeConfig,
+  type Result,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { echequeMetaKeys, echequeTables, type ChequeAccountRow, type ChequeRow } from '../../storage/echeque-tables.ts';
+import { openAccountInTransaction } from '../ledger.ts';
+import { sendMail } from '../mailbox.ts';
+import { latestCertificateOf } from '../identity/ca.ts';
+import { systemRandom, type Random } from '../identity/common.ts';
+import { tabKeys, type KeyRing } from '../identity/keys.ts';
+import { moveLinked } from '../banking/common.ts';
+import type { Tx } from '../command.ts';
+
+// Pieces shared by the e-cheque commands: the world's config, the signer of a tab (the key opened
+// at login and the party's certificate), the bank's view of a cheque account, and carrying out
+// the domain's effects (mail, events, the returned-cheque fee) inside a command.
+
+/** Options of commands run in a party's tab. */
+export type ChequeOptions = {
+  /** Defaults to this tab's key ring; tests pass their own. */
+  readonly keyRing?: KeyRing;
+  readonly random?: Random;
+};
+
+/** The world's e-cheque config: the defaults with a lesson's stored overrides. */
+export async function readEchequeConfig(db: WorldDb): Promise<EchequeConfig> {
+  const row = await db.meta.get(echequeMetaKeys.config);
+  return makeEchequeConfig((row?.value ?? {}) as Partial<EchequeConfig>);
+}
+
+export type Signer = { readonly seed: Uint8Array; readonly certificate: Certificate };
+
+/**
+ * What a tab signs with for `partyId`: the key opened at login and the party's latest certificate.
+ * Runs before a command (reads Dexie outside any transaction).
+ */
+export async function signerOf(db: WorldDb, worldId: string, partyId: string, keyRing: KeyRing = tabKeys): Promise<Result<Signer, string>> {
+  const seed = keyRing.seed(worldId, partyId);
+  if (seed === null) return err('login_required');
+  const row = await latestCertificateOf(db, partyId);
+  if (row === undefined) return err('certificate_required');
+  if (row.revoked !== null) return err('certificate_revoked', { serial: row.serial });
+  if (bytesToHex(keyPairFromSeed(seed).publicKey) !== row.certificate.body.publicKey) return err('key_mismatch');
+  return ok({ seed, certificate: row.certificate });
+}
+
+/** A party's name as the world shows it on cheques: its certificate's subject, or its party name. */
+export async function chequeNameOf(db: WorldDb, partyId: string): Promise<string> {
+  const cert = await latestCertificateOf(db, partyId);
+  if (cert !== undefined) return cert.certificate.body.subject.name;
+  const party = await db.parties.get(partyId);
+  assert(party !== undefined, `party ${partyId} exists`);
+  return party.name.zh;
+}
+
+export function chequeAccountOf(row: ChequeAccountRow): ChequeAccount {
+  return { bankId: row.bankId, accountNumber: row.accountNumber, holderPartyId: row.partyId, holderName: row.holderName, chequeEnabled: true };
+}
+
+export async function chequeAccountByNumber(db: WorldDb, bankId: string, accountNumber: string): Promise<ChequeAccountRow | undefined> {
+  return echequeTables(db).chequeAccounts.where('[bankId+accountNumber]').equals([bankId, accountNumber]).first();
+}
+
+/** What the deposit account can pay now (balance less holds), stored CNY; "0.00" when missing. */
+export async function availableText(db: WorldDb, accountId: string): Promise<string> {
+  const account = await ledgerTables(db).accounts.get(accountId);
+  return account === undefined ? '0.00' : toStored(availableOf(account)).amount;
+}
+
+/** A short command id in a tab: `<name>:<random hex>`. */
+export function commandIdOf(name: string, random: Random = systemRandom): string {
+  return `${name}:${bytesToHex(random(12))}`;
+}
+
+/** Appends a status entry to the cheque's record (the domain's status table decides). */
+export async function pushChequeStatus(tx: Tx, row: ChequeRow, status: ChequeStatus, by: string, reason: ChequeReturnReason | null = null): Promise<Result<ChequeRow, string>> {
+  const next = recordChequeStatus(row, { status, at: tx.now, by, reason });
+  if (!next.ok) return next;
+  const updated: ChequeRow = { ...row, status: next.value.status, history: next.value.history };
+  await echequeTables(tx.db).cheques.put(updated);
+  return ok(updated);
+}
+
+/** The bank's fee income account (its own book), opened on first use. */
+export function feeIncomeAccountId(bankId: string): string {
+  return `${bankId}:fee-income`;
+}
+
+async function ensureFeeIncome(tx: Tx, bankId: string): Promise<string> {
+  const id = feeIncomeAccountId(bankId);
+  if ((await ledgerTables(tx.db).accounts.get(id)) === undefined) {
+    const opened = await openAccountInTransaction(tx.db, { id, partyId: bankId, bookId: bankId, code: 'bank.fee_income', name: 'Fee income', currency: 'CNY', normal: 'credit' }, tx.now);
+    assert(opened.ok, `fee income account of ${bankId} opens`);
+  }
+  return id;
+}
+
+async function chargeFee(tx: Tx, effect: ChequeFeeEffect): Promise<Result<null, string>> {
+  const income = await ensureFeeIncome(tx, effect.payer.bankId);
+  const moved = await moveLinked(tx, chequeFeeMoveRequests(effect, income));
+  return moved.ok ? ok(null) : moved;
+}
+
+/**
+ * Carries out the domain's notice, event and fee effects in the command (transfers are the
+ * caller's: they go through the banking module). Notices become mail in the recipient's mailbox,
+ * from `from`, quoting the cheque.
+ */
+export async function applyChequeEffects(tx: Tx, effects: readonly ChequeEffect[], from: string, ref: string): Promise<Result<null, string>> {
+  const effectsMax = 16;
+  assert(effects.length <= effectsMax, 'a decision has a handful of effects');
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'bank_transfer':
+        break;
+      case 'bank_fee': {
+        const charged = await chargeFee(tx, effect);
+        if (!charged.ok) return charged;
+        break;
+      }
+      case 'notice':
+        await sendMail(tx, { to: effect.to, from, subject: { key: `${effect.key}.subject`, params: effect.params }, body: { key: effect.key, params: effect.params }, ref });
+        break;
+      case 'event':
+        await tx.appendEvent({ type: effect.event.type, actor: effect.event.actor, parties: effect.event.parties, payload: effect.event.payload });
+        break;
+    }
+  }
+  return ok(null);
+}
+

@@ -1,0 +1,33 @@
+import { isMessageKey, i18n, t } from '../i18n/i18n.svelte.ts';
+import type { Party } from '../../domain/index.ts';
+
+// How e-cheque codes read on screen: return reasons, statuses, check names and the checks' causes.
+
+export function reasonText(reason: string): string {
+  const key = `echeque.return.${reason}`;
+  return isMessageKey(key) ? t(key) : reason;
+}
+
+export function statusText(status: string): string {
+  const key = `echeque.status.${status}`;
+  return isMessageKey(key) ? t(key) : status;
+}
+
+export function checkText(check: string): string {
+  const key = `echeque.check.${check}`;
+  return isMessageKey(key) ? t(key) : check;
+}
+
+/** A check's cause: the cheque's own words, or the verifier's (identity catalog), or the code. */
+export function causeText(cause: string): string {
+  const key = `echeque.cause.${cause}`;
+  if (isMessageKey(key)) return t(key);
+  const reason = `echeque.return.${cause}`;
+  if (isMessageKey(reason)) return t(reason);
+  return isMessageKey(`error.${cause}`) ? i18n.error(cause) : cause;
+}
+
+export function partyName(parties: ReadonlyMap<string, Party>, id: string): string {
+  const p = parties.get(id);
+  return p === undefined ? id : i18n.locale === 'zh-CN' ? p.name.zh : p.name.en;
+}
