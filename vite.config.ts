@@ -47,6 +47,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Property tests and PBKDF2 take seconds on a busy two-core machine; a stuck test still fails.
+          testTimeout: 60_000,
           include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/sim/**/*.test.ts'],
           setupFiles: ['fake-indexeddb/auto', 'test/setup-node.ts'],
         },
@@ -57,6 +59,7 @@ export default defineConfig({
         test: {
           name: 'component',
           environment: 'jsdom',
+          testTimeout: 30_000,
           include: ['test/component/**/*.test.ts'],
           setupFiles: ['fake-indexeddb/auto', 'test/component/setup.ts'],
         },

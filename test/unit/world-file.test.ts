@@ -4,7 +4,7 @@ import { listWorlds, getWorld, openWorldDb, deleteWorld, renameWorld, resetWorld
 import { advanceClock, readClock } from '../../src/app/clock.ts';
 import { dayMs, worldEpochMs } from '../../src/domain/index.ts';
 import { currentSchemaVersion } from '../../src/storage/schema.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, testPasswordIterations } from '../helpers/world.ts';
 
 async function exported(): Promise<{ bytes: Uint8Array; worldId: string }> {
   const { db, id } = await freshWorld('Prepared lesson');
@@ -71,7 +71,7 @@ describe('world list', () => {
     expect(await renameWorld(id, '   ')).toMatchObject({ ok: false, code: 'world_name_empty' });
     expect(await renameWorld(id, 'New name')).toMatchObject({ ok: true, value: { name: 'New name' } });
     expect((await getWorld(id))?.name).toBe('New name');
-    expect(await resetWorld(id)).toMatchObject({ ok: true });
+    expect(await resetWorld(id, { passwordIterations: testPasswordIterations })).toMatchObject({ ok: true });
     const reopened = openWorldDb((await getWorld(id))!);
     expect(await readClock(reopened)).toBe(worldEpochMs);
     expect((await reopened.meta.get('name'))?.value).toBe('New name');
