@@ -1,0 +1,234 @@
+import {
+  assert,
+  bytesToHex,
+  denominationMinor,
+  ecashMoneyOfMinor,
+  ecashBankDeposit,
+  ecashBankDepositView,
+  ecashBankWithdrawalView,
+  ecashMerchantCheckPayment,
+  ecashPlanPayment,
+  ecashPurseValue,
+  err,
+  money,
+  ok,
+  paymentAccountId,
+  recordWalletTransaction,
+  toStored,
+  type EcashBankDepositView,
+  type EcashBankWithdrawalView,
+  type EcashCoin,
+  type EcashDepositRow,
+  type Result,
+  type WalletTransaction,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { ecashTables, tillRowId, type EcashPurseRow, type EcashTillRow } from '../../storage/ecash-tables.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { systemRandom, type Random } from '../identity/common.ts';
+import { applyPaymentEffects } from './bank.ts';
+import { openForWallet, type UnlockedWallet } from './wallet.ts';
+import { withdrawDenominations } from './withdraw.ts';
+
+// Spending, depositing and paying back coins. Paying hands the coins to the merchant's till (the
+// merchant checks the bank's signatures offline; no money moves yet: a coin is a bearer claim on
+// the bank). Depositing sends the till's coins to the bank, which checks its spent-serials list and
+// credits the merchant from its e-cash liability; a coin it has seen is refused with
+// 'double_spend' naming the serial, and nothing of that deposit is credited.
+
+/** Coins in the purse, decrypted: what only the unlocked wallet can read. */
+export type PurseCoin = { readonly rowId: string; readonly coin: EcashCoin };
+
+/** Coins a purse may hold (ecashPurseCoinsMax in the domain). */
+export const pursesRowsMax = 10_000;
+
+export async function heldCoins(db: WorldDb, wallet: UnlockedWallet): Promise<PurseCoin[]> {
+  const rows = await ecashTables(db).purse.where('[ownerId+state]').equals([wallet.ownerId, 'held']).limit(pursesRowsMax).toArray();
+  return Promise.all(rows.map(async (r) => ({ rowId: r.id, coin: await openForWallet<EcashCoin>(wallet, r.id, r.sealed) })));
+}
+
+/** The purse's value without unlocking (denominations are kept in clear). */
+export async function purseRows(db: WorldDb, ownerId: string): Promise<EcashPurseRow[]> {
+  return ecashTables(db).purse.where('ownerId').equals(ownerId).limit(pursesRowsMax).toArray();
+}
+
+export type EcashPayInput = {
+  readonly merchantId: string;
+  /** Shown in the recorder: the shop's name. */
+  readonly payee: string;
+  readonly amount: string;
+  /** What was bought (an order number, an article id). */
+  readonly reference: string;
+  readonly note?: string;
+};
+
+async function recordPayment(tx: Tx, input: EcashPayInput, paymentId: string, channelAmount: string): Promise<Result<WalletTransaction, string>> {
+  const recorded = recordWalletTransaction(
+    {
+      id: paymentId, walletId: tx.meta.actor, at: tx.now, payee: input.payee, payeeId: input.merchantId,
+      amount: channelAmount, currency: 'CNY', channel: 'ecash', status: 'completed', reference: input.reference, note: input.note ?? '',
+    },
+    tx.now,
+  );
+  if (!recorded.ok) return recorded;
+  await ecashTables(tx.db).walletTransactions.add(recorded.value);
+  return recorded;
+}
+
+/** Hands exactly these coins to the merchant (the merchant's check and the till happen in one command). */
+export async function payCoins(db: WorldDb, meta: CommandMeta, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }, env: CommandEnv = {}): Promise<Result<{ paymentId: string; serials: string[] }, string>> {
+  return runCommand(db, 'ecash.pay', meta, (tx) => payCoinsInTx(tx, input), env);
+}
+
+/** Hands the coins over inside the caller's transaction (also used by the checkout channel). */
+export async function payCoinsInTx(tx: Tx, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }): Promise<Result<{ paymentId: string; serials: string[] }, string>> {
+  if (input.merchantId === tx.meta.actor) return err('ecash_pay_self');
+  if ((await tx.db.parties.get(input.merchantId)) === undefined) return err('merchant_not_found', { merchantId: input.merchantId });
+  const price = toStored(money(input.amount, 'CNY'));
+  const keys = await ecashTables(tx.db).keys.toArray();
+  const checked = ecashMerchantCheckPayment(input.coins.map((c) => c.coin), price, keys);
+  if (!checked.ok) return checked;
+  const t = ecashTables(tx.db);
+  for (const { rowId } of input.coins) {
+    const row = await t.purse.get(rowId);
+    if (row === undefined || row.ownerId !== tx.meta.actor || row.state !== 'held') return err('ecash_coin_not_in_wallet', { rowId });
+    await t.purse.update(rowId, { state: 'spent', updatedAt: tx.now });
+  }
+  const paymentId = `ecp-${tx.meta.id}`;
+  for (const { coin } of input.coins) {
+    // The same serial in this merchant's till already: a copy of a coin it was paid before.
+    if ((await t.till.get(tillRowId(input.merchantId, coin.serial))) !== undefined) return err('double_spend', { serial: coin.serial });
+    const till: EcashTillRow = {
+      id: tillRowId(input.merchantId, coin.serial), serial: coin.serial, merchantId: input.merchantId, bankId: coin.bankId, denomination: coin.denomination,
+      r: coin.signature.r, s: coin.signature.s, paymentId, reference: input.reference, receivedAt: tx.now, status: 'held', depositId: null,
+    };
+    await t.till.add(till);
+  }
+  const recorded = await recordPayment(tx, input, paymentId, checked.value.total.amount);
+  if (!recorded.ok) return recorded;
+  // The merchant's event names the payment, not the payer: e-cash is anonymous to the payee.
+  await tx.appendEvent({ type: 'ecash.paid', actor: tx.meta.actor, parties: [input.merchantId], payload: { paymentId, amount: checked.value.total.amount, reference: input.reference } });
+  tx.notify({ to: [input.merchantId], kind: 'ecash.paid', ref: paymentId });
+  return ok({ paymentId, serials: input.coins.map((c) => c.coin.serial) });
+}
+
+/**
+ * Pays `amount` from the wallet: picks the coins (change.ts); when only a larger coin is left, it is
+ * paid back to the bank and withdrawn again in smaller coins first (the bank gives change, the
+ * merchant never does). Refused with 'ecash_balance_insufficient' when the purse is short.
+ */
+export async function payWithEcash(db: WorldDb, wallet: UnlockedWallet, input: EcashPayInput, env: CommandEnv = {}, random: Random = systemRandom): Promise<Result<{ paymentId: string; serials: string[] }, string>> {
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(input.amount.trim())) return err('amount_invalid');
+  const amount = toStored(money(input.amount.trim(), 'CNY')).amount;
+  const source = await ecashCheckoutSource(db, wallet, amount, env, random);
+  if (!source.ok) return source;
+  const coins = JSON.parse(source.value.coins) as PurseCoin[];
+  return payCoins(db, { id: `ecash:pay:${bytesToHex(random(12))}`, actor: wallet.ownerId }, { ...input, amount, coins }, env);
+}
+
+async function bankDeposit(
+  tx: Tx,
+  input: { depositId: string; bankId: string; purpose: 'deposit' | 'pay_back'; payee: string; coins: readonly EcashCoin[] },
+): Promise<Result<EcashDepositRow[], string>> {
+  const t = ecashTables(tx.db);
+  const account = paymentAccountId({ role: 'bank_deposit', bankId: input.bankId, partyId: input.payee });
+  if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.bankId });
+  const seen = await t.spent.bulkGet(input.coins.map((c) => c.serial));
+  const spent = new Set(seen.filter((r): r is EcashDepositRow => r !== undefined).map((r) => r.serial));
+  const deposited = ecashBankDeposit({ ...input, now: tx.now }, await t.keys.where('bankId').equals(input.bankId).toArray(), spent);
+  if (!deposited.ok) return deposited;
+  const moved = await applyPaymentEffects(tx, deposited.value.effects);
+  if (!moved.ok) return moved;
+  await t.spent.bulkAdd(deposited.value.rows);
+  return ok(deposited.value.rows);
+}
+
+/**
+ * The merchant deposits coins from its till (default: every held coin), one deposit per issuing
+ * bank. Passing serials already deposited is the lab's replay: the bank refuses 'double_spend'.
+ */
+export async function depositTill(db: WorldDb, meta: CommandMeta, input: { readonly serials?: readonly string[] } = {}, env: CommandEnv = {}): Promise<Result<{ amount: string; coins: number }, string>> {
+  return runCommand(db, 'ecash.deposit', meta, async (tx) => {
+    const t = ecashTables(tx.db);
+    const rows = input.serials === undefined
+      ? await t.till.where('[merchantId+status]').equals([meta.actor, 'held']).toArray()
+      : (await t.till.bulkGet(input.serials.map((serial) => tillRowId(meta.actor, serial)))).filter((r): r is EcashTillRow => r !== undefined && r.merchantId === meta.actor);
+    if (rows.length === 0) return err('ecash_nothing_to_deposit');
+    const byBank = new Map<string, EcashTillRow[]>();
+    for (const r of rows) byBank.set(r.bankId, [...(byBank.get(r.bankId) ?? []), r]);
+    let totalMinor = 0n;
+    for (const [bankId, bankRows] of byBank) {
+      const depositId = `ecd-${meta.id}-${bankId}`;
+      const coins = bankRows.map((r): EcashCoin => ({ bankId: r.bankId, denomination: r.denomination, serial: r.serial, signature: { r: r.r, s: r.s } }));
+      const done = await bankDeposit(tx, { depositId, bankId, purpose: 'deposit', payee: meta.actor, coins });
+      if (!done.ok) return done;
+      for (const r of bankRows) await t.till.put({ ...r, status: 'deposited', depositId });
+      totalMinor += bankRows.reduce((sum, r) => sum + denominationMinor(r.denomination), 0n);
+      await tx.appendEvent({ type: 'ecash.deposited', actor: meta.actor, parties: [bankId], payload: { depositId, coins: bankRows.length } });
+    }
+    return ok({ amount: ecashMoneyOfMinor(totalMinor).amount, coins: rows.length });
+  }, env);
+}
+
+/** The wallet owner pays unspent coins back into its own account at the issuing bank. */
+export async function payBackCoins(db: WorldDb, meta: CommandMeta, input: { readonly coins: readonly PurseCoin[] }, env: CommandEnv = {}): Promise<Result<{ coins: number }, string>> {
+  return runCommand(db, 'ecash.payBack', meta, async (tx) => {
+    if (input.coins.length === 0) return err('ecash_nothing_to_deposit');
+    const t = ecashTables(tx.db);
+    const byBank = new Map<string, PurseCoin[]>();
+    for (const c of input.coins) {
+      const row = await t.purse.get(c.rowId);
+      if (row === undefined || row.ownerId !== meta.actor || row.state !== 'held') return err('ecash_coin_not_in_wallet', { rowId: c.rowId });
+      byBank.set(c.coin.bankId, [...(byBank.get(c.coin.bankId) ?? []), c]);
+    }
+    for (const [bankId, coins] of byBank) {
+      const done = await bankDeposit(tx, { depositId: `ecb-${meta.id}-${bankId}`, bankId, purpose: 'pay_back', payee: meta.actor, coins: coins.map((c) => c.coin) });
+      if (!done.ok) return done;
+      for (const c of coins) await t.purse.update(c.rowId, { state: 'paid_back', updatedAt: tx.now });
+      await tx.appendEvent({ type: 'ecash.paid_back', actor: meta.actor, parties: [bankId], payload: { coins: coins.length } });
+    }
+    return ok({ coins: input.coins.length });
+  }, env);
+}
+
+export async function tillOf(db: WorldDb, merchantId: string): Promise<EcashTillRow[]> {
+  return ecashTables(db).till.where('merchantId').equals(merchantId).limit(pursesRowsMax).toArray();
+}
+
+/** The lab view: what a bank stored at withdrawals and at deposits, side by side (SCHEME.md). */
+export async function bankViews(db: WorldDb, bankId: string): Promise<{ withdrawals: EcashBankWithdrawalView[]; deposits: EcashBankDepositView[] }> {
+  const t = ecashTables(db);
+  const sessions = await t.sessions.where('bankId').equals(bankId).limit(pursesRowsMax).toArray();
+  const spent = await t.spent.where('bankId').equals(bankId).limit(pursesRowsMax).toArray();
+  return {
+    withdrawals: sessions.filter((s) => s.status === 'signed').map(ecashBankWithdrawalView).sort((a, b) => a.at - b.at),
+    deposits: spent.map(ecashBankDepositView).sort((a, b) => a.at - b.at),
+  };
+}
+
+/**
+ * The coins for paying `amount` at checkout (the gateway's ecash source): plans from the unlocked
+ * purse, exchanging a larger coin at the bank first when needed, and returns them as source.coins.
+ */
+export async function ecashCheckoutSource(db: WorldDb, wallet: UnlockedWallet, amount: string, env: CommandEnv = {}, random: Random = systemRandom): Promise<Result<{ coins: string }, string>> {
+  const price = toStored(money(amount, 'CNY'));
+  let purse = await heldCoins(db, wallet);
+  let plan = ecashPlanPayment(purse.map((p) => p.coin), price);
+  if (!plan.ok) return plan;
+  if (plan.value.kind === 'withdraw') return err('ecash_balance_insufficient', { purse: ecashPurseValue(purse.map((p) => p.coin)).amount, amount: price.amount });
+  if (plan.value.kind === 'split') {
+    const exchange = plan.value.exchange;
+    const row = purse.find((p) => p.coin.serial === exchange.serial);
+    assert(row !== undefined, 'exchanged coin is in the purse');
+    const back = await payBackCoins(db, { id: `ecash:exchange:${row.rowId}`, actor: wallet.ownerId }, { coins: [row] }, env);
+    if (!back.ok) return back;
+    const again = await withdrawDenominations(db, wallet, exchange.bankId, [...plan.value.withdrawForPayment, ...plan.value.withdrawForWallet], env, random);
+    if (!again.ok) return again;
+    purse = await heldCoins(db, wallet);
+    plan = ecashPlanPayment(purse.map((p) => p.coin), price);
+    assert(plan.ok && plan.value.kind === 'exact', 'after exchanging, the purse pays exactly');
+  }
+  const paying = new Set(plan.value.pay.map((c) => c.serial));
+  return ok({ coins: JSON.stringify(purse.filter((p) => paying.has(p.coin.serial))) });
+}
