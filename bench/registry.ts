@@ -1,5 +1,6 @@
 import type { BenchCase } from './cases.ts';
 import { ledgerCases } from './ledger-cases.ts';
+import { identityCases } from './identity-cases.ts';
 
 /** Every benchmark case, in the order the table lists them. */
-export const benchCases: readonly BenchCase[] = [...ledgerCases];
+export const benchCases: readonly BenchCase[] = [...ledgerCases, ...identityCases];

@@ -3,3 +3,11 @@
 import './notices.ts';
 import './ledger.ts';
 import './ledger-seed.ts';
+import './identity/seed.ts';
+import './identity/banking-login.ts';
+import './banking/seed.ts';
+import './banking/clearing.ts';
+import './market/index.ts';
+import './payments/index.ts';
+import './echeque/channel.ts';
+import './ecash/index.ts';

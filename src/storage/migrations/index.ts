@@ -1,6 +1,12 @@
 import type { Migration } from './migration.ts';
 import { v1World } from './v1-world.ts';
 import { v2Ledger } from './v2-ledger.ts';
+import { v3Identity } from './v3-identity.ts';
+import { v4Banking } from './v4-banking.ts';
+import { v5Market } from './v5-market.ts';
+import { v6Payments } from './v6-payments.ts';
+import { v7Echeque } from './v7-echeque.ts';
+import { v8Ecash } from './v8-ecash.ts';
 
 /** Every schema version, oldest first. Append only. */
-export const migrations: readonly Migration[] = [v1World, v2Ledger];
+export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash];

@@ -3,9 +3,15 @@
 // (test/unit/i18n.test.ts).
 import * as world from './catalogs/world.ts';
 import * as ledger from './catalogs/ledger.ts';
+import * as identity from './catalogs/identity.ts';
+import * as banking from './catalogs/banking.ts';
+import * as market from './catalogs/market.ts';
+import * as payments from './catalogs/payments.ts';
+import * as echeque from './catalogs/echeque.ts';
+import * as ecash from './catalogs/ecash.ts';
 
-export const catalogs = [world, ledger] as const;
+export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash] as const;
 
-export const en = { ...world.en, ...ledger.en } as const;
+export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en } as const;
 
 export type MessageKey = keyof typeof en;
