@@ -159,7 +159,8 @@ describe('signed e-cheques in the browser', () => {
     await account.getByTestId('desk-book').waitFor({ timeout: 10_000 });
     expect(await account.getByTestId('desk-book').textContent()).toBe('10000001×25');
 
-    // The buyer checks out paying by e-cheque: the charge waits (pending) for the cheque.
+    // The buyer checks out paying by e-cheque: the charge waits (pending) for the cheque, and the
+    // order stays unpaid until the cheque is paid (the seller cannot ship against it).
     await go(buyer, worldId, buyerId, 'shop', 'checkout', productId, '1');
     await buyer.getByTestId('checkout-payment').selectOption('echeque');
     await buyer.getByTestId('checkout-submit').click();
@@ -171,7 +172,7 @@ describe('signed e-cheques in the browser', () => {
     expect(total).toBe('57.00'); // ¥45.00 + ¥12.00 express shipping
     await buyer.getByTestId('pay-submit').click();
     await expect.poll(() => buyer.getByTestId('charge-row').first().getAttribute('data-status'), { timeout: 10_000 }).toBe('pending');
-    await expect.poll(() => detail.getAttribute('data-state')).toBe('WAIT_SELLER_SEND_GOODS');
+    expect(await detail.getAttribute('data-state')).toBe('WAIT_BUYER_PAY');
 
     // He signs a cheque for the order's total in his tab and sends it to the seller.
     await writeCheque(buyer, worldId, buyerId, sellerId, total, 'order', orderId);
@@ -195,7 +196,7 @@ describe('signed e-cheques in the browser', () => {
     expect(await seller.locator('[data-testid="cheque-history"] li').count()).toBe(7);
     expect(await balance(seller, worldId, sellerId, 'bank-b')).toBe('CN¥57.00');
     expect(await balance(buyer, worldId, buyerId, 'bank-a')).toBe('CN¥943.00');
-    // The order's charge is captured by the paid cheque; the order goes on (waiting for shipping).
+    // The order's charge is captured by the paid cheque, which pays the order (now waiting for shipping).
     await go(buyer, worldId, buyerId, 'orders', orderId);
     await expect.poll(() => buyer.getByTestId('charge-row').first().getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
     expect(await buyer.getByTestId('order-detail').getAttribute('data-state')).toBe('WAIT_SELLER_SEND_GOODS');

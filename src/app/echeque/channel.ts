@@ -1,21 +1,24 @@
-import { err, ok, type Charge, type PaymentChannel, type Result } from '../../domain/index.ts';
+import { assert, assertCharge, err, ok, type Charge, type ChargeFailureReason, type ChequeReturnReason, type PaymentChannel, type Result } from '../../domain/index.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { echequeTables } from '../../storage/echeque-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { captureChargeTx, registerChannelAdapter, type ChannelAdapter } from '../payments/gateway.ts';
+import { stepOrder } from '../market/orders.ts';
 import type { Tx } from '../command.ts';
 
 // The gateway's e-cheque channel (电子支票支付), an OFFLINE flow with DIRECT settlement: checkout
-// creates a pending charge and moves nothing (the order is paid by the promise of a cheque); the
-// buyer then writes a cheque for the order's total to the seller (write.ts checks the order); when
-// the drawer's bank PAYS that cheque, the charge is captured in the same transaction
-// (presentment.ts). The money itself moves by the cheque (buyer's bank → seller's bank, through
-// clearing), never through the escrow agent, so the order's escrow effects are skipped. A refund
-// is a bank transfer back from the seller's account to the buyer's.
-// Simplification: a returned cheque leaves the charge pending (the payee may deposit it again once
-// the reason is cured); the gateway has no "payment failed after the order was paid" step yet.
+// creates a pending charge and moves nothing; the order stays WAIT_BUYER_PAY (payOrderOn
+// 'capture'), because a promise of a cheque is not a payment and the seller must not ship goods
+// against a cheque that may bounce. The buyer then writes a cheque for the order's total to the
+// seller (write.ts checks the order); when the drawer's bank PAYS that cheque, the charge is
+// captured and the order steps PAY in the same transaction (presentment.ts). When the drawer's
+// bank RETURNS it, the charge fails with the return reason (charge.failed) and the order is still
+// awaiting payment: the buyer may pay again, by another cheque or another channel. The money
+// itself moves by the cheque (buyer's bank → seller's bank, through clearing), never through the
+// escrow agent, so the order's escrow effects are skipped. A refund is a bank transfer back from
+// the seller's account to the buyer's.
 
 type EchequeChannelState = Record<string, never>;
 
@@ -31,6 +34,7 @@ export const echequeChannel: PaymentChannel<EchequeChannelState> = {
 export const echequeAdapter: ChannelAdapter<EchequeChannelState> = {
   channel: echequeChannel,
   settlement: 'direct',
+  payOrderOn: 'capture',
   async prepare(tx, order) {
     // The buyer must be able to write a cheque: a cheque account with a book.
     const books = await echequeTables(tx.db).chequebooks.where('holderPartyId').equals(order.buyerId).toArray();
@@ -80,10 +84,51 @@ export async function checkChequeForOrder(tx: Tx, orderId: string, drawerPartyId
   return ok(null);
 }
 
-/** The drawer's bank paid a cheque for `orderId`: the order's pending e-cheque charge is captured. */
+/**
+ * The drawer's bank paid a cheque for `orderId`: the order's pending e-cheque charge is captured
+ * and the order, still awaiting payment, steps PAY (only now may the seller ship).
+ */
 export async function captureOrderCheque(tx: Tx, orderId: string): Promise<Result<null, string>> {
   const charge = await pendingEchequeCharge(tx, orderId);
   if (charge === undefined) return ok(null);
   const captured = await captureChargeTx(tx, charge.id, null);
-  return captured.ok ? ok(null) : captured;
+  if (!captured.ok) return captured;
+  const order = await marketTables(tx.db).orders.get(orderId);
+  assert(order !== undefined, 'a charge has its order');
+  if (order.state !== 'WAIT_BUYER_PAY') return ok(null);
+  const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: order.buyerId });
+  return paid.ok ? ok(null) : paid;
+}
+
+/**
+ * The drawer's bank returned a cheque for `orderId` (written at `writtenAt`): the order's pending
+ * e-cheque charge fails with the return reason and a charge.failed event; the order stays awaiting
+ * payment. Only a charge created before the cheque was written is the one it was meant to pay: an
+ * old returned cheque deposited again must not fail the buyer's later attempt.
+ */
+export async function failOrderCheque(tx: Tx, orderId: string, reason: ChequeReturnReason, writtenAt: number): Promise<Result<null, string>> {
+  const charge = await pendingEchequeCharge(tx, orderId);
+  if (charge === undefined || charge.createdAt > writtenAt) return ok(null);
+  // The gateway's void takes only its own reasons (cancelled, expired, refused_at_door); a cheque's
+  // return reason is the channel's refusal, known only after checkout, so the failed charge is
+  // built here with the same shape the gateway gives a refusal (action 'fail', reason, failedAt).
+  const failed: Charge = {
+    ...charge,
+    status: 'failed',
+    failureReason: reason as ChargeFailureReason,
+    authorized: null,
+    failedAt: tx.now,
+    history: [...charge.history, { action: 'fail', status: 'failed', at: tx.now, actorId: tx.meta.actor }],
+  };
+  assertCharge(failed);
+  await paymentsTables(tx.db).charges.put(failed);
+  const parties = failed.payerId === failed.payee.partyId ? [failed.payerId] : [failed.payerId, failed.payee.partyId];
+  await tx.appendEvent({
+    type: 'charge.failed',
+    actor: tx.meta.actor,
+    parties,
+    payload: { chargeId: failed.id, orderId: failed.orderId, channel: failed.channel, amount: failed.amount.amount, currency: failed.currency, status: failed.status, reason },
+  });
+  tx.notify({ to: parties, kind: 'payments.charge.failed', ref: failed.id });
+  return ok(null);
 }

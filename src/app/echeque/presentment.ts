@@ -4,7 +4,7 @@ import { echequeTables, type ChequePresentmentRow, type ChequePresentmentStatus 
 import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
 import { requireTrust } from '../identity/common.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
-import { captureOrderCheque } from './channel.ts';
+import { captureOrderCheque, failOrderCheque } from './channel.ts';
 import { applyChequeEffects, availableText, chequeAccountByNumber, chequeAccountOf, pushChequeStatus, readEchequeConfig } from './common.ts';
 
 // The banks' side (提示付款): the collecting bank (the payee's) presents a deposited cheque to the
@@ -88,6 +88,15 @@ export async function decidePresentment(db: WorldDb, meta: CommandMeta, input: {
       if (typeof orderId === 'string') {
         const captured = await captureOrderCheque(tx, orderId);
         if (!captured.ok) return captured;
+      }
+    } else {
+      // A returned cheque paid nothing: the order's charge fails with the reason, the order still
+      // awaits payment (the buyer may pay again).
+      const orderId: unknown = row.presented.cheque.payload.orderId;
+      const cheque = await t.cheques.get(row.chequeId);
+      if (typeof orderId === 'string' && cheque !== undefined) {
+        const failed = await failOrderCheque(tx, orderId, decision.reason, cheque.writtenAt);
+        if (!failed.ok) return failed;
       }
     }
     const applied = await applyChequeEffects(tx, decision.effects, meta.actor, row.chequeId);

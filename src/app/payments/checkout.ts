@@ -21,35 +21,46 @@ export type PayWithResult = { readonly charge: Charge; readonly order: OrderRow 
 export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWithInput, env: CommandEnv = {}): Promise<Result<PayWithResult, string>> {
   const channel = input.channel;
   if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
-  return runCommand(db, 'payOrderWith', meta, async (tx) => {
-    const order = await marketTables(tx.db).orders.get(input.orderId);
-    if (order === undefined) return err('order_not_found', { orderId: input.orderId });
-    if (order.buyerId !== meta.actor) return err('not_authorized');
-    if (order.state !== 'WAIT_BUYER_PAY') return err('order_not_awaiting_payment', { state: order.state });
-    if (order.paymentMethod !== channel) return err('payment_method_mismatch', { method: order.paymentMethod });
-    const adapter = channelAdapter(channel)!;
-    const parts = await adapter.prepare(tx, order, input.source ?? {});
-    if (!parts.ok) return parts;
-    const earlier = await chargesOfOrder(tx.db, order.id);
-    // A charge waiting for its money (a remittance) is the order's payment: no second one.
-    if (earlier.some((c) => c.status === 'pending')) return err('charge_pending');
-    if (earlier.length >= chargesPerOrderMax) return err('charge_attempts_exhausted', { max: chargesPerOrderMax });
-    const charge = await createChargeTx(tx, {
-      id: `${order.id}:c${earlier.length + 1}`,
-      orderId: order.id,
-      amount: order.total,
-      channel,
-      payerId: order.buyerId,
-      payee: parts.value.payee,
-      source: parts.value.source,
-    });
-    if (!charge.ok) return charge;
-    if (charge.value.status === 'failed') return ok({ charge: charge.value, order });
-    if (charge.value.status === 'pending' && adapter.payOrderOn === 'capture') return ok({ charge: charge.value, order });
-    const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: meta.actor });
-    if (!paid.ok) return paid;
-    return ok({ charge: charge.value, order: paid.value });
-  }, env);
+  return runCommand(db, 'payOrderWith', meta, (tx) => payOrderWithInTx(tx, meta, input), env);
+}
+
+/** The checkout step inside a caller's command (the e-wallet pays and records in one transaction). */
+export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWithInput): Promise<Result<PayWithResult, string>> {
+  const channel = input.channel;
+  if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
+  const order = await marketTables(tx.db).orders.get(input.orderId);
+  if (order === undefined) return err('order_not_found', { orderId: input.orderId });
+  if (order.buyerId !== meta.actor) return err('not_authorized');
+  if (order.state !== 'WAIT_BUYER_PAY') return err('order_not_awaiting_payment', { state: order.state });
+  const earlier = await chargesOfOrder(tx.db, order.id);
+  // The channel chosen at checkout, or another one once a charge failed (a returned cheque, a
+  // refused card): the buyer may pay the same order another way.
+  const switching = order.paymentMethod !== channel;
+  if (switching && !earlier.some((c) => c.status === 'failed')) return err('payment_method_mismatch', { method: order.paymentMethod });
+  const adapter = channelAdapter(channel)!;
+  const parts = await adapter.prepare(tx, order, input.source ?? {});
+  if (!parts.ok) return parts;
+  // A charge waiting for its money (a remittance) is the order's payment: no second one.
+  if (earlier.some((c) => c.status === 'pending')) return err('charge_pending');
+  if (earlier.length >= chargesPerOrderMax) return err('charge_attempts_exhausted', { max: chargesPerOrderMax });
+  // The order's method decides how its steps settle (direct or escrow): it follows the channel.
+  if (switching) await marketTables(tx.db).orders.put({ ...order, paymentMethod: channel });
+  const charge = await createChargeTx(tx, {
+    id: `${order.id}:c${earlier.length + 1}`,
+    orderId: order.id,
+    amount: order.total,
+    channel,
+    payerId: order.buyerId,
+    payee: parts.value.payee,
+    source: parts.value.source,
+  });
+  if (!charge.ok) return charge;
+  const current = switching ? { ...order, paymentMethod: channel } : order;
+  if (charge.value.status === 'failed') return ok({ charge: charge.value, order: current });
+  if (charge.value.status === 'pending' && adapter.payOrderOn === 'capture') return ok({ charge: charge.value, order: current });
+  const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: meta.actor });
+  if (!paid.ok) return paid;
+  return ok({ charge: charge.value, order: paid.value });
 }
 
 /** The order's charge that paid (not failed), if any. */

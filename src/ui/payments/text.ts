@@ -15,5 +15,8 @@ export function statusText(status: Charge['status']): string {
 export function reasonText(reason: string | null): string {
   if (reason === null) return '';
   const key = `payments.reason.${reason}`;
-  return isMessageKey(key) ? t(key) : reason;
+  if (isMessageKey(key)) return t(key);
+  // A returned e-cheque's charge fails with the cheque's return reason (stopped, stale-dated...).
+  const chequeKey = `echeque.return.${reason}`;
+  return isMessageKey(chequeKey) ? t(chequeKey) : reason;
 }
