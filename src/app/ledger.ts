@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import Papa from 'papaparse';
 import {
   applyTransfers, assert, chainEntries, createAccount, err, expiryIdOf, expiryRequestsFor, genesisHead, headAfter, idsNeeded,
-  JournalVerifier, ledgerViewOf, ok, scaleOf, scheduleJob, statement, trialBalance,
+  ledgerViewOf, ok, rangeEntriesMax, rangePartialsMax, scaleOf, scheduleJob, statement, trialBalance, verifierFeedEntriesMax,
   type Account, type AccountInput, type JournalEntry, type JournalHead, type JournalVerifyReport, type Result,
   type StatementBalance, type StatementFilter, type StatementRow, type Transfer, type TransferRequest, type TransferResult,
 } from '../domain/index.ts';
@@ -11,6 +11,11 @@ import { isHeadRow, journalHeadKey, ledgerTables } from '../storage/ledger-table
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
 import { readClock } from './clock-read.ts';
 import { registerJobHandler } from './scheduler.ts';
+import { runRangeInWorker, VerifyWorkerUnavailable, workersAvailable } from './verify-worker/client.ts';
+import { defaultHashEngine, type HashEngine } from './verify-worker/digest.ts';
+import { rangeRunnerInThread as inThreadRunner, verifyInRanges, verifyInThread, type RangeRunner } from './verify-worker/parallel.ts';
+
+export type { RangeRunner } from './verify-worker/parallel.ts';
 
 // The ledger's storage side: load what a batch needs, apply it (pure domain), chain the journal
 // entries and write accounts, transfers, entries and the new head in the SAME readwrite transaction
@@ -242,30 +247,62 @@ function decimals(s: string): number {
 
 /** Entries read per chunk: large enough to keep SHA-256 busy, small enough to report progress. */
 export const verifyChunkEntries = 5000;
+/** Entries per read when verifying: smaller than verifyChunkEntries so a range's first chunk
+ * arrives (and its hashing starts) sooner and reads, hashing and checks overlap more. */
+export const verifyReadEntries = 2500;
+/** Each parallel range holds at least this many entries; a shorter journal verifies in this thread
+ * (starting a worker and opening the database there costs about as much as hashing this many). */
+export const verifyRangeEntriesMin = 4000;
+/** At most this many ranges (workers) at once, whatever the core count. */
+export const verifyWorkersMax = 4;
+
+export type VerifyOptions = {
+  /** How many ranges to verify at once (see defaultRanges); 1 verifies in this thread. */
+  readonly ranges?: number;
+  /** Where a range runs; default a Worker. Node has none: tests run ranges in this thread. */
+  readonly runRange?: RangeRunner;
+  /** Who computes the SHA-256 of every entry; default WebCrypto where it exists. */
+  readonly engine?: HashEngine;
+  /** Entries per IndexedDB read; default verifyReadEntries. */
+  readonly chunkEntries?: number;
+};
+
+/** One range per core (a single core verifies in this thread: workers would only add their cost),
+ * at most verifyWorkersMax, and none shorter than verifyRangeEntriesMin. */
+function defaultRanges(entries: number): number {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(verifyWorkersMax, cores, Math.floor(entries / verifyRangeEntriesMin)));
+}
 
 /**
  * Recomputes the chain and every account's balances from the entries. The head and the accounts
  * are read together in one transaction (a consistent snapshot); entries up to that head never
- * change, so they can be read chunk by chunk while other tabs keep writing.
+ * change, so they can be read chunk by chunk, by other connections too, while other tabs keep
+ * writing. A long journal is cut into seq ranges verified in parallel in Web Workers, each reading
+ * its own range from IndexedDB (reading and decoding the rows costs about as much as hashing them),
+ * then merged: the report is exactly the sequential verifier's (test/property/ledger-verify-merge).
+ * Without Worker, or when a worker cannot start, it verifies in this thread.
  */
-export async function verifyLedger(db: WorldDb, onProgress?: (checked: number, total: number) => void): Promise<JournalVerifyReport> {
+export async function verifyLedger(db: WorldDb, onProgress?: (checked: number, total: number) => void, options: VerifyOptions = {}): Promise<JournalVerifyReport> {
   const { accounts, journal } = ledgerTables(db);
   const [head, snapshot] = await db.transaction('r', [accounts, db.meta], async () => [await readHead(db), await accounts.toArray()] as const);
-  const verifier = new JournalVerifier(head);
-  const chunksMax = Math.ceil(head.seq / verifyChunkEntries) + 1;
-  const read = (from: number) => journal.where('seq').between(from, Math.min(from + verifyChunkEntries, head.seq + 1), true, false).toArray();
-  // Pipelined: the next chunk is being read from IndexedDB while this one is hashed.
-  let from = 1;
-  let pending = head.seq >= 1 ? read(from) : undefined;
-  for (let chunk = 0; chunk < chunksMax && pending !== undefined; chunk++) {
-    const entries = await pending;
-    const to = Math.min(from + verifyChunkEntries, head.seq + 1);
-    pending = to <= head.seq && entries.length === to - from ? read(to) : undefined;
-    verifier.feed(entries);
-    from = to;
-    onProgress?.(from - 1, head.seq);
+  const ranges = Math.min(options.ranges ?? defaultRanges(head.seq), Math.max(1, head.seq));
+  assert(Number.isSafeInteger(ranges) && ranges >= 1 && ranges <= rangePartialsMax, 'ranges within bounds');
+  const read = { engine: options.engine ?? defaultHashEngine(), chunkEntries: options.chunkEntries ?? verifyReadEntries };
+  assert(Number.isSafeInteger(read.chunkEntries) && read.chunkEntries >= 1 && read.chunkEntries <= verifierFeedEntriesMax, 'chunk size within bounds');
+  const runRange: RangeRunner | undefined = options.runRange ?? (workersAvailable() ? (job, io, stop) => runRangeInWorker(db.name, job, io, stop) : undefined);
+  if (ranges === 1 || runRange === undefined || Math.ceil(head.seq / ranges) > rangeEntriesMax) return verifyInThread(journal, head, snapshot, read, onProgress);
+  try {
+    return await verifyInRanges(head, snapshot, ranges, read, runRange, onProgress);
+  } catch (e) {
+    if (!(e instanceof VerifyWorkerUnavailable)) throw e;
+    return verifyInThread(journal, head, snapshot, read, onProgress);
   }
-  return verifier.finish(snapshot);
+}
+
+/** Runs ranges in this thread, over `db`'s own connection (tests; the worker runs the same code). */
+export function rangeRunnerInThread(db: WorldDb): RangeRunner {
+  return inThreadRunner(ledgerTables(db).journal);
 }
 
 // ---- lab: tampering ---------------------------------------------------------------------------

@@ -17,3 +17,4 @@ export * from './journal.ts';
 export * from './verify.ts';
 export * from './reports.ts';
 export * from './memory.ts';
+export * from './verify-merge.ts';

@@ -3,6 +3,12 @@
 // Hash chaining means editing any field of any entry shows: its own hash no longer matches, and
 // rewriting that hash breaks the next entry's prevHash, and rewriting the last entry's hash breaks
 // the separately stored head.
+//
+// The rules are split in two halves so a journal can also be verified in ranges, in parallel
+// (verify-merge.ts): what one entry proves on its own or with its predecessor's hash (the chain
+// checks, the stateless entry rules and the entry's effect: all the expensive work), and what needs
+// the entries before it (open holds, each account's currency, pending balances that must not go
+// negative: a few map lookups per entry). JournalVerifier runs both halves per entry, in order.
 
 import { assert } from '../assert.ts';
 import { isCurrencyCode, scaleOf, type CurrencyCode } from '../money/index.ts';
@@ -28,6 +34,9 @@ export const balanceMismatchesMax = 1_000;
  */
 export type JournalBrokenReason = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'entry_invalid' | 'head_mismatch';
 
+/** The reasons one entry and its predecessor's hash show on their own. */
+export type ChainBreakReason = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+
 export type BalanceMismatch = {
   readonly accountId: string;
   /** A balance field, 'currency' (entries in another currency), or 'account' (entries name an
@@ -46,7 +55,8 @@ export type JournalVerifyReport = {
   readonly balanceMismatchCount: number;
 };
 
-type Recomputed = {
+/** One account's four balances recomputed from the entries, in minor units. */
+export type RecomputedBalances = {
   readonly currency: CurrencyCode;
   readonly scale: number;
   debitsPosted: bigint;
@@ -55,157 +65,255 @@ type Recomputed = {
   creditsPending: bigint;
 };
 
-type OpenPending = {
+/** A pending transfer that no post, void or expire has resolved yet. */
+export type OpenPending = {
   readonly amount: string;
   readonly currency: string;
   readonly debitAccountId: string;
   readonly creditAccountId: string;
 };
 
+/**
+ * What the entries so far leave for the next one: recomputed balances, open holds, and how many
+ * entries were applied (valid or not). Plain Maps, bigints and strings only, so it survives
+ * structured clone: a verifying worker hands it to the one verifying the next range. Memory follows
+ * accounts and open holds, not journal length.
+ */
+export type VerifierState = {
+  entriesApplied: number;
+  readonly balances: Map<string, RecomputedBalances>;
+  readonly openPendings: Map<string, OpenPending>;
+};
+
+export function emptyVerifierState(): VerifierState {
+  return { entriesApplied: 0, balances: new Map(), openPendings: new Map() };
+}
+
+/** The fields of an entry that the stateful rules read (a journal entry is one). */
+export type EntryOp = Pick<JournalEntry, 'kind' | 'transferId' | 'pendingId' | 'amount' | 'releasedAmount' | 'currency' | 'debitAccountId' | 'creditAccountId'>;
+
+/** What an entry does to its debit and credit account, in minor units (see entryEffect). */
+export type EntryEffect = { readonly posted: bigint; readonly pending: bigint };
+
 const kinds = new Set(['single', 'pending', 'post', 'void', 'expire']);
+
+/**
+ * SHA-256 digests the caller computed for a page of entries (e.g. with WebCrypto, which hashes on
+ * another thread in native code): index i is the digest of the UTF-8 bytes of
+ * canonicalEntryJson(entries[i]), null when that is undefined (the entry cannot be hashed). The
+ * verifier compares each with the entry's stored hash instead of hashing it again.
+ */
+export type EntryDigests = readonly (Uint8Array | null)[];
+
+/** Bytes of a SHA-256 digest. */
+export const entryDigestLength = 32;
+
+const hexCodes = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
+/** Is `hash` the lowercase hex of `digest`? Compared in place: no hex string per entry. */
+export function digestMatchesHash(digest: Uint8Array | null, hash: unknown): boolean {
+  if (digest === null || typeof hash !== 'string') return false;
+  assert(digest.length === entryDigestLength, 'a SHA-256 digest is 32 bytes');
+  if (hash.length !== 2 * entryDigestLength) return false;
+  for (let i = 0; i < entryDigestLength; i += 1) {
+    const byte = digest[i] as number;
+    if (hash.charCodeAt(2 * i) !== hexCodes[byte >> 4] || hash.charCodeAt(2 * i + 1) !== hexCodes[byte & 15]) return false;
+  }
+  return true;
+}
+
+/**
+ * The chain checks of the entry at position `expectedSeq` whose predecessor's hash is `prevHash`,
+ * in the order the verifier reports them: undefined when all three hold. The hash check is the
+ * expensive one (canonical JSON and SHA-256), so it runs last; `digest` is the caller's digest of
+ * the entry (see EntryDigests), undefined to hash it here.
+ */
+export function chainBreakOf(entry: JournalEntry, expectedSeq: number, prevHash: unknown, digest?: Uint8Array | null): ChainBreakReason | undefined {
+  if (entry.seq !== expectedSeq) return 'seq_gap';
+  if (entry.prevHash !== prevHash) return 'prev_hash_mismatch';
+  if (!hashMatches(entry, digest)) return 'hash_mismatch';
+  return undefined;
+}
+
+/** The entry's own hash check, with the caller's digest when there is one. */
+export function hashMatches(entry: JournalEntry, digest: Uint8Array | null | undefined): boolean {
+  return digest === undefined ? entryHashMatches(entry) : digestMatchesHash(digest, entry.hash);
+}
+
+/** Checks the optional digests of a feed against its entries. */
+export function assertDigestsFit(entries: readonly JournalEntry[], digests: EntryDigests | undefined): void {
+  assert(digests === undefined || digests.length === entries.length, 'one digest per entry');
+}
+
+/**
+ * The rules an entry must meet whatever came before it (known kind and currency, two different
+ * account ids, amounts well-formed for its kind): its effect, or undefined when it breaks one.
+ */
+export function staticEffectOf(entry: EntryOp): EntryEffect | undefined {
+  if (!kinds.has(entry.kind) || !isCurrencyCode(entry.currency)) return undefined;
+  if (typeof entry.debitAccountId !== 'string' || typeof entry.creditAccountId !== 'string') return undefined;
+  if (entry.debitAccountId === entry.creditAccountId) return undefined;
+  return entryEffect(entry.kind, entry.amount, entry.releasedAmount, scaleOf(entry.currency));
+}
+
+/**
+ * Applies the next entry (its op and the effect staticEffectOf gave, undefined when it broke a
+ * stateless rule) to `state`; false when the entry is invalid. An invalid entry still counts, and
+ * whatever part of it the rules got to stays applied, exactly as the entries are read one by one.
+ */
+export function applyEntryTo(state: VerifierState, op: EntryOp, effect: EntryEffect | undefined): boolean {
+  state.entriesApplied += 1;
+  if (effect === undefined) return false;
+  if (!trackPending(state.openPendings, op)) return false;
+  const scale = scaleOf(op.currency);
+  const debit = recomputed(state.balances, op.debitAccountId, op.currency, scale);
+  const credit = recomputed(state.balances, op.creditAccountId, op.currency, scale);
+  if (debit === undefined || credit === undefined) return false;
+  debit.debitsPosted += effect.posted;
+  debit.debitsPending += effect.pending;
+  credit.creditsPosted += effect.posted;
+  credit.creditsPending += effect.pending;
+  return debit.debitsPending >= 0n && credit.creditsPending >= 0n;
+}
+
+/** A pending opens once; exactly one post/void/expire of the same amount, accounts and currency
+ * closes it. Only open holds are kept, so memory follows open holds, not journal length. */
+function trackPending(openPendings: Map<string, OpenPending>, op: EntryOp): boolean {
+  if (op.kind === 'single') return op.pendingId === undefined;
+  if (op.kind === 'pending') {
+    if (op.pendingId !== undefined || openPendings.has(op.transferId)) return false;
+    openPendings.set(op.transferId, {
+      amount: op.amount,
+      currency: op.currency,
+      debitAccountId: op.debitAccountId,
+      creditAccountId: op.creditAccountId,
+    });
+    return true;
+  }
+  if (op.pendingId === undefined) return false;
+  const open = openPendings.get(op.pendingId);
+  if (open === undefined) return false;
+  openPendings.delete(op.pendingId);
+  return open.amount === op.releasedAmount && open.currency === op.currency &&
+    open.debitAccountId === op.debitAccountId && open.creditAccountId === op.creditAccountId;
+}
+
+/** The account's recomputed balances; its first entry fixes its currency (undefined for another). */
+function recomputed(balances: Map<string, RecomputedBalances>, accountId: string, currency: CurrencyCode, scale: number): RecomputedBalances | undefined {
+  let r = balances.get(accountId);
+  if (r === undefined) {
+    r = { currency, scale, debitsPosted: 0n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n };
+    balances.set(accountId, r);
+  }
+  return r.currency === currency ? r : undefined;
+}
+
+/** Where the first problem is; the first one found wins. */
+export type JournalBreak = { readonly seq: number; readonly reason: JournalBrokenReason };
+
+/**
+ * The report once every entry is applied: checks the stored head against the last entry (position
+ * `entriesChecked`, hash `lastHash`), then compares every stored account with its recomputed
+ * balances. `broken` is the first problem the entries showed, if any.
+ */
+export function verifyReportOf(input: {
+  readonly head: JournalHead;
+  readonly entriesChecked: number;
+  readonly lastHash: unknown;
+  readonly broken: JournalBreak | undefined;
+  readonly state: VerifierState;
+  readonly accounts: Iterable<Account>;
+}): JournalVerifyReport {
+  const { head, entriesChecked: lastSeq, state } = input;
+  assert(isJournalHead(head), 'head is {seq >= 0, 64-hex hash}');
+  assert(Number.isSafeInteger(lastSeq) && lastSeq >= 0 && state.entriesApplied === lastSeq, 'the state has every checked entry applied');
+  let broken = input.broken;
+  if (broken === undefined && (head.seq !== lastSeq || head.hash !== input.lastHash)) {
+    // The first seq that is wrong: the first missing one, the first extra one, or the head's own.
+    const seq = lastSeq < head.seq ? lastSeq + 1 : lastSeq > head.seq ? head.seq + 1 : head.seq;
+    broken = { seq, reason: 'head_mismatch' };
+  }
+
+  const mismatches: BalanceMismatch[] = [];
+  let mismatchCount = 0;
+  const report = (m: BalanceMismatch) => {
+    mismatchCount += 1;
+    if (mismatches.length < balanceMismatchesMax) mismatches.push(m);
+  };
+  const seen = new Set<string>();
+  for (const account of input.accounts) {
+    if (seen.has(account.id)) continue;
+    seen.add(account.id);
+    const r = state.balances.get(account.id);
+    if (r !== undefined && r.currency !== account.currency) {
+      report({ accountId: account.id, field: 'currency', stored: String(account.currency), recomputed: r.currency });
+      continue;
+    }
+    const scale = isCurrencyCode(account.currency) ? scaleOf(account.currency) : 0;
+    for (const field of balanceFields) {
+      const recomputedMinor = r === undefined ? 0n : r[field];
+      const stored = account[field];
+      if (storedToMinor(stored, scale) !== recomputedMinor) {
+        report({ accountId: account.id, field, stored: String(stored), recomputed: minorToAmount(recomputedMinor, scale) });
+      }
+    }
+  }
+  for (const [accountId, r] of state.balances) {
+    if (!seen.has(accountId)) report({ accountId, field: 'account', stored: 'missing', recomputed: r.currency });
+  }
+
+  const brokenFields = broken === undefined ? {} : { firstBrokenSeq: broken.seq, firstBrokenReason: broken.reason };
+  return {
+    ok: broken === undefined && mismatchCount === 0,
+    entriesChecked: lastSeq,
+    ...brokenFields,
+    balanceMismatches: mismatches,
+    balanceMismatchCount: mismatchCount,
+  };
+}
 
 /**
  * Usage: `const v = new JournalVerifier(headFromMeta); for each page: v.feed(page); v.finish(accounts)`.
  * Entries must come in seq order from seq 1.
  */
 export class JournalVerifier {
-  private nextSeq = 1;
-  private prevHash = genesisHash;
+  private prevHash: unknown = genesisHash;
   private checked = 0;
-  private brokenSeq: number | undefined;
-  private brokenReason: JournalBrokenReason | undefined;
+  private broken: JournalBreak | undefined;
   private finished = false;
-  private readonly balances = new Map<string, Recomputed>();
-  private readonly openPendings = new Map<string, OpenPending>();
+  private readonly state = emptyVerifierState();
 
   constructor(private readonly head: JournalHead) {
     assert(isJournalHead(head), 'head is {seq >= 0, 64-hex hash}');
   }
 
-  feed(entries: readonly JournalEntry[]): void {
+  /** Entries in seq order; `digests` (optional) are the caller's SHA-256 of each (EntryDigests). */
+  feed(entries: readonly JournalEntry[], digests?: EntryDigests): void {
     assert(!this.finished, 'feed before finish');
     assert(entries.length <= verifierFeedEntriesMax, `at most ${verifierFeedEntriesMax} entries per feed`);
-    for (const entry of entries) this.check(entry);
+    assertDigestsFit(entries, digests);
+    for (let i = 0; i < entries.length; i += 1) this.check(entries[i] as JournalEntry, digests?.[i]);
   }
 
-  private breakAt(seq: number, reason: JournalBrokenReason): void {
-    if (this.brokenReason !== undefined) return;
-    this.brokenSeq = seq;
-    this.brokenReason = reason;
-  }
-
-  private check(entry: JournalEntry): void {
+  private check(entry: JournalEntry, digest: Uint8Array | null | undefined): void {
     this.checked += 1;
-    const expectedSeq = this.nextSeq;
-    this.nextSeq += 1;
-    if (this.brokenReason === undefined) {
+    const expectedSeq = this.checked;
+    if (this.broken === undefined) {
       // Once broken, later hashes prove nothing more; balances are still recomputed (best effort)
       // so the report shows which accounts disagree.
-      if (entry.seq !== expectedSeq) this.breakAt(expectedSeq, 'seq_gap');
-      else if (entry.prevHash !== this.prevHash) this.breakAt(expectedSeq, 'prev_hash_mismatch');
-      else if (!entryHashMatches(entry)) this.breakAt(expectedSeq, 'hash_mismatch');
+      const reason = chainBreakOf(entry, expectedSeq, this.prevHash, digest);
+      if (reason !== undefined) this.broken = { seq: expectedSeq, reason };
     }
     this.prevHash = entry.hash;
-    if (!this.applyEntry(entry)) this.breakAt(expectedSeq, 'entry_invalid');
-  }
-
-  /** Adds the entry's effect to the recomputed balances; false when it breaks the ledger's rules. */
-  private applyEntry(entry: JournalEntry): boolean {
-    if (!kinds.has(entry.kind) || !isCurrencyCode(entry.currency)) return false;
-    if (typeof entry.debitAccountId !== 'string' || typeof entry.creditAccountId !== 'string') return false;
-    if (entry.debitAccountId === entry.creditAccountId) return false;
-    const scale = scaleOf(entry.currency);
-    const effect = entryEffect(entry.kind, entry.amount, entry.releasedAmount, scale);
-    if (effect === undefined) return false;
-    if (!this.trackPending(entry)) return false;
-    const debit = this.recomputed(entry.debitAccountId, entry.currency, scale);
-    const credit = this.recomputed(entry.creditAccountId, entry.currency, scale);
-    if (debit === undefined || credit === undefined) return false;
-    debit.debitsPosted += effect.posted;
-    debit.debitsPending += effect.pending;
-    credit.creditsPosted += effect.posted;
-    credit.creditsPending += effect.pending;
-    return debit.debitsPending >= 0n && credit.creditsPending >= 0n;
-  }
-
-  /** A pending opens once; exactly one post/void/expire of the same amount, accounts and currency
-   * closes it. Only open holds are kept, so memory follows open holds, not journal length. */
-  private trackPending(entry: JournalEntry): boolean {
-    if (entry.kind === 'single') return entry.pendingId === undefined;
-    if (entry.kind === 'pending') {
-      if (entry.pendingId !== undefined || this.openPendings.has(entry.transferId)) return false;
-      this.openPendings.set(entry.transferId, {
-        amount: entry.amount,
-        currency: entry.currency,
-        debitAccountId: entry.debitAccountId,
-        creditAccountId: entry.creditAccountId,
-      });
-      return true;
-    }
-    if (entry.pendingId === undefined) return false;
-    const open = this.openPendings.get(entry.pendingId);
-    if (open === undefined) return false;
-    this.openPendings.delete(entry.pendingId);
-    return open.amount === entry.releasedAmount && open.currency === entry.currency &&
-      open.debitAccountId === entry.debitAccountId && open.creditAccountId === entry.creditAccountId;
-  }
-
-  private recomputed(accountId: string, currency: CurrencyCode, scale: number): Recomputed | undefined {
-    let r = this.balances.get(accountId);
-    if (r === undefined) {
-      r = { currency, scale, debitsPosted: 0n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n };
-      this.balances.set(accountId, r);
-    }
-    return r.currency === currency ? r : undefined;
+    const valid = applyEntryTo(this.state, entry, staticEffectOf(entry));
+    if (!valid && this.broken === undefined) this.broken = { seq: expectedSeq, reason: 'entry_invalid' };
   }
 
   /** Checks the stored head and compares every stored account with its recomputed balances. */
   finish(accounts: Iterable<Account>): JournalVerifyReport {
     assert(!this.finished, 'finish once');
     this.finished = true;
-    const lastSeq = this.nextSeq - 1;
-    if (this.head.seq !== lastSeq || this.head.hash !== this.prevHash) {
-      // The first seq that is wrong: the first missing one, the first extra one, or the head's own.
-      const seq = lastSeq < this.head.seq ? lastSeq + 1 : lastSeq > this.head.seq ? this.head.seq + 1 : this.head.seq;
-      this.breakAt(seq, 'head_mismatch');
-    }
-
-    const mismatches: BalanceMismatch[] = [];
-    let mismatchCount = 0;
-    const report = (m: BalanceMismatch) => {
-      mismatchCount += 1;
-      if (mismatches.length < balanceMismatchesMax) mismatches.push(m);
-    };
-    const seen = new Set<string>();
-    for (const account of accounts) {
-      if (seen.has(account.id)) continue;
-      seen.add(account.id);
-      const r = this.balances.get(account.id);
-      if (r !== undefined && r.currency !== account.currency) {
-        report({ accountId: account.id, field: 'currency', stored: String(account.currency), recomputed: r.currency });
-        continue;
-      }
-      const scale = isCurrencyCode(account.currency) ? scaleOf(account.currency) : 0;
-      for (const field of balanceFields) {
-        const recomputed = r === undefined ? 0n : r[field];
-        const stored = account[field];
-        if (storedToMinor(stored, scale) !== recomputed) {
-          report({ accountId: account.id, field, stored: String(stored), recomputed: minorToAmount(recomputed, scale) });
-        }
-      }
-    }
-    for (const [accountId, r] of this.balances) {
-      if (!seen.has(accountId)) report({ accountId, field: 'account', stored: 'missing', recomputed: r.currency });
-    }
-
-    const broken = this.brokenReason === undefined ? {} : { firstBrokenSeq: this.brokenSeq, firstBrokenReason: this.brokenReason };
-    return {
-      ok: this.brokenReason === undefined && mismatchCount === 0,
-      entriesChecked: this.checked,
-      ...broken,
-      balanceMismatches: mismatches,
-      balanceMismatchCount: mismatchCount,
-    };
+    return verifyReportOf({ head: this.head, entriesChecked: this.checked, lastHash: this.prevHash, broken: this.broken, state: this.state, accounts });
   }
 }
 
