@@ -18,8 +18,9 @@ export async function ratePerSecond(opsPerRun: number, fn: () => Promise<void>, 
   return (runs * opsPerRun) / ((performance.now() - start) / 1000);
 }
 
-/** Median of three measurements, alternating case and baseline so drift hits both alike. */
-export async function paired(caseFn: () => Promise<number>, baseFn: () => Promise<number>, rounds = 3): Promise<{ value: number; baseline: number }> {
+/** Median of five measurements, alternating case and baseline so drift hits both alike (this
+ * machine's two cores are shared: single measurements vary by ±30%). */
+export async function paired(caseFn: () => Promise<number>, baseFn: () => Promise<number>, rounds = 5): Promise<{ value: number; baseline: number }> {
   const values: number[] = [];
   const baselines: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -4,6 +4,7 @@ import { canonicalEntryJson, type JournalEntry, type TransferRequest } from '../
 import { createWorld, openWorldDb } from '../src/app/worlds.ts';
 import { openAccount, submitTransfers, verifyLedger } from '../src/app/ledger.ts';
 import { ledgerTables } from '../src/storage/ledger-tables.ts';
+import { journalBlockEntries, journalEntryCount, readJournalRange } from '../src/storage/journal-store.ts';
 import type { WorldDb } from '../src/storage/schema.ts';
 import { v2Ledger } from '../src/storage/migrations/v2-ledger.ts';
 import '../src/app/features.ts';
@@ -112,10 +113,10 @@ export const ledgerCases: BenchCase[] = [
     run: async () => {
       const db = await benchWorld();
       const { journal } = ledgerTables(db);
-      for (let have = await journal.count(); have < verifyEntries; have = await journal.count()) {
+      for (let have = await journalEntryCount(journal); have < verifyEntries; have = await journalEntryCount(journal)) {
         await submitTransfers(db, Array.from({ length: Math.min(batchSize, verifyEntries - have) }, transferRequest));
       }
-      const entries: JournalEntry[] = await journal.toArray();
+      const entries: JournalEntry[] = await readJournalRange(journal, 1, (await journal.count()) * journalBlockEntries + 1);
       const bytes = entries.map((e) => {
         const { hash: _hash, ...rest } = e;
         return new TextEncoder().encode(canonicalEntryJson(rest)!);

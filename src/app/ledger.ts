@@ -4,10 +4,13 @@ import {
   applyTransfers, assert, chainEntries, createAccount, err, expiryIdOf, expiryRequestsFor, genesisHead, headAfter, idsNeeded,
   ledgerViewOf, ok, rangeEntriesMax, rangePartialsMax, scaleOf, scheduleJob, statement, trialBalance, verifierFeedEntriesMax,
   type Account, type AccountInput, type JournalEntry, type JournalHead, type JournalVerifyReport, type Result,
-  type StatementBalance, type StatementFilter, type StatementRow, type Transfer, type TransferRequest, type TransferResult,
+  type StatementBalance, type StatementFilter, type StatementRow, type TransferRequest, type TransferResult,
 } from '../domain/index.ts';
 import type { WorldDb } from '../storage/schema.ts';
-import { isHeadRow, journalHeadKey, ledgerTables } from '../storage/ledger-tables.ts';
+import { isHeadRow, journalHeadKey, ledgerTables, type TransferRow } from '../storage/ledger-tables.ts';
+import {
+  accountEntriesBefore, appendJournalEntries, journalBlockEntries, journalEntriesAt, journalEntryAt, overwriteJournalEntry, readJournalRange,
+} from '../storage/journal-store.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
 import { readClock } from './clock-read.ts';
 import { registerJobHandler } from './scheduler.ts';
@@ -40,7 +43,7 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
   const { accounts, transfers, journal } = ledgerTables(db);
   // Two rounds of loading: resolutions name a pending transfer whose accounts we learn from it.
   const first = idsNeeded(requests);
-  const loadedTransfers = (await transfers.bulkGet(first.transferIds)).filter((t): t is Transfer => t !== undefined);
+  const loadedTransfers = (await transfers.bulkGet(first.transferIds)).filter((t): t is TransferRow => t !== undefined);
   const byId = new Map(loadedTransfers.map((t) => [t.id, t]));
   const ids = idsNeeded(requests, (id) => byId.get(id));
   const [loadedAccounts, head] = await Promise.all([accounts.bulkGet(ids.accountIds), readHead(db)]);
@@ -56,14 +59,28 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
   const jobs = write.transfers
     .filter((t) => t.kind === 'pending' && t.state === 'open' && t.timeoutAt !== undefined && !byId.has(t.id))
     .map((t) => scheduleJob({ id: `${expireJobKind}:${t.id}`, kind: expireJobKind, dueAt: t.timeoutAt!, payload: { pendingId: t.id } }, now));
+  // Each transfer row keeps the seq of the entry it wrote (entriesOfTransfers finds them by it).
+  const entrySeqs = new Map(entries.map((e) => [e.transferId, e.seq]));
+  const transferRows: TransferRow[] = write.transfers.map((t) => {
+    const entrySeq = entrySeqs.get(t.id) ?? byId.get(t.id)?.entrySeq;
+    return entrySeq === undefined ? t : { ...t, entrySeq };
+  });
   await Promise.all([
     accounts.bulkPut([...write.accounts]),
-    transfers.bulkPut([...write.transfers]),
-    journal.bulkAdd(entries),
+    transfers.bulkPut(transferRows),
+    appendJournalEntries(journal, entries),
     db.meta.put({ key: journalHeadKey, value: newHead }),
     jobs.length > 0 ? db.jobs.bulkPut(jobs) : Promise.resolve(),
   ]);
   return write.results;
+}
+
+/** The journal entries the given transfers wrote (created now or earlier), in seq order. */
+export async function entriesOfTransfers(db: WorldDb, transferIds: readonly string[]): Promise<JournalEntry[]> {
+  const { transfers, journal } = ledgerTables(db);
+  const rows = await transfers.bulkGet([...transferIds]);
+  const seqs = rows.map((t) => t?.entrySeq).filter((s): s is number => s !== undefined);
+  return seqs.length === 0 ? [] : journalEntriesAt(journal, seqs);
 }
 
 /** The first failure of a batch as a Result error, for commands that must move all or nothing. */
@@ -174,7 +191,7 @@ export async function journalPage(db: WorldDb, page: number, pageSize = 50): Pro
   assert(page >= 1 && pageSize >= 1 && pageSize <= 1000, 'page within bounds');
   const head = await readHead(db);
   const from = (page - 1) * pageSize + 1;
-  const entries = await ledgerTables(db).journal.where('seq').between(from, from + pageSize, true, false).toArray();
+  const entries = await readJournalRange(ledgerTables(db).journal, from, Math.max(from, Math.min(from + pageSize, head.seq + 1)));
   return { entries, total: head.seq };
 }
 
@@ -186,7 +203,7 @@ export type StatementPage = { rows: StatementRow[]; next: StatementCursor | null
 
 /**
  * One page of an account's statement, newest entries first, with running balances, read through
- * the account's two journal indexes: at most `pageSize` entries are loaded, however long the
+ * the journal rows' account index: at most `pageSize` + 1 rows are loaded, however long the
  * account's history (a 100,000-entry statement pages without loading it).
  */
 export async function statementPage(
@@ -207,10 +224,7 @@ export async function statementPage(
       posted: sign(account.debitsPosted, account.creditsPosted),
       pending: sign(account.debitsPending, account.creditsPending),
     };
-    const newest = async (index: string) =>
-      journal.where(index).between([accountId, Dexie.minKey], [accountId, before], true, false).reverse().limit(pageSize).toArray();
-    const [asDebit, asCredit] = await Promise.all([newest('[debitAccountId+seq]'), newest('[creditAccountId+seq]')]);
-    const page = [...asDebit, ...asCredit].sort((a, b) => b.seq - a.seq).slice(0, pageSize).reverse();
+    const page = (await accountEntriesBefore(journal, accountId, before, pageSize)).reverse();
     // Opening = closing minus what this page's entries changed (computed by the domain's own rule).
     const zero = (0).toFixed(scaleOf(account.currency));
     const change = statement(page, account, { posted: zero, pending: zero }).closing;
@@ -220,6 +234,13 @@ export async function statementPage(
     const more = oldest !== undefined && page.length === pageSize;
     return ok({ rows, opening, next: more ? { beforeSeq: oldest.seq, closing: opening } : null });
   });
+}
+
+/** The codes of an account's newest entries (the statement's filter choices). */
+export const recentCodesEntriesMax = 200;
+export async function recentCodesOf(db: WorldDb, accountId: string): Promise<string[]> {
+  const entries = await accountEntriesBefore(ledgerTables(db).journal, accountId, Number.MAX_SAFE_INTEGER, recentCodesEntriesMax);
+  return [...new Set(entries.map((e) => e.code))].sort();
 }
 
 /** a - b on stored amount strings (possibly negative), exact, via the domain's Decimal. */
@@ -245,11 +266,12 @@ function decimals(s: string): number {
 
 // ---- verify -----------------------------------------------------------------------------------
 
-/** Entries read per chunk: large enough to keep SHA-256 busy, small enough to report progress. */
-export const verifyChunkEntries = 5000;
+/** Entries read per chunk (CSV export): large enough to keep the reads few, small enough to report
+ * progress. Whole journal blocks, so no block is read twice. */
+export const verifyChunkEntries = journalBlockEntries * 40;
 /** Entries per read when verifying: smaller than verifyChunkEntries so a range's first chunk
  * arrives (and its hashing starts) sooner and reads, hashing and checks overlap more. */
-export const verifyReadEntries = 2500;
+export const verifyReadEntries = journalBlockEntries * 20;
 /** Each parallel range holds at least this many entries; a shorter journal verifies in this thread
  * (starting a worker and opening the database there costs about as much as hashing this many). */
 export const verifyRangeEntriesMin = 4000;
@@ -278,9 +300,11 @@ function defaultRanges(entries: number): number {
  * Recomputes the chain and every account's balances from the entries. The head and the accounts
  * are read together in one transaction (a consistent snapshot); entries up to that head never
  * change, so they can be read chunk by chunk, by other connections too, while other tabs keep
- * writing. A long journal is cut into seq ranges verified in parallel in Web Workers, each reading
- * its own range from IndexedDB (reading and decoding the rows costs about as much as hashing them),
- * then merged: the report is exactly the sequential verifier's (test/property/ledger-verify-merge).
+ * writing (gathering the last block's segments moves entries between rows, never changes one; a
+ * read of one block is one request, so it sees the block before or after, whole). A long journal
+ * is cut into seq ranges of whole blocks verified in parallel in Web Workers, each reading its own
+ * range from IndexedDB (canonical JSON and SHA-256 of every entry are the cost), then merged: the
+ * report is exactly the sequential verifier's (test/property/ledger-verify-merge).
  * Without Worker, or when a worker cannot start, it verifies in this thread.
  */
 export async function verifyLedger(db: WorldDb, onProgress?: (checked: number, total: number) => void, options: VerifyOptions = {}): Promise<JournalVerifyReport> {
@@ -317,12 +341,13 @@ export type TamperableField = (typeof tamperableFields)[number];
 export async function labTamperEntry(db: WorldDb, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
   return runCommand(db, 'labTamperEntry', meta, async (tx) => {
     const { journal } = ledgerTables(tx.db);
-    const entry = await journal.get(input.seq);
+    const entry = await journalEntryAt(journal, input.seq);
     if (!entry) return err('entry_not_found', { seq: input.seq });
     const value = input.field === 'at' ? Number(input.value) : input.value;
     if (input.field === 'at' && !Number.isSafeInteger(value)) return err('tamper_value_invalid');
     if (String(entry[input.field]) === String(value)) return err('tamper_value_unchanged');
-    await journal.put({ ...entry, [input.field]: value });
+    const overwritten = await overwriteJournalEntry(journal, input.seq, { ...entry, [input.field]: value });
+    assert(overwritten, 'the entry just read is stored');
     await tx.appendEvent({ type: 'lab.tampered', actor: meta.actor, payload: { seq: input.seq, field: input.field } });
     return ok(null);
   }, env);
@@ -345,7 +370,7 @@ export async function journalCsv(db: WorldDb, onProgress?: (done: number, total:
   const columns = ['seq', 'at', 'transferId', 'kind', 'debitAccountId', 'creditAccountId', 'amount', 'releasedAmount', 'currency', 'code', 'pendingId', 'refs', 'prevHash', 'hash'];
   parts.push(Papa.unparse({ fields: columns, data: [] }) + '\r\n');
   for (let from = 1; from <= head.seq; from += verifyChunkEntries) {
-    const entries = await ledgerTables(db).journal.where('seq').between(from, from + verifyChunkEntries, true, false).toArray();
+    const entries = await readJournalRange(ledgerTables(db).journal, from, Math.min(from + verifyChunkEntries, head.seq + 1));
     const data = entries.map((e) => columns.map((c) => (c === 'refs' ? JSON.stringify(e.refs) : c === 'at' ? new Date(e.at).toISOString() : String((e as Record<string, unknown>)[c] ?? ''))));
     if (data.length > 0) parts.push(Papa.unparse({ fields: columns, data }, { header: false, escapeFormulae: true }) + '\r\n');
     onProgress?.(Math.min(from + verifyChunkEntries - 1, head.seq), head.seq);

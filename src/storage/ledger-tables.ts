@@ -1,21 +1,26 @@
 import type { Table } from 'dexie';
-import type { Account, JournalEntry, JournalHead, Transfer } from '../domain/index.ts';
+import type { Account, JournalHead, Transfer } from '../domain/index.ts';
+import { journalTable, type JournalTable } from './journal-store.ts';
 import type { WorldDb } from './schema.ts';
 
-// Typed access to the ledger's tables (declared in migrations/v2-ledger.ts). Rows are the domain's
-// own row types: amounts are strings at the currency's scale, so nothing needs mapping.
+// Typed access to the ledger's tables (declared in migrations/v2-ledger.ts; the journal's blocks in
+// v9-journal-blocks.ts, read and written through journal-store.ts). Rows are the domain's own row
+// types: amounts are strings at the currency's scale, so nothing needs mapping.
+
+/** A stored transfer: the domain's Transfer and the seq of the journal entry it wrote. */
+export type TransferRow = Transfer & { readonly entrySeq?: number };
 
 export type LedgerTables = {
   accounts: Table<Account, string>;
-  transfers: Table<Transfer, string>;
-  journal: Table<JournalEntry, number>;
+  transfers: Table<TransferRow, string>;
+  journal: JournalTable;
 };
 
 export function ledgerTables(db: WorldDb): LedgerTables {
   return {
     accounts: db.table('accounts'),
     transfers: db.table('transfers'),
-    journal: db.table('journal'),
+    journal: journalTable(db),
   };
 }
 

@@ -139,7 +139,8 @@ describe('banks and clearing in the browser', () => {
     await online.getByTestId('transfer-memo').fill('books');
     await online.getByTestId('transfer-submit').click();
     await online.getByTestId('transfer-result').waitFor();
-    expect(await online.getByTestId('online-balance').textContent()).toBe('CN¥499.50');
+    // The balance is a live query: it follows the committed transfer a moment after the result shows.
+    await expect.poll(() => online.getByTestId('online-balance').textContent(), { timeout: 5_000 }).toBe('CN¥499.50');
 
     // The payee is credited at once; both banks hold the payment in their clearing accounts.
     await expect.poll(() => payeeRow.getByTestId('my-account-balance').textContent(), { timeout: 5_000 }).toBe('CN¥300.50');

@@ -6,6 +6,7 @@ import { runDueJobs } from '../../src/app/scheduler.ts';
 import { ledgerTables } from '../../src/storage/ledger-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
+import { journalEntryCount } from '../helpers/journal.ts';
 
 async function depositAccount(db: WorldDb, id: string, flags = { debitsMustNotExceedCredits: true }) {
   const r = await openAccount(db, meta('bank-a'), { id, partyId: 'buyer-1', bookId: 'bank-a', code: 'bank.deposit', name: 'Deposit', currency: 'CNY', normal: 'credit', flags });
@@ -37,10 +38,10 @@ describe('ledger in IndexedDB', () => {
     await depositAccount(db, 'dep-1');
     const funded = await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-1', amount: '150.00', currency: 'CNY', code: 'bank.cash_deposit' });
     expect(funded.ok).toBe(true);
-    const before = await ledgerTables(db).journal.count();
+    const before = await journalEntryCount(ledgerTables(db).journal);
     const over = await labTransfer(db, meta('bank-a'), { debitAccountId: 'dep-1', creditAccountId: 'bank-a:vault', amount: '150.01', currency: 'CNY', code: 'bank.cash_withdrawal' });
     expect(over).toMatchObject({ ok: false, code: 'insufficient_funds' });
-    expect(await ledgerTables(db).journal.count()).toBe(before);
+    expect(await journalEntryCount(ledgerTables(db).journal)).toBe(before);
     expect((await ledgerTables(db).accounts.get('dep-1'))?.creditsPosted).toBe('150.00');
     expect((await verifyLedger(db)).ok).toBe(true);
   });

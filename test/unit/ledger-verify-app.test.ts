@@ -9,6 +9,7 @@ import type { FromWorker, ToWorker } from '../../src/app/verify-worker/protocol.
 import { journalHeadKey, ledgerTables } from '../../src/storage/ledger-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
+import { deleteEntriesFrom, deleteEntry, entryAt, journalEntryCount, overwriteEntries, storedEntries } from '../helpers/journal.ts';
 
 // verifyLedger in ranges (Web Workers in the browser; here the same range code in this thread, or
 // behind a stand-in Worker that runs the real worker side) gives exactly the in-thread report.
@@ -42,7 +43,7 @@ async function busyWorld(n: number): Promise<WorldDb> {
 /** What the sequential verifier says about every stored entry up to the stored head. */
 async function reference(db: WorldDb): Promise<JournalVerifyReport> {
   const head = ((await db.meta.get(journalHeadKey))?.value ?? { seq: 0, hash: '0'.repeat(64) }) as { seq: number; hash: string };
-  const entries = await ledgerTables(db).journal.where('seq').between(1, head.seq + 1, true, false).toArray();
+  const entries = (await storedEntries(ledgerTables(db).journal)).filter((e) => e.seq <= head.seq);
   return verifyJournal(head, entries, await ledgerTables(db).accounts.toArray());
 }
 
@@ -64,7 +65,7 @@ describe('verifyLedger in ranges', () => {
   it('gives the sequential report for a clean journal and after every kind of tampering', async () => {
     const db = await busyWorld(300);
     const { journal, accounts } = ledgerTables(db);
-    const total = await journal.count();
+    const total = await journalEntryCount(journal);
     expect(total).toBeGreaterThan(300);
     expect(await expectEveryWay(db)).toEqual({ ok: true, entriesChecked: total, balanceMismatches: [], balanceMismatchCount: 0 });
 
@@ -75,37 +76,37 @@ describe('verifyLedger in ranges', () => {
     await accounts.put(dep);
 
     // A field changed with the lab tool: hash_mismatch there, whichever range it falls in.
-    const original151 = (await journal.get(151))!;
+    const original151 = await entryAt(journal, 151);
     expect((await labTamperEntry(db, meta('platform'), { seq: 151, field: 'amount', value: '2.00' })).ok).toBe(true);
     expect(await expectEveryWay(db)).toMatchObject({ ok: false, firstBrokenSeq: 151, firstBrokenReason: 'hash_mismatch' });
 
     // Rewritten with a fresh hash: the next entry's prevHash breaks.
-    const e151 = (await journal.get(151))!;
-    await journal.put({ ...e151, hash: entryHash(e151) });
+    const e151 = await entryAt(journal, 151);
+    await overwriteEntries(journal, [{ ...e151, hash: entryHash(e151) }]);
     expect(await expectEveryWay(db)).toMatchObject({ firstBrokenSeq: 152, firstBrokenReason: 'prev_hash_mismatch' });
 
     // A writer bug: the whole tail rechained over an entry that resolves a hold nobody opened.
-    const tail = await journal.where('seq').aboveOrEqual(200).toArray();
-    const before = (await journal.get(199))!;
+    const tail = (await storedEntries(journal)).filter((e) => e.seq >= 200);
+    const before = await entryAt(journal, 199);
     const drafts = tail.map(({ seq: _s, prevHash: _p, hash: _h, ...draft }, i) => (i === 0 ? { ...draft, kind: 'void' as const, pendingId: 'nobody', releasedAmount: draft.amount } : draft));
     const rechained = chainEntries({ seq: 199, hash: before.hash }, drafts);
-    await journal.bulkPut(rechained);
+    await overwriteEntries(journal, rechained);
     const last = rechained[rechained.length - 1] as JournalEntry;
     await db.meta.put({ key: journalHeadKey, value: { seq: last.seq, hash: last.hash } });
     expect(await expectEveryWay(db)).toMatchObject({ firstBrokenSeq: 152, firstBrokenReason: 'prev_hash_mismatch' });
-    await journal.put(original151);
+    await overwriteEntries(journal, [original151]);
     expect(await expectEveryWay(db)).toMatchObject({ firstBrokenSeq: 200, firstBrokenReason: 'entry_invalid' });
 
     // A deleted entry (all later ones still read and counted), then a cut-off tail.
-    await journal.delete(120);
+    await deleteEntry(journal, 120);
     expect(await expectEveryWay(db)).toMatchObject({ firstBrokenSeq: 120, firstBrokenReason: 'seq_gap', entriesChecked: total - 1 });
-    await journal.where('seq').aboveOrEqual(100).delete();
+    await deleteEntriesFrom(journal, 100);
     expect(await expectEveryWay(db)).toMatchObject({ firstBrokenSeq: 100, firstBrokenReason: 'head_mismatch', entriesChecked: 99 });
   });
 
   it('reports progress from every range, up to the total', async () => {
     const db = await busyWorld(200);
-    const total = await ledgerTables(db).journal.count();
+    const total = await journalEntryCount(ledgerTables(db).journal);
     const calls: [number, number][] = [];
     const report = await verifyLedger(db, (checked, all) => calls.push([checked, all]), { ranges: 3, runRange: rangeRunnerInThread(db), chunkEntries: 20 });
     expect(report.ok).toBe(true);

@@ -11,10 +11,9 @@ import {
   type Result,
   type TransferRequest,
 } from '../../domain/index.ts';
-import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import type { Tx } from '../command.ts';
-import { moveMoney } from '../ledger.ts';
+import { entriesOfTransfers, moveMoney } from '../ledger.ts';
 import { sendMail } from '../mailbox.ts';
 import { ensureEscrowCore, ensureWallet, ledgerRequestsOf, walletPartiesOf } from './accounts.ts';
 
@@ -34,7 +33,7 @@ export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly
   const moved = await moveMoney(tx, requests);
   if (!moved.ok) return moved;
   const ids = requests.map((r) => r.id);
-  const entries = await ledgerTables(tx.db).journal.where('transferId').anyOf(ids).toArray();
+  const entries = await entriesOfTransfers(tx.db, ids);
   // A replayed transfer id ('exists') has its entry already indexed; bulkPut keeps it once.
   await marketTables(tx.db).orderEntries.bulkPut(entries.map((e) => ({ orderId, seq: e.seq, transferId: e.transferId })));
   return ok(null);

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { assert, moneyHolder, type JournalEntry, type MoneyHoldings, type OrderRow } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { journalEntriesAt } from '../../storage/journal-store.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 
 // An order's money trail (资金流水): every journal entry its commands wrote, in journal order, read
@@ -23,7 +24,7 @@ export async function orderTrail(db: WorldDb, order: OrderRow): Promise<OrderTra
       .between([order.id, Dexie.minKey], [order.id, Dexie.maxKey])
       .limit(trailEntriesMax)
       .toArray();
-    const entries = (await journal.bulkGet(index.map((r) => r.seq))).filter((e): e is JournalEntry => e !== undefined);
+    const entries = await journalEntriesAt(journal, index.map((r) => r.seq));
     assert(entries.every((e, i) => i === 0 || e.seq > entries[i - 1]!.seq), 'the trail is in journal order');
     return { entries, holdings: moneyHolder(order) };
   });

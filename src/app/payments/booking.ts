@@ -19,7 +19,7 @@ import type { Tx } from '../command.ts';
 import { sendMail } from '../mailbox.ts';
 import { scheduleClearing } from '../banking/clearing.ts';
 import { moveOrderMoney } from '../market/effects.ts';
-import { moveMoney, openAccountInTransaction } from '../ledger.ts';
+import { entriesOfTransfers, moveMoney, openAccountInTransaction } from '../ledger.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 
@@ -279,6 +279,6 @@ export async function applyChannelEffects(tx: Tx, orderId: string | null, effect
 
 /** Indexes journal entries another module posted (postBankTransfer) under the order's money trail. */
 export async function indexOrderEntries(tx: Tx, orderId: string, transferIds: readonly string[]): Promise<void> {
-  const entries = await ledgerTables(tx.db).journal.where('transferId').anyOf([...transferIds]).toArray();
+  const entries = await entriesOfTransfers(tx.db, transferIds);
   await marketTables(tx.db).orderEntries.bulkPut(entries.map((e) => ({ orderId, seq: e.seq, transferId: e.transferId })));
 }

@@ -1,8 +1,8 @@
-import type { Table } from 'dexie';
 import { assert } from '../../domain/assert.ts';
 import { JournalVerifier, emptyVerifierState, type JournalVerifyReport } from '../../domain/ledger/verify.ts';
 import { mergePartials, rangePartialsMax, type RangePartial } from '../../domain/ledger/verify-merge.ts';
-import type { Account, JournalEntry, JournalHead } from '../../domain/ledger/types.ts';
+import type { Account, JournalHead } from '../../domain/ledger/types.ts';
+import { journalBlockEntries, type JournalTable } from '../../storage/journal-store.ts';
 import { readAndFeed, verifyStoredRange, type RangeIo, type RangeJob } from './range.ts';
 
 // The two ways verifyLedger runs (src/app/ledger.ts): the sequential verifier in this thread, or
@@ -18,7 +18,7 @@ export type ReadOptions = Pick<RangeJob, 'engine' | 'chunkEntries'>;
  * reading: the verifier reports the first gap either way, and the balances are recomputed from
  * every stored entry, as in the parallel path. */
 export async function verifyInThread(
-  journal: Table<JournalEntry, number>, head: JournalHead, accounts: readonly Account[], read: ReadOptions,
+  journal: JournalTable, head: JournalHead, accounts: readonly Account[], read: ReadOptions,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<JournalVerifyReport> {
   const verifier = new JournalVerifier(head);
@@ -27,16 +27,16 @@ export async function verifyInThread(
 }
 
 /**
- * Cuts seq 1..head into `ranges` equal ranges and runs them at once. Range k gets the state range
- * k - 1 ends with as soon as that one is done (the first starts from the empty state); the partials
- * are merged in order. When one range fails the others are stopped.
+ * Cuts seq 1..head into `ranges` equal ranges of whole journal blocks (each stored row is read by
+ * one range only) and runs them at once. Range k gets the state range k - 1 ends with as soon as
+ * that one is done (the first starts from the empty state); the partials are merged in order. When one range fails the others are stopped.
  */
 export async function verifyInRanges(
   head: JournalHead, accounts: readonly Account[], ranges: number, read: ReadOptions, runRange: RangeRunner,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<JournalVerifyReport> {
   assert(Number.isSafeInteger(ranges) && ranges >= 1 && ranges <= rangePartialsMax, 'ranges within bounds');
-  const size = Math.ceil(head.seq / ranges);
+  const size = Math.ceil(Math.ceil(head.seq / ranges) / journalBlockEntries) * journalBlockEntries;
   const done = new Array<number>(ranges).fill(0);
   let stopNow: () => void = () => undefined;
   const stop = new Promise<void>((resolve) => {
@@ -62,6 +62,6 @@ export async function verifyInRanges(
 }
 
 /** Runs ranges in this thread over `journal` (tests; a worker runs the same verifyStoredRange). */
-export function rangeRunnerInThread(journal: Table<JournalEntry, number>): RangeRunner {
+export function rangeRunnerInThread(journal: JournalTable): RangeRunner {
   return (job, io) => verifyStoredRange(journal, job, io);
 }

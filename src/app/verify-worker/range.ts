@@ -1,13 +1,14 @@
-import type { Table } from 'dexie';
 import { assert } from '../../domain/assert.ts';
 import { RangeVerifier, rangeEntriesMax, type RangePartial } from '../../domain/ledger/verify-merge.ts';
 import type { EntryDigests, VerifierState } from '../../domain/ledger/verify.ts';
 import type { JournalEntry } from '../../domain/ledger/types.ts';
+import { readJournalRange, type JournalTable } from '../../storage/journal-store.ts';
 import { digestsFor, type HashEngine } from './digest.ts';
 
 // Verifying one seq range of a stored journal: the same code runs inside a verify worker (which
 // opened the world's database itself) and in this thread (tests, or no Worker). Imports stay in
-// src/domain's ledger modules and Dexie, so the worker's bundle stays small and starts fast.
+// src/domain's ledger modules, the journal's storage layout and Dexie, so the worker's bundle stays
+// small and starts fast.
 
 /** One range of the journal: entries with from <= seq < to, read `chunkEntries` at a time,
  * hashed with `engine`. */
@@ -41,7 +42,7 @@ export const rangeReadsAhead = 2;
  * chunk's checks. Every stored entry in the range is read, missing ones do not stop it.
  */
 export async function readAndFeed(
-  journal: Table<JournalEntry, number>,
+  journal: JournalTable,
   read: { readonly from: number; readonly to: number; readonly chunkEntries: number; readonly engine: HashEngine },
   feed: (entries: JournalEntry[], digests: EntryDigests) => void,
   onProgress?: (done: number) => void,
@@ -52,7 +53,7 @@ export async function readAndFeed(
   const readMore = () => {
     while (reads.length < rangeReadsAhead && nextRead < read.to) {
       const to = Math.min(nextRead + read.chunkEntries, read.to);
-      reads.push(journal.where('seq').between(nextRead, to, true, false).toArray());
+      reads.push(readJournalRange(journal, nextRead, to));
       nextRead = to;
     }
   };
@@ -81,7 +82,7 @@ export async function readAndFeed(
 
 /** Verifies a range of the stored journal (see readAndFeed), then settles it with the state the
  * ranges before left if it did not start with one. */
-export async function verifyStoredRange(journal: Table<JournalEntry, number>, job: RangeJob, io: RangeIo): Promise<RangePartial> {
+export async function verifyStoredRange(journal: JournalTable, job: RangeJob, io: RangeIo): Promise<RangePartial> {
   assert(isRangeJob(job), 'a range job is {1 <= from <= to, to - from <= rangeEntriesMax, chunkEntries >= 1}');
   assert((io.start === undefined) !== (io.later === undefined), 'a range gets its start state now or later, not both');
   const range = new RangeVerifier(io.start);

@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import type { JournalEntry } from '../../domain/ledger/types.ts';
+import { journalTable } from '../../storage/journal-store.ts';
 import type { VerifierState } from '../../domain/ledger/verify.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { isRangeJob, verifyStoredRange } from './range.ts';
@@ -64,7 +64,7 @@ async function verifyRun(scope: WorkerScope, message: Extract<ToWorker, { type: 
   const { runId } = message;
   try {
     const db = await openWorld(message.dbName);
-    const partial = await verifyStoredRange(db.table<JournalEntry, number>('journal'), message.job, {
+    const partial = await verifyStoredRange(journalTable(db), message.job, {
       ...(message.start === undefined ? { later } : { start: message.start }),
       onProgress: (done) => scope.postMessage({ type: 'progress', runId, done }),
     });
