@@ -38,17 +38,23 @@ async function readHead(db: WorldDb): Promise<JournalHead> {
  * Applies requests inside the caller's transaction (which must include accounts, transfers, journal,
  * meta and jobs). Returns one result per request; the caller decides what a failure means.
  */
-export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number): Promise<readonly TransferResult[]> {
+export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number | Promise<number>): Promise<readonly TransferResult[]> {
   assert(Dexie.currentTransaction !== null, 'ledger writes happen inside a transaction');
   const { accounts, transfers, journal } = ledgerTables(db);
-  // Two rounds of loading: resolutions name a pending transfer whose accounts we learn from it.
+  // Everything the requests name is read at once (one round trip to IndexedDB: with a transaction
+  // costing a few of them, each one saved shows in transfer.single); only accounts learned from a
+  // stored pending transfer that a post/void/expire names need a second read.
   const first = idsNeeded(requests);
-  const loadedTransfers = (await transfers.bulkGet(first.transferIds)).filter((t): t is TransferRow => t !== undefined);
+  const [storedTransfers, firstAccounts, head, nowMs] = await Promise.all([
+    transfers.bulkGet(first.transferIds), accounts.bulkGet(first.accountIds), readHead(db), now,
+  ]);
+  const loadedTransfers = storedTransfers.filter((t): t is TransferRow => t !== undefined);
   const byId = new Map(loadedTransfers.map((t) => [t.id, t]));
-  const ids = idsNeeded(requests, (id) => byId.get(id));
-  const [loadedAccounts, head] = await Promise.all([accounts.bulkGet(ids.accountIds), readHead(db)]);
+  const known = new Set(first.accountIds);
+  const learned = idsNeeded(requests, (id) => byId.get(id)).accountIds.filter((id) => !known.has(id));
+  const loadedAccounts = learned.length === 0 ? firstAccounts : [...firstAccounts, ...(await accounts.bulkGet(learned))];
   const view = ledgerViewOf(loadedAccounts.filter((a): a is Account => a !== undefined), loadedTransfers);
-  const applied = applyTransfers(view, requests, now);
+  const applied = applyTransfers(view, requests, nowMs);
   assert(applied.ok, 'batches stay within transferRequestsMax');
   const write = applied.value;
   if (write.entries.length === 0) return write.results;
@@ -58,7 +64,7 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
   assert(newHead.seq === head.seq + entries.length, 'the head moves by the entries appended');
   const jobs = write.transfers
     .filter((t) => t.kind === 'pending' && t.state === 'open' && t.timeoutAt !== undefined && !byId.has(t.id))
-    .map((t) => scheduleJob({ id: `${expireJobKind}:${t.id}`, kind: expireJobKind, dueAt: t.timeoutAt!, payload: { pendingId: t.id } }, now));
+    .map((t) => scheduleJob({ id: `${expireJobKind}:${t.id}`, kind: expireJobKind, dueAt: t.timeoutAt!, payload: { pendingId: t.id } }, nowMs));
   // Each transfer row keeps the seq of the entry it wrote (entriesOfTransfers finds them by it).
   const entrySeqs = new Map(entries.map((e) => [e.transferId, e.seq]));
   const transferRows: TransferRow[] = write.transfers.map((t) => {
@@ -109,7 +115,7 @@ function ledgerScope(db: WorldDb) {
  * in the same transaction. The transfer ids are the idempotency keys.
  */
 export async function submitTransfers(db: WorldDb, requests: readonly TransferRequest[]): Promise<readonly TransferResult[]> {
-  return db.transaction('rw', ledgerScope(db), async () => applyInTransaction(db, requests, await readClock(db)));
+  return db.transaction('rw', ledgerScope(db), async () => applyInTransaction(db, requests, readClock(db)));
 }
 
 // A hold's timeout: the leader expires it through the scheduler, exactly once.

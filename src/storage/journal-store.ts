@@ -82,7 +82,8 @@ export async function appendJournalEntries(table: JournalTable, entries: readonl
   const first = entries[0]!.seq;
   assert(entries.every((e, i) => e.seq === first + i), 'appended entries are consecutive');
   const rows: JournalRow[] = [];
-  const gathered: number[] = [];
+  // Key ranges of gathered segments, deleted in one request each (not one per segment).
+  const gathered: { readonly from: number; readonly to: number }[] = [];
   // One part per block touched; the loop ends after ceil(n / B) + 1 parts at most.
   const partsMax = Math.ceil(entries.length / journalBlockEntries) + 1;
   let offset = 0;
@@ -92,19 +93,25 @@ export async function appendJournalEntries(table: JournalTable, entries: readonl
     const end = Math.min(entries.length, offset + (blockStart(block + 1) - seq));
     const partEntries = entries.slice(offset, end);
     const fillsBlock = seq + partEntries.length === blockStart(block + 1);
-    if (fillsBlock && seq !== blockStart(block)) {
-      // Gather the block's earlier segments (written by earlier appends) with this part.
-      const segments = await table.where('first').between(blockStart(block), seq, true, false).toArray();
-      const earlier = segments.flatMap(rowEntries);
-      rows.push(journalRow(blockStart(block), [...earlier, ...partEntries]));
-      gathered.push(...segments.map((s) => s.first).filter((k) => k !== blockStart(block)));
+    const segments = fillsBlock && seq !== blockStart(block) ? await table.where('first').between(blockStart(block), seq, true, false).toArray() : [];
+    // Gather the block's earlier segments (written by earlier appends) with this part, when they
+    // hold every position before it (rows edited outside the ledger may not: then nothing moves,
+    // so every entry stays at its position).
+    const contiguous = segments.length > 0 && segments.every((r, i) => r.first === (i === 0 ? blockStart(block) : segments[i - 1]!.first + segments[i - 1]!.count)) &&
+      segments[segments.length - 1]!.first + segments[segments.length - 1]!.count === seq;
+    if (contiguous) {
+      rows.push(journalRow(blockStart(block), [...segments.flatMap(rowEntries), ...partEntries]));
+      if (segments.length > 1) gathered.push({ from: blockStart(block) + 1, to: seq });
     } else {
       rows.push(journalRow(seq, partEntries));
     }
     offset = end;
   }
   assert(offset === entries.length, 'every entry is in a row');
-  await Promise.all([table.bulkPut(rows), gathered.length > 0 ? table.bulkDelete(gathered) : Promise.resolve()]);
+  await Promise.all([
+    table.bulkPut(rows),
+    ...gathered.map((g) => table.where('first').between(g.from, g.to, true, false).delete()),
+  ]);
 }
 
 /**

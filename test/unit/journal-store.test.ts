@@ -71,6 +71,18 @@ describe('journal blocks', () => {
     expect((await journalEntriesAt(journal, [300, 2, B + 1, 2])).map((e) => e.seq)).toEqual([2, B + 1, 300]);
   });
 
+  it('a block whose segments were edited outside the ledger (one deleted) is not gathered: every entry keeps its position', async () => {
+    const { db, journal } = await blocksDb();
+    const entries = chain(B + 2);
+    for (const e of entries.slice(0, 10)) await append(db, journal, [e]);
+    await journal.delete(5);
+    await append(db, journal, entries.slice(10));
+    const expected = entries.filter((e) => e.seq !== 5);
+    expect(await readJournalRange(journal, 1, B + 3)).toStrictEqual(expected);
+    expect(await journalEntryAt(journal, 5)).toBeUndefined();
+    expect((await journal.toArray()).map((r) => r.first).slice(0, 5)).toEqual([1, 2, 3, 4, 6]);
+  });
+
   it("an account's entries page newest first through the account index, sparse or dense", async () => {
     const { db, journal } = await blocksDb();
     const entries = chain(6 * B);
