@@ -289,7 +289,7 @@ export type VerifyOptions = {
   readonly ranges?: number;
   /** Where a range runs; default a Worker. Node has none: tests run ranges in this thread. */
   readonly runRange?: RangeRunner;
-  /** Who computes the SHA-256 of every entry; default WebCrypto where it exists. */
+  /** Who computes the SHA-256 of every entry; default verifyEngineFor(ranges). */
   readonly engine?: HashEngine;
   /** Entries per IndexedDB read; default verifyReadEntries. */
   readonly chunkEntries?: number;
@@ -300,6 +300,20 @@ export type VerifyOptions = {
 function defaultRanges(entries: number): number {
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(verifyWorkersMax, cores, Math.floor(entries / verifyRangeEntriesMin)));
+}
+
+/** How ranges are hashed: in workers, each worker hashes its own entries with noble, so the hashing
+ * runs on every core at once. In one thread, WebCrypto, whose digests run natively on the browser's
+ * crypto thread while this one reads and checks. (In workers WebCrypto measured no faster: all
+ * workers' digests queue on that one crypto thread; bench/, 2 cores.) */
+export function verifyEngineFor(ranges: number): HashEngine {
+  return ranges > 1 && workersAvailable() ? 'noble' : defaultHashEngine();
+}
+
+/** What verifyLedger does by default for a journal of `entries`: how many ranges, hashed how. */
+export function verifyPlan(entries: number): { readonly ranges: number; readonly engine: HashEngine } {
+  const ranges = Math.min(defaultRanges(entries), Math.max(1, entries));
+  return { ranges, engine: verifyEngineFor(ranges) };
 }
 
 /**
@@ -318,7 +332,7 @@ export async function verifyLedger(db: WorldDb, onProgress?: (checked: number, t
   const [head, snapshot] = await db.transaction('r', [accounts, db.meta], async () => [await readHead(db), await accounts.toArray()] as const);
   const ranges = Math.min(options.ranges ?? defaultRanges(head.seq), Math.max(1, head.seq));
   assert(Number.isSafeInteger(ranges) && ranges >= 1 && ranges <= rangePartialsMax, 'ranges within bounds');
-  const read = { engine: options.engine ?? defaultHashEngine(), chunkEntries: options.chunkEntries ?? verifyReadEntries };
+  const read = { engine: options.engine ?? verifyEngineFor(ranges), chunkEntries: options.chunkEntries ?? verifyReadEntries };
   assert(Number.isSafeInteger(read.chunkEntries) && read.chunkEntries >= 1 && read.chunkEntries <= verifierFeedEntriesMax, 'chunk size within bounds');
   const runRange: RangeRunner | undefined = options.runRange ?? (workersAvailable() ? (job, io, stop) => runRangeInWorker(db.name, job, io, stop) : undefined);
   if (ranges === 1 || runRange === undefined || Math.ceil(head.seq / ranges) > rangeEntriesMax) return verifyInThread(journal, head, snapshot, read, onProgress);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chainEntries, entryHash, verifyJournal, type JournalEntry, type JournalVerifyReport, type TransferRequest } from '../../src/domain/index.ts';
-import { labTamperEntry, openAccount, rangeRunnerInThread, submitTransfers, verifyLedger, type RangeRunner, type VerifyOptions } from '../../src/app/ledger.ts';
+import { labTamperEntry, openAccount, rangeRunnerInThread, submitTransfers, verifyEngineFor, verifyLedger, verifyPlan, type RangeRunner, type VerifyOptions } from '../../src/app/ledger.ts';
 import { closeVerifyWorkers, VerifyWorkerUnavailable, verifyWorkersIdleMax } from '../../src/app/verify-worker/client.ts';
 import { digestEntries, digestEntriesNoble } from '../../src/app/verify-worker/digest.ts';
 import { serveVerifyWorker, type WorkerScope } from '../../src/app/verify-worker/serve.ts';
@@ -219,6 +219,17 @@ describe('verifyLedger with workers', () => {
     FakeWorker.mode = 'crash';
     await expect(verifyLedger(db, undefined, { ranges: 2 })).rejects.toThrow('AssertionError: boom');
     expect(FakeWorker.created.every((w) => w.terminated)).toBe(true);
+  });
+
+  it('hashes with noble inside each worker when it verifies in ranges, with WebCrypto in one thread', async () => {
+    expect(verifyEngineFor(1)).toBe('webcrypto');
+    expect(verifyEngineFor(2)).toBe('webcrypto'); // no Worker in Node: it verifies in this thread
+    expect(verifyPlan(100)).toEqual({ ranges: 1, engine: 'webcrypto' });
+    vi.stubGlobal('Worker', FakeWorker);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    expect(verifyEngineFor(2)).toBe('noble');
+    expect(verifyPlan(20_000)).toEqual({ ranges: 2, engine: 'noble' });
+    expect(verifyPlan(3_000)).toEqual({ ranges: 1, engine: 'webcrypto' });
   });
 
   it('a worker refuses messages out of protocol', async () => {
