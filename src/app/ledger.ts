@@ -105,9 +105,12 @@ export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): P
   return firstFailure(await applyInTransaction(tx.db, linked, tx.now));
 }
 
-function ledgerScope(db: WorldDb) {
+/** The stores a batch writes: jobs only when a request may schedule a hold's expiry (a request
+ * with a timeout), as every store in a transaction's scope costs it a little. */
+function ledgerScope(db: WorldDb, requests: readonly TransferRequest[]) {
   const t = ledgerTables(db);
-  return [t.accounts, t.transfers, t.journal, db.meta, db.jobs];
+  const scope = [t.accounts, t.transfers, t.journal, db.meta];
+  return requests.some((r) => 'timeoutAt' in r && r.timeoutAt !== undefined) ? [...scope, db.jobs] : scope;
 }
 
 /**
@@ -115,7 +118,7 @@ function ledgerScope(db: WorldDb) {
  * in the same transaction. The transfer ids are the idempotency keys.
  */
 export async function submitTransfers(db: WorldDb, requests: readonly TransferRequest[]): Promise<readonly TransferResult[]> {
-  return db.transaction('rw', ledgerScope(db), async () => applyInTransaction(db, requests, readClock(db)));
+  return db.transaction('rw', ledgerScope(db, requests), async () => applyInTransaction(db, requests, readClock(db)));
 }
 
 // A hold's timeout: the leader expires it through the scheduler, exactly once.

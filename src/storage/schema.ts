@@ -1,6 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { Party, Job, WorldEvent } from '../domain/index.ts';
 import { migrations } from './migrations/index.ts';
+import './dexie-mode.ts';
 
 // One IndexedDB database per world, its schema built from the append-only list of migrations.
 // The world's own tables are typed here; later features type theirs in their own storage module.

@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import '../../storage/dexie-mode.ts';
 import { journalTable } from '../../storage/journal-store.ts';
 import type { VerifierState } from '../../domain/ledger/verify.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
