@@ -12,7 +12,7 @@ import {
   accountEntriesBefore, appendJournalEntries, journalBlockEntries, journalEntriesAt, journalEntryAt, overwriteJournalEntry, readJournalRange,
 } from '../storage/journal-store.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
-import { readClock } from './clock-read.ts';
+import { clockKey } from './clock-read.ts';
 import { registerJobHandler } from './scheduler.ts';
 import { runRangeInWorker, VerifyWorkerUnavailable, workersAvailable } from './verify-worker/client.ts';
 import { defaultHashEngine, type HashEngine } from './verify-worker/digest.ts';
@@ -27,6 +27,16 @@ export type { RangeRunner } from './verify-worker/parallel.ts';
 
 export const expireJobKind = 'ledger.expire';
 
+/** The head and world time (both meta rows) in one read. */
+async function readHeadAndTime(db: WorldDb, now: number | 'clock'): Promise<readonly [JournalHead, number]> {
+  if (now !== 'clock') return [await readHead(db), now];
+  const [headRow, clockRow] = await db.meta.bulkGet([journalHeadKey, clockKey]);
+  const head = headRow === undefined ? genesisHead : headRow.value;
+  assert(isHeadRow(head), 'stored journal head has the head shape');
+  assert(clockRow !== undefined && typeof clockRow.value === 'number', 'every world has a clock');
+  return [head, clockRow.value];
+}
+
 async function readHead(db: WorldDb): Promise<JournalHead> {
   const row = await db.meta.get(journalHeadKey);
   if (row === undefined) return genesisHead;
@@ -38,15 +48,16 @@ async function readHead(db: WorldDb): Promise<JournalHead> {
  * Applies requests inside the caller's transaction (which must include accounts, transfers, journal,
  * meta and jobs). Returns one result per request; the caller decides what a failure means.
  */
-export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number | Promise<number>): Promise<readonly TransferResult[]> {
+/** `now` is world time, or 'clock': read it from the world's clock in this transaction. */
+export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number | 'clock'): Promise<readonly TransferResult[]> {
   assert(Dexie.currentTransaction !== null, 'ledger writes happen inside a transaction');
   const { accounts, transfers, journal } = ledgerTables(db);
   // Everything the requests name is read at once (one round trip to IndexedDB: with a transaction
   // costing a few of them, each one saved shows in transfer.single); only accounts learned from a
   // stored pending transfer that a post/void/expire names need a second read.
   const first = idsNeeded(requests);
-  const [storedTransfers, firstAccounts, head, nowMs] = await Promise.all([
-    transfers.bulkGet(first.transferIds), accounts.bulkGet(first.accountIds), readHead(db), now,
+  const [storedTransfers, firstAccounts, [head, nowMs]] = await Promise.all([
+    transfers.bulkGet(first.transferIds), accounts.bulkGet(first.accountIds), readHeadAndTime(db, now),
   ]);
   const loadedTransfers = storedTransfers.filter((t): t is TransferRow => t !== undefined);
   const byId = new Map(loadedTransfers.map((t) => [t.id, t]));
@@ -118,7 +129,7 @@ function ledgerScope(db: WorldDb, requests: readonly TransferRequest[]) {
  * in the same transaction. The transfer ids are the idempotency keys.
  */
 export async function submitTransfers(db: WorldDb, requests: readonly TransferRequest[]): Promise<readonly TransferResult[]> {
-  return db.transaction('rw', ledgerScope(db, requests), async () => applyInTransaction(db, requests, readClock(db)));
+  return db.transaction('rw', ledgerScope(db, requests), async () => applyInTransaction(db, requests, 'clock'));
 }
 
 // A hold's timeout: the leader expires it through the scheduler, exactly once.
