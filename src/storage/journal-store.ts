@@ -37,9 +37,15 @@ export type JournalRow = JournalColumns & {
   readonly accountKeys: readonly (readonly [string, number])[];
 };
 
-/** The entries of a stored row, decoded. */
+/** The entries of a stored row, decoded. Something that is not even an object (a row edited by
+ * hand) reads as an empty entry, which verify reports as broken at that position. */
 export function rowEntries(row: JournalRow): JournalEntry[] {
-  return decodeJournalColumns(row);
+  const entries = decodeJournalColumns(row);
+  for (let i = 0; i < entries.length; i++) {
+    const e: unknown = entries[i];
+    if (typeof e !== 'object' || e === null) entries[i] = {} as JournalEntry;
+  }
+  return entries;
 }
 
 export type JournalTable = Table<JournalRow, number>;
