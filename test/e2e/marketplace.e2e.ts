@@ -282,6 +282,17 @@ describe('the B2C marketplace, paid through the escrow agent', () => {
     await expect.poll(() => seller.getByTestId('wallet-settling').textContent()).toBe('CN¥237.13');
     await go(platform, worldId, 'platform', 'commission');
     await expect.poll(() => platform.getByTestId('commission-income').textContent()).toBe('CN¥6.87');
+    // The operator's marketplace rules: a bad value is named in plain words; a good one shows at once.
+    const rules = platform.getByTestId('market-rules');
+    const rule = (field: string) => rules.locator(`[data-testid="market-rule"][data-field="${field}"]`);
+    await rule('payTimeoutHours').locator('input').fill('0');
+    await rules.getByTestId('market-rules-save').click();
+    await expect.poll(() => rules.getByTestId('market-rules-error').textContent()).toBe('Hours a buyer has to pay before the order closes: enter a whole number from 1 to 8760.');
+    await rule('payTimeoutHours').locator('input').fill('');
+    await rule('refundRequestsMax').locator('input').fill('5');
+    await rules.getByTestId('market-rules-save').click();
+    await expect.poll(() => rule('refundRequestsMax').getByTestId('market-rule-now').textContent()).toBe('5');
+    expect(await rule('payTimeoutHours').getByTestId('market-rule-now').textContent()).toBe('24');
 
     // The product page shows the review.
     await go(buyer, worldId, buyerId, 'shop', 'product', earphonesId);

@@ -5,7 +5,8 @@ import { registerActive } from '../helpers/identity.ts';
 import { fillDemoCatalogue, listProduct, picturesOf, productsOfSeller, restock, searchShop, setListed, updateProduct, type PictureInput } from '../../src/app/market/products.ts';
 import { addToCart, cartOf, cartView, removeFromCart, setCartQuantity } from '../../src/app/market/cart.ts';
 import { ordersOf, placeOrders } from '../../src/app/market/orders.ts';
-import { setCommissionRates, readMarketConfig } from '../../src/app/market/config.ts';
+import { setCommissionRates, readMarketConfig, setMarketRules } from '../../src/app/market/config.ts';
+import { makeMarketplaceConfig } from '../../src/domain/index.ts';
 import { marketTables } from '../../src/storage/market-tables.ts';
 
 function picture(bytes = 300): PictureInput {
@@ -77,6 +78,28 @@ describe('a seller’s goods', () => {
     expect(await setCommissionRates(db, meta('platform'), { nonsense: '0.1' })).toMatchObject({ code: 'category_invalid' });
     unwrap(await setCommissionRates(db, meta('platform'), { books: '0.05' }));
     expect((await readMarketConfig(db)).commissionRates).toMatchObject({ books: '0.05', digital: '0.03' });
+  });
+});
+
+describe('the marketplace rules', () => {
+  it('the operator sets deadlines, T+N, refund requests and fees; bad values are named and change nothing', async () => {
+    const { db } = await freshWorld();
+    expect(await setMarketRules(db, meta('u-someone'), { payTimeoutHours: '48' })).toMatchObject({ code: 'not_the_operator' });
+    expect(await setMarketRules(db, meta('platform'), {})).toMatchObject({ code: 'market_rules_empty' });
+    expect(await setMarketRules(db, meta('platform'), { payTimeoutHours: ' ' })).toMatchObject({ code: 'market_rules_empty' });
+    for (const [field, value] of [['payTimeoutHours', '0'], ['autoConfirmPostDays', '366'], ['availableAfterDays', '-1'], ['sellerResponseDays', '2.5'], ['refundRequestsMax', '11']] as const) {
+      expect(await setMarketRules(db, meta('platform'), { [field]: value })).toMatchObject({ code: 'market_rule_invalid', detail: { field } });
+    }
+    expect(await setMarketRules(db, meta('platform'), { deliveryFeeExpress: '10000.01' })).toMatchObject({ code: 'market_fee_invalid', detail: { field: 'deliveryFeeExpress' } });
+    expect(await setMarketRules(db, meta('platform'), { freeShippingThreshold: 'lots' })).toMatchObject({ code: 'market_fee_invalid' });
+    expect(await readMarketConfig(db)).toEqual(makeMarketplaceConfig());
+
+    unwrap(await setMarketRules(db, meta('platform'), { payTimeoutHours: '48', autoConfirmPostDays: '20', availableAfterDays: '0', deliveryFeePost: '¥8', freeShippingThreshold: 'none' }));
+    unwrap(await setMarketRules(db, meta('platform'), { autoConfirmExpressDays: '7', deliveryFeeExpress: '0' }));
+    const config = await readMarketConfig(db);
+    expect(config).toMatchObject({ payTimeoutHours: 48, availableAfterDays: 0, freeShippingThreshold: null, autoConfirmDays: { express: 7, post: 20 }, deliveryFees: { express: '0.00', post: '8.00' } });
+    unwrap(await setMarketRules(db, meta('platform'), { freeShippingThreshold: '199' }));
+    expect((await readMarketConfig(db)).freeShippingThreshold).toBe('199.00');
   });
 });
 

@@ -1,6 +1,10 @@
 import {
+  assert,
   categoryIds,
+  configDaysMax,
   err,
+  parseMoney,
+  toStored,
   isCategoryId,
   isCommissionRate,
   makeMarketplaceConfig,
@@ -65,5 +69,108 @@ export async function setCommissionRates(
     const config = await writeMarketOverrides(tx.db, { commissionRates: { ...current.commissionRates, ...changes } });
     await tx.appendEvent({ type: 'market.commission_rates_changed', actor: meta.actor, payload: { categories: Object.keys(changes).join(', ') } });
     return ok({ ...config.commissionRates });
+  }, env);
+}
+
+/** The form's fields for the marketplace's rules (text as typed; empty = leave as it is). */
+export type MarketRulesInput = {
+  readonly payTimeoutHours?: string;
+  readonly autoConfirmExpressDays?: string;
+  readonly autoConfirmPostDays?: string;
+  readonly sellerResponseDays?: string;
+  readonly availableAfterDays?: string;
+  readonly refundRequestsMax?: string;
+  readonly deliveryFeeExpress?: string;
+  readonly deliveryFeePost?: string;
+  /** 'none' (or 无): shipping is never free. */
+  readonly freeShippingThreshold?: string;
+};
+
+export type MarketRuleField = keyof MarketRulesInput;
+
+/** The bounds each whole-number rule accepts (the domain asserts the same). */
+const wholeRules: Readonly<Record<Exclude<MarketRuleField, 'deliveryFeeExpress' | 'deliveryFeePost' | 'freeShippingThreshold'>, readonly [number, number]>> = {
+  payTimeoutHours: [1, configDaysMax * 24],
+  autoConfirmExpressDays: [1, configDaysMax],
+  autoConfirmPostDays: [1, configDaysMax],
+  sellerResponseDays: [1, configDaysMax],
+  availableAfterDays: [0, configDaysMax],
+  refundRequestsMax: [1, 10],
+};
+/** A parcel fee or free-shipping threshold above this is a typo (the domain asserts the same). */
+export const marketFeeMax = '10000.00';
+
+const wholeNumber = /^\d{1,6}$/;
+
+/** The overrides the form asks for, or the first field that is not acceptable. */
+export function marketRulesOverrides(input: MarketRulesInput): Result<MarketplaceConfigOverrides, string> {
+  const overrides: { -readonly [K in keyof MarketplaceConfigOverrides]: MarketplaceConfigOverrides[K] } = {};
+  const autoConfirm: Partial<Record<'express' | 'post', number>> = {};
+  const fees: Partial<Record<'express' | 'post', string>> = {};
+  let fields = 0;
+  for (const [field, [min, max]] of Object.entries(wholeRules) as [keyof typeof wholeRules, readonly [number, number]][]) {
+    const text = input[field]?.trim() ?? '';
+    if (text === '') continue;
+    fields += 1;
+    const value = wholeNumber.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= min && value <= max)) return err('market_rule_invalid', { field, min: String(min), max: String(max) });
+    if (field === 'autoConfirmExpressDays') autoConfirm.express = value;
+    else if (field === 'autoConfirmPostDays') autoConfirm.post = value;
+    else overrides[field] = value;
+  }
+  const feeMax = parseMoney(marketFeeMax, 'CNY');
+  assert(feeMax.ok, 'the fee bound parses');
+  const fee = (field: MarketRuleField, text: string): Result<string, string> => {
+    const parsed = parseMoney(text, 'CNY', { allowZero: true, max: feeMax.value });
+    return parsed.ok ? ok(toStored(parsed.value).amount) : err('market_fee_invalid', { field, max: marketFeeMax });
+  };
+  for (const [field, method] of [['deliveryFeeExpress', 'express'], ['deliveryFeePost', 'post']] as const) {
+    const text = input[field]?.trim() ?? '';
+    if (text === '') continue;
+    fields += 1;
+    const amount = fee(field, text);
+    if (!amount.ok) return amount;
+    fees[method] = amount.value;
+  }
+  const threshold = input.freeShippingThreshold?.trim() ?? '';
+  if (threshold !== '') {
+    fields += 1;
+    if (threshold.toLowerCase() === 'none' || threshold === '无') overrides.freeShippingThreshold = null;
+    else {
+      const amount = fee('freeShippingThreshold', threshold);
+      if (!amount.ok) return amount;
+      overrides.freeShippingThreshold = amount.value;
+    }
+  }
+  if (fields === 0) return err('market_rules_empty');
+  if (Object.keys(autoConfirm).length > 0) overrides.autoConfirmDays = autoConfirm;
+  if (Object.keys(fees).length > 0) overrides.deliveryFees = fees;
+  return ok(overrides);
+}
+
+/**
+ * The operator changes the marketplace's rules: the pay deadline, the days before receipt is
+ * confirmed automatically, the seller's days to answer a refund request, T+N, how many refund
+ * requests an order allows, the parcel fees and the free-shipping threshold. Like commission rates,
+ * a change applies from now on: an order keeps the deadlines already scheduled for it (its pay
+ * deadline from when it was placed, its auto-confirmation from when it shipped) and the fee it was
+ * charged.
+ */
+export async function setMarketRules(db: WorldDb, meta: CommandMeta, input: MarketRulesInput, env: CommandEnv = {}): Promise<Result<MarketplaceConfig, string>> {
+  const overrides = marketRulesOverrides(input);
+  if (!overrides.ok) return overrides;
+  return runCommand(db, 'setMarketRules', meta, async (tx) => {
+    const operator = await tx.db.parties.get(meta.actor);
+    if (operator?.kind !== 'operator') return err('not_the_operator');
+    const current = await readMarketOverrides(tx.db);
+    const next = overrides.value;
+    const config = await writeMarketOverrides(tx.db, {
+      ...next,
+      ...(next.autoConfirmDays ? { autoConfirmDays: { ...current.autoConfirmDays, ...next.autoConfirmDays } } : {}),
+      ...(next.deliveryFees ? { deliveryFees: { ...current.deliveryFees, ...next.deliveryFees } } : {}),
+    });
+    const changed = Object.keys(input).filter((k) => (input[k as MarketRuleField]?.trim() ?? '') !== '');
+    await tx.appendEvent({ type: 'market.rules_changed', actor: meta.actor, payload: { count: changed.length } });
+    return ok(config);
   }, env);
 }
