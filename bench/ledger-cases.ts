@@ -4,7 +4,7 @@ import { canonicalEntryJson, type JournalEntry, type TransferRequest } from '../
 import { createWorld, openWorldDb } from '../src/app/worlds.ts';
 import { openAccount, submitTransfers, verifyLedger, verifyPlan } from '../src/app/ledger.ts';
 import { ledgerTables } from '../src/storage/ledger-tables.ts';
-import { journalBlockEntries, journalEntryCount, readJournalRange } from '../src/storage/journal-store.ts';
+import { journalEntryCount, readJournalRange } from '../src/storage/journal-store.ts';
 import type { WorldDb } from '../src/storage/schema.ts';
 import { v2Ledger } from '../src/storage/migrations/v2-ledger.ts';
 import '../src/app/features.ts';
@@ -61,10 +61,11 @@ async function verifyJournal(): Promise<{ entries: number; bytes: Uint8Array[] }
   if (verifyData) return verifyData;
   const db = await benchWorld();
   const { journal } = ledgerTables(db);
-  for (let have = await journalEntryCount(journal); have < verifyEntries; have = await journalEntryCount(journal)) {
+  let have = await journalEntryCount(journal);
+  for (; have < verifyEntries; have = await journalEntryCount(journal)) {
     await submitTransfers(db, Array.from({ length: Math.min(batchSize, verifyEntries - have) }, transferRequest));
   }
-  const entries: JournalEntry[] = await readJournalRange(journal, 1, (await journal.count()) * journalBlockEntries + 1);
+  const entries: JournalEntry[] = await readJournalRange(journal, 1, have + 1);
   const bytes = entries.map((e) => {
     const { hash: _hash, ...rest } = e;
     return new TextEncoder().encode(canonicalEntryJson(rest)!);

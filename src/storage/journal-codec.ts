@@ -1,5 +1,5 @@
 import { assert } from '../domain/assert.ts';
-import type { JournalEntry } from '../domain/index.ts';
+import { hexToBytes, type JournalEntry } from '../domain/index.ts';
 
 // How a row of consecutive journal entries is laid out in IndexedDB: in columns, not as an array
 // of entry objects. Lossless for ANY stored entries, tampered ones included.
@@ -70,7 +70,7 @@ function hexOfAll(bytes: Uint8Array): string[] {
 }
 
 function writeHex(hex: string, into: Uint8Array, offset: number): void {
-  for (let i = 0; i < hashBytes; i++) into[offset + i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  into.set(hexToBytes(hex, hashBytes), offset);
 }
 
 function isPlainStringRecord(value: unknown): value is Record<string, string> {

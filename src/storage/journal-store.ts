@@ -153,18 +153,11 @@ export async function journalEntryAt(table: JournalTable, seq: number): Promise<
 }
 
 /** The entries at the given positions (any order; missing ones left out), in seq order. A few
- * dozen seqs at most in practice (an order's money trail): one read per block they fall in. */
+ * dozen seqs at most in practice (an order's money trail): one read each, all at once. */
 export async function journalEntriesAt(table: JournalTable, seqs: readonly number[]): Promise<JournalEntry[]> {
   const wanted = [...new Set(seqs)].sort((a, b) => a - b);
-  const blocks = [...new Set(wanted.map(blockOf))];
-  const rows = (await Promise.all(blocks.map((b) => table.where('first').between(blockStart(b), blockStart(b + 1), true, false).toArray()))).flat();
-  const out: JournalEntry[] = [];
-  for (const seq of wanted) {
-    const row = rows.filter((r) => r.first <= seq).reduce<JournalRow | undefined>((best, r) => (best === undefined || r.first > best.first ? r : best), undefined);
-    const entry = row === undefined ? undefined : rowEntries(row)[seq - row.first];
-    if (entry !== undefined) out.push(entry);
-  }
-  return out;
+  const entries = await Promise.all(wanted.map((seq) => journalEntryAt(table, seq)));
+  return entries.filter((e): e is JournalEntry => e !== undefined);
 }
 
 /**

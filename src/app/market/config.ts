@@ -1,7 +1,8 @@
 import {
   assert,
   categoryIds,
-  configDaysMax,
+  marketplaceFeeMax,
+  marketplaceRuleBounds,
   err,
   parseMoney,
   toStored,
@@ -88,17 +89,15 @@ export type MarketRulesInput = {
 
 export type MarketRuleField = keyof MarketRulesInput;
 
-/** The bounds each whole-number rule accepts (the domain asserts the same). */
+/** Each whole-number field and the domain's bounds it must be within. */
 const wholeRules: Readonly<Record<Exclude<MarketRuleField, 'deliveryFeeExpress' | 'deliveryFeePost' | 'freeShippingThreshold'>, readonly [number, number]>> = {
-  payTimeoutHours: [1, configDaysMax * 24],
-  autoConfirmExpressDays: [1, configDaysMax],
-  autoConfirmPostDays: [1, configDaysMax],
-  sellerResponseDays: [1, configDaysMax],
-  availableAfterDays: [0, configDaysMax],
-  refundRequestsMax: [1, 10],
+  payTimeoutHours: marketplaceRuleBounds.payTimeoutHours,
+  autoConfirmExpressDays: marketplaceRuleBounds.autoConfirmDays,
+  autoConfirmPostDays: marketplaceRuleBounds.autoConfirmDays,
+  sellerResponseDays: marketplaceRuleBounds.sellerResponseDays,
+  availableAfterDays: marketplaceRuleBounds.availableAfterDays,
+  refundRequestsMax: marketplaceRuleBounds.refundRequestsMax,
 };
-/** A parcel fee or free-shipping threshold above this is a typo (the domain asserts the same). */
-export const marketFeeMax = '10000.00';
 
 const wholeNumber = /^\d{1,6}$/;
 
@@ -118,11 +117,11 @@ export function marketRulesOverrides(input: MarketRulesInput): Result<Marketplac
     else if (field === 'autoConfirmPostDays') autoConfirm.post = value;
     else overrides[field] = value;
   }
-  const feeMax = parseMoney(marketFeeMax, 'CNY');
+  const feeMax = parseMoney(marketplaceFeeMax, 'CNY');
   assert(feeMax.ok, 'the fee bound parses');
   const fee = (field: MarketRuleField, text: string): Result<string, string> => {
     const parsed = parseMoney(text, 'CNY', { allowZero: true, max: feeMax.value });
-    return parsed.ok ? ok(toStored(parsed.value).amount) : err('market_fee_invalid', { field, max: marketFeeMax });
+    return parsed.ok ? ok(toStored(parsed.value).amount) : err('market_fee_invalid', { field, max: marketplaceFeeMax });
   };
   for (const [field, method] of [['deliveryFeeExpress', 'express'], ['deliveryFeePost', 'post']] as const) {
     const text = input[field]?.trim() ?? '';

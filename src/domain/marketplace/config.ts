@@ -46,8 +46,22 @@ export type MarketplaceConfig = {
 
 /** No deadline is set further out than a year: a longer one is a typo that would freeze an order. */
 export const configDaysMax = 365;
-/** Fees and the threshold above this are a typo, not a parcel price. */
-const feeMajorUnitsMax = 10_000;
+/** Fees and the threshold above this are a typo, not a parcel price (the settings form quotes it). */
+export const marketplaceFeeMax = '10000.00';
+
+/** The range [min, max] of every whole-number rule (autoConfirmDays: each delivery method's). The
+ * settings form checks these before it writes; assertMarketplaceConfig asserts them. */
+export const marketplaceRuleBounds = {
+  payTimeoutHours: [1, configDaysMax * 24],
+  autoConfirmDays: [1, configDaysMax],
+  sellerResponseDays: [1, configDaysMax],
+  availableAfterDays: [0, configDaysMax],
+  refundRequestsMax: [1, 10],
+} as const satisfies Record<string, readonly [number, number]>;
+
+function withinBounds(value: number, [min, max]: readonly [number, number]): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
 
 export const defaultMarketplaceConfig: MarketplaceConfig = {
   currency: 'CNY',
@@ -67,13 +81,9 @@ export type MarketplaceConfigOverrides = Partial<Omit<MarketplaceConfig, 'commis
   readonly autoConfirmDays?: Partial<Record<DeliveryMethod, number>>;
 };
 
-function assertWholeDays(days: number, name: string, min: number): void {
-  assert(Number.isInteger(days) && days >= min && days <= configDaysMax, `${name} must be a whole number of days in [${min}, ${configDaysMax}]: ${days}`);
-}
-
 function assertFee(amount: string, currency: CurrencyCode, name: string): void {
   const m = money(amount, currency); // asserts the scale
-  assert(!m.amount.isNegative() && m.amount.lessThanOrEqualTo(feeMajorUnitsMax), `${name} must be in [0, ${feeMajorUnitsMax}]: ${amount}`);
+  assert(!m.amount.isNegative() && m.amount.lessThanOrEqualTo(marketplaceFeeMax), `${name} must be in [0, ${marketplaceFeeMax}]: ${amount}`);
 }
 
 /**
@@ -100,11 +110,10 @@ export function assertMarketplaceConfig(config: MarketplaceConfig): void {
   }
   for (const method of deliveryMethods) {
     assertFee(config.deliveryFees[method], config.currency, `delivery fee ${method}`);
-    assertWholeDays(config.autoConfirmDays[method], `autoConfirmDays.${method}`, 1);
+    assert(withinBounds(config.autoConfirmDays[method], marketplaceRuleBounds.autoConfirmDays), `autoConfirmDays.${method} out of range: ${config.autoConfirmDays[method]}`);
   }
   if (config.freeShippingThreshold !== null) assertFee(config.freeShippingThreshold, config.currency, 'free shipping threshold');
-  assert(Number.isInteger(config.payTimeoutHours) && config.payTimeoutHours >= 1 && config.payTimeoutHours <= configDaysMax * 24, 'payTimeoutHours out of range');
-  assertWholeDays(config.sellerResponseDays, 'sellerResponseDays', 1);
-  assertWholeDays(config.availableAfterDays, 'availableAfterDays', 0);
-  assert(Number.isInteger(config.refundRequestsMax) && config.refundRequestsMax >= 1 && config.refundRequestsMax <= 10, 'refundRequestsMax in [1, 10]');
+  for (const rule of ['payTimeoutHours', 'sellerResponseDays', 'availableAfterDays', 'refundRequestsMax'] as const) {
+    assert(withinBounds(config[rule], marketplaceRuleBounds[rule]), `${rule} out of range: ${config[rule]}`);
+  }
 }
