@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+import { go, password } from './flows.ts';
 
 // Issue 8 in the browser, one tab per party: a buyer withdraws blind e-cash and buys the demo
 // catalogue's ¥0.10 article at checkout paying with coins (the bank exchanges a ¥1 coin); the seller
@@ -13,12 +14,6 @@ afterEach(async () => {
   while (profiles.length) await profiles.pop()!.close();
 });
 
-const password = 'correct horse 42';
-
-async function go(page: Page, worldId: string, partyId: string, ...path: string[]): Promise<void> {
-  const hash = `#/w/${worldId}/p/${partyId}${path.map((x) => '/' + encodeURIComponent(x)).join('')}`;
-  await page.evaluate((h) => (location.hash = h), hash);
-}
 
 async function register(p: Profile, worldId: string, role: 'buyer' | 'seller', loginName: string, realName: string): Promise<{ page: Page; partyId: string }> {
   const page = await newPage(p, `${baseUrl}#/w/${worldId}`);

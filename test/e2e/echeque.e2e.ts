@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+import { certify, go, register } from './flows.ts';
 
 // Signed e-cheques end to end, one tab per party (buyer, seller, two banks, the CA, the platform,
 // the clearing system): bank A enables the buyer's account for cheques and issues a book; the
@@ -17,52 +18,6 @@ afterEach(async () => {
   while (profiles.length) await profiles.pop()!.close();
 });
 
-const password = 'correct horse 42';
-
-async function go(page: Page, worldId: string, partyId: string, ...path: string[]): Promise<void> {
-  const hash = `#/w/${worldId}/p/${partyId}${path.map((p) => '/' + encodeURIComponent(p)).join('')}`;
-  await page.evaluate((h) => (location.hash = h), hash);
-}
-
-async function register(p: Profile, worldId: string, role: 'buyer' | 'seller', loginName: string, realName: string): Promise<{ page: Page; partyId: string }> {
-  const page = await newPage(p, `${baseUrl}#/w/${worldId}`);
-  await page.getByTestId(`register-${role}`).click();
-  await page.getByTestId('registration-form').waitFor();
-  const values: Record<string, string> = {
-    loginName,
-    password,
-    passwordAgain: password,
-    realName,
-    deliveryAddress: '北京市海淀区中关村大街1号',
-    deliveryPhone: '13812345678',
-    email: `${loginName}@example.com`,
-    postcode: '100080',
-  };
-  if (role === 'seller') Object.assign(values, { storeName: `${realName}的小店`, storeDescription: '正品保证，当天发货' });
-  for (const [name, value] of Object.entries(values)) await page.getByTestId(`reg-${name}`).fill(value);
-  await page.getByTestId('reg-submit').click();
-  await page.getByTestId('check-mailbox').waitFor({ timeout: 30_000 });
-  const mail = page.locator('[data-testid="mail"][data-subject="mail.activation.subject"]');
-  await mail.locator('summary').click();
-  const code = /[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await mail.getByTestId('mail-body').textContent())!)?.[0];
-  expect(code).toBeDefined();
-  await page.getByTestId('activation-code-input').fill(code!);
-  await page.getByTestId('activation-submit').click();
-  await expect.poll(() => page.getByTestId('check-mailbox').count()).toBe(0);
-  await page.getByTestId('page-account').click();
-  await expect.poll(() => page.getByTestId('account-status').getAttribute('data-status')).toBe('active');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logged-in').waitFor({ timeout: 30_000 });
-  return { page, partyId: `u-${loginName.toLowerCase()}` };
-}
-
-async function certify(user: Page, ca: Page, partyId: string): Promise<void> {
-  await user.getByTestId('page-account').click();
-  await user.getByTestId('apply-certificate').click();
-  await ca.locator(`[data-testid="application"][data-party="${partyId}"]`).getByTestId('issue').click({ timeout: 10_000 });
-  await expect.poll(() => user.getByTestId('certificate').first().getByTestId('cert-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('valid');
-}
 
 /** An account at `bankId` approved at its counter, with ¥`cash` paid in when given. */
 async function bankAccount(user: Page, bank: Page, worldId: string, partyId: string, bankId: string, cash: string | null): Promise<void> {

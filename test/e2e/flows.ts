@@ -1,0 +1,110 @@
+import { expect, inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newPage, partyUrl, type Profile } from './browser.ts';
+
+// Steps the end-to-end tests share: moving a tab to a page, a user's registration, activation and
+// login, a certificate from the CA's tab, a bank account with cash paid in and online banking, a
+// wallet top-up, an order's state, shipping through the logistics tab.
+
+const baseUrl = inject('baseUrl');
+
+/** Every test user's password. */
+export const password = 'correct horse 42';
+
+/** Same-document navigation: the tab keeps its logins (keys live in the tab's memory). */
+export async function go(page: Page, worldId: string, partyId: string, ...path: string[]): Promise<void> {
+  const hash = `#/w/${worldId}/p/${partyId}${path.map((p) => '/' + encodeURIComponent(p)).join('')}`;
+  await page.evaluate((h) => (location.hash = h), hash);
+}
+
+export async function tab(p: Profile, worldId: string, partyId: string, ...path: string[]): Promise<Page> {
+  return newPage(p, `${partyUrl(baseUrl, worldId, partyId)}${path.map((s) => '/' + s).join('')}`);
+}
+
+export async function register(p: Profile, worldId: string, role: 'buyer' | 'seller', loginName: string, realName: string): Promise<{ page: Page; partyId: string }> {
+  const page = await newPage(p, `${baseUrl}#/w/${worldId}`);
+  await page.getByTestId(`register-${role}`).click();
+  await page.getByTestId('registration-form').waitFor();
+  const values: Record<string, string> = {
+    loginName,
+    password,
+    passwordAgain: password,
+    realName,
+    deliveryAddress: '北京市海淀区中关村大街1号',
+    deliveryPhone: '13812345678',
+    email: `${loginName}@example.com`,
+    postcode: '100080',
+  };
+  if (role === 'seller') Object.assign(values, { storeName: `${realName}的小店`, storeDescription: '正品保证，当天发货' });
+  for (const [name, value] of Object.entries(values)) await page.getByTestId(`reg-${name}`).fill(value);
+  await page.getByTestId('reg-submit').click();
+  // Activation: the code from the in-world mailbox.
+  await page.getByTestId('check-mailbox').waitFor({ timeout: 30_000 });
+  const mail = page.locator('[data-testid="mail"][data-subject="mail.activation.subject"]');
+  await mail.locator('summary').click();
+  const code = /[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await mail.getByTestId('mail-body').textContent())!)?.[0];
+  expect(code).toBeDefined();
+  await page.getByTestId('activation-code-input').fill(code!);
+  await page.getByTestId('activation-submit').click();
+  await expect.poll(() => page.getByTestId('check-mailbox').count()).toBe(0);
+  // Log in in this tab: the key opened here signs receipt confirmations and the U盾 login.
+  await page.getByTestId('page-account').click();
+  await expect.poll(() => page.getByTestId('account-status').getAttribute('data-status')).toBe('active');
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logged-in').waitFor({ timeout: 30_000 });
+  return { page, partyId: `u-${loginName.toLowerCase()}` };
+}
+
+/** The buyer applies for a certificate and the CA's tab issues it. */
+export async function certify(buyer: Page, ca: Page, partyId: string): Promise<void> {
+  await buyer.getByTestId('page-account').click();
+  await buyer.getByTestId('apply-certificate').click();
+  const application = ca.locator(`[data-testid="application"][data-party="${partyId}"]`);
+  await application.getByTestId('issue').click({ timeout: 10_000 });
+  await expect.poll(() => buyer.getByTestId('certificate').first().getByTestId('cert-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('valid');
+}
+
+/** A bank account at bank-a with ¥`cash` paid in at the counter, and an online-banking session. */
+export async function bankAccount(buyer: Page, bank: Page, worldId: string, partyId: string, cash: string): Promise<void> {
+  await go(buyer, worldId, partyId, 'my-bank');
+  await buyer.getByTestId('apply-bank').selectOption('bank-a');
+  await buyer.getByTestId('apply-submit').click();
+  await bank.locator(`[data-testid="application-row"][data-party="${partyId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
+  await buyer.locator('[data-testid="my-account-row"][data-bank="bank-a"]').waitFor({ timeout: 10_000 });
+  // Cash in hand (the lab's banknotes), paid in at the bank's counter.
+  await buyer.getByTestId('give-cash-amount').fill(cash);
+  await buyer.getByTestId('give-cash-submit').click();
+  await buyer.getByTestId('give-cash-result').waitFor();
+  await bank.getByTestId('counter-account').selectOption(`bank-a:deposit:${partyId}`);
+  await bank.getByTestId('counter-amount').fill(cash);
+  await bank.getByTestId('counter-deposit').click();
+  await bank.getByTestId('counter-result').waitFor();
+  // Online banking with the certificate (U盾).
+  await go(buyer, worldId, partyId, 'online-banking');
+  await buyer.getByTestId('bank-login-bank-a').click();
+  await expect.poll(() => buyer.getByTestId('bank-status-bank-a').getAttribute('data-open'), { timeout: 10_000 }).toBe('true');
+}
+
+export async function topUp(buyer: Page, worldId: string, partyId: string, amount: string): Promise<void> {
+  await go(buyer, worldId, partyId, 'wallet');
+  await buyer.getByTestId('wallet-bank-select').selectOption('bank-a');
+  await buyer.getByTestId('wallet-amount').fill(amount);
+  await buyer.getByTestId('wallet-topup').click();
+  await expect.poll(() => buyer.getByTestId('wallet-amount').inputValue()).toBe('');
+  expect(await buyer.getByTestId('wallet-error').count()).toBe(0);
+}
+
+export async function orderState(page: Page): Promise<string | null> {
+  return page.getByTestId('order-detail').getAttribute('data-state');
+}
+
+/** The seller books the courier; the logistics tab picks the parcel up (the order ships). */
+export async function ship(seller: Page, logistics: Page, worldId: string, sellerId: string, orderId: string): Promise<void> {
+  await go(seller, worldId, sellerId, 'orders', orderId);
+  await seller.getByTestId('order-ship').click();
+  await seller.getByTestId('order-booked').waitFor();
+  const row = logistics.locator(`[data-testid="shipment-row"][data-order="${orderId}"]`);
+  await row.getByTestId('shipment-pickup').click({ timeout: 10_000 });
+  await expect.poll(() => row.getAttribute('data-status')).toBe('picked_up');
+}
