@@ -11,7 +11,8 @@ export const subPath = '/teaching/settlelab/';
 let server: Server | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const dist = resolve(import.meta.dirname, '../../dist');
+  // SETTLELAB_DIST lets a developer test a build in another folder (e.g. two builds side by side).
+  const dist = resolve(process.env.SETTLELAB_DIST ?? resolve(import.meta.dirname, '../../dist'));
   if (!existsSync(resolve(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const serve = sirv(dist, { dev: false, etag: true, single: false });
   // A test can "deploy a new version": from then on sw.js differs by a trailing comment, which is
