@@ -1,0 +1,41 @@
+// The teacher's sign-in in this tab, as Svelte state. Like party logins it lives in this tab's memory
+// only: nothing about it is written to IndexedDB, localStorage or a world file, so another tab (or
+// another student at the same PC after a reload) must sign in itself.
+//
+// Contract used by the party shell (session.svelte.ts canAct): `playsEveryone(worldId)` is true when
+// the teacher signed in in this tab and chose "teacher plays everyone", and `signedIn(worldId)` when
+// the teacher signed in at all (lab tools, the institutions' password sheet).
+
+/** A tab signs in as the teacher of a handful of worlds at most. */
+export const teacherWorldsMax = 64;
+
+type TeacherTab = { readonly signedInAtMs: number; playsEveryone: boolean };
+
+class TeacherSession {
+  private worlds = $state<Record<string, TeacherTab>>({});
+
+  signedIn(worldId: string): boolean {
+    return this.worlds[worldId] !== undefined;
+  }
+
+  playsEveryone(worldId: string): boolean {
+    return this.worlds[worldId]?.playsEveryone === true;
+  }
+
+  /** Called by the teacher sign-in once the teacher's password was checked. */
+  enter(worldId: string, signedInAtMs: number, playsEveryone: boolean): void {
+    if (this.worlds[worldId] === undefined && Object.keys(this.worlds).length >= teacherWorldsMax) throw new Error(`at most ${teacherWorldsMax} teacher sign-ins per tab`);
+    this.worlds[worldId] = { signedInAtMs, playsEveryone };
+  }
+
+  setPlaysEveryone(worldId: string, on: boolean): void {
+    const entry = this.worlds[worldId];
+    if (entry !== undefined) entry.playsEveryone = on;
+  }
+
+  leave(worldId: string): void {
+    delete this.worlds[worldId];
+  }
+}
+
+export const teacherSession = new TeacherSession();
