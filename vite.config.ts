@@ -52,7 +52,7 @@ export default defineConfig({
           environment: 'node',
           // Property tests and PBKDF2 take seconds on a busy two-core machine; a stuck test still fails.
           testTimeout: 60_000,
-          include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/sim/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'],
           setupFiles: ['fake-indexeddb/auto', 'test/setup-node.ts'],
         },
       },
