@@ -9,6 +9,7 @@ import type { KeyRing } from '../../src/app/identity/keys.ts';
 import {
   chequesReceivedBy,
   decidePresentment,
+  decidedPresentments,
   depositCheque,
   enableChequeAccount,
   endorseReceivedCheque,
@@ -169,12 +170,14 @@ describe('e-cheques in a world', () => {
     const stopped = await stopChequePayment(s.db, s.worldId, s.drawer, { bookId: s.bookId, chequeNumber: number, reason: 'lost' }, { keyRing: s.drawerRing });
     expect(stopped.ok).toBe(true);
     expect((await echequeTables(s.db).chequebooks.get(s.bookId))!.stoppedNumbers).toEqual([number]);
-    expect((await echequeTables(s.db).cheques.get(chequeId))!.status).toBe('stopped');
+    // The stop is logged; the cheque stays with the payee, where it was.
+    const stoppedRow = (await echequeTables(s.db).cheques.get(chequeId))!;
+    expect(stoppedRow.status).toBe('delivered');
+    expect(stoppedRow.history.map((h) => h.status)).toEqual(['written', 'delivered', 'stopped']);
     // A second stop of the same number is refused.
     const again = await stopChequePayment(s.db, s.worldId, s.drawer, { bookId: s.bookId, chequeNumber: number, reason: 'lost' }, { keyRing: s.drawerRing });
     expect(!again.ok && again.code).toBe('already_stopped');
-    // The payee may not endorse a stopped cheque (the status table ends it), so the lab path:
-    // a cheque verified and endorsed before the stop is deposited after it.
+    // A cheque verified and endorsed before the stop is deposited after it.
     const chequeId2 = await write(s, '40.00');
     expect((await verifyReceivedCheque(s.db, meta(s.payee), { chequeId: chequeId2 })).ok).toBe(true);
     expect((await endorseReceivedCheque(s.db, s.worldId, s.payee, { chequeId: chequeId2 }, { keyRing: s.payeeRing })).ok).toBe(true);
@@ -192,6 +195,65 @@ describe('e-cheques in a world', () => {
     // Both stopped numbers are no longer offered for writing.
     const book = (await echequeTables(s.db).chequebooks.get(s.bookId))!;
     expect(await unusedChequeNumbers(s.db, book)).not.toContain(number);
+    await expectBooksSound(s.db);
+  });
+
+  it('a cheque stopped after deposit is still presented, and the drawer\'s bank returns it as stopped, with the fee', async () => {
+    const s = await scene('bank-b');
+    const chequeId = await write(s, '50.00');
+    expect((await verifyReceivedCheque(s.db, meta(s.payee), { chequeId })).ok).toBe(true);
+    expect((await endorseReceivedCheque(s.db, s.worldId, s.payee, { chequeId }, { keyRing: s.payeeRing })).ok).toBe(true);
+    const deposited = await depositCheque(s.db, meta(s.payee), { chequeId });
+    if (!deposited.ok) throw new Error(deposited.code);
+    const number = deposited.value.chequeNumber;
+    const stopped = await stopChequePayment(s.db, s.worldId, s.drawer, { bookId: s.bookId, chequeNumber: number, reason: 'goods never came' }, { keyRing: s.drawerRing });
+    expect(stopped.ok).toBe(true);
+    // Still on the presenting bank's list, and still deposited: the stop binds only the drawer's bank.
+    expect((await presentmentQueue(s.db, 'bank-b')).toPresent.map((p) => p.id)).toEqual([deposited.value.id]);
+    expect((await echequeTables(s.db).cheques.get(chequeId))!.status).toBe('deposited');
+    const presented = await presentDepositedCheque(s.db, meta('bank-b'), { presentmentId: deposited.value.id });
+    expect(presented.ok).toBe(true);
+    expect((await echequeTables(s.db).cheques.get(chequeId))!.status).toBe('presented');
+    const decided = await decidePresentment(s.db, meta('bank-a'), { presentmentId: deposited.value.id });
+    if (!decided.ok) throw new Error(decided.code);
+    expect(decided.value.decision.outcome).toBe('returned');
+    expect(decided.value.presentment.reason).toBe('payment_stopped');
+    expect(decided.value.presentment.detail?.check).toBe('not_stopped');
+    // The same fee rule as any return the drawer caused (config.feeReasons), charged to the drawer.
+    expect(decided.value.presentment.fee).toBe('20.00');
+    const row = (await echequeTables(s.db).cheques.get(chequeId))!;
+    expect(row.status).toBe('returned');
+    expect(row.history.map((h) => h.status)).toEqual(['written', 'delivered', 'verified', 'endorsed', 'deposited', 'stopped', 'presented', 'returned']);
+    expect(row.history.at(-1)?.reason).toBe('payment_stopped');
+    // No money moved for the cheque: the drawer keeps it less the fee, the payee got nothing.
+    const b = await balances(s.db);
+    expect(b.get(ids.deposit('bank-a', s.drawer))).toBe('980.00');
+    expect(b.get(feeIncomeAccountId('bank-a'))).toBe('20.00');
+    expect(b.get(ids.deposit('bank-b', s.payee))).toBe('0.00');
+    expect(await openPositions(s.db)).toEqual([]);
+    // Both sides are told why: the payee who deposited it, and the drawer with the fee.
+    expect((await mailOf(s.db, s.payee)).some((m) => m.body.key === 'echeque.notice.returned_payee' && m.body.params?.reason === 'payment_stopped')).toBe(true);
+    expect((await mailOf(s.db, s.drawer)).some((m) => m.body.key === 'echeque.notice.returned_drawer' && m.body.params?.reason === 'payment_stopped' && m.body.params?.fee === '20.00')).toBe(true);
+    expect((await decidedPresentments(s.db, 'bank-b')).map((p) => [p.id, p.reason])).toEqual([[deposited.value.id, 'payment_stopped']]);
+    await expectBooksSound(s.db);
+  });
+
+  it('a cheque stopped before the payee endorsed it can still be endorsed and deposited, and is returned as stopped', async () => {
+    const s = await scene('bank-b');
+    const chequeId = await write(s, '40.00');
+    const number = (await echequeTables(s.db).cheques.get(chequeId))!.cheque.payload.chequeNumber;
+    expect((await stopChequePayment(s.db, s.worldId, s.drawer, { bookId: s.bookId, chequeNumber: number, reason: 'lost' }, { keyRing: s.drawerRing })).ok).toBe(true);
+    const r = await depositAndDecide(s, chequeId);
+    expect(r.decision.outcome).toBe('returned');
+    expect(r.presentment.reason).toBe('payment_stopped');
+    expect(r.presentment.fee).toBe('20.00');
+    const row = (await echequeTables(s.db).cheques.get(chequeId))!;
+    expect(row.status).toBe('returned');
+    expect(row.history.map((h) => h.status)).toEqual(['written', 'delivered', 'stopped', 'verified', 'endorsed', 'deposited', 'presented', 'returned']);
+    const b = await balances(s.db);
+    expect(b.get(ids.deposit('bank-a', s.drawer))).toBe('980.00');
+    expect(b.get(ids.deposit('bank-b', s.payee))).toBe('0.00');
+    expect((await mailOf(s.db, s.payee)).some((m) => m.body.key === 'echeque.notice.returned_payee' && m.body.params?.reason === 'payment_stopped')).toBe(true);
     await expectBooksSound(s.db);
   });
 

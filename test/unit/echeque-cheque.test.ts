@@ -11,6 +11,8 @@ import {
   endorseCheque,
   isWellFormedChequeBody,
   newChequeRecord,
+  chequePlaceOf,
+  isChequeRecordStopped,
   recordChequeStatus,
   recordEndorsement,
   writeCheque,
@@ -217,12 +219,44 @@ describe('status history', () => {
     expect(recordChequeStatus(stopped, { status: 'stopped', at: at(9), by: 'buyer-1', reason: null })).toMatchObject({ ok: false, code: 'already_stopped' });
   });
 
+  it('a stop is logged where the cheque is: it keeps travelling and is returned when presented', () => {
+    // Stopped before the payee even checked it: still endorsed, deposited, presented and returned.
+    const early = through(['delivered', 'stopped']);
+    expect(early.status).toBe('delivered');
+    expect(isChequeRecordStopped(early)).toBe(true);
+    expect(isChequeRecordStopped(through(['delivered']))).toBe(false);
+    const returned = recordChequeStatus(through(['delivered', 'stopped', 'verified', 'endorsed', 'deposited', 'presented']), {
+      status: 'returned',
+      at: at(9),
+      by: 'bank-a',
+      reason: 'payment_stopped',
+    });
+    if (!returned.ok) throw new Error(returned.code);
+    expect(returned.value.status).toBe('returned');
+    expect(returned.value.history.map((h) => h.status)).toEqual(['written', 'delivered', 'stopped', 'verified', 'endorsed', 'deposited', 'presented', 'returned']);
+    expect(isChequeRecordStopped(returned.value)).toBe(true);
+    // Stopped after deposit: the presentment goes on.
+    expect(through(['delivered', 'verified', 'endorsed', 'deposited', 'stopped', 'presented']).status).toBe('presented');
+  });
+
+  it('reads a row stored with the old terminal status stopped at its last place', () => {
+    const old = through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'returned']);
+    const legacy: ChequeRecord = { ...old, status: 'stopped', history: [...old.history, { status: 'stopped', at: at(7), by: 'bank-a', reason: null }] };
+    expect(chequePlaceOf(legacy)).toBe('returned');
+    expect(isChequeRecordStopped(legacy)).toBe(true);
+    const again = recordChequeStatus(legacy, { status: 'deposited', at: at(8), by: 'seller-1', reason: null });
+    expect(again.ok && again.value.status).toBe('deposited');
+    expect(recordChequeStatus(legacy, { status: 'stopped', at: at(8), by: 'bank-a', reason: null })).toMatchObject({ ok: false, code: 'already_stopped' });
+  });
+
   it('a returned cheque may be deposited again or stopped; a paid one logs later presentments but stays paid', () => {
     const returned = through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'returned']);
     expect(returned.status).toBe('returned');
     expect(returned.history.at(-1)?.reason).toBe('insufficient_funds');
     expect(through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'returned', 'deposited', 'presented', 'paid']).status).toBe('paid');
-    expect(through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'returned', 'stopped']).status).toBe('stopped');
+    const stoppedAfterReturn = through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'returned', 'stopped']);
+    expect(stoppedAfterReturn.status).toBe('returned');
+    expect(isChequeRecordStopped(stoppedAfterReturn)).toBe(true);
     const paid = through(['delivered', 'verified', 'endorsed', 'deposited', 'presented', 'paid']);
     let again = recordChequeStatus(paid, { status: 'presented', at: at(20), by: 'bank-b', reason: null });
     if (!again.ok) throw new Error(again.code);

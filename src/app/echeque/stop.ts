@@ -8,7 +8,10 @@ import { applyChequeEffects, chequeAccountByNumber, chequeAccountOf, commandIdOf
 
 // Stop payment (止付): the drawer's tab signs a stop order for a cheque of its book (before the
 // command); the drawer's bank accepts it while the cheque is unpaid and records the stop in the
-// book, so a later presentment is returned as 'payment_stopped'.
+// book. The order binds only the drawer's bank: the cheque's record logs the stop and stays where
+// it is (record.ts), so the payee may still endorse and deposit it, the collecting bank presents
+// it like any other, and the drawer's bank returns it as 'payment_stopped' with the usual
+// returned-cheque fee rules (decision.ts), telling both sides.
 
 export async function stopChequePayment(
   db: WorldDb,
