@@ -17,7 +17,7 @@ import { payCoinsInTx, type PurseCoin } from './spend.ts';
 import { payWithSmartCardInTx, devicesOf } from '../smartcard/smartcard.ts';
 import { payWithStoredValueInTx } from '../storedvalue/storedvalue.ts';
 
-// E-cash, smart card and one-card as gateway channels (gateway-api.md). All three are immediate and
+// E-cash, smart card and one-card as gateway channels (docs/gateway-api.md). All three are immediate and
 // settle 'direct': the buyer's instrument pays at checkout, in prepare (inside the checkout command,
 // so a refusal refuses checkout and nothing is written):
 // - ecash: the coins (decrypted in the buyer's tab and passed as source.coins, JSON) go to the

@@ -4,7 +4,7 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import { platformCommissionId } from '../ledger-seed.ts';
 
-// The escrow agent's accounts (money-model.md) and how the marketplace's account roles map onto
+// The escrow agent's accounts (docs/money-model.md) and how the marketplace's account roles map onto
 // them. Every wallet lives in the escrow agent's book; the platform's commission is income in the
 // platform's own book, mirrored by what the platform holds at the escrow agent. Accounts are opened
 // when first needed, inside the command that needs them.

@@ -26,7 +26,7 @@ import { marketTables } from '../../storage/market-tables.ts';
 // Carries out the effects a payment channel returned (src/domain/payments/gateway/effects.ts),
 // inside the caller's transaction, all or none. Every ledger effect names two accounts by ROLE; a
 // movement inside one book is one transfer, a movement between two books is booked as linked legs
-// through the institutions' mirror accounts (money-model.md), so every book balances on its own:
+// through the institutions' mirror accounts (docs/money-model.md), so every book balances on its own:
 //
 //   from side: an account in a BANK's book leaves from that bank; an account in another
 //     institution's book (card company, logistics) leaves through the institution's deposit at its

@@ -14,7 +14,7 @@ import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
 // (`escrow:at:B` → `escrow:wallet:<buyer>`, its own book), both linked in the same command. The
 // order's PAY step then holds the total in escrow as for the wallet channel: the buyer keeps the
 // escrow protection, the seller is paid on receipt, the platform takes its commission. (Paying the
-// seller's account directly would bypass all three; see /work/notes/gateway-api.md.)
+// seller's account directly would bypass all three; see docs/gateway-api.md.)
 // A refund returns the refunded part from the wallet to the bank account it came from.
 // charge.source.bankId names the buyer's bank.
 

@@ -1,7 +1,7 @@
 import type { CurrencyCode } from '../../money/index.ts';
 import type { AccountInput } from '../../ledger/index.ts';
 
-// The banking accounts and the book each lives in (see /work/notes/money-model.md). Three kinds of
+// The banking accounts and the book each lives in (see docs/money-model.md). Three kinds of
 // book meet here:
 // - a bank's book: customers' deposits (its liabilities), its vault cash, its reserve at the
 //   central bank and the two clearing transit accounts (assets and liabilities);

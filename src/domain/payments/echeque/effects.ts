@@ -5,7 +5,7 @@
 // log serve both.
 //
 // Money moves the way the banking module books every transfer between deposit accounts
-// (banking/booking.ts transferRequests, /work/notes/money-model.md), so each institution's book
+// (banking/booking.ts transferRequests, docs/money-model.md), so each institution's book
 // balances on its own:
 //   same bank (本行):  debit <bank>:deposit:<drawer>, credit <bank>:deposit:<payee>;
 //   two banks (跨行):  A's book: debit A:deposit:<drawer>, credit A:clearing:out;

@@ -10,7 +10,7 @@
 //
 // Accounts are named by ROLE (as in the marketplace): the domain of payments does not depend on how
 // the ledger keys accounts. channelAccountId maps each role to the money-model id
-// (/work/notes/money-model.md) and channelAccountBook to the institution whose book keeps it.
+// (docs/money-model.md) and channelAccountBook to the institution whose book keeps it.
 // A movement whose two accounts are in ONE book is one ledger transfer. A movement between two books
 // (a buyer's bank to the acquirer, a bank deposit to the card company) is booked by the app as
 // linked transfers, one per book, through the institutions' mirror accounts: between two banks via

@@ -3,7 +3,7 @@
 // effects; the app carries out all of them in the command's transaction, in list order, or none
 // (a ledger refusal, e.g. insufficient funds, aborts the whole command).
 //
-// Each effect is ONE transfer inside ONE institution's book (/work/notes/money-model.md): a
+// Each effect is ONE transfer inside ONE institution's book (docs/money-model.md): a
 // movement between two books is emitted as two effects (one per book) that the app must link.
 // Accounts are named by role; paymentAccountId maps a role to the money-model account id, so the
 // app, the tests and the lab all agree on which account is which.
@@ -12,6 +12,7 @@
 // random: replaying a command gives the same ids, which the ledger treats as the same request.
 import { assert } from '../../assert.ts';
 import type { StoredMoney } from '../../money/index.ts';
+import { bankingAccountIds } from '../banking/accounts.ts';
 
 /**
  * - bank_deposit: a party's deposit account at a bank (`<bank>:deposit:<party>`, credit-normal).
@@ -26,6 +27,9 @@ import type { StoredMoney } from '../../money/index.ts';
  *   (`<issuer>:storedvalue:payable:<merchant>`, credit-normal).
  * - institution_at_bank: an institution's own money at a bank, as its own book sees it
  *   (`<institution>:at:<bank>`, debit-normal; the mirror of `<bank>:deposit:<institution>`).
+ * - clearing_out / clearing_in: a bank's clearing transit accounts (`<bank>:clearing:out`, sent and
+ *   not yet settled; `<bank>:clearing:in`, due from clearing), the banking module's own accounts:
+ *   an e-cash coin deposited at another bank than its issuer moves through them.
  */
 export type PaymentAccountRef =
   | { readonly role: 'bank_deposit'; readonly bankId: string; readonly partyId: string }
@@ -33,7 +37,9 @@ export type PaymentAccountRef =
   | { readonly role: 'smartcard_float'; readonly issuerId: string }
   | { readonly role: 'stored_value_float'; readonly issuerId: string }
   | { readonly role: 'stored_value_payable'; readonly issuerId: string; readonly merchantId: string }
-  | { readonly role: 'institution_at_bank'; readonly institutionId: string; readonly bankId: string };
+  | { readonly role: 'institution_at_bank'; readonly institutionId: string; readonly bankId: string }
+  | { readonly role: 'clearing_out'; readonly bankId: string }
+  | { readonly role: 'clearing_in'; readonly bankId: string };
 
 /** Movement kinds, the ledger's `code` column. */
 export const paymentLedgerCodes = {
@@ -67,6 +73,8 @@ export function paymentAccountBook(ref: PaymentAccountRef): string {
   switch (ref.role) {
     case 'bank_deposit':
     case 'ecash_outstanding':
+    case 'clearing_out':
+    case 'clearing_in':
       return ref.bankId;
     case 'smartcard_float':
     case 'stored_value_float':
@@ -92,6 +100,10 @@ export function paymentAccountId(ref: PaymentAccountRef): string {
       return `${ref.issuerId}:storedvalue:payable:${ref.merchantId}`;
     case 'institution_at_bank':
       return `${ref.institutionId}:at:${ref.bankId}`;
+    case 'clearing_out':
+      return bankingAccountIds.clearingOut(ref.bankId);
+    case 'clearing_in':
+      return bankingAccountIds.clearingIn(ref.bankId);
   }
 }
 
