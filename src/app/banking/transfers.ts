@@ -61,6 +61,18 @@ async function leg(tx: Tx, side: 'payer' | 'payee', l: CustomerLeg): Promise<Res
 }
 
 /**
+ * Net debit cap: the paying bank's reserve must cover everything it has sent and not yet settled,
+ * less what it is due to receive, plus this payment of `minor` (fen). Then every batch settles
+ * (reserves never overdraw). Every movement that leaves a bank through clearing asks this first.
+ */
+export async function checkClearingCover(tx: Tx, bankId: string, minor: bigint): Promise<Result<null, string>> {
+  const scale = scaleOf(bankingCurrency);
+  const [reserve, dueIn, owedOut] = await Promise.all([balanceText(tx.db, ids.reserve(bankId)), balanceText(tx.db, ids.clearingIn(bankId)), balanceText(tx.db, ids.clearingOut(bankId))]);
+  const cover = (storedToMinor(reserve, scale) ?? 0n) + (storedToMinor(dueIn, scale) ?? 0n) - (storedToMinor(owedOut, scale) ?? 0n);
+  return cover < minor ? err('clearing_reserve_insufficient', { bankId }) : ok(null);
+}
+
+/**
  * Moves money between two deposit accounts inside the caller's runCommand transaction (all or
  * nothing with everything else the command does). Refusals: payer/payee_account_not_found,
  * same_account, book_account_required, insufficient_funds (the payer's deposit; no overdraft),
@@ -81,13 +93,8 @@ export async function postBankTransfer(tx: Tx, input: BankTransferInput): Promis
   if (payerAccount.value === payeeAccount.value) return err('same_account');
   const interbank = input.payer.bankId !== input.payee.bankId;
   if (interbank) {
-    // Net debit cap: the payer bank's reserve must cover everything it has sent and not yet
-    // settled, less what it is due to receive. Then every batch settles (reserves never overdraw).
-    const bank = input.payer.bankId;
-    const scale = scaleOf(bankingCurrency);
-    const [reserve, dueIn, owedOut] = await Promise.all([balanceText(tx.db, ids.reserve(bank)), balanceText(tx.db, ids.clearingIn(bank)), balanceText(tx.db, ids.clearingOut(bank))]);
-    const cover = (storedToMinor(reserve, scale) ?? 0n) + (storedToMinor(dueIn, scale) ?? 0n) - (storedToMinor(owedOut, scale) ?? 0n);
-    if (cover < minor) return err('clearing_reserve_insufficient', { bankId: bank });
+    const covered = await checkClearingCover(tx, input.payer.bankId, minor);
+    if (!covered.ok) return covered;
   }
   const refs: Record<string, string> = { ...(input.refs ?? {}), transfer: input.id };
   if (memo) refs.memo = memo;

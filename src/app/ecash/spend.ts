@@ -1,5 +1,7 @@
 import {
+  amountToMinor,
   assert,
+  bankingCurrency,
   bytesToHex,
   denominationMinor,
   ecashMoneyOfMinor,
@@ -14,6 +16,7 @@ import {
   ok,
   paymentAccountId,
   recordWalletTransaction,
+  scaleOf,
   toStored,
   type EcashBankDepositView,
   type EcashBankWithdrawalView,
@@ -25,6 +28,9 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { ecashTables, tillRowId, type EcashPurseRow, type EcashTillRow } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { bankingTables, type BankAccountRow, type BankTransferRow } from '../../storage/banking-tables.ts';
+import { scheduleClearing } from '../banking/clearing.ts';
+import { checkClearingCover } from '../banking/transfers.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
 import { applyPaymentEffects } from './bank.ts';
@@ -33,9 +39,11 @@ import { withdrawDenominations } from './withdraw.ts';
 
 // Spending, depositing and paying back coins. Paying hands the coins to the merchant's till (the
 // merchant checks the bank's signatures offline; no money moves yet: a coin is a bearer claim on
-// the bank). Depositing sends the till's coins to the bank, which checks its spent-serials list and
-// credits the merchant from its e-cash liability; a coin it has seen is refused with
-// 'double_spend' naming the serial, and nothing of that deposit is credited.
+// the bank). Depositing hands the till's coins to the merchant's own bank, which forwards them to
+// the issuing bank; the issuer checks its spent-serials list and pays out of its e-cash liability,
+// to the merchant's account at the same bank directly or at another bank through clearing (the
+// night's batch settles it, like any interbank transfer). A coin the issuer has seen is refused
+// with 'double_spend' naming the serial, and nothing of that deposit is credited.
 
 /** Coins in the purse, decrypted: what only the unlocked wallet can read. */
 export type PurseCoin = { readonly rowId: string; readonly coin: EcashCoin };
@@ -127,47 +135,108 @@ export async function payWithEcash(db: WorldDb, wallet: UnlockedWallet, input: E
   return payCoins(db, { id: `ecash:pay:${bytesToHex(random(12))}`, actor: wallet.ownerId }, { ...input, amount, coins }, env);
 }
 
-async function bankDeposit(
-  tx: Tx,
-  input: { depositId: string; bankId: string; purpose: 'deposit' | 'pay_back'; payee: string; coins: readonly EcashCoin[] },
-): Promise<Result<EcashDepositRow[], string>> {
+/** Where a deposit is taken: the issuing bank checks the coins, the acquirer credits the payee. */
+type BankDepositInput = {
+  readonly depositId: string;
+  readonly bankId: string;
+  readonly acquirerId: string;
+  readonly purpose: 'deposit' | 'pay_back';
+  readonly payee: string;
+  readonly coins: readonly EcashCoin[];
+};
+
+/**
+ * The acquirer forwards the coins to the issuer, which checks them against its keys and spent
+ * list (deposit.ts); then the payee is credited at the acquirer, through clearing when the two
+ * banks differ (an interbank position, booked and capped as postBankTransfer books one).
+ */
+async function bankDeposit(tx: Tx, input: BankDepositInput): Promise<Result<EcashDepositRow[], string>> {
   const t = ecashTables(tx.db);
-  const account = paymentAccountId({ role: 'bank_deposit', bankId: input.bankId, partyId: input.payee });
-  if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.bankId });
+  const account = paymentAccountId({ role: 'bank_deposit', bankId: input.acquirerId, partyId: input.payee });
+  if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.acquirerId });
   const seen = await t.spent.bulkGet(input.coins.map((c) => c.serial));
   const spent = new Set(seen.filter((r): r is EcashDepositRow => r !== undefined).map((r) => r.serial));
   const deposited = ecashBankDeposit({ ...input, now: tx.now }, await t.keys.where('bankId').equals(input.bankId).toArray(), spent);
   if (!deposited.ok) return deposited;
+  const interbank = deposited.value.interbank;
+  if (interbank !== null) {
+    const minor = amountToMinor(interbank.amount, scaleOf(bankingCurrency));
+    assert(minor !== undefined, 'a deposit total is a stored amount');
+    const covered = await checkClearingCover(tx, interbank.payerBankId, minor);
+    if (!covered.ok) return covered;
+  }
   const moved = await applyPaymentEffects(tx, deposited.value.effects);
   if (!moved.ok) return moved;
   await t.spent.bulkAdd(deposited.value.rows);
+  if (interbank !== null) {
+    const position: BankTransferRow = {
+      id: `ecash:${input.purpose}:${input.depositId}`,
+      at: tx.now,
+      amount: interbank.amount,
+      currency: bankingCurrency,
+      code: deposited.value.effects[0]!.code,
+      memo: '',
+      channel: 'service',
+      payerBankId: interbank.payerBankId,
+      // The issuer pays out of its e-cash liability: the coins were its debt to the bearer.
+      payerPartyId: input.bankId,
+      payerAccountId: paymentAccountId({ role: 'ecash_outstanding', bankId: input.bankId }),
+      payeeBankId: interbank.payeeBankId,
+      payeePartyId: input.payee,
+      payeeAccountId: account,
+      clearing: 'open',
+      batchId: null,
+      settledAt: null,
+    };
+    await bankingTables(tx.db).bankTransfers.add(position);
+    await scheduleClearing(tx, tx.now);
+  }
   return ok(deposited.value.rows);
 }
 
+/** The bank a party uses unless it picks another: the account it opened first. */
+export function usualBank(accounts: readonly Pick<BankAccountRow, 'bankId' | 'openedAt' | 'id'>[]): string | null {
+  const first = [...accounts].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id))[0];
+  return first?.bankId ?? null;
+}
+
 /**
- * The merchant deposits coins from its till (default: every held coin), one deposit per issuing
- * bank. Passing serials already deposited is the lab's replay: the bank refuses 'double_spend'.
+ * The merchant deposits coins from its till (default: every held coin) at its own bank: `bankId`
+ * if given (it must hold an account there), else its usual bank. That bank forwards the coins to
+ * each issuing bank, one deposit per issuer. Passing serials already deposited is the lab's
+ * replay: the issuer refuses 'double_spend' and nothing of the command is kept.
  */
-export async function depositTill(db: WorldDb, meta: CommandMeta, input: { readonly serials?: readonly string[] } = {}, env: CommandEnv = {}): Promise<Result<{ amount: string; coins: number }, string>> {
+export async function depositTill(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly serials?: readonly string[]; readonly bankId?: string } = {},
+  env: CommandEnv = {},
+): Promise<Result<{ amount: string; coins: number; bankId: string }, string>> {
   return runCommand(db, 'ecash.deposit', meta, async (tx) => {
     const t = ecashTables(tx.db);
     const rows = input.serials === undefined
       ? await t.till.where('[merchantId+status]').equals([meta.actor, 'held']).toArray()
       : (await t.till.bulkGet(input.serials.map((serial) => tillRowId(meta.actor, serial)))).filter((r): r is EcashTillRow => r !== undefined && r.merchantId === meta.actor);
     if (rows.length === 0) return err('ecash_nothing_to_deposit');
+    const acquirerId = input.bankId ?? usualBank(await bankingTables(tx.db).bankAccounts.where('partyId').equals(meta.actor).toArray());
+    if (acquirerId === null) return err('ecash_deposit_account_missing');
     const byBank = new Map<string, EcashTillRow[]>();
     for (const r of rows) byBank.set(r.bankId, [...(byBank.get(r.bankId) ?? []), r]);
     let totalMinor = 0n;
     for (const [bankId, bankRows] of byBank) {
       const depositId = `ecd-${meta.id}-${bankId}`;
       const coins = bankRows.map((r): EcashCoin => ({ bankId: r.bankId, denomination: r.denomination, serial: r.serial, signature: { r: r.r, s: r.s } }));
-      const done = await bankDeposit(tx, { depositId, bankId, purpose: 'deposit', payee: meta.actor, coins });
+      const done = await bankDeposit(tx, { depositId, bankId, acquirerId, purpose: 'deposit', payee: meta.actor, coins });
       if (!done.ok) return done;
       for (const r of bankRows) await t.till.put({ ...r, status: 'deposited', depositId });
-      totalMinor += bankRows.reduce((sum, r) => sum + denominationMinor(r.denomination), 0n);
-      await tx.appendEvent({ type: 'ecash.deposited', actor: meta.actor, parties: [bankId], payload: { depositId, coins: bankRows.length } });
+      const minor = bankRows.reduce((sum, r) => sum + denominationMinor(r.denomination), 0n);
+      totalMinor += minor;
+      await tx.appendEvent({
+        type: 'ecash.deposited', actor: meta.actor, parties: [...new Set([acquirerId, bankId])],
+        payload: { depositId, coins: bankRows.length, amount: ecashMoneyOfMinor(minor).amount, issuer: bankId, acquirer: acquirerId },
+      });
     }
-    return ok({ amount: ecashMoneyOfMinor(totalMinor).amount, coins: rows.length });
+    return ok({ amount: ecashMoneyOfMinor(totalMinor).amount, coins: rows.length, bankId: acquirerId });
   }, env);
 }
 
@@ -183,7 +252,7 @@ export async function payBackCoins(db: WorldDb, meta: CommandMeta, input: { read
       byBank.set(c.coin.bankId, [...(byBank.get(c.coin.bankId) ?? []), c]);
     }
     for (const [bankId, coins] of byBank) {
-      const done = await bankDeposit(tx, { depositId: `ecb-${meta.id}-${bankId}`, bankId, purpose: 'pay_back', payee: meta.actor, coins: coins.map((c) => c.coin) });
+      const done = await bankDeposit(tx, { depositId: `ecb-${meta.id}-${bankId}`, bankId, acquirerId: bankId, purpose: 'pay_back', payee: meta.actor, coins: coins.map((c) => c.coin) });
       if (!done.ok) return done;
       for (const c of coins) await t.purse.update(c.rowId, { state: 'paid_back', updatedAt: tx.now });
       await tx.appendEvent({ type: 'ecash.paid_back', actor: meta.actor, parties: [bankId], payload: { coins: coins.length } });

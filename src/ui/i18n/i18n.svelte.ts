@@ -1,3 +1,4 @@
+import { institutionSeeds } from '../../domain/world/parties.ts';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -32,6 +33,17 @@ export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, key);
 }
 
+/**
+ * Result codes name a bank by id (`bankId`); messages quote it as `{bank}`, the bank's name in the
+ * reader's language, so no id reaches the screen. Banks are the seeded institutions.
+ */
+function withBankName(locale: Locale, detail: Params | undefined): Params | undefined {
+  const bankId = detail?.bankId;
+  if (detail === undefined || typeof bankId !== 'string' || detail.bank !== undefined) return detail;
+  const bank = institutionSeeds.find((p) => p.id === bankId && p.kind === 'bank');
+  return bank === undefined ? detail : { ...detail, bank: locale === 'zh-CN' ? bank.name.zh : bank.name.en };
+}
+
 class I18n {
   locale = $state<Locale>('en');
 
@@ -56,7 +68,7 @@ class I18n {
   /** The plain-words message for a named result code. */
   error = (code: string, detail?: Params): string => {
     const key = `error.${code}`;
-    return isMessageKey(key) ? this.t(key, detail) : this.t('error.unknown', { code });
+    return isMessageKey(key) ? this.t(key, withBankName(this.locale, detail)) : this.t('error.unknown', { code });
   };
 }
 

@@ -4,6 +4,15 @@
 // returning unspent coins) is all-or-nothing: one already-spent coin refuses the whole batch with
 // 'double_spend' naming that coin's serial, so nothing is credited twice and the depositor learns
 // exactly which coin was the copy.
+//
+// The depositor banks where it likes (DigiCash): it hands the coins to ITS bank, the acquirer,
+// which forwards them to the issuer; only the issuer holds the spent list, so only the issuer
+// decides. Deposited at the issuer itself, the issuer's e-cash liability becomes the depositor's
+// deposit (one transfer). Deposited at another bank, the money crosses books the way the banking
+// module books every interbank transfer (banking/booking.ts transferRequests):
+//   issuer's book:   debit <issuer>:ecash:outstanding  credit <issuer>:clearing:out
+//   acquirer's book: debit <acquirer>:clearing:in      credit <acquirer>:deposit:<payee>
+// plus an interbank position issuer → acquirer that the day's clearing batch nets and settles.
 import { assert } from '../../assert.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { paymentLedgerCodes, paymentTransfer, type PaymentLedgerEffect } from '../wallet/ledger-effects.ts';
@@ -11,6 +20,7 @@ import { verifyEcashCoin, type EcashCoin, type EcashCoinProblem } from './coin.t
 import { denominationMinor, ecashMoneyOfMinor, type EcashDenomination } from './denominations.ts';
 import type { EcashPublicKey } from './keys.ts';
 import type { StoredMoney } from '../../money/index.ts';
+import type { InterbankPayment } from '../banking/netting.ts';
 
 /** Coins in one payment or deposit: a wallet never needs more for any price it can pay. */
 export const ecashPaymentCoinsMax = 1000;
@@ -69,12 +79,18 @@ export type EcashDepositRow = {
   readonly s: string;
   /** the party credited: the merchant, or the customer paying coins back */
   readonly payee: string;
+  /** The bank that took the deposit and forwarded the coins (the payee's bank). Absent on rows
+   * stored before deposits could cross banks: those were taken by the issuer itself. */
+  readonly acquirerId?: string;
   readonly at: number;
 };
 
 export type EcashDepositInput = {
   readonly depositId: string;
+  /** The issuing bank: the one that checks and records the coins. */
   readonly bankId: string;
+  /** The payee's bank, where it is credited; default the issuer (no clearing). */
+  readonly acquirerId?: string;
   readonly purpose: EcashDepositPurpose;
   readonly payee: string;
   readonly coins: readonly EcashCoin[];
@@ -85,17 +101,20 @@ export type EcashDepositInput = {
 export type EcashSpentSerials = { has(serial: string): boolean };
 
 /**
- * The bank's deposit: checks every coin (signature, bank, duplicates) and the spent list, then
- * returns the rows to store (their serials ARE the additions to the spent list) and one ledger
- * effect from the bank's e-cash liability to the payee's deposit account.
+ * The issuing bank's deposit: checks every coin (signature, bank, duplicates) and the spent list,
+ * then returns the rows to store (their serials ARE the additions to the spent list) and the
+ * ledger effects crediting the payee at the acquirer: one transfer when the acquirer is the
+ * issuer, two linked legs through clearing otherwise, with `interbank` the position the app
+ * records for the clearing batch (null when no bank is crossed).
  */
 export function ecashBankDeposit(
   input: EcashDepositInput,
   keys: readonly EcashPublicKey[],
   spent: EcashSpentSerials,
-): Result<{ rows: EcashDepositRow[]; total: StoredMoney; effects: PaymentLedgerEffect[] }, EcashPaymentProblem> {
+): Result<{ rows: EcashDepositRow[]; total: StoredMoney; effects: PaymentLedgerEffect[]; interbank: InterbankPayment | null }, EcashPaymentProblem> {
   const { depositId, bankId, purpose, payee, coins, now } = input;
-  assert(depositId.length > 0 && bankId.length > 0 && payee.length > 0, 'depositId, bankId and payee required');
+  const acquirerId = input.acquirerId ?? bankId;
+  assert(depositId.length > 0 && bankId.length > 0 && acquirerId.length > 0 && payee.length > 0, 'depositId, bankId, acquirerId and payee required');
   assert(purpose === 'deposit' || purpose === 'pay_back', `unknown purpose ${String(purpose)}`);
   assert(Number.isSafeInteger(now) && now >= 0, 'now must be world time in ms');
   const checked = checkCoins(coins, keys, bankId);
@@ -113,23 +132,27 @@ export function ecashBankDeposit(
       r: c.signature.r,
       s: c.signature.s,
       payee,
+      acquirerId,
       at: now,
     }),
   );
   const total = ecashMoneyOfMinor(checked.value);
   const code = purpose === 'deposit' ? paymentLedgerCodes.ecashDeposit : paymentLedgerCodes.ecashPayBack;
-  const effects = [
-    paymentTransfer(
-      `ecash:${purpose}:${depositId}`,
-      { role: 'ecash_outstanding', bankId },
-      { role: 'bank_deposit', bankId, partyId: payee },
-      total,
-      code,
-      { depositId, coins: String(coins.length) },
-    ),
-  ];
+  const refs = { depositId, coins: String(coins.length) };
+  const transferId = `ecash:${purpose}:${depositId}`;
+  const outstanding = { role: 'ecash_outstanding', bankId } as const;
+  const credited = { role: 'bank_deposit', bankId: acquirerId, partyId: payee } as const;
+  // The leg suffixes are transferRequests' (payer-bank, payee-bank): one naming for every interbank movement.
+  const effects =
+    acquirerId === bankId
+      ? [paymentTransfer(transferId, outstanding, credited, total, code, refs)]
+      : [
+          paymentTransfer(`${transferId}:payer-bank`, outstanding, { role: 'clearing_out', bankId }, total, code, refs),
+          paymentTransfer(`${transferId}:payee-bank`, { role: 'clearing_in', bankId: acquirerId }, credited, total, code, refs),
+        ];
+  const interbank = acquirerId === bankId ? null : { payerBankId: bankId, payeeBankId: acquirerId, amount: total.amount };
   assert(rows.length === coins.length, 'one row per coin');
-  return ok({ rows, total, effects });
+  return ok({ rows, total, effects, interbank });
 }
 
 /** What the bank learns about a coin at deposit (SCHEME.md, "who sees what"). */
@@ -138,9 +161,11 @@ export type EcashBankDepositView = {
   readonly r: string;
   readonly s: string;
   readonly merchant: string;
+  /** The bank that forwarded the coin (the issuer itself when the merchant banks there). */
+  readonly acquirer: string;
   readonly at: number;
 };
 
 export function ecashBankDepositView(row: EcashDepositRow): EcashBankDepositView {
-  return { serial: row.serial, r: row.r, s: row.s, merchant: row.payee, at: row.at };
+  return { serial: row.serial, r: row.r, s: row.s, merchant: row.payee, acquirer: row.acquirerId ?? row.bankId, at: row.at };
 }
