@@ -231,7 +231,7 @@ describe('gateway: offline channel (remittance)', () => {
     expect(waiting.charge.status).toBe('pending');
     expect(waiting.charge.authorized).toBeNull();
     expect(channelLedgerEffectsOf(waiting.effects)).toEqual([]);
-    expect(waiting.effects).toContainEqual({ kind: 'notice', to: 'buyer-1', key: 'payments.notice.remittance_instructions', params: { orderId: 'O-30', reference: 'O-30', amount: '250.00', bankId: 'bank-b', accountNumber: '6210950000000000001' } });
+    expect(waiting.effects).toContainEqual({ kind: 'notice', to: 'buyer-1', key: 'payments.notice.remittance_instructions', params: { orderId: 'O-30', reference: 'O-30', amount: '250.00', bankId: 'bank-b', holderId: 'seller-1', accountNumber: '6210 9500 0000 0000 001' } });
     const short = captureCharge(waiting.charge, cny('249.99'), remittanceChannel, state, seller);
     expect(short.ok ? 'ok' : short.code).toBe('capture_amount_mismatch');
     const paid = must(captureCharge(waiting.charge, null, remittanceChannel, state, seller));

@@ -8,7 +8,9 @@ import { applyForBankAccount, approveBankApplication, bankAccountsOf } from '../
 import { depositBalance, onlineBankingTransfer } from '../../src/app/banking/transfers.ts';
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
 import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
-import { awaitingRemittances, matchExceptionByHand, matchRemittances, remittanceExceptionsOf, remittanceInstruction, returnException } from '../../src/app/payments/channel-remittance.ts';
+import { awaitingRemittances, matchExceptionByHand, matchRemittances, remittanceExceptionsOf, remittanceInstruction, remittanceMatchesOf, returnException } from '../../src/app/payments/channel-remittance.ts';
+import { mailOf } from '../../src/app/mailbox.ts';
+import { formatCardNumber } from '../../src/domain/index.ts';
 
 /** Seller at bank-b (receiving account), buyer at bank-a with ¥500.00 and online banking. */
 async function world() {
@@ -30,6 +32,13 @@ async function world() {
   };
   const remit = (amount: string, memo: string) => onlineBankingTransfer(db, meta(buyer), { bankId: 'bank-a', payeeCard: sellerCard, amount, memo });
   return { db, seller, sellerCard, buyer, place, remit };
+}
+
+/** The seller opens an account at a second bank (bank-a), approved at the same world time. */
+async function secondAccount(db: Awaited<ReturnType<typeof world>>['db'], seller: string): Promise<string> {
+  const applied = unwrap(await applyForBankAccount(db, meta(seller), { bankId: 'bank-a' }));
+  unwrap(await approveBankApplication(db, meta('bank-a'), { applicationId: applied.id }));
+  return (await bankAccountsOf(db, seller)).find((a) => a.bankId === 'bank-a')!.cardNumber;
 }
 
 describe('remittance: the order shows the receiving account and reference; transfers are matched', () => {
@@ -98,5 +107,35 @@ describe('remittance: the order shows the receiving account and reference; trans
     unwrap(await w.remit('57.00', o.id));
     unwrap(await matchRemittances(w.db, meta(w.seller), { payeeId: w.seller }));
     expect((await remittanceExceptionsOf(w.db, w.seller))[0]).toMatchObject({ reason: 'charge_closed' });
+  });
+
+  it('the instruction names the receiving account (bank, holder, number), the amount and the reference; the mail says the same with the number grouped', async () => {
+    const w = await world();
+    const o = await w.place();
+    const [charge] = await chargesOfOrder(w.db, o.id);
+    // The receiving account is stored with the charge when the instruction is created.
+    expect(charge!.source).toEqual({ accountNumber: w.sellerCard });
+    expect(await remittanceInstruction(w.db, charge!)).toEqual({ chargeId: charge!.id, orderId: o.id, reference: o.id, amount: { amount: '57.00', currency: 'CNY' }, payeeId: w.seller, bankId: 'bank-b', accountNumber: w.sellerCard });
+    const mail = (await mailOf(w.db, w.buyer)).find((m) => m.subject.key === 'payments.notice.remittance_instructions');
+    expect(mail?.body.params).toMatchObject({ orderId: o.id, reference: o.id, amount: '57.00', bankId: 'bank-b', holderId: w.seller, accountNumber: formatCardNumber(w.sellerCard) });
+  });
+
+  it('the receiving account stays the one the order was created with, and new orders keep it, when the seller opens a second account', async () => {
+    const w = await world();
+    const first = await w.place();
+    const otherCard = await secondAccount(w.db, w.seller);
+    expect(otherCard).not.toBe(w.sellerCard);
+    const [c1] = await chargesOfOrder(w.db, first.id);
+    expect(await remittanceInstruction(w.db, c1!)).toMatchObject({ bankId: 'bank-b', accountNumber: w.sellerCard });
+    // A later order goes to the same (usual) account, not to the account opened last.
+    const second = await w.place();
+    const [c2] = await chargesOfOrder(w.db, second.id);
+    expect(await remittanceInstruction(w.db, c2!)).toMatchObject({ bankId: 'bank-b', accountNumber: w.sellerCard });
+    // The transfer to that account matches; the match names transfer, order and reference.
+    unwrap(await w.remit('57.00', second.id));
+    expect(unwrap(await matchRemittances(w.db, meta(w.seller), { payeeId: w.seller }))).toEqual({ matched: 1, exceptions: 0 });
+    const matches = await remittanceMatchesOf(w.db, w.seller);
+    expect(matches).toHaveLength(1);
+    expect(matches[0]).toMatchObject({ orderId: second.id, reference: second.id, memo: second.id, by: 'auto', fromPartyId: w.buyer, amount: { amount: '57.00' } });
   });
 });

@@ -12,10 +12,11 @@ import {
   type RemittanceChannelState,
   type RemittanceExceptionRow,
   type RemittanceInstruction,
+  type RemittanceMatchRow,
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
@@ -40,9 +41,30 @@ import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
 
 export const remittanceRunMax = 10_000;
 
-async function receivingAccount(tx: Tx | { db: WorldDb }, partyId: string) {
+/** A seller's remittance charges read to find its usual receiving account. */
+export const remittanceChargesReadMax = 10_000;
+
+/**
+ * The account a new remittance order asks the buyer to pay into. Stable: the account the seller's
+ * latest remittance order named (its "usual" account), so opening a second bank account never
+ * moves new orders elsewhere; for the first remittance order, the account opened first (ties: the
+ * lower account id, so the choice never depends on the order rows come back in).
+ */
+async function receivingAccount(tx: Tx, partyId: string): Promise<BankAccountRow | undefined> {
   const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
-  return accounts.sort((a, b) => a.openedAt - b.openedAt)[0];
+  const earlier = (await paymentsTables(tx.db).charges.where('payee.partyId').equals(partyId).limit(remittanceChargesReadMax).toArray()).filter((c) => c.channel === 'remittance');
+  const latest = earlier.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))[0];
+  const usual = latest === undefined ? undefined : accounts.find((a) => a.bankId === latest.payee.bankId);
+  if (usual !== undefined) return usual;
+  return accounts.sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+}
+
+/** The receiving account number stored with the charge (older charges: looked up by its bank). */
+async function receivingNumberOf(db: WorldDb, charge: Charge): Promise<string | null> {
+  const stored = charge.source.accountNumber;
+  if (stored !== undefined) return stored;
+  const account = await bankingTables(db).bankAccounts.get(`${charge.payee.bankId}:deposit:${charge.payee.partyId}`);
+  return account?.cardNumber ?? null;
 }
 
 export const remittanceAdapter: ChannelAdapter<RemittanceChannelState> = {
@@ -52,20 +74,20 @@ export const remittanceAdapter: ChannelAdapter<RemittanceChannelState> = {
   async prepare(tx, order) {
     const account = await receivingAccount(tx, order.sellerId);
     if (account === undefined) return err('seller_bank_account_missing', { sellerId: order.sellerId });
-    return ok({ payee: { partyId: order.sellerId, bankId: account.bankId }, source: {} });
+    // The receiving account is fixed here, with the charge: the instruction the buyer follows never
+    // changes afterwards, whatever accounts the seller opens later.
+    return ok({ payee: { partyId: order.sellerId, bankId: account.bankId }, source: { accountNumber: account.cardNumber } });
   },
   async load(tx, charge) {
-    const account = await bankingTables(tx.db).bankAccounts.get(`${charge.payee.bankId}:deposit:${charge.payee.partyId}`);
     const match = await paymentsTables(tx.db).remittanceMatches.where('chargeId').equals(charge.id).first();
-    return ok({ receivingAccountNumber: account?.cardNumber ?? null, refundTo: match === undefined ? null : { bankId: match.fromBankId, partyId: match.fromPartyId } });
+    return ok({ receivingAccountNumber: await receivingNumberOf(tx.db, charge), refundTo: match === undefined ? null : { bankId: match.fromBankId, partyId: match.fromPartyId } });
   },
 };
 registerChannelAdapter(remittanceAdapter);
 
 /** What the order page shows the buyer of a pending remittance charge. */
 export async function remittanceInstruction(db: WorldDb, charge: Charge): Promise<RemittanceInstruction> {
-  const account = await bankingTables(db).bankAccounts.get(`${charge.payee.bankId}:deposit:${charge.payee.partyId}`);
-  return remittanceInstructionOf(charge, account?.cardNumber ?? null);
+  return remittanceInstructionOf(charge, await receivingNumberOf(db, charge));
 }
 
 async function incomingOf(tx: Tx, payeeId: string): Promise<IncomingTransfer[]> {
@@ -157,4 +179,24 @@ export async function remittanceExceptionsOf(db: WorldDb, payeeId: string): Prom
 /** The payee's remittance charges still waiting for money (candidates for a hand match). */
 export async function awaitingRemittances(db: WorldDb, payeeId: string): Promise<Charge[]> {
   return (await paymentsTables(db).charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance' && c.status === 'pending');
+}
+
+/** A matched transfer as the payee's remittance page shows it: which transfer paid which order, by which reference. */
+export type RemittanceMatchView = RemittanceMatchRow & {
+  /** The order number the matcher read in the memo (the charge's reference). */
+  readonly reference: string;
+  /** What the sender typed, as the bank reported it. */
+  readonly memo: string;
+  readonly transferAt: number;
+};
+
+/** Matches shown on the remittance page, newest first. */
+export const remittanceMatchesShownMax = 200;
+
+/** The payee's matched transfers, newest first (reconciliation: each payment record to its order). */
+export async function remittanceMatchesOf(db: WorldDb, payeeId: string): Promise<RemittanceMatchView[]> {
+  const charges = (await paymentsTables(db).charges.where('payee.partyId').equals(payeeId).limit(remittanceChargesReadMax).toArray()).filter((c) => c.channel === 'remittance');
+  const matches = (await paymentsTables(db).remittanceMatches.where('chargeId').anyOf(charges.map((c) => c.id)).toArray()).sort((a, b) => b.matchedAt - a.matchedAt).slice(0, remittanceMatchesShownMax);
+  const transfers = await bankingTables(db).bankTransfers.bulkGet(matches.map((m) => m.transferId));
+  return matches.map((m, i) => ({ ...m, reference: m.orderId, memo: transfers[i]?.memo ?? '', transferAt: transfers[i]?.at ?? m.matchedAt }));
 }

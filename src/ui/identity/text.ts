@@ -12,16 +12,19 @@ import { formatWorldTime } from '../format.ts';
 const timeParams = new Set(['until', 'at', 'notAfter', 'notBefore', 'revokedAt', 'expiresAt']);
 /** Parameters holding a revocation reason code. */
 const reasonParams = new Set(['reason', 'revocationReason']);
+/** Parameters holding a party id (a bank, an account holder): shown as the party's name. */
+const partyParams = new Set(['bankId', 'holderId']);
 
 export function revocationText(reason: string): string {
   return isRevocationReason(reason) ? t(`revocation.${reason}`) : reason;
 }
 
-export function readableParams(params: Readonly<Record<string, string | number>> | undefined): Params {
+export function readableParams(params: Readonly<Record<string, string | number>> | undefined, nameOf?: (partyId: string) => string): Params {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'number' && timeParams.has(name)) out[name] = formatWorldTime(value, i18n.locale);
     else if (typeof value === 'string' && reasonParams.has(name)) out[name] = revocationText(value);
+    else if (typeof value === 'string' && nameOf !== undefined && partyParams.has(name)) out[name] = nameOf(value);
     else out[name] = value;
   }
   return out;
@@ -32,8 +35,9 @@ export function errorText(code: string, detail?: Readonly<Record<string, string 
   return i18n.error(code, readableParams(detail));
 }
 
-export function mailText(text: MailText): string {
-  return isMessageKey(text.key) ? t(text.key, readableParams(text.params)) : text.key;
+/** A mail's subject or body in words; `nameOf` turns party-id parameters into names. */
+export function mailText(text: MailText, nameOf?: (partyId: string) => string): string {
+  return isMessageKey(text.key) ? t(text.key, readableParams(text.params, nameOf)) : text.key;
 }
 
 export function roleText(role: Role): string {

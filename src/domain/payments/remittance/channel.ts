@@ -10,6 +10,7 @@ import type { PaymentChannel } from '../gateway/channel.ts';
 import { chargeRefs } from '../gateway/channel.ts';
 import type { Charge } from '../gateway/charge.ts';
 import { channelLedger, channelLedgerCodes, channelNotice } from '../gateway/effects.ts';
+import { formatCardNumber } from '../banking/cards.ts';
 
 export type BankAccountRef = { readonly bankId: string; readonly partyId: string };
 
@@ -27,8 +28,11 @@ export type RemittanceInstruction = {
   /** Write exactly this in the transfer's memo: the order number. */
   readonly reference: string;
   readonly amount: StoredMoney;
+  /** The account holder (the seller): the screen shows the party's name. */
   readonly payeeId: string;
+  /** The receiving bank: the screen shows its name. */
   readonly bankId: string;
+  /** Fixed when the charge is created (charge.source.accountNumber). */
   readonly accountNumber: string | null;
 };
 
@@ -48,8 +52,11 @@ export const remittanceChannel: PaymentChannel<RemittanceChannelState> = {
           orderId: charge.orderId,
           reference: instruction.reference,
           amount: charge.amount.amount,
+          // Party ids: the mailbox shows them as the bank's and the holder's names.
           bankId: instruction.bankId,
-          accountNumber: instruction.accountNumber ?? '',
+          holderId: instruction.payeeId,
+          // Grouped in fours as printed on the card, so the buyer copies it without losing a digit.
+          accountNumber: instruction.accountNumber === null ? '' : formatCardNumber(instruction.accountNumber),
         }),
       ],
     });
