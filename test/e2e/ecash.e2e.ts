@@ -43,14 +43,19 @@ async function register(p: Profile, worldId: string, role: 'buyer' | 'seller', l
   return { page, partyId: `u-${loginName.toLowerCase()}` };
 }
 
-async function openAccountAtBankA(page: Page, bank: Page, partyId: string): Promise<void> {
+/** The party applies for an account at `bankId` in its tab; the bank's counter tab approves it. */
+async function openAccountAt(page: Page, bank: Page, partyId: string, bankId: string): Promise<void> {
   await page.getByTestId('page-my-bank').click();
-  await page.getByTestId('apply-bank').selectOption('bank-a');
+  await page.getByTestId('apply-bank').selectOption(bankId);
   await page.getByTestId('apply-submit').click();
   const row = bank.locator(`[data-testid="application-row"][data-party="${partyId}"]`);
   await row.waitFor({ timeout: 10_000 });
   await row.getByTestId('application-approve').click();
-  await page.locator('[data-testid="my-account-row"][data-bank="bank-a"]').waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid="my-account-row"][data-bank="${bankId}"]`).waitFor({ timeout: 10_000 });
+}
+
+async function openAccountAtBankA(page: Page, bank: Page, partyId: string): Promise<void> {
+  await openAccountAt(page, bank, partyId, 'bank-a');
 }
 
 describe('e-cash, smart card and one-card in the browser', () => {
@@ -169,5 +174,81 @@ describe('e-cash, smart card and one-card in the browser', () => {
     await sv.getByTestId('sv-pay').click();
     await expect.poll(() => sv.getAttribute('data-balance')).toBe('91.50');
     expect(await buyer.getByTestId('stored-value-error').count()).toBe(0);
+  });
+
+  it('a seller banking only at Eastern Commercial deposits Huaxin e-cash: its bank forwards the coin, clearing settles at midnight, a copy is refused', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const start = await newPage(p, baseUrl);
+    const worldId = await createWorld(start, 'E-cash across banks');
+    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
+    await bankA.getByTestId('application-queue').waitFor();
+    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    await bankB.getByTestId('application-queue').waitFor();
+
+    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'easternshop', '东方小店');
+    const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'hanmeimei', '韩梅梅');
+    await openAccountAt(seller, bankB, sellerId, 'bank-b');
+    await openAccountAtBankA(buyer, bankA, buyerId);
+
+    const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    await clearing.getByTestId('give-cash-party').selectOption(buyerId);
+    await clearing.getByTestId('give-cash-amount').fill('20');
+    await clearing.getByTestId('give-cash-submit').click();
+    await clearing.getByTestId('give-cash-result').waitFor();
+    await bankA.getByTestId('counter-account').selectOption(`bank-a:deposit:${buyerId}`);
+    await bankA.getByTestId('counter-amount').fill('20');
+    await bankA.getByTestId('counter-deposit').click();
+    await bankA.getByTestId('counter-result').waitFor();
+
+    // The buyer withdraws a ¥5 Huaxin coin and pays the seller with it from the e-wallet.
+    await buyer.getByTestId('page-ewallet').click();
+    await buyer.getByTestId('wallet-password').fill('purse secret 7');
+    await buyer.getByTestId('wallet-create').click();
+    await buyer.getByTestId('withdraw-bank').selectOption('bank-a');
+    await buyer.getByTestId('withdraw-amount').fill('5.00');
+    await buyer.getByTestId('withdraw-submit').click();
+    await expect.poll(() => buyer.getByTestId('purse-value').getAttribute('data-amount'), { timeout: 20_000 }).toBe('5.00');
+    await buyer.getByTestId('pay-merchant').selectOption(sellerId);
+    await buyer.getByTestId('pay-amount').fill('5.00');
+    await buyer.getByTestId('pay-reference').fill('news-1');
+    await buyer.getByTestId('pay-submit').click();
+    await expect.poll(() => buyer.getByTestId('purse-value').getAttribute('data-amount'), { timeout: 10_000 }).toBe('0.00');
+
+    // The seller's till names the issuer; it deposits at its own bank, Eastern Commercial.
+    await go(seller, worldId, sellerId, 'ewallet');
+    const coin = seller.getByTestId('till-coin').first();
+    await coin.waitFor({ timeout: 10_000 });
+    expect(await coin.getByTestId('till-coin-issuer').textContent()).toBe('Huaxin Bank');
+    expect(await seller.getByTestId('till-deposit-bank').inputValue()).toBe('bank-b');
+    const serial = (await coin.getAttribute('data-serial'))!;
+    await seller.getByTestId('till-deposit').click();
+    await expect.poll(() => coin.getAttribute('data-status')).toBe('deposited');
+    expect(await seller.getByTestId('ewallet-error').count()).toBe(0);
+
+    // Huaxin checked the coin (its lab view names the bank that forwarded it); the seller is
+    // credited at Eastern at once, and the payment waits in clearing.
+    const lab = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/ecash-lab`);
+    const deposit = lab.locator(`[data-testid="lab-deposit"][data-serial="${serial}"]`);
+    await deposit.waitFor({ timeout: 10_000 });
+    expect(await deposit.getByTestId('lab-deposit-acquirer').textContent()).toBe('Eastern Commercial Bank');
+    await expect.poll(() => clearing.getByTestId('open-position').count(), { timeout: 10_000 }).toBe(1);
+
+    // A copy of the coin deposited again through Eastern: Huaxin refuses it, naming the coin.
+    await coin.getByTestId('till-deposit-again').click();
+    await expect.poll(async () => (await seller.getByTestId('ewallet-error').textContent()) ?? '').toContain(`Double spend: coin ${serial} was already deposited`);
+    expect(await clearing.getByTestId('open-position').count()).toBe(1);
+    await seller.getByTestId('page-my-bank').click();
+    await expect.poll(() => seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').getByTestId('my-account-balance').textContent()).toBe('CN¥5.00');
+
+    // Midnight: the clearing batch settles Huaxin → Eastern.
+    await clearing.getByTestId('page-activity').click();
+    await clearing.getByTestId('plus-day').click();
+    await clearing.getByTestId('page-clearing').click();
+    const batch = clearing.locator('[data-testid="batch"][data-batch="batch:0"]');
+    await batch.waitFor({ timeout: 10_000 });
+    expect(await batch.getByTestId('batch-summary').textContent()).toBe('Payments: 1; gross CN¥5.00; moved between reserves after netting: CN¥5.00.');
+    expect(await batch.locator('[data-testid="position"][data-bank="bank-a"]').getByTestId('position-net').textContent()).toBe('-CN¥5.00');
+    expect(await clearing.getByTestId('open-position').count()).toBe(0);
   });
 });
