@@ -3,6 +3,7 @@ import { assert, err, type Err, type Result, type EventDraft, type JobDraft, sch
 import type { WorldDb, EventRow } from '../storage/schema.ts';
 import { storageFaultOf, type StorageFault } from '../storage/faults.ts';
 import { readClock } from './clock-read.ts';
+import type { KeyRing } from './identity/keys.ts';
 
 // Every user command goes through runCommand: it owns the Dexie transaction boundary, makes the
 // command idempotent by its id, and guarantees an expected failure changes nothing.
@@ -25,6 +26,8 @@ export type Tx = {
   readonly meta: CommandMeta;
   /** World time when the command runs, read inside the transaction. */
   readonly now: number;
+  /** The tab's environment: its key ring (online-banking sessions) and publisher. */
+  readonly env: CommandEnv;
   appendEvent(draft: EventDraft, at?: number): Promise<void>;
   schedule(job: JobDraft): Promise<void>;
   /** A coordination message to send to other tabs after the transaction commits. */
@@ -34,7 +37,35 @@ export type Tx = {
 export type CommandEnv = {
   /** Called after commit with the notices the command produced (the sync layer broadcasts them). */
   readonly publish?: (notices: readonly Notice[]) => void;
+  /**
+   * The tab's gate: may this tab act as `partyId` (it signed in as the party here, or the teacher
+   * plays everyone)? Every tab's env has it (sync/session.ts); then a command whose actor the tab
+   * may not act as is refused with `sign_in_required` before anything is read or written, whatever
+   * page called it. Only the commands in `signInFreeCommands` run without it.
+   */
+  readonly acting?: (partyId: string) => boolean;
+  /** The tab's key ring (its online-banking sessions); the module's `tabKeys` when absent. */
+  readonly keyRing?: KeyRing;
 };
+
+/**
+ * Commands a tab runs for a party that has not signed in (yet): registering, activating, logging
+ * in (each password attempt is recorded), changing a password (the old one is the proof), logging
+ * out, marking mail read (the activation code arrives by mail, before any login), and the bank's
+ * two U盾 steps (the customer's tab runs them; its signature is the proof, checked by the bank).
+ */
+export const signInFreeCommands: ReadonlySet<string> = new Set([
+  'register',
+  'activateAccount',
+  'resendActivationCode',
+  'login',
+  'logout',
+  'changePassword',
+  'changePasswordAttempt',
+  'markMailRead',
+  'startOnlineBankingLogin',
+  'completeOnlineBankingLogin',
+]);
 
 export type CommandError = StorageFault | 'command_id_reused';
 
@@ -60,6 +91,8 @@ export async function runCommand<T>(
   env: CommandEnv = {},
 ): Promise<Result<T, string>> {
   assert(meta.id.length > 0 && meta.id.length <= 200, 'command id required');
+  // Refused before the transaction: nothing is read, written or recorded for a tab that may not act.
+  if (env.acting !== undefined && !signInFreeCommands.has(name) && !env.acting(meta.actor)) return err('sign_in_required', { party: meta.actor });
   const notices: Notice[] = [];
   try {
     const result = await db.transaction('rw', db.tables, async () => {
@@ -73,6 +106,7 @@ export async function runCommand<T>(
         db,
         meta,
         now,
+        env,
         appendEvent: (draft, at) => appendEventRow(db, draft, at ?? now),
         schedule: async (job) => {
           const existing = await db.jobs.get(job.id);

@@ -44,6 +44,8 @@ export async function runDueJobs(db: WorldDb, runnerId: string, env: CommandEnv 
         db,
         meta: { id: `job:${next.id}`, actor: 'system' },
         now: next.dueAt,
+        // Jobs act for the world, not for a party of this tab: they get no key ring or sign-in gate.
+        env: {},
         appendEvent: (draft, at) => appendEventRow(db, draft, at ?? next.dueAt),
         schedule: async (draft) => {
           if (!(await db.jobs.get(draft.id))) await db.jobs.add(scheduleJob(draft, next.dueAt));

@@ -7,16 +7,22 @@ import { openRegistry, type WorldEntry } from '../storage/registry.ts';
 import { currentSchemaVersion, WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
 import { openWorldDb, worldNameMax } from './worlds.ts';
+import { buildKey, withBuildLock, type BuildMarker } from './world-build.ts';
+import { checkWorld } from './world-check.ts';
+import type { VerifyOptions } from './ledger.ts';
 
 // Export a world to one file and import it as a new world, on this or any other machine. Import
-// checks everything it can before writing; if writing fails part way, the new database is deleted,
-// so existing worlds are never touched and no half-imported world is left behind.
+// checks the file before writing and the imported world before naming it (world-check.ts: every
+// row's shape and references, the ledger's verify, the world's invariants); a file that fails is
+// refused with the reason, its database deleted, so existing worlds are never touched and no
+// half-imported world is left behind.
 
 export async function exportWorld(entry: WorldEntry): Promise<Blob> {
   const db = openWorldDb(entry);
   try {
     await db.open();
-    const data = new Uint8Array(await (await exportDB(db, { prettyJson: false })).arrayBuffer());
+    // The build marker names this device's database: a file never carries it (import writes its own).
+    const data = new Uint8Array(await (await exportDB(db, { prettyJson: false, filter: (table, value) => !(table === 'meta' && (value as { key?: unknown }).key === buildKey) })).arrayBuffer());
     const header = makeHeader({ schemaVersion: db.verno, worldName: entry.name, bytes: data.length, sha256: bytesToHex(sha256(data)) });
     return new Blob([JSON.stringify(header) + '\n', data], { type: 'application/json' });
   } finally {
@@ -33,6 +39,7 @@ export function worldFileName(entry: WorldEntry): string {
 export async function importWorld(
   file: Blob,
   input: { id: string; createdAtMs: number; name?: string },
+  verify: VerifyOptions = {},
 ): Promise<Result<WorldEntry, string>> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const parsed = parseWorldFile(bytes, currentSchemaVersion());
@@ -48,29 +55,41 @@ export async function importWorld(
   }
   const name = (input.name ?? header.worldName).trim().slice(0, worldNameMax) || 'world';
   const entry: WorldEntry = { id: input.id, name, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
-  try {
-    const imported = await importDB(bodyBlob, {
-      name: entry.dbName,
-      transform: (table, value: { key?: string }, key) =>
-        table === 'meta' && (value.key === 'worldId' || value.key === 'name')
-          ? { value: { key: value.key, value: value.key === 'worldId' ? entry.id : name }, key }
-          : { value, key },
-    });
-    imported.close();
-    // Opening with this build's schema runs any migrations the file's older version needs.
-    const db = new WorldDb(entry.dbName);
+  // Imported into a database the registry does not name, checked whole there, and named only when
+  // it passes: a refused file, a failure or a crash part way leaves no world (an interrupted one is
+  // removed at the next start: world-build.ts).
+  return withBuildLock(entry.dbName, async () => {
     try {
-      await db.open();
-      if (!(await db.meta.get('clock'))) throw new Dexie.DataError('imported world has no clock');
-    } finally {
-      db.close();
+      const imported = await importDB(bodyBlob, {
+        name: entry.dbName,
+        filter: (table, value: { key?: unknown }) => !(table === 'meta' && value.key === buildKey),
+        transform: (table, value: { key?: string }, key) =>
+          table === 'meta' && (value.key === 'worldId' || value.key === 'name')
+            ? { value: { key: value.key, value: value.key === 'worldId' ? entry.id : name }, key }
+            : { value, key },
+      });
+      imported.close();
+      // Opening with this build's schema runs any migrations the file's older version needs.
+      const db = new WorldDb(entry.dbName);
+      try {
+        await db.open();
+        const checked = await checkWorld(db, verify);
+        if (!checked.ok) {
+          db.close();
+          await Dexie.delete(entry.dbName);
+          return checked;
+        }
+        await db.meta.put({ key: buildKey, value: { op: 'import', entry } satisfies BuildMarker });
+      } finally {
+        db.close();
+      }
+      await openRegistry().worlds.add(entry);
+      return ok(entry);
+    } catch (e) {
+      await Dexie.delete(entry.dbName).catch(() => undefined);
+      const fault = storageFaultOf(e);
+      if (fault) return err(fault);
+      return err('file_malformed');
     }
-    await openRegistry().worlds.add(entry);
-    return ok(entry);
-  } catch (e) {
-    await Dexie.delete(entry.dbName).catch(() => undefined);
-    const fault = storageFaultOf(e);
-    if (fault) return err(fault);
-    return err('file_malformed');
-  }
+  });
 }

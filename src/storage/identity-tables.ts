@@ -150,8 +150,14 @@ export type BankChallengeRow = {
   readonly status: BankChallengeStatus;
   /** The verifier's reason when refused. */
   readonly refusal: string | null;
+  /** The signed response the bank accepted (kept for the signature audit; rows before v12 lack it). */
+  readonly response?: ChallengeResponse;
 };
 
+/**
+ * Legacy (schema v3-v10): online-banking sessions were rows here. Since v12 sessions live only in
+ * the tab's key ring; v12 empties this table and nothing writes or reads it any more.
+ */
 export type BankSessionRow = {
   readonly id: string;
   readonly bankId: string;

@@ -5,6 +5,7 @@ import { openWorldDb } from '../app/worlds.ts';
 import { runDueJobs } from '../app/scheduler.ts';
 import type { CommandEnv, Notice } from '../app/command.ts';
 import { clockKey } from '../app/clock-read.ts';
+import { tabKeys } from '../app/identity/keys.ts';
 import { WorldChannel } from './channel.ts';
 import { storageFaultOf } from '../storage/faults.ts';
 import { LeaderElection } from './leader.ts';
@@ -51,7 +52,9 @@ export class WorldSession {
       this.events.onLeaderChange?.(isLeader);
       if (isLeader) this.requestPass();
     });
-    this.env = { publish: (notices) => this.publish(notices) };
+    // Every command this tab runs passes the tab's gate: it acts only as a party signed in here
+    // (or for every party while the teacher plays everyone), whatever page called it.
+    this.env = { publish: (notices) => this.publish(notices), acting: (partyId) => tabKeys.acting(world.id, partyId), keyRing: tabKeys };
   }
 
   start(): void {

@@ -5,6 +5,7 @@ import { counterDeposit, giveCash } from '../../src/app/banking/cash.ts';
 import { applyForCertificate, issueRequestedCertificate } from '../../src/app/identity/ca.ts';
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
+import { KeyRing, tabKeys } from '../../src/app/identity/keys.ts';
 import { allAccounts, trialBalanceNow, verifyLedger } from '../../src/app/ledger.ts';
 import { balanceOf, bankingAccountIds, toStored, type Account } from '../../src/domain/index.ts';
 import { goodPassword, labPassword, loggedInTab, registerActive } from './identity.ts';
@@ -27,9 +28,14 @@ export async function fund(db: WorldDb, partyId: string, bankId: string, amount:
   if (!d.ok) throw new Error(`deposit: ${d.code}`);
 }
 
-/** Logs the customer in (tab key ring), gets a certificate, and opens an online-banking session. */
+/**
+ * Logs the customer in, gets a certificate, and opens an online-banking session, all in the
+ * module's tab key ring (`tabKeys`, what commands consult when their env names no ring), so a test
+ * acts as the customer's tab by calling commands without an env.
+ */
 export async function onlineBanking(db: WorldDb, worldId: string, loginName: string, partyId: string, bankId: string): Promise<KeyRing> {
   const ring = await loggedInTab(db, worldId, loginName, goodPassword);
+  const ring = await loggedInTab(db, worldId, loginName, goodPassword, tabKeys);
   const ca = await loggedInTab(db, worldId, 'ca', await labPassword(db, 'ca'));
   const applied = await applyForCertificate(db, worldId, partyId, { keyRing: ring });
   if (!applied.ok) throw new Error(`certificate application: ${applied.code}`);

@@ -24,7 +24,6 @@ import {
   completeOnlineBankingLogin,
   logoutOnlineBanking,
   onlineBankingLogin,
-  onlineBankingSessionMs,
   requireOnlineBanking,
   startOnlineBankingLogin,
 } from '../../src/app/identity/banking-login.ts';
@@ -168,17 +167,21 @@ describe('online-banking login (U盾)', () => {
     const { db, id, partyId, buyer, ca, serial } = await certifiedBuyer('ubuyer');
     const before = await readClock(db);
     const login = await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: buyer });
-    expect(login.result).toMatchObject({ ok: true, value: { bankId: 'bank-a', partyId, serial, expiresAt: before + onlineBankingSessionMs } });
+    expect(login.result).toMatchObject({ ok: true, value: { worldId: id, bankId: 'bank-a', partyId, serial } });
     expect(login.steps.challenge?.customerPartyId).toBe(partyId);
-    expect(await requireOnlineBanking(db, 'bank-a', partyId, before)).toMatchObject({ ok: true });
-    expect(await requireOnlineBanking(db, 'bank-b', partyId, before)).toMatchObject({ ok: false, code: 'online_banking_required' });
-    expect(await requireOnlineBanking(db, 'bank-a', partyId, before + onlineBankingSessionMs)).toMatchObject({ ok: false, code: 'online_banking_expired' });
+    const check = async (bankId: string, ring: KeyRing = buyer) => requireOnlineBanking({ db, env: { keyRing: ring }, now: await readClock(db) }, bankId, partyId);
+    expect(await check('bank-a')).toMatchObject({ ok: true });
+    expect(await check('bank-b')).toMatchObject({ ok: false, code: 'online_banking_required' });
+    // The session is the tab's: another tab (ring) of the same browser has none.
+    expect(await check('bank-a', new KeyRing())).toMatchObject({ ok: false, code: 'online_banking_required' });
+    expect(await identityTables(db).bankSessions.count()).toBe(0);
 
     await advanceClock(db, meta('ca'), { kind: 'to', at: before + 10 * minuteMs });
     expect((await revokeCertificate(db, id, 'ca', { serial, reason: 'key_compromise' }, { keyRing: ca })).ok).toBe(true);
     const after = await readClock(db);
     // The open session is no longer good for banking, and a new login is refused, naming why.
-    expect(await requireOnlineBanking(db, 'bank-a', partyId, after)).toMatchObject({ ok: false, code: 'certificate_revoked' });
+    expect(after).toBeGreaterThan(before);
+    expect(await check('bank-a')).toMatchObject({ ok: false, code: 'certificate_revoked' });
     const refused = await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: buyer });
     expect(refused.result).toMatchObject({ ok: false, code: 'certificate_revoked', detail: { serial, reason: 'key_compromise' } });
     const challenge = await identityTables(db).bankChallenges.get(refused.steps.challenge!.nonce);
@@ -219,8 +222,11 @@ describe('online-banking login (U盾)', () => {
     const forgedResponse = signChallenge(forged, buyer.seed(id, partyId)!, cert);
     expect(await completeOnlineBankingLogin(db, { bankId: 'bank-a', response: forgedResponse })).toMatchObject({ code: 'challenge_unknown' });
 
-    expect((await logoutOnlineBanking(db, { bankId: 'bank-a', partyId })).ok).toBe(true);
-    expect(await requireOnlineBanking(db, 'bank-a', partyId, await readClock(db))).toMatchObject({ code: 'online_banking_required' });
+    // The bank's checks alone open no session: only the customer's tab opens one, in its ring.
+    expect(await logoutOnlineBanking(db, id, { bankId: 'bank-a', partyId }, { keyRing: buyer })).toMatchObject({ code: 'online_banking_required' });
+    expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: buyer })).result.ok).toBe(true);
+    expect((await logoutOnlineBanking(db, id, { bankId: 'bank-a', partyId }, { keyRing: buyer })).ok).toBe(true);
+    expect(await requireOnlineBanking({ db, env: { keyRing: buyer }, now: await readClock(db) }, 'bank-a', partyId)).toMatchObject({ code: 'online_banking_required' });
   });
 
   it('an institution (not a buyer or seller) is refused by the verifier as wrong_role', async () => {
@@ -255,8 +261,9 @@ describe('the auditor verifies everything signed in the world', () => {
     const row = (await t.certificates.where('partyId').equals(partyId).first())!;
     const body = { ...row.certificate.body, notAfter: row.certificate.body.notAfter + 100 * dayMs };
     await t.certificates.put({ ...row, certificate: { ...row.certificate, body } });
-    const session = (await t.bankSessions.toArray())[0]!;
-    await t.bankSessions.put({ ...session, response: { ...session.response, payload: { ...session.response.payload, challenge: { ...session.response.payload.challenge, expiresAt: session.response.payload.challenge.expiresAt + minuteMs } } } });
+    const session = (await t.bankChallenges.filter((c) => c.status === 'accepted').toArray())[0]!;
+    const response = session.response!;
+    await t.bankChallenges.put({ ...session, response: { ...response, payload: { ...response.payload, challenge: { ...response.payload.challenge, expiresAt: response.payload.challenge.expiresAt + minuteMs } } } });
     const report = await auditWorld(db);
     if (!report.ok) throw new Error(report.code);
     expect(report.value.failures).toEqual([

@@ -41,6 +41,21 @@ describe('storage faults', () => {
     expect(storageFaultOf(new TypeError('bug'))).toBeUndefined();
   });
 
+  it('a full disk is named whatever wraps it (Chromium aborts the transaction; Dexie wraps the quota error)', () => {
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    expect(storageFaultOf(quota)).toBe('storage_quota_exceeded');
+    // Dexie's AbortError whose inner error is the browser's quota error: "try again" cannot help.
+    expect(storageFaultOf(new Dexie.AbortError('Transaction aborted', quota))).toBe('storage_quota_exceeded');
+    expect(storageFaultOf(new Dexie.DexieError('AbortError', 'aborted'))).toBe('storage_transaction_aborted');
+    // A native AbortError on a request, the transaction's error the quota one.
+    const aborted = Object.assign(new DOMException('aborted', 'AbortError'), { error: quota });
+    expect(storageFaultOf(aborted)).toBe('storage_quota_exceeded');
+    // A bulk write's failures.
+    expect(storageFaultOf(new Dexie.BulkError('1 of 2 failed', [quota]))).toBe('storage_quota_exceeded');
+    expect(storageFaultOf(new DOMException('Encountered full disk while opening backing store for indexedDB.open (quota exceeded).', 'UnknownError'))).toBe('storage_quota_exceeded');
+    expect(storageFaultOf(new Dexie.AbortError('Transaction aborted', new Error('other')))).toBe('storage_transaction_aborted');
+  });
+
   it('a schema upgrade opened elsewhere does not hang: the old tab closes its world and is told', async () => {
     const { db, id } = await freshWorld();
     db.close();

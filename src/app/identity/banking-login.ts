@@ -1,4 +1,3 @@
-import Dexie from 'dexie';
 import {
   assert,
   bytesToHex,
@@ -7,7 +6,6 @@ import {
   err,
   keyPairFromSeed,
   makeChallenge,
-  minuteMs,
   ok,
   signChallenge,
   verifyChallengeResponse,
@@ -16,21 +14,27 @@ import {
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { identityTables, type BankSessionRow } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv } from '../command.ts';
+import { identityTables } from '../../storage/identity-tables.ts';
+import { runCommand, type CommandEnv, type Tx } from '../command.ts';
 import { readTrust, systemRandom, type Random } from './common.ts';
-import { tabKeys, type KeyRing } from './keys.ts';
+import { onlineBankingIdleMs, tabKeys, type KeyRing, type OnlineBankingSession } from './keys.ts';
 import { latestCertificateOf } from './ca.ts';
 import { registerSignedDocumentSource } from './audit.ts';
 
 // Online-banking login with a certificate (网上银行, U盾 style). The bank's page draws a fresh
 // challenge; the customer's tab signs it with the key opened at login (the U盾); the bank checks
 // the response with the one verifier (signer role buyer or seller, chain to the root, validity,
-// revocation) and opens a session that lasts thirty world-minutes, or refuses and names why.
-// Later features (accounts, transfers) ask requireOnlineBanking before acting.
+// revocation) and accepts it, or refuses and names why. The bank records the answered challenge
+// (with the signed response, for the signature audit), but the SESSION it opens lives only in the
+// customer's tab (the key ring, keys.ts): never in the world database or a world file, ended by
+// logout, lapsing after 30 device-minutes idle. Commands acting with online banking are handed the
+// tab's session object and ask requireOnlineBanking, which checks it with the tab's ring.
 
-/** How long an online-banking session lasts without a new login. */
-export const onlineBankingSessionMs = 30 * minuteMs;
+/** How long an online-banking session lasts without use, in device time. */
+export const onlineBankingSessionMs = onlineBankingIdleMs;
+
+/** What the bank accepted: the customer's tab opens its session from this. */
+export type BankLoginGrant = { readonly id: string; readonly bankId: string; readonly partyId: string; readonly serial: number; readonly at: number };
 
 export type BankingOptions = {
   readonly commandId?: string;
@@ -80,7 +84,7 @@ export async function answerChallenge(
 }
 
 type Verdict =
-  | { readonly outcome: 'accepted'; readonly session: BankSessionRow }
+  | { readonly outcome: 'accepted'; readonly grant: BankLoginGrant }
   | { readonly outcome: 'refused'; readonly code: string; readonly detail?: Readonly<Record<string, string | number>> };
 
 /**
@@ -92,7 +96,7 @@ export async function completeOnlineBankingLogin(
   db: WorldDb,
   input: { readonly bankId: string; readonly response: ChallengeResponse },
   options: BankingOptions = {},
-): Promise<Result<BankSessionRow, string>> {
+): Promise<Result<BankLoginGrant, string>> {
   const nonce = input.response?.payload?.challenge?.nonce;
   if (typeof nonce !== 'string') return err('challenge_mismatch');
   const result = await runCommand<Verdict>(db, 'completeOnlineBankingLogin', { id: idOf(options, 'bank-login'), actor: input.bankId }, async (tx) => {
@@ -109,37 +113,22 @@ export async function completeOnlineBankingLogin(
       tx.notify({ to: [row.partyId], kind: 'banking.login_refused', ref: input.bankId });
       return ok(verdict.detail === undefined ? { outcome: 'refused', code: verdict.code } : { outcome: 'refused', code: verdict.code, detail: verdict.detail });
     }
-    await t.bankChallenges.put({ ...row, status: 'accepted' });
-    // One open session per customer and bank: a new login ends the previous one.
-    const previous = await t.bankSessions
-      .where('[bankId+partyId+openedAt]')
-      .between([input.bankId, row.partyId, Dexie.minKey], [input.bankId, row.partyId, Dexie.maxKey])
-      .filter((s) => s.closedAt === null)
-      .toArray();
-    for (const s of previous) await t.bankSessions.put({ ...s, closedAt: tx.now });
-    const session: BankSessionRow = {
-      id: nonce,
-      bankId: input.bankId,
-      partyId: row.partyId,
-      openedAt: tx.now,
-      expiresAt: tx.now + onlineBankingSessionMs,
-      serial: verdict.value.serial,
-      response: input.response,
-      closedAt: null,
-    };
-    await t.bankSessions.add(session);
-    await tx.appendEvent({ type: 'banking.login', actor: input.bankId, parties: [row.partyId], payload: { customer: row.partyId, serial: session.serial, until: session.expiresAt } });
-    return ok({ outcome: 'accepted', session });
+    // The answered challenge keeps the signed response (evidence for the signature audit); the
+    // session itself is opened by the customer's tab in its key ring, not here.
+    await t.bankChallenges.put({ ...row, status: 'accepted', response: input.response });
+    const grant: BankLoginGrant = { id: nonce, bankId: input.bankId, partyId: row.partyId, serial: verdict.value.serial, at: tx.now };
+    await tx.appendEvent({ type: 'banking.login', actor: input.bankId, parties: [row.partyId], payload: { customer: row.partyId, serial: grant.serial } });
+    return ok({ outcome: 'accepted', grant });
   }, options.env);
   if (!result.ok) return result;
   if (result.value.outcome === 'refused') return err(result.value.code, result.value.detail ? { ...result.value.detail } : undefined);
-  return ok(result.value.session);
+  return ok(result.value.grant);
 }
 
 export type OnlineBankingLogin = {
   readonly challenge: BankChallenge;
   readonly response: ChallengeResponse | null;
-  readonly session: BankSessionRow | null;
+  readonly session: OnlineBankingSession | null;
 };
 
 /** The whole U盾 login, as the customer's tab runs it: challenge, signature, verification. */
@@ -148,52 +137,50 @@ export async function onlineBankingLogin(
   worldId: string,
   input: { readonly bankId: string; readonly partyId: string },
   options: BankingOptions = {},
-): Promise<{ readonly steps: Partial<OnlineBankingLogin>; readonly result: Result<BankSessionRow, string> }> {
+): Promise<{ readonly steps: Partial<OnlineBankingLogin>; readonly result: Result<OnlineBankingSession, string> }> {
   const keyRing = options.keyRing ?? tabKeys;
   if (keyRing.seed(worldId, input.partyId) === null) return { steps: {}, result: err('login_required') };
   const challenge = await startOnlineBankingLogin(db, input, { ...options, commandId: undefined });
   if (!challenge.ok) return { steps: {}, result: challenge };
   const response = await answerChallenge(db, worldId, challenge.value, options);
   if (!response.ok) return { steps: { challenge: challenge.value }, result: response };
-  const result = await completeOnlineBankingLogin(db, { bankId: input.bankId, response: response.value }, { ...options, commandId: undefined });
-  return { steps: { challenge: challenge.value, response: response.value, session: result.ok ? result.value : null }, result };
+  const accepted = await completeOnlineBankingLogin(db, { bankId: input.bankId, response: response.value }, { ...options, commandId: undefined });
+  if (!accepted.ok) return { steps: { challenge: challenge.value, response: response.value, session: null }, result: accepted };
+  // The party may have logged out while the bank was checking: then there is no session to open.
+  if (keyRing.seed(worldId, input.partyId) === null) return { steps: { challenge: challenge.value, response: response.value, session: null }, result: err('login_required') };
+  const session = keyRing.openBanking({ worldId, partyId: input.partyId, bankId: input.bankId, id: accepted.value.id, serial: accepted.value.serial });
+  return { steps: { challenge: challenge.value, response: response.value, session }, result: ok(session) };
 }
 
 export type OnlineBankingProblem = 'online_banking_required' | 'online_banking_expired' | 'certificate_revoked';
 
-/** The customer's latest online-banking session with the bank (open or not). */
-export async function latestBankSession(db: WorldDb, bankId: string, partyId: string): Promise<BankSessionRow | undefined> {
-  return identityTables(db)
-    .bankSessions.where('[bankId+partyId+openedAt]')
-    .between([bankId, partyId, Dexie.minKey], [bankId, partyId, Dexie.maxKey])
-    .last();
-}
-
 /**
- * For later banking commands (inside or outside a transaction): the customer has an open session
- * with the bank at world time `now`, and the certificate that opened it is not revoked since.
+ * For banking commands, inside their transaction: the tab's key ring (`tx.env.keyRing`, else this
+ * tab's) holds a live online-banking session of this party with this bank in this world (opened
+ * by a U盾 login in this tab, not ended, not lapsed; no database row counts), and the certificate
+ * that opened it is not revoked at world time `tx.now`. A success counts as use of the session.
  */
-export async function requireOnlineBanking(db: WorldDb, bankId: string, partyId: string, now: number): Promise<Result<BankSessionRow, OnlineBankingProblem>> {
-  const session = await latestBankSession(db, bankId, partyId);
-  if (session === undefined || session.closedAt !== null) return err('online_banking_required');
-  if (now >= session.expiresAt) return err('online_banking_expired', { expiresAt: session.expiresAt });
-  const trust = await readTrust(db);
+export async function requireOnlineBanking(tx: Pick<Tx, 'db' | 'env' | 'now'>, bankId: string, partyId: string): Promise<Result<OnlineBankingSession, OnlineBankingProblem>> {
+  const worldId = (await tx.db.meta.get('worldId'))?.value;
+  assert(typeof worldId === 'string', 'every world knows its id');
+  const live = (tx.env.keyRing ?? tabKeys).useBanking(worldId, partyId, bankId);
+  if (!live.ok) return live;
+  const trust = await readTrust(tx.db);
   assert(trust !== null, 'a session exists only where identities do');
-  const entry = trust.crl.entries.find((e) => e.serial === session.serial);
-  if (entry !== undefined && entry.revokedAt <= now) return err('certificate_revoked', { serial: session.serial, reason: entry.reason });
-  return ok(session);
+  const entry = trust.crl.entries.find((e) => e.serial === live.value.serial);
+  if (entry !== undefined && entry.revokedAt <= tx.now) return err('certificate_revoked', { serial: live.value.serial, reason: entry.reason });
+  return ok(live.value);
 }
 
-/** Ends the customer's session with the bank. */
+/** Ends the customer's session with the bank in this tab (recorded as an event). */
 export async function logoutOnlineBanking(
   db: WorldDb,
+  worldId: string,
   input: { readonly bankId: string; readonly partyId: string },
   options: BankingOptions = {},
 ): Promise<Result<null, string>> {
+  if (!(options.keyRing ?? tabKeys).closeBanking(worldId, input.partyId, input.bankId)) return err('online_banking_required');
   return runCommand(db, 'logoutOnlineBanking', { id: idOf(options, 'bank-logout'), actor: input.partyId }, async (tx) => {
-    const session = await latestBankSession(tx.db, input.bankId, input.partyId);
-    if (session === undefined || session.closedAt !== null) return err('online_banking_required');
-    await identityTables(tx.db).bankSessions.put({ ...session, closedAt: tx.now });
     await tx.appendEvent({ type: 'banking.logout', actor: input.partyId, parties: [input.bankId], payload: { bank: input.bankId } });
     return ok(null);
   }, options.env);
@@ -202,7 +189,8 @@ export async function logoutOnlineBanking(
 registerSignedDocumentSource({
   name: 'online-banking',
   load: async (db, limit) => {
-    const sessions = await identityTables(db).bankSessions.limit(limit).toArray();
-    return sessions.map((s) => ({ ref: s.id, doc: s.response, role: challengeSignerRoles, at: s.openedAt }));
+    // The accepted challenges with their signed responses (sessions themselves are never stored).
+    const answered = await identityTables(db).bankChallenges.filter((c) => c.status === 'accepted' && c.response !== undefined).limit(limit).toArray();
+    return answered.map((c) => ({ ref: c.id, doc: c.response!, role: challengeSignerRoles, at: c.challenge.issuedAt }));
   },
 });

@@ -46,13 +46,19 @@ export type PartyPage = {
   readonly id: string;
   readonly label: MessageKey;
   readonly visible: (party: Party) => boolean;
+  /**
+   * Shown to a tab that has not signed in as the party (PartyHome's gate): pages that only look,
+   * or whose only controls are signing in (account) and reading mail (the activation code).
+   * Their writing controls hide themselves or are refused by the command gate.
+   */
+  readonly readOnly?: true;
   readonly component: Component<PartyPageProps>;
 };
 
 export const partyPages: readonly PartyPage[] = [
-  { id: 'activity', label: 'page.activity', visible: () => true, component: ActivityPage },
-  { id: 'account', label: 'page.account', visible: () => true, component: AccountPage },
-  { id: 'mailbox', label: 'page.mailbox', visible: () => true, component: MailboxPage },
+  { id: 'activity', label: 'page.activity', visible: () => true, component: ActivityPage, readOnly: true },
+  { id: 'account', label: 'page.account', visible: () => true, component: AccountPage, readOnly: true },
+  { id: 'mailbox', label: 'page.mailbox', visible: () => true, component: MailboxPage, readOnly: true },
   { id: 'ca', label: 'page.ca', visible: (p) => p.kind === 'ca', component: CaPage },
   { id: 'stores', label: 'page.stores', visible: (p) => p.kind === 'operator', component: StoresPage },
   { id: 'online-banking', label: 'page.onlineBanking', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: OnlineBankingPage },
@@ -79,8 +85,8 @@ export const partyPages: readonly PartyPage[] = [
   { id: 'smart-card', label: 'page.smartCard', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: SmartCardPage },
   { id: 'stored-value', label: 'page.storedValue', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: StoredValuePage },
   { id: 'ecash-lab', label: 'page.ecashLab', visible: (p) => p.kind === 'bank', component: EcashLabPage },
-  { id: 'accounts', label: 'page.accounts', visible: () => true, component: AccountsPage },
-  { id: 'auditor', label: 'page.auditor', visible: () => true, component: AuditorPage },
+  { id: 'accounts', label: 'page.accounts', visible: () => true, component: AccountsPage, readOnly: true },
+  { id: 'auditor', label: 'page.auditor', visible: () => true, component: AuditorPage, readOnly: true },
   { id: 'signature-audit', label: 'page.audit', visible: () => true, component: AuditPage },
 ];
 

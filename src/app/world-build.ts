@@ -1,0 +1,138 @@
+import Dexie from 'dexie';
+import { seedInstitutions } from '../domain/index.ts';
+import { openRegistry, type WorldEntry } from '../storage/registry.ts';
+import { storageFaultOf } from '../storage/faults.ts';
+import { WorldDb, worldDbPrefix } from '../storage/schema.ts';
+import { clockKey } from './clock-read.ts';
+
+// Crash-safe world databases. A world's database is built whole (create, reset, import) under a
+// name the registry does not know yet, and the registry names it only once it is complete: killed
+// part way, the browser is left with an unlisted database, never a listed half-world. At start,
+// sweepUnlistedWorlds finishes a complete one (its build marker says what it was for) and removes
+// anything else.
+
+/** What a database being built says about itself, written in the transaction that completes it. */
+export type BuildMarker = { readonly op: 'create' | 'reset' | 'import'; readonly entry: WorldEntry };
+/** Its key in the world's meta table. Never exported (a file's marker names another device's world). */
+export const buildKey = 'build';
+
+export function isBuildMarker(v: unknown): v is BuildMarker {
+  const m = v as BuildMarker | null;
+  return typeof m === 'object' && m !== null && ['create', 'reset', 'import'].includes(m.op) && typeof m.entry === 'object' && m.entry !== null &&
+    typeof m.entry.id === 'string' && typeof m.entry.name === 'string' && typeof m.entry.dbName === 'string' && Number.isFinite(m.entry.createdAtMs);
+}
+
+/**
+ * Runs `build` while holding this database's build lock (Web Locks), so a start-up sweep in another
+ * tab never removes a database that is still being built. Without Web Locks the app runs in one
+ * tab (README), so there is nobody to race.
+ */
+export async function withBuildLock<T>(dbName: string, build: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks === undefined) return build();
+  return (await locks.request(`settlelab-build:${dbName}`, build)) as T;
+}
+
+/** Like withBuildLock, but does nothing when another tab holds the lock (it is still building). */
+async function unlessBuilding(dbName: string, work: () => Promise<void>): Promise<void> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks === undefined) return work();
+  await locks.request(`settlelab-build:${dbName}`, { ifAvailable: true }, async (lock) => {
+    if (lock !== null) await work();
+  });
+}
+
+/** A fresh database name for rebuilding world `id` (reset, repair): never the one in use. */
+export function rebuildDbName(id: string, random: (bytes: number) => Uint8Array): string {
+  return `${worldDbPrefix}${id}~${[...random(6)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Registers a complete database, or removes it if it never completed or its world is gone. */
+async function settleUnlisted(dbName: string, worldsMax: number): Promise<'finished' | 'removed' | 'kept'> {
+  const db = new WorldDb(dbName);
+  let marker: unknown;
+  try {
+    marker = (await db.meta.get(buildKey))?.value;
+  } catch (e) {
+    // A database this build cannot open (a newer SettleLab's, say) is not ours to remove.
+    if (storageFaultOf(e) !== undefined || e instanceof Dexie.DexieError) return 'kept';
+    throw e;
+  } finally {
+    db.close();
+  }
+  const registry = openRegistry();
+  if (isBuildMarker(marker) && marker.entry.dbName === dbName) {
+    const entry = marker.entry;
+    const switched = await registry.transaction('rw', registry.worlds, async () => {
+      const listed = await registry.worlds.get(entry.id);
+      if (marker.op !== 'reset' && listed === undefined && (await registry.worlds.count()) < worldsMax) {
+        await registry.worlds.add(entry);
+        return { old: null };
+      }
+      if (marker.op === 'reset' && listed !== undefined && listed.dbName !== dbName) {
+        await registry.worlds.put({ ...listed, dbName });
+        return { old: listed.dbName };
+      }
+      return undefined;
+    });
+    if (switched !== undefined) {
+      if (switched.old !== null) await Dexie.delete(switched.old);
+      return 'finished';
+    }
+  }
+  await Dexie.delete(dbName);
+  return 'removed';
+}
+
+/** Unlisted databases looked at per start: a bound, not a quota (a crash leaves one or two). */
+export const sweepDatabasesMax = 50;
+
+/**
+ * At start: every world database the registry does not name is left over from a create, reset,
+ * import or delete that was interrupted (the tab closed, the browser was killed). A complete one
+ * is finished (registered, or switched to for a reset), anything else is removed.
+ */
+export async function sweepUnlistedWorlds(worldsMax: number): Promise<{ finished: number; removed: number }> {
+  const counts = { finished: 0, removed: 0 };
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return counts;
+  const listed = new Set((await openRegistry().worlds.toArray()).map((w) => w.dbName));
+  const unlisted = (await indexedDB.databases())
+    .map((d) => d.name ?? '')
+    .filter((name) => name.startsWith(worldDbPrefix) && !listed.has(name))
+    .slice(0, sweepDatabasesMax);
+  for (const dbName of unlisted) {
+    await unlessBuilding(dbName, async () => {
+      // Read again under the lock: the build that held it may have registered it meanwhile.
+      if ((await openRegistry().worlds.toArray()).some((w) => w.dbName === dbName)) return;
+      const outcome = await settleUnlisted(dbName, worldsMax);
+      if (outcome !== 'kept') counts[outcome] += 1;
+    });
+  }
+  return counts;
+}
+
+export type WorldHealth = 'ok' | 'missing' | 'damaged';
+
+/**
+ * Is a listed world's database there and whole (a clock, its own id, every institution)? A world
+ * whose database is missing or damaged is listed as such, with repair and delete.
+ */
+export async function worldHealth(entry: WorldEntry): Promise<WorldHealth> {
+  if (typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
+    const names = new Set((await indexedDB.databases()).map((d) => d.name));
+    if (!names.has(entry.dbName)) return 'missing';
+  }
+  const db = new WorldDb(entry.dbName);
+  try {
+    const [clock, worldId] = await db.meta.bulkGet([clockKey, 'worldId']);
+    const institutions = await db.parties.bulkGet(seedInstitutions(0).map((p) => p.id));
+    const whole = Number.isSafeInteger(clock?.value) && worldId?.value === entry.id && institutions.every((p) => p !== undefined && typeof p.name?.en === 'string');
+    return whole ? 'ok' : 'damaged';
+  } catch (e) {
+    // A newer SettleLab's world is whole, just not readable by this build: the world page says so.
+    if (storageFaultOf(e) === 'storage_version_too_new') return 'ok';
+    return 'damaged';
+  } finally {
+    db.close();
+  }
+}
