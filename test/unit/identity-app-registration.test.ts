@@ -196,4 +196,14 @@ describe('stores', () => {
     expect(await decideStore(db, meta('platform'), { storeId: store!.id, decision: 'approve' })).toMatchObject({ code: 'store_already_decided' });
     expect(await applyForStore(db, meta('u-seller1'), { name: 'x', description: '' })).toMatchObject({ code: 'invalid_store' });
   });
+
+  it('keeps the store’s name and description as the seller typed them (full-width punctuation and letters stay)', async () => {
+    const { db } = await freshWorld();
+    const r = await register(db, buyerForm('seller2', { role: 'seller', store: { name: ' ＡＢＣ  茶庄 ', description: '明前龙井，产地直发（当天发货）' } }));
+    expect(r.ok).toBe(true);
+    const store = await identityTables(db).stores.get('store-u-seller2');
+    expect(store).toMatchObject({ name: 'ＡＢＣ 茶庄', description: '明前龙井，产地直发（当天发货）' });
+    expect((await applyForStore(db, meta('u-seller2'), { name: 'ＡＢＣ茶庄', description: '新茶上市，欢迎选购！' })).ok).toBe(true);
+    expect(await identityTables(db).stores.get('store-u-seller2')).toMatchObject({ name: 'ＡＢＣ茶庄', description: '新茶上市，欢迎选购！' });
+  });
 });

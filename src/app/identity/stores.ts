@@ -19,8 +19,11 @@ export type StoreFields = Partial<Record<'storeName' | 'storeDescription', Store
 
 const controlCharacters = /\p{Cc}/u;
 
+// A store's name and description are shown as the seller typed them: NFKC would turn a full-width
+// '，' into ',' (and 'ＡＢＣ' into 'ABC') on the operator's review page and in the shop. NFC only
+// joins decomposed characters (it never changes how a text looks); runs of spaces become one.
 function clean(text: string): string {
-  return text.normalize('NFKC').trim().replace(/[^\S\n]+/g, ' ');
+  return text.normalize('NFC').trim().replace(/[^\S\n]+/g, ' ');
 }
 
 export function checkStoreInput(input: StoreInput): { ok: true; value: StoreInput } | { ok: false; fields: StoreFields } {
