@@ -7,12 +7,16 @@
 //   - the issuer's smart-card float equals value on cards + on devices + in flight (pending logs);
 //   - the stored-value float equals the sum of card balances;
 //   - the world's value (parties' bank money + coins + card values + pending logs + stored value +
-//     what issuers owe merchants) never changes.
+//     what issuers owe merchants) never changes;
+//   - every institution's book balances on its own, and what ICBC owes through clearing for coins
+//     seller y deposited at its own bank (CCB) equals the open interbank positions, until a
+//     clearing batch nets and settles them through the banks' reserves.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, sha256, utf8Encode } from '../../src/domain/crypto/index.ts';
 import { issueCertificate, makeCertificateRequest, makeRootCertificate, type SignedDocument } from '../../src/domain/identity/index.ts';
-import { MemoryLedger, balanceOf, trialBalance, type AccountInput, type MoveRequest } from '../../src/domain/ledger/index.ts';
+import { MemoryLedger, amountToMinor, balanceOf, trialBalance, type AccountInput, type MoveRequest } from '../../src/domain/ledger/index.ts';
+import { bankingAccountIds, netPositions, settlementRequests, type InterbankPayment } from '../../src/domain/payments/banking/index.ts';
 import { add, fromMinorUnits, money, toMinorUnits, toStored, zero, type Money } from '../../src/domain/money/index.ts';
 import {
   createMerchantDevice,
@@ -112,6 +116,9 @@ type World = {
   now: number;
   /** The world's value after set-up: every later state must have exactly this much. */
   initialValue: Money | null;
+  /** Coins deposited through another bank than their issuer, not yet settled by a clearing batch. */
+  positions: InterbankPayment[];
+  batches: number;
 };
 
 function creditAccount(id: string, partyId: string, bookId: string, floor: boolean): AccountInput {
@@ -130,6 +137,16 @@ const ecashOutstandingId = paymentAccountId({ role: 'ecash_outstanding', bankId:
 const smartcardFloatId = paymentAccountId({ role: 'smartcard_float', issuerId: icbc });
 const svFloatId = paymentAccountId({ role: 'stored_value_float', issuerId: campusId });
 const svPayableIds = sellers.map((s) => paymentAccountId({ role: 'stored_value_payable', issuerId: campusId, merchantId: s }));
+/** Seller y banks at CCB too: it deposits ICBC coins there, and ICBC pays CCB through clearing. */
+const acquirerOf = (seller: number, ownBank: boolean): string => (seller === 1 && ownBank ? ccb : icbc);
+const clearingBook = 'clearing';
+// Reserves start at zero without a floor: this test is about conservation, not the net debit cap.
+const clearingAccountInputs: AccountInput[] = [icbc, ccb].flatMap((bank) => [
+  creditAccount(bankingAccountIds.clearingOut(bank), bank, bank, false),
+  debitAccount(bankingAccountIds.clearingIn(bank), bank, bank),
+  debitAccount(bankingAccountIds.reserve(bank), bank, bank),
+  creditAccount(bankingAccountIds.centralReserve(bank), bank, clearingBook, false),
+]);
 
 function newWorld(): World {
   const ledger = new MemoryLedger();
@@ -144,6 +161,8 @@ function newWorld(): World {
     debitAccount(paymentAccountId({ role: 'institution_at_bank', institutionId: campusId, bankId: icbc }), campusId, campusId),
     creditAccount(svFloatId, campusId, campusId, true),
     ...svPayableIds.map((id) => creditAccount(id, campusId, campusId, true)),
+    ...clearingAccountInputs,
+    creditAccount(bankingAccountIds.settlement, clearingBook, clearingBook, false),
   ];
   for (const input of inputs) unwrap(ledger.addAccount(input, t0));
   const funding: MoveRequest[] = buyers.map((b) => ({
@@ -178,6 +197,8 @@ function newWorld(): World {
     counter: 0,
     now: t0,
     initialValue: null,
+    positions: [],
+    batches: 0,
   };
   // Every card starts with ¥100 on its chip, so payments have something to move from the first step.
   for (let b = 0; b < buyers.length; b++) {
@@ -229,12 +250,23 @@ function withdrawCoin(world: World, buyer: number, denomination: EcashDenominati
   return true;
 }
 
-function bankDeposit(world: World, coins: readonly EcashCoin[], payee: string, purpose: 'deposit' | 'pay_back') {
-  const result = ecashBankDeposit({ depositId: `dep ${world.counter++}`, bankId: icbc, purpose, payee, coins, now: world.now }, publicKeys, world.spent);
+function bankDeposit(world: World, coins: readonly EcashCoin[], payee: string, purpose: 'deposit' | 'pay_back', acquirerId = icbc) {
+  const result = ecashBankDeposit({ depositId: `dep ${world.counter++}`, bankId: icbc, acquirerId, purpose, payee, coins, now: world.now }, publicKeys, world.spent);
   if (!result.ok) return result;
   expect(applyEffects(world, result.value.effects)).toBe(true);
   for (const row of result.value.rows) world.spent.add(row.serial);
+  expect(result.value.interbank === null).toBe(acquirerId === icbc);
+  if (result.value.interbank !== null) world.positions.push(result.value.interbank);
   return result;
+}
+
+/** The night's clearing batch: nets the open positions and settles them through the reserves. */
+function settleClearing(world: World): void {
+  if (world.positions.length === 0) return;
+  const requests = settlementRequests(`batch:${world.batches++}`, netPositions(world.positions, 'CNY'), 'CNY');
+  const applied = unwrap(world.ledger.apply(requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 })), world.now));
+  expect(applied.results.every((r) => r.status === 'created')).toBe(true);
+  world.positions = [];
 }
 
 /** Pays `minor` fen from a buyer's purse to a merchant, following the change plan. */
@@ -260,10 +292,10 @@ function spendCoins(world: World, buyer: number, seller: number, minor: bigint, 
   if (keepCopies) world.copies[buyer]!.push(...pay);
 }
 
-function merchantDeposit(world: World, seller: number): void {
+function merchantDeposit(world: World, seller: number, ownBank: boolean): void {
   // A refused coin (double spend) is dropped by the merchant, who deposits the rest.
   for (let attempt = 0; attempt <= 1000 && world.held[seller]!.length > 0; attempt++) {
-    const result = bankDeposit(world, world.held[seller]!, sellers[seller]!, 'deposit');
+    const result = bankDeposit(world, world.held[seller]!, sellers[seller]!, 'deposit', acquirerOf(seller, ownBank));
     if (result.ok) {
       world.held[seller] = [];
       return;
@@ -286,7 +318,8 @@ type Op =
   | { t: 'withdraw'; buyer: number; denomination: number }
   | { t: 'spend'; buyer: number; seller: number; tenths: number; copy: boolean }
   | { t: 'doubleSpend'; buyer: number; seller: number }
-  | { t: 'deposit'; seller: number }
+  | { t: 'deposit'; seller: number; ownBank: boolean }
+  | { t: 'settle' }
   | { t: 'payBack'; buyer: number; copies: boolean }
   | { t: 'cardLoad'; buyer: number; fen: number }
   | { t: 'cardPay'; buyer: number; seller: number; fen: number; lose: 'none' | 'value' | 'ack' }
@@ -303,7 +336,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('withdraw' as const), buyer: buyerArb, denomination: fc.integer({ min: 0, max: ecashDenominations.length - 1 }) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('spend' as const), buyer: buyerArb, seller: sellerArb, tenths: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 400 })), copy: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('doubleSpend' as const), buyer: buyerArb, seller: sellerArb }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('deposit' as const), seller: sellerArb }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('deposit' as const), seller: sellerArb, ownBank: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('settle' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('payBack' as const), buyer: buyerArb, copies: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('cardLoad' as const), buyer: buyerArb, fen: fc.integer({ min: 1, max: 10_000 }) }) },
   {
@@ -355,7 +389,10 @@ function step(world: World, op: Op): void {
       return;
     }
     case 'deposit':
-      merchantDeposit(world, op.seller);
+      merchantDeposit(world, op.seller, op.ownBank);
+      return;
+    case 'settle':
+      settleClearing(world);
       return;
     case 'payBack': {
       if (op.copies) {
@@ -505,6 +542,15 @@ function checkInvariants(world: World, initial: Money): void {
     expect(row.postedBalanced).toBe(true);
     expect(row.pendingBalanced).toBe(true);
   }
+  const perBook = new Map<string, bigint>();
+  for (const a of world.ledger.accounts.values()) {
+    const net = amountToMinor(a.debitsPosted, 2)! - amountToMinor(a.creditsPosted, 2)!;
+    perBook.set(a.bookId, (perBook.get(a.bookId) ?? 0n) + net);
+  }
+  for (const [book, net] of perBook) expect(net, `book ${book} balances`).toBe(0n);
+  const open = world.positions.reduce((t, p) => t + amountToMinor(p.amount, 2)!, 0n);
+  expect(toMinorUnits(ledgerBalance(world, bankingAccountIds.clearingOut(icbc)))).toBe(open);
+  expect(toMinorUnits(ledgerBalance(world, bankingAccountIds.clearingIn(ccb)))).toBe(open);
   expect(toStored(ledgerBalance(world, ecashOutstandingId))).toEqual(toStored(coinsOutstanding(world)));
   expect(toStored(ledgerBalance(world, smartcardFloatId)).amount).toBe(mondexValueBreakdown(world.cards, world.devices, 'CNY').total.amount);
   const svCardsTotal = world.svCards.reduce((t, c) => add(t, money(c.balance, 'CNY')), zero('CNY'));
@@ -537,6 +583,13 @@ describe('value conservation across e-cash, Mondex and stored-value operations',
         expect(mondexValueBreakdown(world.cards, world.devices, 'CNY').inFlight.amount).toBe('0.00');
         expect(world.cards.every((c) => c.pendingLog.length === 0)).toBe(true);
         checkInvariants(world, initial);
+        // And the last clearing batch leaves nothing in transit.
+        settleClearing(world);
+        checkInvariants(world, initial);
+        for (const bank of [icbc, ccb]) {
+          expect(toMinorUnits(ledgerBalance(world, bankingAccountIds.clearingOut(bank)))).toBe(0n);
+          expect(toMinorUnits(ledgerBalance(world, bankingAccountIds.clearingIn(bank)))).toBe(0n);
+        }
       }),
       { numRuns: 20 },
     );
