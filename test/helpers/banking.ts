@@ -4,7 +4,6 @@ import { applyForBankAccount, approveBankApplication } from '../../src/app/banki
 import { counterDeposit, giveCash } from '../../src/app/banking/cash.ts';
 import { applyForCertificate, issueRequestedCertificate } from '../../src/app/identity/ca.ts';
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
-import { KeyRing } from '../../src/app/identity/keys.ts';
 import { KeyRing, tabKeys } from '../../src/app/identity/keys.ts';
 import { allAccounts, trialBalanceNow, verifyLedger } from '../../src/app/ledger.ts';
 import { balanceOf, bankingAccountIds, toStored, type Account } from '../../src/domain/index.ts';
@@ -34,7 +33,6 @@ export async function fund(db: WorldDb, partyId: string, bankId: string, amount:
  * acts as the customer's tab by calling commands without an env.
  */
 export async function onlineBanking(db: WorldDb, worldId: string, loginName: string, partyId: string, bankId: string): Promise<KeyRing> {
-  const ring = await loggedInTab(db, worldId, loginName, goodPassword);
   const ring = await loggedInTab(db, worldId, loginName, goodPassword, tabKeys);
   const ca = await loggedInTab(db, worldId, 'ca', await labPassword(db, 'ca'));
   const applied = await applyForCertificate(db, worldId, partyId, { keyRing: ring });

@@ -154,7 +154,7 @@ export async function onlineBankingTransfer(db: WorldDb, meta: CommandMeta, inpu
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
   return runCommand(db, 'onlineBankingTransfer', meta, async (tx) => {
-    const session = await requireOnlineBanking(tx.db, input.bankId, meta.actor, tx.now);
+    const session = await requireOnlineBanking(tx, input.bankId, meta.actor);
     if (!session.ok) return session;
     const payee = await accountByCard(tx.db, card.value);
     if (payee === undefined) return err('payee_card_unknown');

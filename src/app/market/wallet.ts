@@ -73,7 +73,7 @@ export async function topUpWallet(db: WorldDb, meta: CommandMeta, input: { reado
   return runCommand(db, 'topUpWallet', meta, async (tx) => {
     const user = await requireWalletUser(tx.db, meta.actor);
     if (!user.ok) return user;
-    const session = await requireOnlineBanking(tx.db, input.bankId, meta.actor, tx.now);
+    const session = await requireOnlineBanking(tx, input.bankId, meta.actor);
     if (!session.ok) return session;
     await ensureWallet(tx.db, meta.actor, tx.now);
     const moved = await postBankTransfer(tx, {

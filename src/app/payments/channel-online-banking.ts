@@ -42,7 +42,7 @@ export const onlineBankingAdapter: ChannelAdapter<OnlineBankingState> = {
     if (bankId === undefined || bankId === '') return err('bank_required');
     const account = await bankingTables(tx.db).bankAccounts.get(ids.deposit(bankId, order.buyerId));
     if (account === undefined) return err('payer_account_not_found', { accountId: ids.deposit(bankId, order.buyerId) });
-    const session = await requireOnlineBanking(tx.db, bankId, order.buyerId, tx.now);
+    const session = await requireOnlineBanking(tx, bankId, order.buyerId);
     if (!session.ok) return session;
     await ensureWallet(tx.db, order.buyerId, tx.now);
     return ok({ payee: { partyId: 'escrow', bankId }, source: { bankId } });
