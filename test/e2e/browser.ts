@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 // Debian's Chromium, driven by playwright-core, with a fresh profile directory per context so
 // IndexedDB and the service worker are real and persistent (newContext() keeps them in memory).
@@ -13,6 +13,21 @@ export const chromiumArgs = [
 ];
 
 export type Profile = { context: BrowserContext; dir: string; close: () => Promise<void> };
+
+// Any uncaught error in any page of any profile fails the test that was running: an error a user
+// would only see in the console is still a defect. A test that provokes one on purpose takes it
+// out with takePageErrors().
+const pageErrors: string[] = [];
+
+/** Hands the uncaught page errors seen so far to a test that expects them (and clears them). */
+export function takePageErrors(): string[] {
+  return pageErrors.splice(0);
+}
+
+afterEach(() => {
+  const errors = takePageErrors();
+  expect(errors, 'uncaught errors in the pages').toEqual([]);
+});
 
 export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
   const dir = mkdtempSync(join(tmpdir(), 'settlelab-e2e-'));
@@ -25,6 +40,12 @@ export async function launchProfile(options: { locale?: string } = {}): Promise<
     viewport: { width: 1280, height: 900 },
   });
   context.setDefaultTimeout(15_000);
+  context.on('page', (page) => {
+    page.on('pageerror', (e) => {
+      console.error('page error:', e.message);
+      pageErrors.push(`${page.url()}: ${e.message}`);
+    });
+  });
   return {
     context,
     dir,
@@ -37,7 +58,6 @@ export async function launchProfile(options: { locale?: string } = {}): Promise<
 
 export async function newPage(profile: Profile, url: string): Promise<Page> {
   const page = await profile.context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   return page;
 }
