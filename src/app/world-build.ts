@@ -11,15 +11,18 @@ import { clockKey } from './clock-read.ts';
 // sweepUnlistedWorlds finishes a complete one (its build marker says what it was for) and removes
 // anything else.
 
-/** What a database being built says about itself, written in the transaction that completes it. */
-export type BuildMarker = { readonly op: 'create' | 'reset' | 'import'; readonly entry: WorldEntry };
+/** What a database being built says about itself, written once it is complete. A reset names the
+ * database it replaces: it is finished only while the registry still names that one (a later
+ * reset's leftover must never switch the world back). */
+export type BuildMarker = { readonly op: 'create' | 'reset' | 'import'; readonly entry: WorldEntry; readonly replaces?: string };
 /** Its key in the world's meta table. Never exported (a file's marker names another device's world). */
 export const buildKey = 'build';
 
 export function isBuildMarker(v: unknown): v is BuildMarker {
   const m = v as BuildMarker | null;
   return typeof m === 'object' && m !== null && ['create', 'reset', 'import'].includes(m.op) && typeof m.entry === 'object' && m.entry !== null &&
-    typeof m.entry.id === 'string' && typeof m.entry.name === 'string' && typeof m.entry.dbName === 'string' && Number.isFinite(m.entry.createdAtMs);
+    typeof m.entry.id === 'string' && typeof m.entry.name === 'string' && typeof m.entry.dbName === 'string' && Number.isFinite(m.entry.createdAtMs) &&
+    (m.replaces === undefined || typeof m.replaces === 'string');
 }
 
 /**
@@ -69,7 +72,7 @@ async function settleUnlisted(dbName: string, worldsMax: number): Promise<'finis
         await registry.worlds.add(entry);
         return { old: null };
       }
-      if (marker.op === 'reset' && listed !== undefined && listed.dbName !== dbName) {
+      if (marker.op === 'reset' && listed !== undefined && listed.dbName === marker.replaces) {
         await registry.worlds.put({ ...listed, dbName });
         return { old: listed.dbName };
       }
@@ -132,6 +135,47 @@ export async function worldHealth(entry: WorldEntry): Promise<WorldHealth> {
     // A newer SettleLab's world is whole, just not readable by this build: the world page says so.
     if (storageFaultOf(e) === 'storage_version_too_new') return 'ok';
     return 'damaged';
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Builds `entry`'s database under the build lock: `seed` writes it, then the build marker says it
+ * is complete, then `publish` makes the registry name it. A failure before publish succeeds
+ * removes the database; a crash leaves it unlisted for the next start's sweep.
+ */
+export async function buildWorldDb<T>(
+  op: BuildMarker['op'],
+  entry: WorldEntry,
+  seed: (db: WorldDb) => Promise<void>,
+  publish: () => Promise<T>,
+  replaces?: string,
+): Promise<T> {
+  return withBuildLock(entry.dbName, async () => {
+    const db = new WorldDb(entry.dbName);
+    try {
+      await seed(db);
+      const marker: BuildMarker = replaces === undefined ? { op, entry } : { op, entry, replaces };
+      await db.meta.put({ key: buildKey, value: marker });
+      db.close();
+      return await publish();
+    } catch (e) {
+      db.close();
+      await Dexie.delete(entry.dbName).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+/** Before a world is unlisted (delete): its database stops saying it is complete, so a crash
+ * between the registry and the database leaves something the next start removes, not finishes. */
+export async function unmarkWorldDb(dbName: string): Promise<void> {
+  const db = new WorldDb(dbName);
+  try {
+    await db.meta.delete(buildKey);
+  } catch {
+    // A missing or damaged database has nothing to unmark; it is deleted next.
   } finally {
     db.close();
   }

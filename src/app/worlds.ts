@@ -5,6 +5,9 @@ import { WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
 import { appendEventRow } from './command.ts';
 import { clockKey } from './clock-read.ts';
+import { buildWorldDb, rebuildDbName, unmarkWorldDb, worldHealth } from './world-build.ts';
+import { checkTeacherInput, prepareTeacher, readTeacherRow, requireTeacher, tokenForNewWorld, writeTeacher, type TeacherInput, type TeacherToken } from './teacher.ts';
+import type { TeacherRow } from '../storage/teacher-table.ts';
 
 // Worlds: create, list, rename, delete, reset. Each world is its own database, so deleting one can
 // never touch another.
@@ -56,12 +59,13 @@ export function openWorldDb(entry: Pick<WorldEntry, 'dbName'>): WorldDb {
   return new WorldDb(entry.dbName);
 }
 
-async function seedWorld(db: WorldDb, worldId: string, name: string, options: SeedOptions = {}): Promise<void> {
+async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: TeacherRow, options: SeedOptions = {}): Promise<void> {
   const now = worldEpochMs;
   const ctx: SeedContext = { now, random: options.random ?? browserRandom, passwordIterations: options.passwordIterations ?? defaultPasswordIterations };
   const prepared: unknown[] = [];
   for (const seeder of seeders) prepared.push(seeder.prepare ? await seeder.prepare(ctx) : undefined);
   await db.transaction('rw', db.tables, async () => {
+    await writeTeacher(db, teacher);
     await db.meta.bulkPut([
       { key: 'worldId', value: worldId },
       { key: 'name', value: name },
@@ -83,27 +87,32 @@ export async function getWorld(id: string): Promise<WorldEntry | undefined> {
 
 export type SeedOptions = { readonly random?: (bytes: number) => Uint8Array; readonly passwordIterations?: number };
 
-/** `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
-export async function createWorld(input: { id: string; name: string; createdAtMs: number } & SeedOptions): Promise<Result<WorldEntry, string>> {
+/** A new world, and its creator's tab signed in as its teacher. */
+export type CreatedWorld = {
+  readonly entry: WorldEntry;
+  readonly teacher: TeacherToken;
+  /** The teacher password made for the creator when they left it empty (shown once), else null. */
+  readonly generatedTeacherPassword: string | null;
+};
+
+/**
+ * `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). The
+ * teacher's name may be empty; an empty teacher password makes one, returned to show at once.
+ */
+export async function createWorld(input: { id: string; name: string; createdAtMs: number; teacher?: TeacherInput } & SeedOptions): Promise<Result<CreatedWorld, string>> {
   const name = checkName(input.name);
   if (!name.ok) return name;
+  const teacherChoice = checkTeacherInput(input.teacher ?? {});
+  if (!teacherChoice.ok) return teacherChoice;
   assert(/^[A-Za-z0-9-]{8,64}$/.test(input.id), 'world id shape');
   try {
     if ((await openRegistry().worlds.count()) >= worldsMax) return err('worlds_too_many', { max: worldsMax });
     const entry: WorldEntry = { id: input.id, name: name.value, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
-    const db = openWorldDb(entry);
-    try {
-      await seedWorld(db, entry.id, entry.name, input);
-    } finally {
-      db.close();
-    }
-    try {
-      await openRegistry().worlds.add(entry);
-    } catch (e) {
-      await Dexie.delete(entry.dbName);
-      throw e;
-    }
-    return ok(entry);
+    const teacher = await prepareTeacher(teacherChoice.value, worldEpochMs, input.random ?? browserRandom, input.passwordIterations ?? defaultPasswordIterations);
+    // Built whole before the registry names it: a crash part way leaves an unlisted database that
+    // the next start removes (world-build.ts), never a listed half-world.
+    await buildWorldDb('create', entry, (db) => seedWorld(db, entry.id, entry.name, teacher.row, input), () => openRegistry().worlds.add(entry));
+    return ok({ entry, teacher: tokenForNewWorld(teacher, entry.id, input.createdAtMs), generatedTeacherPassword: teacher.generated ? teacher.password : null });
   } catch (e) {
     const fault = storageFaultOf(e);
     if (fault) return err(fault);
@@ -133,21 +142,89 @@ export async function deleteWorld(id: string): Promise<Result<null, string>> {
   const registry = openRegistry();
   const entry = await registry.worlds.get(id);
   if (!entry) return err('world_not_found');
+  await unmarkWorldDb(entry.dbName);
   await registry.worlds.delete(id);
   await Dexie.delete(entry.dbName);
   return ok(null);
 }
 
-/** Starts a world over: same id and name, fresh institutions, clock back at the epoch. */
-export async function resetWorld(id: string, options: SeedOptions = {}): Promise<Result<WorldEntry, string>> {
+/**
+ * Starts a world over: same id, name and teacher (so the teacher's password and key still work),
+ * fresh institutions, clock back at the epoch. Only the world's teacher may: `teacher` is the token
+ * their sign-in gave this tab.
+ */
+export async function resetWorld(id: string, teacher: TeacherToken | null, options: SeedOptions = {}): Promise<Result<WorldEntry, string>> {
   const entry = await openRegistry().worlds.get(id);
   if (!entry) return err('world_not_found');
-  await Dexie.delete(entry.dbName);
-  const db = openWorldDb(entry);
+  const old = openWorldDb(entry);
+  let teacherRow: TeacherRow | undefined;
   try {
-    await seedWorld(db, entry.id, entry.name, options);
+    const allowed = requireTeacher(old, teacher);
+    if (!allowed.ok) return allowed;
+    teacherRow = await readTeacherRow(old);
   } finally {
-    db.close();
+    old.close();
   }
-  return ok(entry);
+  // A token exists only for a world with a teacher (sign-in or claim needs the row).
+  assert(teacherRow !== undefined, 'a signed-in teacher has a row');
+  return rebuildWorld(entry, teacherRow, options);
+}
+
+/**
+ * The fresh world is built in a new database; the registry switches to it only once it is
+ * complete, and only then is the old one deleted. Killed at any point, the world opens: the old
+ * database (the next start removes the half-built one) or the new one (the next start removes the
+ * old). Other tabs of the world see their database deleted and say so (storage_closed).
+ */
+async function rebuildWorld(entry: WorldEntry, teacherRow: TeacherRow, options: SeedOptions): Promise<Result<WorldEntry, string>> {
+  const registry = openRegistry();
+  const fresh: WorldEntry = { ...entry, dbName: rebuildDbName(entry.id, options.random ?? browserRandom) };
+  try {
+    const switched = await buildWorldDb('reset', fresh, (db) => seedWorld(db, entry.id, entry.name, teacherRow, options), () =>
+      registry.transaction('rw', registry.worlds, async () => {
+        const current = await registry.worlds.get(entry.id);
+        // Deleted in another tab meanwhile: publishing fails, so the new database is removed.
+        if (current === undefined) throw new Dexie.NotFoundError('world deleted while it was being reset');
+        const next = { ...current, dbName: fresh.dbName };
+        await registry.worlds.put(next);
+        return { old: current.dbName, next };
+      }),
+      entry.dbName,
+    );
+    await Dexie.delete(switched.old);
+    return ok(switched.next);
+  } catch (e) {
+    if (e instanceof Dexie.NotFoundError) return err('world_not_found');
+    const fault = storageFaultOf(e);
+    if (fault) return err(fault);
+    throw e;
+  }
+}
+
+/**
+ * Repairs a world whose database is missing or damaged (worldHealth): starts it over like a reset.
+ * Such a world cannot be opened, so nobody can sign in as its teacher: anyone may repair it, as
+ * anyone may delete it. Its teacher is kept when the damaged database still holds the row;
+ * otherwise a new teacher password is made and returned, to show once.
+ */
+export async function repairWorld(id: string, options: SeedOptions = {}): Promise<Result<{ entry: WorldEntry; generatedTeacherPassword: string | null }, string>> {
+  const entry = await openRegistry().worlds.get(id);
+  if (!entry) return err('world_not_found');
+  const health = await worldHealth(entry);
+  if (health === 'ok') return err('world_not_damaged');
+  let kept: TeacherRow | undefined;
+  if (health === 'damaged') {
+    const old = openWorldDb(entry);
+    try {
+      kept = await readTeacherRow(old);
+    } catch {
+      // A database too damaged to read its teacher: a new teacher is made below.
+    } finally {
+      old.close();
+    }
+  }
+  const made = kept === undefined ? await prepareTeacher({ name: null, password: null }, worldEpochMs, options.random ?? browserRandom, options.passwordIterations ?? defaultPasswordIterations) : undefined;
+  const r = await rebuildWorld(entry, kept ?? made!.row, options);
+  if (!r.ok) return r;
+  return ok({ entry: r.value, generatedTeacherPassword: made?.generated ? made.password : null });
 }
