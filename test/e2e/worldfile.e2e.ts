@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+
+// Issue 13 items 4-6 in Chromium: world files edited on purpose (with a recomputed SHA-256) are
+// refused with the reason and change nothing; an interrupted reset leaves a world that opens or is
+// offered for repair; a full disk is named in words.
+
+const baseUrl = inject('baseUrl');
+const profiles: Profile[] = [];
+
+async function profile(): Promise<Profile> {
+  const p = await launchProfile();
+  profiles.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  while (profiles.length) await profiles.pop()!.close();
+});
+
+type DexieExport = { data: { data: { tableName: string; rows: Record<string, unknown>[] }[] } };
+
+/** Rewrites a world file's data and reseals it (new length and SHA-256), as a forger would. */
+function forged(bytes: Buffer, edit: (body: DexieExport) => void): Buffer {
+  const nl = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as Record<string, unknown>;
+  const body = JSON.parse(bytes.subarray(nl + 1).toString('utf8')) as DexieExport;
+  edit(body);
+  const data = Buffer.from(JSON.stringify(body), 'utf8');
+  const sealed = { ...header, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  return Buffer.concat([Buffer.from(JSON.stringify(sealed) + '\n', 'utf8'), data]);
+}
+
+function rows(body: DexieExport, table: string): Record<string, unknown>[] {
+  return body.data.data.find((t) => t.tableName === table)!.rows;
+}
+
+async function exportFirstWorld(page: Page, p: Profile): Promise<Buffer> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId('world-item').first().getByRole('button', { name: 'Export' }).click();
+  const file = join(p.dir, 'lesson.settlelab.json');
+  await (await download).saveAs(file);
+  return readFileSync(file);
+}
+
+async function dbNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+}
+
+async function registryDbName(page: Page, worldId: string): Promise<string> {
+  return page.evaluate(
+    (id) =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('settlelab-registry');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('worlds').objectStore('worlds').get(id);
+          get.onsuccess = () => {
+            open.result.close();
+            resolve((get.result as { dbName: string }).dbName);
+          };
+        };
+      }),
+    worldId,
+  );
+}
+
+describe('world files that prove themselves', () => {
+  it('a forged balance, a broken clock and a party without a name are refused with the reason; nothing changes', async () => {
+    const p = await profile();
+    const page = await newPage(p, baseUrl);
+    await createWorld(page, 'Prepared lesson');
+    const original = await exportFirstWorld(page, p);
+    const before = await dbNames(page);
+
+    const cases: { name: string; edit: (b: DexieExport) => void; reason: string }[] = [
+      {
+        name: 'balance',
+        edit: (b) => {
+          rows(b, 'accounts').find((a) => a.normal === 'credit')!.creditsPosted = '1000000.00';
+        },
+        reason: 'does not match its journal entries',
+      },
+      { name: 'clock', edit: (b) => void (rows(b, 'meta').find((m) => m.key === 'clock')!.value = null), reason: 'world clock is missing' },
+      { name: 'party', edit: (b) => void (rows(b, 'parties')[0]!.name = null), reason: 'no name in both languages' },
+    ];
+    for (const c of cases) {
+      const file = join(p.dir, `forged-${c.name}.settlelab.json`);
+      writeFileSync(file, forged(original, c.edit));
+      await page.getByTestId('import-input').setInputFiles(file);
+      await expect.poll(() => page.getByTestId('import-error').textContent()).toContain(c.reason);
+      expect(await page.getByTestId('world-item').count()).toBe(1);
+      expect(await dbNames(page)).toEqual(before);
+    }
+
+    // The same file unedited imports, and the imported world opens.
+    const good = join(p.dir, 'good.settlelab.json');
+    writeFileSync(good, original);
+    await page.getByTestId('import-input').setInputFiles(good);
+    await expect.poll(() => page.getByTestId('world-item').count()).toBe(2);
+  });
+
+  it('the refusal is in Chinese too', async () => {
+    const p = await profile();
+    const page = await newPage(p, baseUrl);
+    await createWorld(page, 'Lesson zh');
+    const original = await exportFirstWorld(page, p);
+    await page.getByTestId('lang-select').selectOption('zh-CN');
+    const file = join(p.dir, 'forged.settlelab.json');
+    writeFileSync(file, forged(original, (b) => void (rows(b, 'accounts')[0]!.partyId = 'u-nobody')));
+    await page.getByTestId('import-input').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('import-error').textContent()).toContain('账本中有一条记录指向世界里不存在的交易方或账户');
+  });
+});
+
+describe('crash-safe reset', () => {
+  it('a reset killed while building leaves the world as it was, and the half-built database is removed at start', async () => {
+    const p = await profile();
+    const page = await newPage(p, baseUrl);
+    const worldId = await createWorld(page, 'Interrupted');
+    await page.goto(partyUrl(baseUrl, worldId, 'platform'));
+    const time = await page.getByTestId('world-time').textContent();
+    const events = await page.getByTestId('feed-item').count();
+    expect(events).toBeGreaterThan(0);
+    // What a browser killed mid-reset leaves: a new database with part of a world in it.
+    const half = `settlelab-world-${worldId}~0123456789ab`;
+    await page.evaluate(
+      (name) =>
+        new Promise<void>((resolve) => {
+          const open = indexedDB.open(name, 110);
+          open.onupgradeneeded = () => {
+            open.result.createObjectStore('meta', { keyPath: 'key' });
+            open.result.createObjectStore('parties', { keyPath: 'id' });
+          };
+          open.onsuccess = () => {
+            open.result.close();
+            resolve();
+          };
+        }),
+      half,
+    );
+    expect(await dbNames(page)).toContain(half);
+
+    await page.goto(baseUrl + '#/');
+    await page.reload();
+    await page.getByTestId('world-item').waitFor();
+    await expect.poll(() => dbNames(page)).not.toContain(half);
+    expect(await page.getByTestId('world-damaged').count()).toBe(0);
+    await page.goto(partyUrl(baseUrl, worldId, 'platform'));
+    await expect.poll(() => page.getByTestId('world-time').textContent()).toBe(time);
+    await expect.poll(() => page.getByTestId('feed-item').count()).toBe(events);
+  });
+
+  it('a world whose database is gone is offered for repair; repaired, it opens', async () => {
+    const p = await profile();
+    const page = await newPage(p, baseUrl);
+    const worldId = await createWorld(page, 'Lost world');
+    const dbName = await registryDbName(page, worldId);
+    await page.evaluate((name) => new Promise((resolve) => (indexedDB.deleteDatabase(name).onsuccess = resolve)), dbName);
+    await page.reload();
+    const damaged = page.getByTestId('world-damaged');
+    await damaged.waitFor();
+    expect(await damaged.textContent()).toContain('missing or damaged');
+    await page.getByTestId('world-repair').click();
+    // Repair seeds a fresh world (PBKDF2 for every institution's password): seconds, not instant.
+    await expect.poll(() => page.getByTestId('world-damaged').count(), { timeout: 60_000 }).toBe(0);
+    await page.getByTestId('teacher-generated-password').waitFor();
+    await page.goto(partyUrl(baseUrl, worldId, 'platform'));
+    await page.getByTestId('world-time').waitFor();
+  });
+});
+
+describe('storage full', () => {
+  it('a real QuotaExceededError (quota shrunk over CDP) is named, with what to do', async () => {
+    const p = await profile();
+    const page = await newPage(p, baseUrl);
+    await page.getByTestId('storage-panel').waitFor();
+    const cdp = await p.context.newCDPSession(page);
+    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin, quotaSize: usage + 2048 });
+    await page.getByLabel('Name of the new world').fill('Too big');
+    await page.getByRole('button', { name: 'Create world' }).click();
+    const error = page.locator('.field-error[role="alert"]');
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toContain('Storage is full');
+    expect(await error.textContent()).toContain('export a world');
+    expect(await page.getByTestId('world-item').count()).toBe(0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin });
+  });
+});
