@@ -1,6 +1,7 @@
 import {
   assert,
   balanceOf,
+  bankingAccountIds,
   cancelRecurringBill,
   createRecurringBill,
   createStoredValueIssuer,
@@ -27,6 +28,7 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { smartCardTables } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { bankingTables } from '../../storage/banking-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { registerJobHandler } from '../scheduler.ts';
@@ -160,6 +162,24 @@ export async function settleStoredValue(db: WorldDb, meta: CommandMeta, env: Com
     await tx.appendEvent({ type: 'storedvalue.settled', actor: meta.actor, parties: [storedValueIssuerId], payload: { amount } });
     return ok({ amount });
   }, env);
+}
+
+/** A participating merchant's card sales not yet collected, and the account a collection pays into. */
+export type StoredValueTakings = {
+  /** What the scheme owes the merchant now (the payable's balance). */
+  readonly pending: string;
+  /** The scheme's bank: collections are paid into the merchant's account there. */
+  readonly bankId: string;
+  /** The merchant's account (card) number at that bank; null when it has none (collecting fails). */
+  readonly accountNumber: string | null;
+};
+
+/** The merchant's pending takings (null: never joined the scheme, so nothing can be owed). */
+export async function storedValueTakings(db: WorldDb, merchantId: string): Promise<StoredValueTakings | null> {
+  const payable = await ledgerTables(db).accounts.get(paymentAccountId({ role: 'stored_value_payable', issuerId: storedValueIssuerId, merchantId }));
+  if (payable === undefined) return null;
+  const account = await bankingTables(db).bankAccounts.get(bankingAccountIds.deposit(storedValueBankId, merchantId));
+  return { pending: toStored(balanceOf(payable)).amount, bankId: storedValueBankId, accountNumber: account?.cardNumber ?? null };
 }
 
 export async function addRecurringBill(

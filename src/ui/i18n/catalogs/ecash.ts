@@ -144,6 +144,10 @@ export const en = {
   'sv.participating': 'You accept the one-card.',
   'sv.settle': 'Collect card sales',
   'sv.settled': 'Collected {amount}.',
+  'sv.takingsPending': 'Card sales to collect',
+  'sv.takingsBank': 'Collected into',
+  'sv.takingsAccount': 'your account {account} at {bank}',
+  'sv.takingsNoAccount': 'You need an account at {bank} to collect: apply on My bank.',
 
   'ecl.intro': 'What this bank saw. At withdrawal: the account, the value and the blinded session (R, e, s). At deposit: the coin (serial, R′, s′), the merchant and the bank that forwarded it (the merchant’s own bank). No field is shared: the bank cannot link a coin to who withdrew it.',
   'ecl.withdrawals': 'At withdrawal',
@@ -358,6 +362,10 @@ export const zh: Record<keyof typeof en, string> = {
   'sv.participating': '您受理一卡通。',
   'sv.settle': '结算卡片销售款',
   'sv.settled': '已结算 {amount}。',
+  'sv.takingsPending': '待结算的卡片销售款',
+  'sv.takingsBank': '结算入账',
+  'sv.takingsAccount': '您在{bank}的账户 {account}',
+  'sv.takingsNoAccount': '结算需要您在{bank}开立账户：请在“我的银行”页申请。',
 
   'ecl.intro': '本银行看到的内容。提取时：账户、面值和盲化会话（R、e、s）。存入时：硬币（序列号、R′、s′）、商家和转交它的银行（商家的开户银行）。两边没有任何共同字段：银行无法把硬币与提取人联系起来。',
   'ecl.withdrawals': '提取时',
