@@ -198,4 +198,92 @@ describe('signed e-cheques in the browser', () => {
     await verified.waitFor({ timeout: 30_000 });
     expect(await verified.getAttribute('data-ok')).toBe('true');
   });
+
+  it('a stopped cheque still travels: the seller deposits it, bank B presents it, bank A returns it as stopped; Endorse says why it waits', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const start = await newPage(p, baseUrl);
+    const worldId = await createWorld(start, 'Stop payment lesson');
+    await start.goto(`${baseUrl}#/w/${worldId}`);
+    await start.getByTestId('lab-sheet-link').click();
+    const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
+    const ca = await newPage(p, `${partyUrl(baseUrl, worldId, 'ca')}/ca`);
+    await ca.getByTestId('login-password').fill(caPassword);
+    await ca.getByTestId('login-submit').click();
+    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
+    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
+    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'hanmeimei', '韩梅梅');
+    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'zhaoqiang', '赵强');
+    await bankAccount(buyer, bankA, worldId, buyerId, 'bank-a', '1000');
+    await bankAccount(seller, bankB, worldId, sellerId, 'bank-b', null);
+    await certify(buyer, ca, buyerId);
+    await certify(seller, ca, sellerId);
+    await go(bankA, worldId, 'bank-a', 'cheque-desk');
+    const account = bankA.locator(`[data-testid="desk-account-row"][data-party="${buyerId}"]`);
+    await account.getByTestId('desk-enable').click({ timeout: 10_000 });
+    await account.getByTestId('desk-issue').click({ timeout: 10_000 });
+    await account.getByTestId('desk-book').waitFor({ timeout: 10_000 });
+    await writeCheque(buyer, worldId, buyerId, sellerId, '50', 'deposit');
+    await writeCheque(buyer, worldId, buyerId, sellerId, '40', 'second');
+
+    // Endorse waits for the checklist, and says so next to the button.
+    await openInbox(seller, worldId, sellerId, '10000001');
+    expect(await seller.getByTestId('inbox-endorse').isDisabled()).toBe(true);
+    expect(await seller.getByTestId('inbox-endorse-hint').textContent()).toBe('Run the checklist first: you endorse a cheque after checking it.');
+    await seller.getByTestId('inbox-verify').click();
+    await expect.poll(() => seller.getByTestId('checklist-summary').getAttribute('data-passed'), { timeout: 10_000 }).toBe('true');
+    expect(await seller.getByTestId('inbox-endorse-hint').count()).toBe(0);
+    await seller.getByTestId('inbox-endorse').click();
+    await seller.getByTestId('cheque-endorsement').waitFor({ timeout: 10_000 });
+    expect(await seller.getByTestId('inbox-endorse-hint').textContent()).toBe('Already endorsed.');
+    await seller.getByTestId('inbox-deposit').click();
+    await expect.poll(() => seller.locator('[data-testid="inbox-row"][data-number="10000001"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('deposited');
+
+    // The buyer stops the deposited cheque from the form under his list, without clicking View.
+    await go(buyer, worldId, buyerId, 'chequebook');
+    const stopCheque = async (number: string, reason: string, pick: 'select' | 'row') => {
+      const row = buyer.getByTestId('written-row').filter({ hasText: number });
+      if (pick === 'select') await buyer.getByTestId('stop-cheque').selectOption((await row.getAttribute('data-cheque'))!);
+      else await row.getByTestId('written-stop').click();
+      await buyer.getByTestId('stop-reason').fill(reason);
+      await buyer.getByTestId('stop-submit').click();
+      await row.getByTestId('written-stopped').waitFor({ timeout: 10_000 });
+    };
+    await stopCheque('10000001', 'goods never came', 'select');
+    // Stopped before the seller even checked it, from the row's own Stop button.
+    await stopCheque('10000002', 'lost in the mail', 'row');
+    expect(await buyer.getByTestId('written-stop').count()).toBe(0);
+    expect(await buyer.getByTestId('stop-none').textContent()).toContain('None of your cheques can be stopped now');
+
+    // Bank B still presents the first one, bank A returns it as stopped.
+    expect(await presentAndDecide(worldId, bankB, bankA, '10000001', 1)).toEqual({ outcome: 'returned', reason: 'payment_stopped' });
+    await expect.poll(() => seller.locator('[data-testid="inbox-row"][data-number="10000001"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('returned');
+
+    // The second one: the seller checks, endorses and deposits it anyway, and it comes back too.
+    await openInbox(seller, worldId, sellerId, '10000002');
+    await seller.getByTestId('inbox-verify').click();
+    await expect.poll(() => seller.getByTestId('checklist-summary').getAttribute('data-passed'), { timeout: 10_000 }).toBe('true');
+    await seller.getByTestId('inbox-endorse').click();
+    await seller.getByTestId('cheque-endorsement').waitFor({ timeout: 10_000 });
+    await seller.getByTestId('inbox-deposit').click();
+    expect(await presentAndDecide(worldId, bankB, bankA, '10000002', 1)).toEqual({ outcome: 'returned', reason: 'payment_stopped' });
+    await expect.poll(() => seller.locator('[data-testid="inbox-row"][data-number="10000002"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('returned');
+
+    // Nothing paid; the drawer paid the returned-cheque fee twice.
+    expect(await balance(seller, worldId, sellerId, 'bank-b')).toBe('CN¥0.00');
+    expect(await balance(buyer, worldId, buyerId, 'bank-a')).toBe('CN¥960.00');
+
+    // A failed checklist names the failed check, in the summary and next to Endorse.
+    await writeCheque(buyer, worldId, buyerId, sellerId, '30', 'third');
+    await openInbox(seller, worldId, sellerId, '10000003');
+    await seller.getByTestId('cheque-lab').locator('summary').click();
+    await seller.getByTestId('lab-amount').fill('300');
+    await seller.getByTestId('lab-alter').click();
+    await seller.getByTestId('cheque-altered').waitFor({ timeout: 10_000 });
+    await seller.getByTestId('inbox-verify').click();
+    await expect.poll(() => seller.getByTestId('checklist-summary').getAttribute('data-passed'), { timeout: 10_000 }).toBe('false');
+    expect(await seller.getByTestId('checklist-summary').textContent()).toContain('The drawer’s signature verifies over these exact bytes');
+    expect(await seller.getByTestId('inbox-endorse-hint').textContent()).toContain('The checklist failed (The drawer’s signature verifies over these exact bytes)');
+  });
 });

@@ -8,8 +8,10 @@
 // take the cheque out of the payee's hands. So a 'stopped' entry is logged in the history (at any
 // point before presentment) and the status stays where the cheque is: the payee may still
 // endorse and deposit it, the collecting bank presents it like any other, and the drawee returns
-// it as 'payment_stopped' (presentment.ts, check 15), which is how the payee side learns of the
-// stop. isChequeRecordStopped says whether a stop is in force. Rows written before this rule may
+// it as 'payment_stopped' (presentment.ts, check 15) with the returned-cheque fee, and its notice
+// tells the payee why. The payee's checklist does not warn: it judges the cheque in hand, and a
+// stop order lives in the drawee's records, which a payee cannot consult (the lab's shared record
+// shows the entry, as it shows everything). isChequeRecordStopped says whether a stop is in force. Rows written before this rule may
 // have the status 'stopped'; the cheque's place for them is its last entry that is not a stop.
 //
 // A returned cheque may be deposited again (once its reason is cured, e.g. the drawer paid in
