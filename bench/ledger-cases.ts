@@ -21,7 +21,7 @@ async function benchWorld(): Promise<WorldDb> {
   const id = `bench-${runId}-world`;
   const created = await createWorld({ id, name: 'bench', createdAtMs: 0 });
   if (!created.ok) throw new Error(created.code);
-  world = openWorldDb(created.value);
+  world = openWorldDb(created.value.entry);
   for (const acc of ['bench-a', 'bench-b']) {
     const r = await openAccount(world, { id: `open-${acc}`, actor: 'bank-a' }, { id: acc, partyId: 'bench', bookId: 'bank-a', code: 'bank.deposit', name: acc, currency: 'CNY', normal: 'credit', flags: { debitsMustNotExceedCredits: true } });
     if (!r.ok) throw new Error(r.code);

@@ -17,6 +17,7 @@ import { registerJobHandler } from './scheduler.ts';
 import { runRangeInWorker, VerifyWorkerUnavailable, workersAvailable } from './verify-worker/client.ts';
 import { defaultHashEngine, type HashEngine } from './verify-worker/digest.ts';
 import { rangeRunnerInThread as inThreadRunner, verifyInRanges, verifyInThread, type RangeRunner } from './verify-worker/parallel.ts';
+import { requireTeacher, type TeacherToken } from './teacher.ts';
 
 export type { RangeRunner } from './verify-worker/parallel.ts';
 
@@ -169,13 +170,23 @@ export async function openAccount(db: WorldDb, meta: CommandMeta, input: Account
   }, env);
 }
 
+/** Lab tool: open any account in any book (the teacher's; features open their own accounts with openAccount). */
+export async function labOpenAccount(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  return openAccount(db, meta, input, env);
+}
+
 /** Lab tool: move money between two accounts (the command id is the transfer id). */
 export async function labTransfer(
   db: WorldDb,
+  teacher: TeacherToken | null,
   meta: CommandMeta,
   input: { debitAccountId: string; creditAccountId: string; amount: string; currency: Account['currency']; code: string; memo?: string },
   env: CommandEnv = {},
 ): Promise<Result<TransferResult, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   return runCommand(db, 'labTransfer', meta, async (tx) => {
     const refs: Record<string, string> = input.memo ? { memo: input.memo } : {};
     const moved = await moveMoney(tx, [{ id: meta.id, kind: 'single', debitAccountId: input.debitAccountId, creditAccountId: input.creditAccountId, amount: input.amount, currency: input.currency, code: input.code, refs }]);
@@ -372,7 +383,9 @@ export type TamperableField = (typeof tamperableFields)[number];
  * A tampering exercise: overwrite one field of one stored entry directly, bypassing the ledger, as
  * an attacker with access to the database could. Verify then points at this entry.
  */
-export async function labTamperEntry(db: WorldDb, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
+export async function labTamperEntry(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   return runCommand(db, 'labTamperEntry', meta, async (tx) => {
     const { journal } = ledgerTables(tx.db);
     const entry = await journalEntryAt(journal, input.seq);

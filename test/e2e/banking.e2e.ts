@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+import { signInAsTeacher } from './flows.ts';
 
 // Banks and clearing in the browser, every party in its own tab: two customers apply at two banks,
 // each bank's counter approves live, a counter takes cash in, the payer (after the U盾 online-
@@ -91,6 +92,7 @@ describe('banks and clearing in the browser', () => {
 
     // The clearing system's lab tool hands Li Lei ¥1,000 in cash; he pays ¥800 in at bank A's counter.
     const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption('u-lilei');
     await clearing.getByTestId('give-cash-amount').fill('1000');
     await clearing.getByTestId('give-cash-submit').click();

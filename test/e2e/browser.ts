@@ -62,14 +62,23 @@ export async function newPage(profile: Profile, url: string): Promise<Page> {
   return page;
 }
 
-/** Creates a world from the start page and returns its id (from the link). */
+/** The teacher password made for each world createWorld created, by world id (shown once at creation). */
+export const teacherPasswords = new Map<string, string>();
+
+/**
+ * Creates a world from the start page and returns its id (from the link). Only the name is typed,
+ * so the app makes the teacher password and shows it once: it is kept in `teacherPasswords`.
+ */
 export async function createWorld(page: Page, name: string): Promise<string> {
   await page.getByLabel('Name of the new world').fill(name);
   await page.getByRole('button', { name: 'Create world' }).click();
   const link = page.getByTestId('world-item').filter({ hasText: name }).getByRole('link', { name }).first();
   const hrefValue = await link.getAttribute('href');
   expect(hrefValue).toMatch(/^#\/w\//);
-  return decodeURIComponent(hrefValue!.split('/')[2]!);
+  const worldId = decodeURIComponent(hrefValue!.split('/')[2]!);
+  const shown = page.getByTestId('teacher-generated').filter({ hasText: name }).getByTestId('teacher-generated-password');
+  teacherPasswords.set(worldId, (await shown.textContent())!.trim());
+  return worldId;
 }
 
 export function partyUrl(base: string, worldId: string, partyId: string): string {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
-import { go, password } from './flows.ts';
+import { go, password, signInAsTeacher } from './flows.ts';
 
 // Issue 8 in the browser, one tab per party: a buyer withdraws blind e-cash and buys the demo
 // catalogue's ¥0.10 article at checkout paying with coins (the bank exchanges a ¥1 coin); the seller
@@ -74,6 +74,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
 
     // Cash from the lab, paid in at bank A's counter: ¥300 in the buyer's account.
     const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption(buyerId);
     await clearing.getByTestId('give-cash-amount').fill('300');
     await clearing.getByTestId('give-cash-submit').click();
@@ -192,6 +193,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
     await openAccountAtBankA(buyer, bankA, buyerId);
 
     const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption(buyerId);
     await clearing.getByTestId('give-cash-amount').fill('20');
     await clearing.getByTestId('give-cash-submit').click();

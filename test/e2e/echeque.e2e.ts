@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
-import { certify, go, register } from './flows.ts';
+import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
+import { certify, go, register, signInAsTeacher, tab } from './flows.ts';
 
 // Signed e-cheques end to end, one tab per party (buyer, seller, two banks, the CA, the platform,
 // the clearing system): bank A enables the buyer's account for cheques and issues a book; the
@@ -27,6 +27,7 @@ async function bankAccount(user: Page, bank: Page, worldId: string, partyId: str
   await bank.locator(`[data-testid="application-row"][data-party="${partyId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
   await user.locator(`[data-testid="my-account-row"][data-bank="${bankId}"]`).waitFor({ timeout: 10_000 });
   if (cash === null) return;
+  await signInAsTeacher(user, worldId);
   await user.getByTestId('give-cash-amount').fill(cash);
   await user.getByTestId('give-cash-submit').click();
   await user.getByTestId('give-cash-result').waitFor();
@@ -85,14 +86,14 @@ describe('signed e-cheques in the browser', () => {
     await start.getByTestId('lab-sheet-link').click();
     const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
 
-    const ca = await newPage(p, `${partyUrl(baseUrl, worldId, 'ca')}/ca`);
+    const ca = await tab(p, worldId, 'ca', 'ca');
     await ca.getByTestId('login-password').fill(caPassword);
     await ca.getByTestId('login-submit').click();
     await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
-    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
-    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
 
-    const platform = await newPage(p, `${partyUrl(baseUrl, worldId, 'platform')}/stores`);
+    const platform = await tab(p, worldId, 'platform', 'stores');
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'lilei', '李雷');
     const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'wangfang', '王芳');
     await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
@@ -157,7 +158,7 @@ describe('signed e-cheques in the browser', () => {
     expect(await buyer.getByTestId('order-detail').getAttribute('data-state')).toBe('WAIT_SELLER_SEND_GOODS');
 
     // Clearing: the cheque crossed banks, so it waits for the midnight batch, which settles it.
-    const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    const clearing = await tab(p, worldId, 'clearing', 'clearing');
     await expect.poll(() => clearing.getByTestId('open-position').count(), { timeout: 10_000 }).toBe(1);
     await clearing.getByTestId('page-activity').click();
     await clearing.getByTestId('plus-day').click();
@@ -174,6 +175,8 @@ describe('signed e-cheques in the browser', () => {
     // A second cheque, altered in the lab after signing (¥100 → ¥900): returned as altered.
     await writeCheque(buyer, worldId, buyerId, sellerId, '100', 'deposit');
     await openInbox(seller, worldId, sellerId, '10000002');
+    // Altering a signed cheque is the teacher's lab tool.
+    await signInAsTeacher(seller, worldId);
     await seller.getByTestId('cheque-lab').locator('summary').click();
     await seller.getByTestId('lab-amount').fill('900');
     await seller.getByTestId('lab-alter').click();
@@ -207,12 +210,12 @@ describe('signed e-cheques in the browser', () => {
     await start.goto(`${baseUrl}#/w/${worldId}`);
     await start.getByTestId('lab-sheet-link').click();
     const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
-    const ca = await newPage(p, `${partyUrl(baseUrl, worldId, 'ca')}/ca`);
+    const ca = await tab(p, worldId, 'ca', 'ca');
     await ca.getByTestId('login-password').fill(caPassword);
     await ca.getByTestId('login-submit').click();
     await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
-    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
-    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'hanmeimei', '韩梅梅');
     const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'zhaoqiang', '赵强');
     await bankAccount(buyer, bankA, worldId, buyerId, 'bank-a', '1000');
@@ -277,6 +280,8 @@ describe('signed e-cheques in the browser', () => {
     // A failed checklist names the failed check, in the summary and next to Endorse.
     await writeCheque(buyer, worldId, buyerId, sellerId, '30', 'third');
     await openInbox(seller, worldId, sellerId, '10000003');
+    // Altering a signed cheque is the teacher's lab tool.
+    await signInAsTeacher(seller, worldId);
     await seller.getByTestId('cheque-lab').locator('summary').click();
     await seller.getByTestId('lab-amount').fill('300');
     await seller.getByTestId('lab-alter').click();

@@ -1,6 +1,6 @@
 import { expect, inject } from 'vitest';
 import type { Page } from 'playwright-core';
-import { newPage, partyUrl, type Profile } from './browser.ts';
+import { newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
 
 // Steps the end-to-end tests share: moving a tab to a page, a user's registration, activation and
 // login, a certificate from the CA's tab, a bank account with cash paid in and online banking, a
@@ -15,6 +15,27 @@ export const password = 'correct horse 42';
 export async function go(page: Page, worldId: string, partyId: string, ...path: string[]): Promise<void> {
   const hash = `#/w/${worldId}/p/${partyId}${path.map((p) => '/' + encodeURIComponent(p)).join('')}`;
   await page.evaluate((h) => (location.hash = h), hash);
+}
+
+/**
+ * Signs the tab in as the world's teacher from the world header (the password createWorld was
+ * shown, unless one is given). With `playsEveryone` the teacher may act as every party in this tab.
+ * Returns at once when the tab is the teacher already (the tab that created the world is).
+ */
+export async function signInAsTeacher(page: Page, worldId: string, options: { readonly password?: string; readonly playsEveryone?: boolean } = {}): Promise<void> {
+  const badge = page.getByTestId('teacher-badge');
+  await page.getByTestId('teacher-bar').waitFor();
+  if ((await badge.count()) > 0) {
+    if (options.playsEveryone === true && (await badge.getAttribute('data-plays-everyone')) !== 'true') await page.getByTestId('teacher-plays-everyone-toggle').click();
+    return;
+  }
+  const teacherPassword = options.password ?? teacherPasswords.get(worldId);
+  expect(teacherPassword, 'a world made by createWorld in this run').toBeDefined();
+  if ((await page.getByTestId('teacher-sign-in').count()) === 0) await page.getByTestId('teacher-sign-in-open').click();
+  await page.getByTestId('teacher-password').fill(teacherPassword!);
+  if (options.playsEveryone === true) await page.getByTestId('teacher-plays-everyone').check();
+  await page.getByTestId('teacher-sign-in-submit').click();
+  await badge.waitFor({ timeout: 30_000 });
 }
 
 export async function tab(p: Profile, worldId: string, partyId: string, ...path: string[]): Promise<Page> {
@@ -72,7 +93,8 @@ export async function bankAccount(buyer: Page, bank: Page, worldId: string, part
   await buyer.getByTestId('apply-submit').click();
   await bank.locator(`[data-testid="application-row"][data-party="${partyId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
   await buyer.locator('[data-testid="my-account-row"][data-bank="bank-a"]').waitFor({ timeout: 10_000 });
-  // Cash in hand (the lab's banknotes), paid in at the bank's counter.
+  // Cash in hand (the lab's banknotes, the teacher's tool), paid in at the bank's counter.
+  await signInAsTeacher(buyer, worldId);
   await buyer.getByTestId('give-cash-amount').fill(cash);
   await buyer.getByTestId('give-cash-submit').click();
   await buyer.getByTestId('give-cash-result').waitFor();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+import { signInAsTeacher } from './flows.ts';
 
 const baseUrl = inject('baseUrl');
 const profiles: Profile[] = [];
@@ -10,6 +11,8 @@ afterEach(async () => {
 
 async function auditor(p: Profile, worldId: string, partyId: string): Promise<Page> {
   const page = await newPage(p, partyUrl(baseUrl, worldId, partyId) + '/auditor');
+  // The lab tools are the teacher's: a new tab signs in as the teacher first.
+  await signInAsTeacher(page, worldId);
   await page.getByTestId('lab-tools').waitFor();
   return page;
 }

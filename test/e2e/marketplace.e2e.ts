@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, orderState, register, ship, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // The B2C marketplace end to end, one browser profile, one tab per party: a buyer and a seller
 // register and activate, the seller lists goods with a picture, the buyer searches, carts, checks
@@ -185,7 +185,12 @@ describe('the B2C marketplace, paid through the escrow agent', () => {
     await go(platform, worldId, 'platform', 'commission');
     await expect.poll(() => platform.getByTestId('commission-income').textContent()).toBe('CN¥6.87');
     // The operator's marketplace rules: a bad value is named in plain words; a good one shows at once.
+    // They are lab settings: the operator's tab shows the rules in force, and changes them only
+    // once the teacher signs in there.
     const rules = platform.getByTestId('market-rules');
+    await rules.getByTestId('market-rules-locked').waitFor();
+    expect(await rules.getByTestId('market-rules-save').count()).toBe(0);
+    await signInAsTeacher(platform, worldId);
     const rule = (field: string) => rules.locator(`[data-testid="market-rule"][data-field="${field}"]`);
     await rule('payTimeoutHours').locator('input').fill('0');
     await rules.getByTestId('market-rules-save').click();

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import { applyForBankAccount, approveBankApplication } from '../../src/app/banking/accounts.ts';
 import { counterDeposit, giveCash } from '../../src/app/banking/cash.ts';
+import { teacherOf } from './world.ts';
 import { applyForCertificate, issueRequestedCertificate } from '../../src/app/identity/ca.ts';
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
 import { KeyRing, tabKeys } from '../../src/app/identity/keys.ts';
@@ -22,7 +23,7 @@ export async function customerAt(db: WorldDb, loginName: string, bankId: string)
 
 /** Gives the customer `amount` in cash and pays it in at the bank's counter. */
 export async function fund(db: WorldDb, partyId: string, bankId: string, amount: string): Promise<void> {
-  expect((await giveCash(db, meta('clearing'), { partyId, amount })).ok).toBe(true);
+  expect((await giveCash(db, await teacherOf(db), meta('clearing'), { partyId, amount })).ok).toBe(true);
   const d = await counterDeposit(db, meta(bankId), { accountId: bankingAccountIds.deposit(bankId, partyId), amount });
   if (!d.ok) throw new Error(`deposit: ${d.code}`);
 }

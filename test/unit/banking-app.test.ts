@@ -21,7 +21,7 @@ import { runDueJobs, pendingJobs } from '../../src/app/scheduler.ts';
 import { journalPage, labTransfer, openAccount } from '../../src/app/ledger.ts';
 import { bankingTables } from '../../src/storage/banking-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 import { buyerForm, registerActive } from '../helpers/identity.ts';
 import { balances, customerAt, expectBooksSound, fund, onlineBanking } from '../helpers/banking.ts';
 
@@ -120,11 +120,11 @@ describe('opening an account', () => {
 
 describe('cash at the counter', () => {
   it('deposit and withdrawal move notes in the clearing book and the deposit in the bank’s book; a refusal changes nothing', async () => {
-    const { db } = await freshWorld();
+    const { db, teacher } = await freshWorld();
     const buyer = await customerAt(db, 'zhangsan', 'bank-a');
     const account = ids.deposit('bank-a', buyer);
-    expect(await giveCash(db, meta('clearing'), { partyId: 'escrow', amount: '1' })).toMatchObject({ ok: false, code: 'cash_person_only' });
-    expect(await giveCash(db, meta('clearing'), { partyId: buyer, amount: '1,000.00' })).toEqual(ok({ cash: '1000.00' }));
+    expect(await giveCash(db, teacher, meta('clearing'), { partyId: 'escrow', amount: '1' })).toMatchObject({ ok: false, code: 'cash_person_only' });
+    expect(await giveCash(db, teacher, meta('clearing'), { partyId: buyer, amount: '1,000.00' })).toEqual(ok({ cash: '1000.00' }));
     const before = await balances(db);
 
     expect(await counterDeposit(db, meta('bank-a'), { accountId: account, amount: '600' })).toEqual(ok({ accountId: account, amount: '600.00', balance: '600.00', cash: '400.00' }));
@@ -300,7 +300,7 @@ describe('transfers', () => {
     const payee = await customerAt(db, 'small', 'bank-b');
     await fund(db, payer, 'bank-a', '500');
     // The lab drains bank-a's reserve to 100.00 (in its own book) to make the cap bite.
-    expect((await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'bank-a:reserve', amount: '19999900.00', currency: 'CNY', code: 'lab' })).ok).toBe(true);
+    expect((await labTransfer(db, await teacherOf(db), meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'bank-a:reserve', amount: '19999900.00', currency: 'CNY', code: 'lab' })).ok).toBe(true);
     const send = (amount: string) => {
       const m = meta(payer);
       return runCommand(db, 'test.transfer', m, (tx) => postBankTransfer(tx, { id: m.id, payer: { bankId: 'bank-a', partyId: payer }, payee: { bankId: 'bank-b', partyId: payee }, amount }));

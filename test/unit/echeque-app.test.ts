@@ -27,7 +27,7 @@ import {
 } from '../../src/app/echeque/index.ts';
 import { echequeTables } from '../../src/storage/echeque-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 import { balances, customerAt, expectBooksSound, fund, onlineBanking } from '../helpers/banking.ts';
 
 const midnight = worldEpochMs + 15 * hourMs; // the world starts at 09:00 Beijing time
@@ -141,7 +141,7 @@ describe('e-cheques in a world', () => {
   it('returns a cheque whose amount was changed after signing as altered, without a fee', async () => {
     const s = await scene('bank-b');
     const chequeId = await write(s, '100.00');
-    const altered = await labAlterChequeAmount(s.db, meta(s.payee), { chequeId, amount: '900' });
+    const altered = await labAlterChequeAmount(s.db, await teacherOf(s.db), meta(s.payee), { chequeId, amount: '900' });
     expect(altered.ok).toBe(true);
     const checklist = await payeeChecklistOf(s.db, chequeId, s.payee);
     if (!checklist.ok) throw new Error(checklist.code);

@@ -34,12 +34,12 @@ describe('ledger in IndexedDB', () => {
   });
 
   it('moves money, refuses an overdraft with a named code and changes nothing', async () => {
-    const { db } = await freshWorld();
+    const { db, teacher } = await freshWorld();
     await depositAccount(db, 'dep-1');
-    const funded = await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-1', amount: '150.00', currency: 'CNY', code: 'bank.cash_deposit' });
+    const funded = await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-1', amount: '150.00', currency: 'CNY', code: 'bank.cash_deposit' });
     expect(funded.ok).toBe(true);
     const before = await journalEntryCount(ledgerTables(db).journal);
-    const over = await labTransfer(db, meta('bank-a'), { debitAccountId: 'dep-1', creditAccountId: 'bank-a:vault', amount: '150.01', currency: 'CNY', code: 'bank.cash_withdrawal' });
+    const over = await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'dep-1', creditAccountId: 'bank-a:vault', amount: '150.01', currency: 'CNY', code: 'bank.cash_withdrawal' });
     expect(over).toMatchObject({ ok: false, code: 'insufficient_funds' });
     expect(await journalEntryCount(ledgerTables(db).journal)).toBe(before);
     expect((await ledgerTables(db).accounts.get('dep-1'))?.creditsPosted).toBe('150.00');
@@ -47,9 +47,9 @@ describe('ledger in IndexedDB', () => {
   });
 
   it('two connections spending one balance at once never overdraw it', async () => {
-    const { db } = await freshWorld();
+    const { db, teacher } = await freshWorld();
     await depositAccount(db, 'dep-2');
-    await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-2', amount: '15.00', currency: 'CNY', code: 'bank.cash_deposit' });
+    await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-2', amount: '15.00', currency: 'CNY', code: 'bank.cash_deposit' });
     const spend = (n: number, tag: string): Promise<unknown>[] =>
       Array.from({ length: n }, (_, i) => submitTransfers(db, [{ id: `${tag}-${i}`, kind: 'single', debitAccountId: 'dep-2', creditAccountId: 'bank-a:vault', amount: '1.00', currency: 'CNY', code: 'spend' }]));
     const results = (await Promise.all([...spend(10, 'a'), ...spend(10, 'b')])) as { status: string }[][];
@@ -61,9 +61,9 @@ describe('ledger in IndexedDB', () => {
   });
 
   it('a hold expires at its timeout through the scheduler, exactly once', async () => {
-    const { db } = await freshWorld();
+    const { db, teacher } = await freshWorld();
     await depositAccount(db, 'dep-3');
-    await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-3', amount: '100.00', currency: 'CNY', code: 'bank.cash_deposit' });
+    await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-3', amount: '100.00', currency: 'CNY', code: 'bank.cash_deposit' });
     const hold: TransferRequest = { id: 'hold-1', kind: 'pending', debitAccountId: 'dep-3', creditAccountId: 'bank-a:vault', amount: '60.00', currency: 'CNY', code: 'card.hold', timeoutAt: worldEpochMs + 7 * dayMs };
     expect((await submitTransfers(db, [hold]))[0]).toMatchObject({ status: 'created' });
     // The hold reserves funds: 50 more cannot be spent.
@@ -108,12 +108,12 @@ describe('ledger in IndexedDB', () => {
   });
 
   it('verify points at a tampered entry', async () => {
-    const { db } = await freshWorld();
+    const { db, teacher } = await freshWorld();
     await depositAccount(db, 'dep-5');
-    await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-5', amount: '10.00', currency: 'CNY', code: 'deposit' });
-    await labTransfer(db, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-5', amount: '20.00', currency: 'CNY', code: 'deposit' });
+    await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-5', amount: '10.00', currency: 'CNY', code: 'deposit' });
+    await labTransfer(db, teacher, meta('bank-a'), { debitAccountId: 'bank-a:vault', creditAccountId: 'dep-5', amount: '20.00', currency: 'CNY', code: 'deposit' });
     expect((await verifyLedger(db)).ok).toBe(true);
-    const r = await labTamperEntry(db, meta('platform'), { seq: 8, field: 'amount', value: '1000.00' });
+    const r = await labTamperEntry(db, teacher, meta('platform'), { seq: 8, field: 'amount', value: '1000.00' });
     expect(r.ok).toBe(true);
     const report = await verifyLedger(db);
     expect(report).toMatchObject({ ok: false, firstBrokenSeq: 8, firstBrokenReason: 'hash_mismatch' });

@@ -8,7 +8,7 @@ import { serveVerifyWorker, type WorkerScope } from '../../src/app/verify-worker
 import type { FromWorker, ToWorker } from '../../src/app/verify-worker/protocol.ts';
 import { journalHeadKey, ledgerTables } from '../../src/storage/ledger-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 import { deleteEntriesFrom, deleteEntry, entryAt, journalEntryCount, overwriteEntries, storedEntries } from '../helpers/journal.ts';
 
 // verifyLedger in ranges (Web Workers in the browser; here the same range code in this thread, or
@@ -77,7 +77,7 @@ describe('verifyLedger in ranges', () => {
 
     // A field changed with the lab tool: hash_mismatch there, whichever range it falls in.
     const original151 = await entryAt(journal, 151);
-    expect((await labTamperEntry(db, meta('platform'), { seq: 151, field: 'amount', value: '2.00' })).ok).toBe(true);
+    expect((await labTamperEntry(db, await teacherOf(db), meta('platform'), { seq: 151, field: 'amount', value: '2.00' })).ok).toBe(true);
     expect(await expectEveryWay(db)).toMatchObject({ ok: false, firstBrokenSeq: 151, firstBrokenReason: 'hash_mismatch' });
 
     // Rewritten with a fresh hash: the next entry's prevHash breaks.
@@ -194,7 +194,7 @@ describe('verifyLedger with workers', () => {
     expect(calls[calls.length - 1]).toBe(expected.entriesChecked);
 
     // Tampered: the worker that holds the entry finds it; the same three workers verify again.
-    expect((await labTamperEntry(db, meta('platform'), { seq: 200, field: 'code', value: 'x' })).ok).toBe(true);
+    expect((await labTamperEntry(db, await teacherOf(db), meta('platform'), { seq: 200, field: 'code', value: 'x' })).ok).toBe(true);
     expect(await verifyLedger(db, undefined, { ranges: 3 })).toEqual(await reference(db));
     expect(await verifyLedger(db, undefined, { ranges: 3 })).toMatchObject({ firstBrokenSeq: 200, firstBrokenReason: 'hash_mismatch' });
     expect(FakeWorker.created).toHaveLength(3);

@@ -72,33 +72,33 @@ describe('a seller’s goods', () => {
   });
 
   it('the operator sets commission rates; orders placed later use them', async () => {
-    const { db } = await freshWorld();
-    expect(await setCommissionRates(db, meta('u-someone'), { books: '0.05' })).toMatchObject({ code: 'not_the_operator' });
-    expect(await setCommissionRates(db, meta('platform'), { books: '1.5' })).toMatchObject({ code: 'commission_rate_invalid' });
-    expect(await setCommissionRates(db, meta('platform'), { nonsense: '0.1' })).toMatchObject({ code: 'category_invalid' });
-    unwrap(await setCommissionRates(db, meta('platform'), { books: '0.05' }));
+    const { db, teacher } = await freshWorld();
+    expect(await setCommissionRates(db, teacher, meta('u-someone'), { books: '0.05' })).toMatchObject({ code: 'not_the_operator' });
+    expect(await setCommissionRates(db, teacher, meta('platform'), { books: '1.5' })).toMatchObject({ code: 'commission_rate_invalid' });
+    expect(await setCommissionRates(db, teacher, meta('platform'), { nonsense: '0.1' })).toMatchObject({ code: 'category_invalid' });
+    unwrap(await setCommissionRates(db, teacher, meta('platform'), { books: '0.05' }));
     expect((await readMarketConfig(db)).commissionRates).toMatchObject({ books: '0.05', digital: '0.03' });
   });
 });
 
 describe('the marketplace rules', () => {
   it('the operator sets deadlines, T+N, refund requests and fees; bad values are named and change nothing', async () => {
-    const { db } = await freshWorld();
-    expect(await setMarketRules(db, meta('u-someone'), { payTimeoutHours: '48' })).toMatchObject({ code: 'not_the_operator' });
-    expect(await setMarketRules(db, meta('platform'), {})).toMatchObject({ code: 'market_rules_empty' });
-    expect(await setMarketRules(db, meta('platform'), { payTimeoutHours: ' ' })).toMatchObject({ code: 'market_rules_empty' });
+    const { db, teacher } = await freshWorld();
+    expect(await setMarketRules(db, teacher, meta('u-someone'), { payTimeoutHours: '48' })).toMatchObject({ code: 'not_the_operator' });
+    expect(await setMarketRules(db, teacher, meta('platform'), {})).toMatchObject({ code: 'market_rules_empty' });
+    expect(await setMarketRules(db, teacher, meta('platform'), { payTimeoutHours: ' ' })).toMatchObject({ code: 'market_rules_empty' });
     for (const [field, value] of [['payTimeoutHours', '0'], ['autoConfirmPostDays', '366'], ['availableAfterDays', '-1'], ['sellerResponseDays', '2.5'], ['refundRequestsMax', '11']] as const) {
-      expect(await setMarketRules(db, meta('platform'), { [field]: value })).toMatchObject({ code: 'market_rule_invalid', detail: { field } });
+      expect(await setMarketRules(db, teacher, meta('platform'), { [field]: value })).toMatchObject({ code: 'market_rule_invalid', detail: { field } });
     }
-    expect(await setMarketRules(db, meta('platform'), { deliveryFeeExpress: '10000.01' })).toMatchObject({ code: 'market_fee_invalid', detail: { field: 'deliveryFeeExpress' } });
-    expect(await setMarketRules(db, meta('platform'), { freeShippingThreshold: 'lots' })).toMatchObject({ code: 'market_fee_invalid' });
+    expect(await setMarketRules(db, teacher, meta('platform'), { deliveryFeeExpress: '10000.01' })).toMatchObject({ code: 'market_fee_invalid', detail: { field: 'deliveryFeeExpress' } });
+    expect(await setMarketRules(db, teacher, meta('platform'), { freeShippingThreshold: 'lots' })).toMatchObject({ code: 'market_fee_invalid' });
     expect(await readMarketConfig(db)).toEqual(makeMarketplaceConfig());
 
-    unwrap(await setMarketRules(db, meta('platform'), { payTimeoutHours: '48', autoConfirmPostDays: '20', availableAfterDays: '0', deliveryFeePost: '¥8', freeShippingThreshold: 'none' }));
-    unwrap(await setMarketRules(db, meta('platform'), { autoConfirmExpressDays: '7', deliveryFeeExpress: '0' }));
+    unwrap(await setMarketRules(db, teacher, meta('platform'), { payTimeoutHours: '48', autoConfirmPostDays: '20', availableAfterDays: '0', deliveryFeePost: '¥8', freeShippingThreshold: 'none' }));
+    unwrap(await setMarketRules(db, teacher, meta('platform'), { autoConfirmExpressDays: '7', deliveryFeeExpress: '0' }));
     const config = await readMarketConfig(db);
     expect(config).toMatchObject({ payTimeoutHours: 48, availableAfterDays: 0, freeShippingThreshold: null, autoConfirmDays: { express: 7, post: 20 }, deliveryFees: { express: '0.00', post: '8.00' } });
-    unwrap(await setMarketRules(db, meta('platform'), { freeShippingThreshold: '199' }));
+    unwrap(await setMarketRules(db, teacher, meta('platform'), { freeShippingThreshold: '199' }));
     expect((await readMarketConfig(db)).freeShippingThreshold).toBe('199.00');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { balanceOf, toStored } from '../../src/domain/index.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 import { address, advanceDays, approvedSeller, expectLedgerSound, unwrap } from '../helpers/market.ts';
 import { customerAt } from '../helpers/banking.ts';
 import { listProduct } from '../../src/app/market/products.ts';
@@ -29,7 +29,7 @@ async function codWorld(cash: string) {
   unwrap(await approveBankApplication(db, meta('bank-b'), { applicationId: applied.id }));
   const book = unwrap(await listProduct(db, meta(seller), { product: { number: 'BK-0001', name: '教材', category: 'books', spec: '平装', unitPrice: '45.00', stock: 10 } }));
   const buyer = await customerAt(db, 'buyer1', 'bank-a');
-  unwrap(await giveCash(db, meta('clearing'), { partyId: buyer, amount: cash }));
+  unwrap(await giveCash(db, await teacherOf(db), meta('clearing'), { partyId: buyer, amount: cash }));
   const [o] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: 'cash_on_delivery', buyNow: { productId: book.id, quantity: 1 } }));
   const r = unwrap(await payOrderWith(db, meta(buyer), { orderId: o!.id, channel: 'cash_on_delivery' }));
   expect(r.charge.status).toBe('pending');

@@ -65,13 +65,13 @@ describe('world export and import', () => {
 
 describe('world list', () => {
   it('creates, renames, resets and deletes worlds', async () => {
-    const { db, id } = await freshWorld('Old name');
+    const { db, id, teacher } = await freshWorld('Old name');
     await advanceClock(db, meta(), { kind: 'days', days: 2 });
     db.close();
     expect(await renameWorld(id, '   ')).toMatchObject({ ok: false, code: 'world_name_empty' });
     expect(await renameWorld(id, 'New name')).toMatchObject({ ok: true, value: { name: 'New name' } });
     expect((await getWorld(id))?.name).toBe('New name');
-    expect(await resetWorld(id, { passwordIterations: testPasswordIterations })).toMatchObject({ ok: true });
+    expect(await resetWorld(id, teacher, { passwordIterations: testPasswordIterations })).toMatchObject({ ok: true });
     const reopened = openWorldDb((await getWorld(id))!);
     expect(await readClock(reopened)).toBe(worldEpochMs);
     expect((await reopened.meta.get('name'))?.value).toBe('New name');

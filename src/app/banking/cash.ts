@@ -15,6 +15,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { balanceText, ensureNotesAccount, isPerson, moveLinked, shortOf } from './common.ts';
+import { requireTeacher, type TeacherToken } from '../teacher.ts';
 
 // Cash (现金). Banknotes are the central bank's liability, so they live in the clearing system's
 // book: clearing:notes:<person> is a person's cash in hand, clearing:notes:<institution> mirrors
@@ -31,7 +32,9 @@ export function amountOf(text: string): Result<string, string> {
 }
 
 /** Lab: the central bank hands a person banknotes (the cash they arrive with). */
-export async function giveCash(db: WorldDb, meta: CommandMeta, input: { readonly partyId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<{ readonly cash: string }, string>> {
+export async function giveCash(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly partyId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<{ readonly cash: string }, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
   return runCommand(db, 'giveCash', meta, async (tx) => {

@@ -21,6 +21,7 @@ import { readClock } from '../clock-read.ts';
 import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
 import { requireTrust } from '../identity/common.ts';
 import { commandIdOf, pushChequeStatus, readEchequeConfig, signerOf, type ChequeOptions } from './common.ts';
+import { requireTeacher, type TeacherToken } from '../teacher.ts';
 
 // The payee's side (收款人): it checks the cheque it received (the checklist, every check answered
 // on its own), endorses it (signs over the cheque's hash, for deposit to its own account) and
@@ -156,10 +157,13 @@ export async function depositCheque(db: WorldDb, meta: CommandMeta, input: { rea
  */
 export async function labAlterChequeAmount(
   db: WorldDb,
+  teacher: TeacherToken | null,
   meta: CommandMeta,
   input: { readonly chequeId: string; readonly amount: string; readonly rewriteWords?: boolean },
   env: CommandEnv = {},
 ): Promise<Result<ChequeRow, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   const parsed = parseMoney(input.amount, 'CNY');
   if (!parsed.ok) return err('amount_invalid');
   const amount = toStored(parsed.value);

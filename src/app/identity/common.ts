@@ -29,6 +29,24 @@ export function systemRandom(bytes: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(bytes));
 }
 
+// Crockford base32 (no I, L, O, U): 32 symbols, so byte & 31 picks one without bias, and none is
+// misread when the sheet is copied by hand.
+const labPasswordAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const labPasswordGroups = 3;
+const labPasswordGroupLength = 4;
+
+/** A first password for the lab sheet: 3 groups of 4, e.g. "K7M2-P9QX-AD4E" (60 bits). */
+export function makeLabPassword(random: Random): string {
+  const bytes = random(labPasswordGroups * labPasswordGroupLength);
+  const groups: string[] = [];
+  for (let g = 0; g < labPasswordGroups; g++) {
+    let group = '';
+    for (let i = 0; i < labPasswordGroupLength; i++) group += labPasswordAlphabet[bytes[g * labPasswordGroupLength + i]! & 31]!;
+    groups.push(group);
+  }
+  return groups.join('-');
+}
+
 /** PBKDF2 iterations for passwords set in this world (the seeder records the app's or the test's). */
 export async function readPasswordIterations(db: WorldDb): Promise<number> {
   const row = await db.meta.get(identityMetaKeys.passwordIterations);

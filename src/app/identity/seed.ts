@@ -29,7 +29,7 @@ import {
 import { appendEventRow } from '../command.ts';
 import { readClock } from '../clock-read.ts';
 import { defaultPasswordIterations, registerWorldSeeder, type SeedContext } from '../worlds.ts';
-import { protectWithPassword, roleOfKind, systemRandom, type Random } from './common.ts';
+import { makeLabPassword, protectWithPassword, roleOfKind, systemRandom, type Random } from './common.ts';
 
 // A new world gets its certificate authority and its institutions' identities: the CA's root key
 // and self-signed root certificate, and for every institution a key pair, a login with a printed
@@ -40,23 +40,8 @@ import { protectWithPassword, roleOfKind, systemRandom, type Random } from './co
 export const rootValidityMs = 20 * 365 * dayMs;
 /** Institutions' certificates last ten world-years, so a long simulation never strands a bank. */
 export const institutionValidityMs = 10 * certificateValidityMsDefault;
-// Crockford base32 (no I, L, O, U): 32 symbols, so byte & 31 picks one without bias, and none is
-// misread when the sheet is copied by hand.
-const labPasswordAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const labPasswordGroups = 3;
-const labPasswordGroupLength = 4;
-
-/** A first password for the lab sheet: 3 groups of 4, e.g. "K7M2-P9QX-AD4E" (60 bits). */
-export function makeLabPassword(random: Random): string {
-  const bytes = random(labPasswordGroups * labPasswordGroupLength);
-  const groups: string[] = [];
-  for (let g = 0; g < labPasswordGroups; g++) {
-    let group = '';
-    for (let i = 0; i < labPasswordGroupLength; i++) group += labPasswordAlphabet[bytes[g * labPasswordGroupLength + i]! & 31]!;
-    groups.push(group);
-  }
-  return groups.join('-');
-}
+// The lab sheet's first passwords are made in common.ts (the teacher's generated password uses them too).
+export { makeLabPassword } from './common.ts';
 
 export type IdentitySeed = {
   readonly iterations: number;

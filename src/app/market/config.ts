@@ -18,6 +18,7 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys } from '../../storage/market-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { requireTeacher, type TeacherToken } from '../teacher.ts';
 
 // The world's marketplace parameters: the domain's defaults with the platform operator's overrides,
 // stored in the world's meta table. Every command reads them inside its own transaction, so a rate
@@ -45,15 +46,19 @@ export async function writeMarketOverrides(db: WorldDb, overrides: MarketplaceCo
 }
 
 /**
- * The operator changes commission rates (fractions, "0.025" = 2.5%). Orders already placed keep the
+ * The operator changes commission rates (fractions, "0.025" = 2.5%), in a tab where the teacher signed
+ * in (`teacher`, a lab setting: issue 13). Orders already placed keep the
  * rate they snapshotted; only new orders use the new one.
  */
 export async function setCommissionRates(
   db: WorldDb,
+  teacher: TeacherToken | null,
   meta: CommandMeta,
   rates: Readonly<Partial<Record<string, string>>>,
   env: CommandEnv = {},
 ): Promise<Result<Record<CategoryId, string>, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   const changes: Partial<Record<CategoryId, string>> = {};
   const entries = Object.entries(rates);
   if (entries.length === 0 || entries.length > categoryIds.length) return err('commission_rates_empty');
@@ -148,14 +153,16 @@ export function marketRulesOverrides(input: MarketRulesInput): Result<Marketplac
 }
 
 /**
- * The operator changes the marketplace's rules: the pay deadline, the days before receipt is
+ * The operator changes the marketplace's rules (in a tab where the teacher signed in): the pay deadline, the days before receipt is
  * confirmed automatically, the seller's days to answer a refund request, T+N, how many refund
  * requests an order allows, the parcel fees and the free-shipping threshold. Like commission rates,
  * a change applies from now on: an order keeps the deadlines already scheduled for it (its pay
  * deadline from when it was placed, its auto-confirmation from when it shipped) and the fee it was
  * charged.
  */
-export async function setMarketRules(db: WorldDb, meta: CommandMeta, input: MarketRulesInput, env: CommandEnv = {}): Promise<Result<MarketplaceConfig, string>> {
+export async function setMarketRules(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: MarketRulesInput, env: CommandEnv = {}): Promise<Result<MarketplaceConfig, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
   const overrides = marketRulesOverrides(input);
   if (!overrides.ok) return overrides;
   return runCommand(db, 'setMarketRules', meta, async (tx) => {

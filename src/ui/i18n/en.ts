@@ -9,9 +9,10 @@ import * as market from './catalogs/market.ts';
 import * as payments from './catalogs/payments.ts';
 import * as echeque from './catalogs/echeque.ts';
 import * as ecash from './catalogs/ecash.ts';
+import * as teacher from './catalogs/teacher.ts';
 
-export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash] as const;
+export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher] as const;
 
-export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en } as const;
+export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en } as const;
 
 export type MessageKey = keyof typeof en;

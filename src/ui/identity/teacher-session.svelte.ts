@@ -4,12 +4,15 @@
 //
 // Contract used by the party shell (session.svelte.ts canAct): `playsEveryone(worldId)` is true when
 // the teacher signed in in this tab and chose "teacher plays everyone", and `signedIn(worldId)` when
-// the teacher signed in at all (lab tools, the institutions' password sheet).
+// the teacher signed in at all (lab tools, the institutions' password sheet). `token(worldId)` is
+// the proof signing in gave (app/teacher.ts): lab commands refuse without it.
+
+import type { TeacherToken } from '../../app/teacher.ts';
 
 /** A tab signs in as the teacher of a handful of worlds at most. */
 export const teacherWorldsMax = 64;
 
-type TeacherTab = { readonly signedInAtMs: number; playsEveryone: boolean };
+type TeacherTab = { readonly signedInAtMs: number; playsEveryone: boolean; readonly token: TeacherToken | null };
 
 class TeacherSession {
   private worlds = $state<Record<string, TeacherTab>>({});
@@ -22,10 +25,15 @@ class TeacherSession {
     return this.worlds[worldId]?.playsEveryone === true;
   }
 
-  /** Called by the teacher sign-in once the teacher's password was checked. */
-  enter(worldId: string, signedInAtMs: number, playsEveryone: boolean): void {
+  /** The token the teacher's sign-in gave this tab for the world, or null. */
+  token(worldId: string): TeacherToken | null {
+    return this.worlds[worldId]?.token ?? null;
+  }
+
+  /** Called by the teacher sign-in once the teacher's password was checked (with the token it gave). */
+  enter(worldId: string, signedInAtMs: number, playsEveryone: boolean, token: TeacherToken | null = null): void {
     if (this.worlds[worldId] === undefined && Object.keys(this.worlds).length >= teacherWorldsMax) throw new Error(`at most ${teacherWorldsMax} teacher sign-ins per tab`);
-    this.worlds[worldId] = { signedInAtMs, playsEveryone };
+    this.worlds[worldId] = { signedInAtMs, playsEveryone, token };
   }
 
   setPlaysEveryone(worldId: string, on: boolean): void {
