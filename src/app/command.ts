@@ -51,8 +51,9 @@ export type CommandEnv = {
 /**
  * Commands a tab runs for a party that has not signed in (yet): registering, activating, logging
  * in (each password attempt is recorded), changing a password (the old one is the proof), logging
- * out, marking mail read (the activation code arrives by mail, before any login), and the bank's
- * two U盾 steps (the customer's tab runs them; its signature is the proof, checked by the bank).
+ * out, marking mail read (the activation code arrives by mail, before any login), the bank's two
+ * U盾 steps (the customer's tab runs them; its signature is the proof, checked by the bank), and
+ * the teacher's tools (the teacher's token is the proof).
  */
 export const signInFreeCommands: ReadonlySet<string> = new Set([
   'register',
@@ -65,6 +66,14 @@ export const signInFreeCommands: ReadonlySet<string> = new Set([
   'markMailRead',
   'startOnlineBankingLogin',
   'completeOnlineBankingLogin',
+  // The teacher's lab tools and settings: each checks the teacher's sign-in token before it runs
+  // (app/teacher.ts requireTeacher), so they act for the teacher, on whichever party's page.
+  'giveCash',
+  'labTransfer',
+  'labTamperEntry',
+  'labAlterChequeAmount',
+  'setCommissionRates',
+  'setMarketRules',
 ]);
 
 export type CommandError = StorageFault | 'command_id_reused';

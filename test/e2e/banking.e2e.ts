@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
-import { signInAsTeacher } from './flows.ts';
+import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
+import { signInAsTeacher, tab } from './flows.ts';
 
 // Banks and clearing in the browser, every party in its own tab: two customers apply at two banks,
 // each bank's counter approves live, a counter takes cash in, the payer (after the U盾 online-
@@ -58,8 +58,8 @@ describe('banks and clearing in the browser', () => {
     const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
 
     // The two banks' counters and the clearing system, each in its own tab.
-    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
-    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
     await bankA.getByTestId('application-queue').waitFor();
     await bankB.getByTestId('application-queue').waitFor();
     expect(await text(bankA, 'reserve-balance')).toBe('CN¥20,000,000.00');
@@ -91,7 +91,7 @@ describe('banks and clearing in the browser', () => {
     expect(payeeCard).toMatch(/^621095\d{13}$/);
 
     // The clearing system's lab tool hands Li Lei ¥1,000 in cash; he pays ¥800 in at bank A's counter.
-    const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    const clearing = await tab(p, worldId, 'clearing', 'clearing');
     await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption('u-lilei');
     await clearing.getByTestId('give-cash-amount').fill('1000');
@@ -117,7 +117,7 @@ describe('banks and clearing in the browser', () => {
     await payer.getByTestId('login-submit').click();
     await payer.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     await payer.getByTestId('apply-certificate').click();
-    const ca = await newPage(p, `${partyUrl(baseUrl, worldId, 'ca')}/ca`);
+    const ca = await tab(p, worldId, 'ca', 'ca');
     await ca.getByTestId('login-password').fill(caPassword);
     await ca.getByTestId('login-submit').click();
     await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
-import { go, password, signInAsTeacher } from './flows.ts';
+import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
+import { go, password, signInAsTeacher, tab } from './flows.ts';
 
 // Issue 8 in the browser, one tab per party: a buyer withdraws blind e-cash and buys the demo
 // catalogue's ¥0.10 article at checkout paying with coins (the bank exchanges a ¥1 coin); the seller
@@ -64,7 +64,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
     profiles.push(p);
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'E-cash lesson');
-    const bank = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
+    const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
     await bank.getByTestId('application-queue').waitFor();
 
     const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'newsdesk', '新闻台');
@@ -73,7 +73,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
     await openAccountAtBankA(buyer, bank, buyerId);
 
     // Cash from the lab, paid in at bank A's counter: ¥300 in the buyer's account.
-    const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    const clearing = await tab(p, worldId, 'clearing', 'clearing');
     await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption(buyerId);
     await clearing.getByTestId('give-cash-amount').fill('300');
@@ -86,7 +86,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
 
     // The platform approves the seller's store; the seller fills it with the demo catalogue, whose
     // 12th item is a ¥0.10 news article.
-    const platform = await newPage(p, `${partyUrl(baseUrl, worldId, 'platform')}/stores`);
+    const platform = await tab(p, worldId, 'platform', 'stores');
     await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
     await go(seller, worldId, sellerId, 'store');
     await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('approved');
@@ -132,7 +132,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
     await expect.poll(() => seller.locator('[data-testid="my-account-row"][data-bank="bank-a"]').getByTestId('my-account-balance').textContent()).toBe('CN¥12.10');
 
     // The bank's lab view: the withdrawals and the deposit side by side.
-    const lab = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/ecash-lab`);
+    const lab = await tab(p, worldId, 'bank-a', 'ecash-lab');
     await lab.locator(`[data-testid="lab-deposit"][data-serial="${serial}"]`).waitFor({ timeout: 10_000 });
     expect(await lab.getByTestId('lab-withdrawal').count()).toBeGreaterThanOrEqual(2);
 
@@ -182,9 +182,9 @@ describe('e-cash, smart card and one-card in the browser', () => {
     profiles.push(p);
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'E-cash across banks');
-    const bankA = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/bank-counter`);
+    const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
     await bankA.getByTestId('application-queue').waitFor();
-    const bankB = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-b')}/bank-counter`);
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
     await bankB.getByTestId('application-queue').waitFor();
 
     const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'easternshop', '东方小店');
@@ -192,7 +192,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
     await openAccountAt(seller, bankB, sellerId, 'bank-b');
     await openAccountAtBankA(buyer, bankA, buyerId);
 
-    const clearing = await newPage(p, `${partyUrl(baseUrl, worldId, 'clearing')}/clearing`);
+    const clearing = await tab(p, worldId, 'clearing', 'clearing');
     await signInAsTeacher(clearing, worldId);
     await clearing.getByTestId('give-cash-party').selectOption(buyerId);
     await clearing.getByTestId('give-cash-amount').fill('20');
@@ -230,7 +230,7 @@ describe('e-cash, smart card and one-card in the browser', () => {
 
     // Huaxin checked the coin (its lab view names the bank that forwarded it); the seller is
     // credited at Eastern at once, and the payment waits in clearing.
-    const lab = await newPage(p, `${partyUrl(baseUrl, worldId, 'bank-a')}/ecash-lab`);
+    const lab = await tab(p, worldId, 'bank-a', 'ecash-lab');
     const deposit = lab.locator(`[data-testid="lab-deposit"][data-serial="${serial}"]`);
     await deposit.waitFor({ timeout: 10_000 });
     expect(await deposit.getByTestId('lab-deposit-acquirer').textContent()).toBe('Eastern Commercial Bank');

@@ -38,8 +38,58 @@ export async function signInAsTeacher(page: Page, worldId: string, options: { re
   await badge.waitFor({ timeout: 30_000 });
 }
 
+/** An institution's first password, from the world's lab sheet rows (read from IndexedDB). */
+export async function labPassword(page: Page, worldId: string, partyId: string): Promise<string> {
+  const found = await page.evaluate(
+    async ([world, party]) => {
+      const open = (name: string) =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      const get = (db: IDBDatabase, store: string, key: string) =>
+        new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
+          const r = db.transaction(store).objectStore(store).get(key);
+          r.onsuccess = () => resolve(r.result as Record<string, unknown> | undefined);
+          r.onerror = () => reject(r.error);
+        });
+      const registry = await open('settlelab-registry');
+      const entry = await get(registry, 'worlds', world);
+      registry.close();
+      const db = await open(String(entry?.dbName));
+      const row = await get(db, 'labSheet', party);
+      db.close();
+      return typeof row?.password === 'string' ? row.password : null;
+    },
+    [worldId, partyId] as const,
+  );
+  expect(found, `a lab-sheet password for ${partyId}`).not.toBeNull();
+  return found!;
+}
+
+/**
+ * Signs this tab in as the party (every party signs in once per tab before it can act): on its
+ * Account page, with the test users' password or, for an institution, its lab-sheet password.
+ * Does nothing when the tab is signed in as the party already. Ends on `path` when given.
+ */
+export async function signIn(page: Page, worldId: string, partyId: string, ...path: string[]): Promise<void> {
+  await go(page, worldId, partyId, 'account');
+  const loggedIn = page.getByTestId('logged-in');
+  await page.locator('[data-testid="logged-in"], [data-testid="login-password"]').first().waitFor({ timeout: 30_000 });
+  if ((await loggedIn.count()) === 0) {
+    await page.getByTestId('login-password').fill(partyId.startsWith('u-') ? password : await labPassword(page, worldId, partyId));
+    await page.getByTestId('login-submit').click();
+    await loggedIn.waitFor({ timeout: 30_000 });
+  }
+  if (path.length > 0) await go(page, worldId, partyId, ...path);
+}
+
+/** A new tab showing the party; an institution's tab is signed in as it (a user signs in when registering). */
 export async function tab(p: Profile, worldId: string, partyId: string, ...path: string[]): Promise<Page> {
-  return newPage(p, `${partyUrl(baseUrl, worldId, partyId)}${path.map((s) => '/' + s).join('')}`);
+  const page = await newPage(p, `${partyUrl(baseUrl, worldId, partyId)}${path.map((s) => '/' + s).join('')}`);
+  if (!partyId.startsWith('u-')) await signIn(page, worldId, partyId, ...path);
+  return page;
 }
 
 export async function register(p: Profile, worldId: string, role: 'buyer' | 'seller', loginName: string, realName: string): Promise<{ page: Page; partyId: string }> {

@@ -34,8 +34,9 @@ describe('identities in the browser', () => {
     const ca = await newPage(p, `${partyUrl(baseUrl, worldId, 'ca')}/ca`);
     await ca.getByTestId('login-password').fill(caPassword);
     await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 20_000 });
-    await ca.getByTestId('no-applications').waitFor();
+    // Signed in from the CA page's sign-in panel: the page opens in place.
+    await ca.getByTestId('no-applications').waitFor({ timeout: 20_000 });
+    expect(await ca.getByTestId('signed-in-as').getAttribute('data-state')).toBe('party');
 
     // A buyer registers from the party picker in another tab.
     const buyer = await newPage(p, `${baseUrl}#/w/${worldId}`);

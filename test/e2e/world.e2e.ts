@@ -2,6 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorld, launchProfile, newPage, partyUrl, waitForServiceWorker, type Profile } from './browser.ts';
+import { signIn } from './flows.ts';
 
 const baseUrl = inject('baseUrl');
 const subPathUrl = inject('subPathUrl');
@@ -28,6 +29,8 @@ describe('the offline multi-tab world', () => {
     await expect.poll(() => b.getByTestId('acting-as').textContent()).toContain('NetCert Certificate Authority');
     expect(await a.title()).toContain('Huaxin Bank');
     expect(await b.title()).toContain('NetCert');
+    // The bank's tab moves the clock: it signs in as the bank first.
+    await signIn(a, worldId, 'bank-a', 'activity');
     await b.getByTestId('activity-feed').waitFor();
     const before = await b.getByTestId('feed-item').count();
 
@@ -49,6 +52,7 @@ describe('the offline multi-tab world', () => {
     const b = await newPage(p, partyUrl(baseUrl, worldId, 'escrow'));
     await b.getByTestId('activity-feed').waitFor();
     expect(await b.getByTestId('leader-state').getAttribute('data-leader')).toBe('false');
+    await signIn(b, worldId, 'escrow', 'activity');
 
     // B schedules a notice for day 3 (2026-01-07), then A, the leader, closes.
     await b.getByTestId('notice-text').fill('Settlement day');
@@ -72,6 +76,7 @@ describe('the offline multi-tab world', () => {
     await waitForServiceWorker(page);
     const worldId = await createWorld(page, 'Offline lesson');
     await page.goto(partyUrl(baseUrl, worldId, 'logistics'));
+    await signIn(page, worldId, 'logistics', 'activity');
     await page.getByTestId('plus-day').click();
     await page.locator('[data-type="clock.advanced"]').waitFor();
 
@@ -103,6 +108,7 @@ describe('the offline multi-tab world', () => {
     const page1 = await newPage(p1, baseUrl);
     const worldId = await createWorld(page1, 'Handout');
     await page1.goto(partyUrl(baseUrl, worldId, 'platform'));
+    await signIn(page1, worldId, 'platform', 'activity');
     await page1.getByTestId('advance-days').fill('5');
     await page1.getByTestId('advance').click();
     await page1.locator('[data-type="clock.advanced"]').waitFor();
