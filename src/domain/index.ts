@@ -10,3 +10,4 @@ export * from './identity/index.ts';
 export * from './marketplace/index.ts';
 export * from './payments/banking/index.ts';
 export * from './payments/index.ts';
+export * from './reconciliation/index.ts';

@@ -1,0 +1,3 @@
+export * from './bill.ts';
+export * from './csv.ts';
+export * from './match.ts';
