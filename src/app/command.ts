@@ -70,6 +70,7 @@ export const signInFreeCommands: ReadonlySet<string> = new Set([
   // (app/teacher.ts requireTeacher), so they act for the teacher, on whichever party's page.
   'giveCash',
   'labTransfer',
+  'labOpenAccount',
   'labTamperEntry',
   'labAlterChequeAmount',
   'setCommissionRates',

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { signInAsTeacher, tab } from './flows.ts';
+import { signIn, signInAsTeacher, tab } from './flows.ts';
 
 // Banks and clearing in the browser, every party in its own tab: two customers apply at two banks,
 // each bank's counter approves live, a counter takes cash in, the payer (after the U盾 online-
@@ -35,6 +35,8 @@ async function registerBuyer(p: Profile, worldId: string, loginName: string, rea
   await page.getByTestId('activation-code-input').fill(code!);
   await page.getByTestId('activation-submit').click();
   await expect.poll(() => page.getByTestId('check-mailbox').count()).toBe(0);
+  // Activated is not signed in: the buyer signs in in this tab before acting.
+  await signIn(page, worldId, `u-${loginName.toLowerCase()}`);
   return page;
 }
 
