@@ -111,4 +111,30 @@ describe('RegistrationForm', () => {
     expect(submit.mock.calls[0]![0]).toMatchObject({ role: 'seller', store: { name: '龙井茶庄', description: '明前龙井，产地直发' } });
     await waitFor(() => expect(errorOf('loginName')).toBe('This login name is already taken in this world.'));
   });
+
+  it('shows, while the login name is typed, the form it will be saved as and whether it is taken (any letter case)', async () => {
+    const taken = new Set(['alice']);
+    const isLoginNameTaken = vi.fn(async (name: string) => taken.has(name.normalize('NFKC').trim().toLowerCase()));
+    render(RegistrationForm, { role: 'buyer', now, submit: vi.fn(), isLoginNameTaken });
+    const preview = () => screen.queryByTestId('reg-loginName-preview');
+    expect(preview()).toBeNull();
+
+    await type('loginName', 'ALICE');
+    await waitFor(() => expect(preview()?.getAttribute('data-taken')).toBe('true'));
+    expect(preview()!.textContent!.trim()).toBe('Saved as “ALICE”: already taken in this world (letter case does not count).');
+
+    await type('loginName', 'alice ');
+    await waitFor(() => expect(preview()?.textContent?.trim()).toBe('Saved as “alice”: already taken in this world (letter case does not count).'));
+
+    // Full-width letters are saved as ASCII; a free name says so.
+    await type('loginName', 'ＢＯＢ');
+    await waitFor(() => expect(preview()?.getAttribute('data-taken')).toBe('false'));
+    expect(preview()!.textContent!.trim()).toBe('Saved as “BOB”: free.');
+
+    // Not a login name yet: no preview (its problem shows after a submit), and nothing is asked.
+    const asked = isLoginNameTaken.mock.calls.length;
+    await type('loginName', 'a!');
+    expect(preview()).toBeNull();
+    expect(isLoginNameTaken.mock.calls.length).toBe(asked);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPassword, formatActivationCode, institutionSeeds, verifyRevocationList } from '../../src/domain/index.ts';
-import { activateAccount, register, resendActivationCode, activationWrongCodesMax } from '../../src/app/identity/registration.ts';
+import { activateAccount, loginNameTaken, register, resendActivationCode, activationWrongCodesMax } from '../../src/app/identity/registration.ts';
 import { login } from '../../src/app/identity/login.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
 import { ensureIdentities, makeLabPassword } from '../../src/app/identity/seed.ts';
@@ -106,6 +106,9 @@ describe('registration', () => {
       const again = await register(db, buyerForm(name));
       expect(again, name).toMatchObject({ ok: false, code: 'invalid_registration', fields: { loginName: 'login_name_taken' } });
     }
+    // The registration form asks the same question while the name is typed.
+    for (const name of ['HanMeiMei', 'hanmeimei ', 'ｈａｎｍｅｉｍｅｉ', 'platform']) expect(await loginNameTaken(db, name), name).toBe(true);
+    for (const name of ['lilei', '', '  ']) expect(await loginNameTaken(db, name), name).toBe(false);
     // Two tabs registering the same name at once: exactly one wins.
     const both = await Promise.all([register(db, buyerForm('twin')), register(db, buyerForm('TWIN'))]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);

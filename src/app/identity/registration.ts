@@ -7,6 +7,7 @@ import {
   formatActivationCode,
   loginStateInitial,
   makeActivationCode,
+  normalizeLoginName,
   ok,
   seedLength,
   bytesToHex,
@@ -146,6 +147,16 @@ export async function register(db: WorldDb, input: RegisterInput, options: Ident
   }, options.env);
   if (!result.ok && result.code === 'login_name_taken') return fieldFailure({ loginName: 'login_name_taken' });
   return result;
+}
+
+/**
+ * Whether a login name (as typed) is taken in the world, comparing as registration does (NFKC,
+ * trimmed, any letter case): the registration form asks while the user types, in a live query.
+ */
+export async function loginNameTaken(db: WorldDb, loginName: string): Promise<boolean> {
+  const key = normalizeLoginName(loginName);
+  if (key === '') return false;
+  return (await identityTables(db).users.where('loginNameKey').equals(key).count()) > 0;
 }
 
 async function sendActivationMail(tx: Parameters<typeof sendMail>[0], partyId: string, code: string, expiresAt: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { RegistrationRole } from '../../domain/index.ts';
+import { normalizeLoginName, type RegistrationRole } from '../../domain/index.ts';
 import {
   registrationProblems,
   type RegisterField,
@@ -33,6 +33,19 @@ export class RegistrationModel {
   busy = $state(false);
   /** A problem that is not about one field (a storage fault...). */
   formError = $state<{ code: string; detail?: Readonly<Record<string, string | number>> } | null>(null);
+
+  /**
+   * The login name as it will be saved (NFKC, trimmed: "ＡＬＩＣＥ " is saved as "ALICE") and the
+   * key it must be unique by (any letter case: "alice"), shown while the user types; null while
+   * the name is empty or not a valid login name (its own problem says why after a submit).
+   */
+  readonly loginNamePreview = $derived.by((): { saved: string; key: string } | null => {
+    const typed = this.values.loginName;
+    if (typed.trim() === '') return null;
+    // The name's check does not depend on world time; the other fields' problems are not read.
+    if (registrationProblems(this.input(), 0).fields.loginName !== undefined) return null;
+    return { saved: typed.normalize('NFKC').trim(), key: normalizeLoginName(typed) };
+  });
 
   constructor(readonly role: RegistrationRole) {}
 
