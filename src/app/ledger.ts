@@ -160,21 +160,31 @@ export async function openAccountInTransaction(db: WorldDb, input: AccountInput,
   return account;
 }
 
-/** Lab tool: open an account for any party in any institution's book. */
+function openAccountCommand(name: string) {
+  return (db: WorldDb, meta: CommandMeta, input: AccountInput, env: CommandEnv): Promise<Result<Account, string>> =>
+    runCommand(db, name, meta, async (tx) => {
+      const opened = await openAccountInTransaction(tx.db, input, tx.now);
+      if (!opened.ok) return opened;
+      await tx.appendEvent({ type: 'ledger.account.opened', actor: meta.actor, parties: [input.partyId, input.bookId], payload: { accountId: input.id, code: input.code } });
+      return opened;
+    }, env);
+}
+const openAccountRun = openAccountCommand('openAccount');
+const labOpenAccountRun = openAccountCommand('labOpenAccount');
+
+/** Opens an account for any party in any institution's book, as `meta.actor` (who must be signed in). */
 export async function openAccount(db: WorldDb, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
-  return runCommand(db, 'openAccount', meta, async (tx) => {
-    const opened = await openAccountInTransaction(tx.db, input, tx.now);
-    if (!opened.ok) return opened;
-    await tx.appendEvent({ type: 'ledger.account.opened', actor: meta.actor, parties: [input.partyId, input.bookId], payload: { accountId: input.id, code: input.code } });
-    return opened;
-  }, env);
+  return openAccountRun(db, meta, input, env);
 }
 
-/** Lab tool: open any account in any book (the teacher's; features open their own accounts with openAccount). */
+/**
+ * Lab tool: the teacher opens any account in any book, on whichever party's page (its own command
+ * name, so the party gate lets the teacher's token stand in for the party's sign-in).
+ */
 export async function labOpenAccount(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
-  return openAccount(db, meta, input, env);
+  return labOpenAccountRun(db, meta, input, env);
 }
 
 /** Lab tool: move money between two accounts (the command id is the transfer id). */

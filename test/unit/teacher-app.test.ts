@@ -88,6 +88,15 @@ describe('lab tools need the teacher', () => {
     expect(await db.table('accounts').get('x-1')).toBeUndefined();
   });
 
+  it("the teacher's tools run on a page whose party has not signed in in this tab (the token stands in)", async () => {
+    const { db, teacher } = await freshWorld();
+    // A tab that has signed in as nobody: the party gate refuses every party.
+    const env = { acting: () => false };
+    const input = { id: 'lab-open-1', partyId: 'platform', bookId: 'bank-a', code: 'lab.deposit', name: 'lab', currency: 'CNY' as const, normal: 'credit' as const, flags: { debitsMustNotExceedCredits: true } };
+    expect(await labOpenAccount(db, teacher, meta('platform'), input, env)).toMatchObject({ ok: true });
+    expect(await labTransfer(db, teacher, meta('platform'), { debitAccountId: 'bank-a:vault', creditAccountId: 'lab-open-1', amount: '5.00', currency: 'CNY', code: 'lab' }, env)).toMatchObject({ ok: true });
+  });
+
   it('the lab sheet leaves the passwords out without the token, and shows them with it', async () => {
     const { db, teacher } = await freshWorld();
     const student = await readLabSheet(db, null);
