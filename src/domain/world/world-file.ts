@@ -1,4 +1,6 @@
 import { err, ok, type Result } from '../result.ts';
+import { hexToBytes, isHex, utf8Encode } from '../crypto/bytes.ts';
+import { publicKeyLength, sign, signatureLength, verify } from '../crypto/ed25519.ts';
 
 // A world file: one header line of JSON, a newline, then the database export (dexie-export-import
 // JSON). The header names the format, the schema version the data was written with, its byte length
@@ -10,6 +12,16 @@ export const worldFileFormatVersion = 1;
 /** A header longer than this is not ours: stop reading instead of scanning a huge file for a newline. */
 export const headerBytesMax = 4096;
 
+/** A teacher's Ed25519 signature of the file's data (its length and SHA-256, see signingMessage). */
+export type WorldFileSignature = {
+  /** The teacher's name as the world had it when signed (shown: "prepared by …"), or null. */
+  readonly name: string | null;
+  /** hex, 32 bytes */
+  readonly publicKey: string;
+  /** hex, 64 bytes */
+  readonly value: string;
+};
+
 export type WorldFileHeader = {
   readonly format: typeof worldFileFormat;
   readonly formatVersion: number;
@@ -17,7 +29,36 @@ export type WorldFileHeader = {
   readonly worldName: string;
   readonly bytes: number;
   readonly sha256: string;
+  readonly signature?: WorldFileSignature;
 };
+
+/** Longest teacher name a signature may carry (the teacher role's own limit is lower). */
+export const signatureNameMax = 200;
+
+/** What a teacher signs: the data's length and SHA-256 (which import checks against the data),
+ * under a label so the signature means nothing anywhere else. */
+export function signingMessage(bytes: number, sha256: string): Uint8Array {
+  return utf8Encode(`${worldFileFormat}:${worldFileFormatVersion}:signed-data:${bytes}:${sha256}`);
+}
+
+/** The header with the teacher's signature over its data. */
+export function signHeader(header: WorldFileHeader, signer: { readonly seed: Uint8Array; readonly name: string | null; readonly publicKey: string }): WorldFileHeader {
+  const value = sign(signingMessage(header.bytes, header.sha256), signer.seed);
+  return { ...header, signature: { name: signer.name, publicKey: signer.publicKey, value: [...value].map((b) => b.toString(16).padStart(2, '0')).join('') } };
+}
+
+/** Does the header's signature (there must be one) sign its data's length and SHA-256? */
+export function signatureValid(header: WorldFileHeader): boolean {
+  const s = header.signature;
+  if (s === undefined) return false;
+  return verify(hexToBytes(s.value, signatureLength), signingMessage(header.bytes, header.sha256), hexToBytes(s.publicKey, publicKeyLength));
+}
+
+function isSignatureShape(v: unknown): v is WorldFileSignature {
+  const s = v as WorldFileSignature | null;
+  return typeof s === 'object' && s !== null && (s.name === null || (typeof s.name === 'string' && s.name.length <= signatureNameMax)) &&
+    isHex(s.publicKey, publicKeyLength) && isHex(s.value, signatureLength);
+}
 
 export type WorldFileError =
   | 'file_not_settlelab' // no header line, or not our format
@@ -25,7 +66,8 @@ export type WorldFileError =
   | 'file_format_too_new'
   | 'file_schema_too_new'
   | 'file_truncated' // fewer bytes than the header promises
-  | 'file_checksum_mismatch'; // the data was changed after export
+  | 'file_checksum_mismatch' // the data was changed after export
+  | 'file_signature_invalid'; // signed, but the signature does not sign this data
 
 export function makeHeader(fields: Omit<WorldFileHeader, 'format' | 'formatVersion'>): WorldFileHeader {
   return { format: worldFileFormat, formatVersion: worldFileFormatVersion, ...fields };
@@ -51,7 +93,8 @@ export function parseWorldFile(
   if (
     typeof h.formatVersion !== 'number' || typeof h.schemaVersion !== 'number' || typeof h.worldName !== 'string' ||
     typeof h.bytes !== 'number' || !Number.isSafeInteger(h.bytes) || h.bytes < 0 ||
-    typeof h.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(h.sha256)
+    typeof h.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(h.sha256) ||
+    (h.signature !== undefined && !isSignatureShape(h.signature))
   ) {
     return err('file_malformed');
   }
