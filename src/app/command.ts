@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { assert, err, type Err, type Result, type EventDraft, type JobDraft, scheduleJob } from '../domain/index.ts';
+import { assert, AssertionError, err, type Err, type Result, type EventDraft, type JobDraft, scheduleJob } from '../domain/index.ts';
 import type { WorldDb, EventRow } from '../storage/schema.ts';
 import { storageFaultOf, type StorageFault } from '../storage/faults.ts';
 import { readClock } from './clock-read.ts';
@@ -93,25 +93,45 @@ export async function appendEventRow(db: WorldDb, draft: EventDraft, at: number)
   assert(typeof seq === 'number' && seq > 0, 'event seq assigned');
 }
 
+/**
+ * The stores every command's transaction includes whatever it declares: its own record (commands),
+ * the clock and journal head (meta), the activity feed (events) and what it schedules (jobs).
+ */
+export const pipelineStores: readonly string[] = ['commands', 'meta', 'events', 'jobs'];
+
+export type CommandOptions = {
+  /**
+   * The stores the body reads or writes (table names), besides `pipelineStores`. IndexedDB then
+   * locks only these, so commands on other stores run alongside. Absent: every store (seeding and
+   * import write everywhere). Touching an undeclared store is a programmer error: an assertion.
+   */
+  readonly stores?: readonly string[];
+  /** The world time the command acts at (a job acts at its due time); default: the clock. */
+  readonly at?: (clock: number) => number;
+};
+
 export async function runCommand<T>(
   db: WorldDb,
   name: string,
   meta: CommandMeta,
   body: (tx: Tx) => Promise<Result<T, string>>,
   env: CommandEnv = {},
+  options: CommandOptions = {},
 ): Promise<Result<T, string>> {
   assert(meta.id.length > 0 && meta.id.length <= 200, 'command id required');
   // Refused before the transaction: nothing is read, written or recorded for a tab that may not act.
   if (env.acting !== undefined && !signInFreeCommands.has(name) && !env.acting(meta.actor)) return err('sign_in_required', { party: meta.actor });
   const notices: Notice[] = [];
+  const scope = options.stores === undefined ? db.tables : [...new Set([...pipelineStores, ...options.stores])];
   try {
-    const result = await db.transaction('rw', db.tables, async () => {
+    const result = await db.transaction('rw', scope, async () => {
       const previous = await db.commands.get(meta.id);
       if (previous) {
         if (previous.name !== name) return err('command_id_reused') as Result<T, string>;
         return previous.result as Result<T, string>;
       }
-      const now = await readClock(db);
+      const clock = await readClock(db);
+      const now = options.at === undefined ? clock : options.at(clock);
       const tx: Tx = {
         db,
         meta,
@@ -136,6 +156,10 @@ export async function runCommand<T>(
     if (e instanceof Rollback) {
       await recordFailure(db, name, meta, e.result);
       return e.result;
+    }
+    // IndexedDB names no store when a transaction lacks one: say which command and what it declared.
+    if (options.stores !== undefined && e instanceof Dexie.DexieError && e.name === Dexie.errnames.NotFound) {
+      throw new AssertionError(`command ${name} touched a store outside its declared stores [${options.stores.join(', ')}]: ${e.message}`);
     }
     const fault = storageFaultOf(e);
     if (fault) return err(fault);

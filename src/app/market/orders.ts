@@ -243,20 +243,26 @@ export async function reviewOrder(
 
 const systemActor: Actor = { role: 'system', partyId: 'system' };
 
-function orderJob(event: OrderEvent): (tx: Tx, job: Job) => Promise<void> {
+function orderJob(event: OrderEvent): (tx: Tx, job: Job) => Promise<Result<OrderRow, string>> {
   return async (tx, job) => {
     const orderId = job.payload.orderId;
     assert(typeof orderId === 'string', 'an order job names its order');
-    const stepped = await stepOrder(tx, orderId, event, systemActor);
-    // Steps that cancel a timer cancel its job in the same transaction, so a refusal here means the
-    // order moved on in a way no timer anticipated; it is logged, never half-applied.
-    if (!stepped.ok) await tx.appendEvent({ type: 'market.timer_refused', actor: 'system', payload: { orderId, job: job.kind, code: stepped.code } });
+    // A refusal (the seller's bank account cannot pay a refund back) fails the attempt: everything
+    // the step wrote rolls back, and the scheduler records why on the job row and retries or parks it.
+    return stepOrder(tx, orderId, event, systemActor);
   };
 }
 
-registerJobHandler(marketplaceJobKinds.payTimeout, orderJob({ type: 'PAY_TIMEOUT' }));
-registerJobHandler(marketplaceJobKinds.autoConfirm, orderJob({ type: 'AUTO_CONFIRM' }));
-registerJobHandler(marketplaceJobKinds.sellerResponseTimeout, orderJob({ type: 'SELLER_RESPONSE_TIMEOUT' }));
+/**
+ * An order's timers move money (a release, a refund through the charge's channel): a refusal is
+ * retried at each move of the clock, then parked after this many attempts for the escrow agent.
+ */
+export const orderJobAttemptsMax = 3;
+const orderJobFailure = { onFailure: 'park', attemptsMax: orderJobAttemptsMax } as const;
+
+registerJobHandler(marketplaceJobKinds.payTimeout, orderJob({ type: 'PAY_TIMEOUT' }), { failure: orderJobFailure });
+registerJobHandler(marketplaceJobKinds.autoConfirm, orderJob({ type: 'AUTO_CONFIRM' }), { failure: orderJobFailure });
+registerJobHandler(marketplaceJobKinds.sellerResponseTimeout, orderJob({ type: 'SELLER_RESPONSE_TIMEOUT' }), { failure: orderJobFailure });
 
 // ---- queries ------------------------------------------------------------------------------------
 
