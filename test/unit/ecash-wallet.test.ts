@@ -2,13 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   recordWalletTransaction,
-  saveWalletCard,
   searchWalletTransactions,
   setWalletTransactionStatus,
   walletCsvCell,
   walletCsvHeader,
   walletCsvTimestamp,
-  walletMaskedCardNumber,
   walletTransactionsCsvRows,
   type WalletTransaction,
   type WalletTransactionInput,
@@ -105,35 +103,5 @@ describe('CSV rows', () => {
     expect(walletCsvCell('China Mobile')).toBe('China Mobile');
     const evil = row({ id: 'tx-9', payee: '=cmd|calc' });
     expect(walletTransactionsCsvRows([evil])[1]![1]).toBe("'=cmd|calc");
-  });
-});
-
-describe('saved cards', () => {
-  const input = {
-    id: 'card-1',
-    walletId: 'buyer:zhang',
-    issuerId: 'bank:icbc',
-    kind: 'debit_card' as const,
-    holderName: ' 张三 ',
-    cardNumber: '6222 0212 3456 7894',
-    expiry: '12/29',
-  };
-
-  it('keeps only the last four digits, and shows them masked', () => {
-    // 622202123456789 + Luhn check digit 4
-    const saved = saveWalletCard(input, t0);
-    expect(saved).toEqual({
-      ok: true,
-      value: { id: 'card-1', walletId: 'buyer:zhang', issuerId: 'bank:icbc', kind: 'debit_card', holderName: '张三', last4: '7894', expiry: '12/29', savedAt: t0 },
-    });
-    expect(JSON.stringify(saved)).not.toContain('62220212');
-    expect(walletMaskedCardNumber('7894')).toBe('**** **** **** 7894');
-  });
-
-  it('refuses a mistyped number, a bad expiry and an empty name', () => {
-    expect(saveWalletCard({ ...input, cardNumber: '6222 0212 3456 7893' }, t0)).toMatchObject({ code: 'card_number_invalid' });
-    expect(saveWalletCard({ ...input, cardNumber: '6222-abc' }, t0)).toMatchObject({ code: 'card_number_invalid' });
-    expect(saveWalletCard({ ...input, expiry: '13/29' }, t0)).toMatchObject({ code: 'expiry_invalid' });
-    expect(saveWalletCard({ ...input, holderName: '  ' }, t0)).toMatchObject({ code: 'holder_name_required' });
   });
 });

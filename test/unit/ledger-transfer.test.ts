@@ -9,7 +9,6 @@ import {
   expiryRequestsFor,
   idsNeeded,
   ledgerViewOf,
-  reversalOf,
   transferRequestsMax,
   type Account,
   type AccountInput,
@@ -463,41 +462,6 @@ describe('credit limit (card account kept by the card company)', () => {
     expect(balanceOf(acct(ledger, 'card')).amount.toFixed(2)).toBe('500.00');
     expect(one(ledger, single('buy-2', 'card', 'merchant-payable', '200.00'))).toBe('created');
     expect(one(ledger, single('buy-3', 'card', 'merchant-payable', '0.01'))).toBe('exceeds_credit_limit');
-  });
-});
-
-describe('reversal', () => {
-  it('a reversing single swaps the accounts and restores the balances', () => {
-    const ledger = world();
-    expect(one(ledger, single('pay', 'buyer', 'seller', '80.00', { refs: { order: 'o-1' } }))).toBe('created');
-    const reversal = reversalOf(transfer(ledger, 'pay'), 'pay-rev');
-    if (!reversal.ok) throw new Error(reversal.code);
-    expect(reversal.value).toEqual({ id: 'pay-rev', kind: 'single', debitAccountId: 'seller', creditAccountId: 'buyer', amount: '80.00', currency: 'CNY', code: 'test.move', refs: { order: 'o-1', reverses: 'pay' } });
-    expect(one(ledger, reversal.value)).toBe('created');
-    expect(balanceOf(acct(ledger, 'buyer')).amount.toFixed(2)).toBe('500.00');
-    expect(balanceOf(acct(ledger, 'seller')).amount.toFixed(2)).toBe('0.00');
-    expect(ledger.entries).toHaveLength(3); // the original entry stays: corrections append
-  });
-
-  it('reverses the posted part of a post; holds and releases are not reversible', () => {
-    const ledger = world();
-    expect(one(ledger, hold('h', 'buyer', 'escrow', '100.00'))).toBe('created');
-    expect(one(ledger, { id: 'p', kind: 'post', pendingId: 'h', amount: '30' })).toBe('created');
-    const reversal = reversalOf(transfer(ledger, 'p'), 'p-rev');
-    expect(reversal.ok && reversal.value).toMatchObject({ debitAccountId: 'escrow', creditAccountId: 'buyer', amount: '30.00' });
-    expect(reversalOf(transfer(ledger, 'h'), 'x')).toMatchObject({ ok: false, code: 'not_reversible' });
-    expect(one(ledger, hold('h2', 'buyer', 'escrow', '1.00'))).toBe('created');
-    expect(one(ledger, { id: 'v', kind: 'void', pendingId: 'h2' })).toBe('created');
-    expect(reversalOf(transfer(ledger, 'v'), 'x')).toMatchObject({ ok: false, code: 'not_reversible' });
-  });
-
-  it('a reversal goes through the limits like any transfer', () => {
-    const ledger = world();
-    expect(one(ledger, single('pay', 'buyer', 'seller', '80.00'))).toBe('created');
-    expect(one(ledger, single('spent', 'seller', 'cash', '50.00'))).toBe('created');
-    const reversal = reversalOf(transfer(ledger, 'pay'), 'pay-rev');
-    if (!reversal.ok) throw new Error(reversal.code);
-    expect(one(ledger, reversal.value)).toBe('insufficient_funds');
   });
 });
 

@@ -2,7 +2,6 @@ import {
   assert,
   balanceOf,
   bankingAccountIds,
-  cancelRecurringBill,
   createRecurringBill,
   createStoredValueIssuer,
   err,
@@ -198,20 +197,6 @@ export async function addRecurringBill(
     await tx.schedule(recurringBillJob(bill.value));
     await tx.appendEvent({ type: 'storedvalue.bill_added', actor: meta.actor, parties: [input.payeeId], payload: { billId: bill.value.billId } });
     return ok(bill.value);
-  }, env);
-}
-
-export async function cancelBill(db: WorldDb, meta: CommandMeta, input: { readonly billId: string }, env: CommandEnv = {}): Promise<Result<RecurringBill, string>> {
-  return runCommand(db, 'storedvalue.cancelBill', meta, async (tx) => {
-    const t = smartCardTables(tx.db);
-    const bill = await t.bills.get(input.billId);
-    if (bill === undefined) return err('bill_not_found');
-    const card = await ownCard(tx, bill.cardId);
-    if (!card.ok) return card;
-    const cancelled = cancelRecurringBill(bill);
-    if (!cancelled.ok) return cancelled;
-    await t.bills.put(cancelled.value);
-    return ok(cancelled.value);
   }, env);
 }
 

@@ -154,27 +154,6 @@ export function idsNeeded(
   return { transferIds: [...transferIds], accountIds: [...accountIds] };
 }
 
-/**
- * A reversing transfer for a correction (entries are never edited): a single transfer of the posted
- * amount with the accounts swapped, the same currency and code, and the original refs plus
- * `reverses: <original id>`. Only single and post transfers posted anything; a pending transfer is
- * voided instead, and a void/expire posted nothing.
- */
-export function reversalOf(transfer: Transfer, newId: string): Result<MoveRequest, 'not_reversible'> {
-  assert(isLedgerId(newId) && newId !== transfer.id, 'a reversal has its own valid id');
-  if (transfer.kind !== 'single' && transfer.kind !== 'post') return err('not_reversible', { kind: transfer.kind });
-  return ok({
-    id: newId,
-    kind: 'single',
-    debitAccountId: transfer.creditAccountId,
-    creditAccountId: transfer.debitAccountId,
-    amount: transfer.amount,
-    currency: transfer.currency,
-    code: transfer.code,
-    refs: { ...transfer.refs, reverses: transfer.id },
-  });
-}
-
 /** The id an expiry of `pendingId` gets: deterministic, so two schedulers expiring the same hold
  * produce one transfer and one `exists`. */
 export function expiryIdOf(pendingId: string): string {

@@ -15,7 +15,6 @@ export const recurringBillKinds = ['phone', 'internet'] as const;
 export type RecurringBillKind = (typeof recurringBillKinds)[number];
 export const recurringBillIntervalDaysMax = 366;
 /** Bills one due-scan looks at. */
-export const recurringBillsScanMax = 100_000;
 export const storedValueBillJobKind = 'storedvalue.bill_due';
 
 export type RecurringBill = {
@@ -76,14 +75,6 @@ export function recurringBillJob(bill: RecurringBill): JobDraft {
   };
 }
 
-/** Active bills due at `now`, earliest first (id breaks ties). */
-export function dueRecurringBills(bills: readonly RecurringBill[], now: number): RecurringBill[] {
-  assert(bills.length <= recurringBillsScanMax, `at most ${recurringBillsScanMax} bills per scan`);
-  return bills
-    .filter((b) => b.status === 'active' && b.nextDueAt <= now)
-    .sort((a, b) => a.nextDueAt - b.nextDueAt || (a.billId < b.billId ? -1 : a.billId > b.billId ? 1 : 0));
-}
-
 export type RecurringBillPaymentOutcome =
   | { readonly paid: true; readonly bill: RecurringBill; readonly card: StoredValueCard; readonly txn: StoredValueTxn; readonly effects: PaymentLedgerEffect[] }
   | { readonly paid: false; readonly bill: RecurringBill; readonly problem: StoredValueSpendProblem };
@@ -112,7 +103,3 @@ export function payRecurringBill(bill: RecurringBill, card: StoredValueCard, iss
   return { paid: true, bill: next, card: spent.value.card, txn: spent.value.txn, effects: spent.value.effects };
 }
 
-export function cancelRecurringBill(bill: RecurringBill): Result<RecurringBill, 'bill_cancelled'> {
-  if (bill.status === 'cancelled') return err('bill_cancelled');
-  return ok({ ...bill, status: 'cancelled' });
-}

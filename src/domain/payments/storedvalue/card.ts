@@ -230,17 +230,3 @@ export function storedValueSettleMerchant(
     ),
   );
 }
-
-/** Blocks the card (lost, holder's request): spending and top-ups are refused; the balance is kept. */
-export function blockStoredValueCard(card: StoredValueCard, reason: string, now: number): Result<StoredValueCard, 'card_blocked'> {
-  assert(reason.length > 0, 'a block names its reason');
-  assert(Number.isSafeInteger(now) && now >= card.updatedAt, 'now must not go back');
-  if (card.status === 'blocked') return err('card_blocked', { reason: card.blockedReason ?? '' });
-  return ok({ ...card, status: 'blocked', blockedReason: reason, updatedAt: now });
-}
-
-export function unblockStoredValueCard(card: StoredValueCard, now: number): Result<StoredValueCard, 'card_not_blocked'> {
-  assert(Number.isSafeInteger(now) && now >= card.updatedAt, 'now must not go back');
-  if (card.status !== 'blocked') return err('card_not_blocked');
-  return ok({ ...card, status: 'active', blockedReason: null, updatedAt: now });
-}

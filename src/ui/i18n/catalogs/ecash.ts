@@ -218,6 +218,7 @@ export const en = {
   'error.wallet_locked': 'Unlock your e-wallet first (E-wallet page).',
   'error.no_smart_card': 'You have no active smart card: get one on the Smart card page.',
   'error.no_stored_value_card': 'You have no one-card: get one on the One-card page.',
+  'error.status_change_not_allowed': 'This wallet record cannot change to that status any more.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -436,4 +437,5 @@ export const zh: Record<keyof typeof en, string> = {
   'error.wallet_locked': '请先解锁电子钱包（电子钱包页面）。',
   'error.no_smart_card': '您没有可用的智能卡：请在智能卡页面申领。',
   'error.no_stored_value_card': '您没有一卡通：请在一卡通页面申领。',
+  'error.status_change_not_allowed': '这条钱包记录不能再改为该状态。',
 };

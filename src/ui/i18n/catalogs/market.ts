@@ -461,6 +461,17 @@ export const en = {
   'error.tracking_events_full': 'This waybill has the most tracking events it can hold ({max}).',
   'error.confirmation_mismatch': 'That confirmation is about another order or amount.',
   'error.receipt_signer_mismatch': 'The confirmation was not signed by this order’s buyer.',
+  'error.job_crashed': 'The scheduled step stopped on a program error ({message}); nothing of it was kept.',
+  'jobs.parked.title': 'Parked order timers',
+  'jobs.parked.help': 'A timer that failed {max} times (each failure changed nothing) waits here for you: once its cause is fixed, try it again.',
+  'jobs.parked.none': 'No parked timers.',
+  'jobs.parked.row': '{step} of order {orderId}, due {due}: parked after {attempts} attempts. Reason: {reason}',
+  'jobs.parked.retry': 'Try again',
+  'jobs.parked.retried': 'The timer will run at the clock’s next move.',
+  'jobs.kind.marketplace.pay_timeout': 'Closing the unpaid order',
+  'jobs.kind.marketplace.auto_confirm': 'Confirming receipt automatically',
+  'jobs.kind.marketplace.seller_response_timeout': 'Agreeing to the refund for the silent seller',
+  'error.job_not_parked': 'That timer is not parked.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -922,4 +933,15 @@ export const zh: Record<keyof typeof en, string> = {
   'error.tracking_events_full': '该运单的物流记录已达上限（{max} 条）。',
   'error.confirmation_mismatch': '该确认收货凭证对应的是其他订单或金额。',
   'error.receipt_signer_mismatch': '确认收货凭证不是本订单的买家签署的。',
+  'error.job_crashed': '计划任务因程序错误而中止（{message}），其中的改动均未保留。',
+  'jobs.parked.title': '已搁置的订单计时任务',
+  'jobs.parked.help': '失败 {max} 次的计时任务（每次失败都没有改动任何数据）在此等您处理：原因解决后，请重试。',
+  'jobs.parked.none': '没有搁置的计时任务。',
+  'jobs.parked.row': '订单 {orderId} 的“{step}”，到期 {due}：尝试 {attempts} 次后搁置。原因：{reason}',
+  'jobs.parked.retry': '重试',
+  'jobs.parked.retried': '该计时任务将在时钟下次推进时运行。',
+  'jobs.kind.marketplace.pay_timeout': '关闭未付款订单',
+  'jobs.kind.marketplace.auto_confirm': '自动确认收货',
+  'jobs.kind.marketplace.seller_response_timeout': '卖家未回应，同意退款',
+  'error.job_not_parked': '该计时任务未被搁置。',
 };

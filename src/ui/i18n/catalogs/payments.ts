@@ -223,6 +223,16 @@ export const en = {
   'error.illegal_charge_transition': 'This payment cannot do that now (status {status}).',
   'error.charge_id_conflict': 'A different payment already has this id.',
   'error.refund_exceeds_captured': 'The refund is more than what is left to refund ({refundable}).',
+  'error.capture_amount_invalid': 'The amount to take must be above zero.',
+  'error.capture_exceeds_authorized': 'That is more than the card holder authorized (¥{authorized}).',
+  'error.capture_amount_mismatch': 'This payment is taken in full only (¥{amount}).',
+  'error.refund_id_conflict': 'A refund with this number was already made for a different amount.',
+  'error.refund_amount_invalid': 'The refund must be above zero.',
+  'error.refunds_exhausted': 'This payment was already refunded {max} times, the most allowed.',
+  'error.refund_account_missing': 'The buyer has no bank account to receive the refund: open one at a bank first.',
+  'error.card_suspended': 'This card is suspended: a payment is overdue. Pay the card’s bill first.',
+  'error.card_not_owned': 'This card belongs to someone else.',
+  'error.card_not_active': 'This card is not active yet (or no longer).',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -446,4 +456,14 @@ export const zh: Record<keyof typeof en, string> = {
   'error.illegal_charge_transition': '该支付当前不能执行此操作（状态 {status}）。',
   'error.charge_id_conflict': '已有另一笔支付使用了该编号。',
   'error.refund_exceeds_captured': '退款金额超过可退金额（{refundable}）。',
+  'error.capture_amount_invalid': '扣款金额必须大于零。',
+  'error.capture_exceeds_authorized': '超过了持卡人授权的金额（¥{authorized}）。',
+  'error.capture_amount_mismatch': '这笔支付只能全额扣款（¥{amount}）。',
+  'error.refund_id_conflict': '该退款编号已用于另一笔金额不同的退款。',
+  'error.refund_amount_invalid': '退款金额必须大于零。',
+  'error.refunds_exhausted': '这笔支付已退款 {max} 次，已达上限。',
+  'error.refund_account_missing': '买家没有可接收退款的银行账户：请先在银行开户。',
+  'error.card_suspended': '该卡已暂停使用：有一笔还款已逾期。请先还清账单。',
+  'error.card_not_owned': '这张卡属于别人。',
+  'error.card_not_active': '这张卡尚未启用（或已停用）。',
 };
