@@ -56,8 +56,6 @@ describe('banks and clearing in the browser', () => {
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'Banking lesson');
     await start.goto(`${baseUrl}#/w/${worldId}`);
-    await start.getByTestId('lab-sheet-link').click();
-    const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
 
     // The two banks' counters and the clearing system, each in its own tab.
     const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
@@ -113,16 +111,12 @@ describe('banks and clearing in the browser', () => {
     expect(await payer.getByTestId('online-bank-a').getAttribute('data-open')).toBe('false');
     expect(await payer.getByTestId('transfer-submit').count()).toBe(0);
 
-    // Li Lei logs in in his tab, gets a certificate from the CA, and logs in to online banking (U盾).
+    // Li Lei (signed in in his tab since activation) gets a certificate from the CA, and logs in to
+    // online banking (U盾).
     await payer.getByTestId('page-account').click();
-    await payer.getByTestId('login-password').fill(password);
-    await payer.getByTestId('login-submit').click();
     await payer.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     await payer.getByTestId('apply-certificate').click();
     const ca = await tab(p, worldId, 'ca', 'ca');
-    await ca.getByTestId('login-password').fill(caPassword);
-    await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     const certApp = ca.locator('[data-testid="application"][data-party="u-lilei"]');
     await certApp.waitFor({ timeout: 5_000 });
     await certApp.getByTestId('issue').click();

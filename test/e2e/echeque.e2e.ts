@@ -83,13 +83,8 @@ describe('signed e-cheques in the browser', () => {
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'E-cheque lesson');
     await start.goto(`${baseUrl}#/w/${worldId}`);
-    await start.getByTestId('lab-sheet-link').click();
-    const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
 
     const ca = await tab(p, worldId, 'ca', 'ca');
-    await ca.getByTestId('login-password').fill(caPassword);
-    await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
     const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
 
@@ -208,12 +203,7 @@ describe('signed e-cheques in the browser', () => {
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'Stop payment lesson');
     await start.goto(`${baseUrl}#/w/${worldId}`);
-    await start.getByTestId('lab-sheet-link').click();
-    const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
     const ca = await tab(p, worldId, 'ca', 'ca');
-    await ca.getByTestId('login-password').fill(caPassword);
-    await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     const bankA = await tab(p, worldId, 'bank-a', 'bank-counter');
     const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'hanmeimei', '韩梅梅');

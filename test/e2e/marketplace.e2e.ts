@@ -67,13 +67,8 @@ describe('the B2C marketplace, paid through the escrow agent', () => {
     const start = await newPage(p, baseUrl);
     const worldId = await createWorld(start, 'Market lesson');
     await start.goto(`${baseUrl}#/w/${worldId}`);
-    await start.getByTestId('lab-sheet-link').click();
-    const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
 
     const ca = await tab(p, worldId, 'ca', 'ca');
-    await ca.getByTestId('login-password').fill(caPassword);
-    await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
     const platform = await tab(p, worldId, 'platform', 'stores');
     const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
     const logistics = await tab(p, worldId, 'logistics', 'shipments');

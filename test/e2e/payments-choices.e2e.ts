@@ -24,16 +24,7 @@ async function ready(p: Profile): Promise<{ worldId: string; start: Page; ca: Pa
   const start = await newPage(p, baseUrl);
   const worldId = await createWorld(start, 'Payment choices');
   await start.goto(`${baseUrl}#/w/${worldId}`);
-  await start.getByTestId('lab-sheet-link').click();
-  const caPassword = (await start.getByTestId('lab-password-ca').textContent())!.trim();
   const ca = await tab(p, worldId, 'ca', 'ca');
-  // The CA's tab signs in with its lab-sheet password, unless opening the tab signed it in already.
-  await ca.locator('[data-testid="logged-in"], [data-testid="login-password"]').first().waitFor({ timeout: 30_000 });
-  if ((await ca.getByTestId('logged-in').count()) === 0) {
-    await ca.getByTestId('login-password').fill(caPassword);
-    await ca.getByTestId('login-submit').click();
-    await ca.getByTestId('logged-in').waitFor({ timeout: 30_000 });
-  }
   return { worldId, start, ca };
 }
 
