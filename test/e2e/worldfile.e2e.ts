@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createWorld, launchProfile, newPage, partyUrl, type Profile } from './browser.ts';
+import { createWorld, launchProfile, newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
 
 // Issue 13 items 4-6 in Chromium: world files edited on purpose (with a recomputed SHA-256) are
 // refused with the reason and change nothing; an interrupted reset leaves a world that opens or is
@@ -114,6 +114,40 @@ describe('world files that prove themselves', () => {
     writeFileSync(file, forged(original, (b) => void (rows(b, 'accounts')[0]!.partyId = 'u-nobody')));
     await page.getByTestId('import-input').setInputFiles(file);
     await expect.poll(() => page.getByTestId('import-error').textContent()).toContain('账本中有一条记录指向世界里不存在的交易方或账户');
+  });
+});
+
+describe('teacher-signed world files', () => {
+  it('a signed world imports as "prepared by …, signature valid"; the same file edited afterwards is refused', async () => {
+    const p1 = await profile();
+    const page1 = await newPage(p1, baseUrl);
+    const worldId = await createWorld(page1, 'Signed handout');
+    await page1.getByTestId('world-export-signed').click();
+    await page1.getByTestId('sign-password').fill('wrong password');
+    await page1.getByTestId('sign-submit').click();
+    await page1.getByTestId('sign-error').waitFor();
+    await page1.getByTestId('sign-password').fill(teacherPasswords.get(worldId)!);
+    const download = page1.waitForEvent('download');
+    await page1.getByTestId('sign-submit').click();
+    const file = join(p1.dir, 'signed.settlelab.json');
+    await (await download).saveAs(file);
+    const signed = readFileSync(file);
+
+    const p2 = await profile();
+    const page2 = await newPage(p2, baseUrl);
+    await page2.getByTestId('worlds-empty').waitFor();
+    const edited = join(p2.dir, 'edited.settlelab.json');
+    // A forger edits the data and recomputes the checksum, but cannot sign again as the teacher.
+    writeFileSync(edited, forged(signed, (b) => void (rows(b, 'accounts').find((a) => a.normal === 'credit')!.name = 'Forged')));
+    await page2.getByTestId('import-input').setInputFiles(edited);
+    await expect.poll(() => page2.getByTestId('import-error').textContent()).toContain('signature is broken');
+    expect(await page2.getByTestId('world-item').count()).toBe(0);
+
+    const copy = join(p2.dir, 'signed.settlelab.json');
+    writeFileSync(copy, signed);
+    await page2.getByTestId('import-input').setInputFiles(copy);
+    await expect.poll(() => page2.getByTestId('import-signed').textContent()).toMatch(/prepared by .+, signature valid \(teacher key [0-9a-f]{4} /);
+    expect(await page2.getByTestId('world-item').count()).toBe(1);
   });
 });
 
