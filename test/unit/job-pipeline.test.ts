@@ -3,7 +3,7 @@ import { freshWorld, meta } from '../helpers/world.ts';
 import { address, advanceDays, approvedSeller, unwrap } from '../helpers/market.ts';
 import { customerAt, expectBooksSound, fund } from '../helpers/banking.ts';
 import { listProduct } from '../../src/app/market/products.ts';
-import { orderById, orderJobAttemptsMax, placeOrders, requestRefund } from '../../src/app/market/orders.ts';
+import { orderById, orderJobAttemptsMax, placeOrders, requestRefund, retryParkedOrderJob } from '../../src/app/market/orders.ts';
 import { bookShipment, pickUpShipment } from '../../src/app/market/shipping.ts';
 import { applyForBankAccount, approveBankApplication } from '../../src/app/banking/accounts.ts';
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
@@ -153,5 +153,22 @@ describe('a command declares the stores it touches', () => {
     await expect(touching).rejects.toThrow(/command testUndeclared touched a store outside its declared stores \[parties\]/);
     const declared = await runCommand(db, 'testDeclared', meta('platform'), async (tx) => ok(((await tx.db.table('accounts').get('escrow:vault')) as { id: string } | undefined)?.id), {}, { stores: ['accounts'] });
     expect(declared).toEqual({ ok: true, value: 'escrow:vault' });
+  });
+});
+
+describe('a parked order timer', () => {
+  it('the escrow agent tries it again once the seller can pay: the refund goes through', async () => {
+    const w = await storedValueOrderAwaitingRefund();
+    for (let day = 0; day < 3; day++) await advanceDays(w.db, day === 0 ? 5 : 1);
+    const [parked] = await parkedJobs(w.db);
+    expect(parked).toMatchObject({ status: 'parked' });
+    expect(await retryParkedOrderJob(w.db, meta(w.buyer), { jobId: parked!.id })).toMatchObject({ ok: false, code: 'not_authorized' });
+    await fund(w.db, w.seller, 'bank-a', '20.00');
+    unwrap(await retryParkedOrderJob(w.db, meta('escrow'), { jobId: parked!.id }));
+    expect(await retryParkedOrderJob(w.db, meta('escrow'), { jobId: parked!.id })).toMatchObject({ ok: false, code: 'job_not_parked' });
+    await advanceDays(w.db, 1);
+    expect(await orderById(w.db, w.orderId)).toMatchObject({ state: 'TRADE_CLOSED', closeReason: 'refunded' });
+    expect(await parkedJobs(w.db)).toEqual([]);
+    await expectBooksSound(w.db);
   });
 });

@@ -264,6 +264,27 @@ registerJobHandler(marketplaceJobKinds.payTimeout, orderJob({ type: 'PAY_TIMEOUT
 registerJobHandler(marketplaceJobKinds.autoConfirm, orderJob({ type: 'AUTO_CONFIRM' }), { failure: orderJobFailure });
 registerJobHandler(marketplaceJobKinds.sellerResponseTimeout, orderJob({ type: 'SELLER_RESPONSE_TIMEOUT' }), { failure: orderJobFailure });
 
+/** The order timers' kinds, whose parked jobs the escrow agent sees and may try again. */
+export const orderJobKinds: readonly string[] = [marketplaceJobKinds.payTimeout, marketplaceJobKinds.autoConfirm, marketplaceJobKinds.sellerResponseTimeout];
+
+/**
+ * The escrow agent (or the platform operator) tries a parked order timer again, once its cause is
+ * fixed (the seller's bank account can pay the refund now): it runs at the clock's next move, and
+ * one more failure parks it again.
+ */
+export async function retryParkedOrderJob(db: WorldDb, meta: CommandMeta, input: { readonly jobId: string }, env: CommandEnv = {}): Promise<Result<Job, string>> {
+  return runCommand(db, 'retryParkedOrderJob', meta, async (tx) => {
+    const party = await tx.db.parties.get(meta.actor);
+    if (party?.kind !== 'escrow' && party?.kind !== 'operator') return err('not_authorized');
+    const job = await tx.db.jobs.get(input.jobId);
+    if (job === undefined || job.status !== 'parked' || !orderJobKinds.includes(job.kind)) return err('job_not_parked');
+    const pending: Job = { ...job, status: 'pending' };
+    await tx.db.jobs.put(pending);
+    await tx.appendEvent({ type: 'market.timer_retried', actor: meta.actor, payload: { jobId: job.id, orderId: String(job.payload.orderId) } });
+    return ok(pending);
+  }, env, { stores: ['parties'] });
+}
+
 // ---- queries ------------------------------------------------------------------------------------
 
 export async function orderById(db: WorldDb, orderId: string): Promise<OrderRow | undefined> {

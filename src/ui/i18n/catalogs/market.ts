@@ -401,6 +401,7 @@ export const en = {
   'event.market.wallet_topup': 'Wallet topped up with {amount} from {bank}',
   'event.market.wallet_withdrawal': 'Withdrew {amount} from the wallet to {bank}',
   'event.market.timer_refused': 'Timer of order {orderId} not applied: {code}',
+  'event.market.timer_retried': 'A parked timer of order {orderId} will be tried again',
 
   'error.product_invalid': 'Please correct the product’s fields.',
   'error.product_already_listed': 'The product is already on sale.',
@@ -873,6 +874,7 @@ export const zh: Record<keyof typeof en, string> = {
   'event.market.wallet_topup': '从 {bank} 向钱包充值 {amount}',
   'event.market.wallet_withdrawal': '从钱包提现 {amount} 到 {bank}',
   'event.market.timer_refused': '订单 {orderId} 的计时任务未执行：{code}',
+  'event.market.timer_retried': '订单 {orderId} 已搁置的计时任务将重试',
 
   'error.product_invalid': '请改正商品信息。',
   'error.product_already_listed': '该商品已在售。',
