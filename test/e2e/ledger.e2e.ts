@@ -101,5 +101,11 @@ describe('the ledger across tabs', () => {
     await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-ok')).toBe('false');
     expect(await page.getByTestId('verify-result').getAttribute('data-broken-seq')).toBe('4');
     expect(await page.getByTestId('verify-result').textContent()).toContain('entry 4');
+    // The account rows were not touched, so the trial balance still passes: the page says why the
+    // two checks disagree, and what each compares.
+    expect(await page.locator('[data-testid="trial-result"][data-pass="false"]').count()).toBe(0);
+    expect(await page.getByTestId('checks-disagree').textContent()).toContain('The trial balance passes but verify fails');
+    expect(await page.getByTestId('checks-trial').textContent()).toContain('never reads the journal');
+    expect(await page.getByTestId('checks-verify').textContent()).toContain('recomputes its SHA-256');
   });
 });

@@ -51,6 +51,16 @@ class I18n {
     const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(storageKey) : null;
     if (saved === 'en' || saved === 'zh-CN') this.locale = saved;
     else if (typeof navigator !== 'undefined') this.locale = detectLocale(navigator.languages ?? [navigator.language]);
+    // The choice is the device's: another tab that picks a language (it writes the key) changes it
+    // here too, so the world's tabs never speak two languages side by side. A value that is not a
+    // locale is ignored.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('storage', (e) => {
+        if (e.key !== storageKey || (e.newValue !== 'en' && e.newValue !== 'zh-CN')) return;
+        this.locale = e.newValue;
+        if (typeof document !== 'undefined') document.documentElement.lang = e.newValue;
+      });
+    }
   }
 
   set(locale: Locale): void {

@@ -8,7 +8,8 @@ import { clockKey } from '../../app/clock-read.ts';
 import { storageFaultOf, type StorageFault } from '../../storage/faults.ts';
 import { Live } from '../live.svelte.ts';
 import { toasts } from '../common/toasts.svelte.ts';
-import { i18n, isMessageKey } from '../i18n/i18n.svelte.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
+import { noticeText } from '../names.ts';
 
 /** A random id per tab: which tab led, which tabs are open. */
 export const tabId = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `tab-${Date.now()}`;
@@ -35,9 +36,9 @@ export class WorldModel {
       onClosed: () => (this.closed = true),
       onNotice: (m) => {
         if (m.from.tabId === tabId || m.kind === 'clock.moved') return;
-        // A feature may word its notice kinds (`noticeKind.<kind>`); others show the kind itself.
-        const key = `noticeKind.${m.kind}`;
-        toasts.show(isMessageKey(key) ? i18n.t(key) : i18n.t('toast.newNotice', { what: m.kind }));
+        // A feature words its notice kinds (`noticeKind.<kind>`); a kind without words points to
+        // the activity feed rather than showing its code.
+        toasts.show(noticeText(m.kind, i18n.locale));
       },
     });
     const db = this.session.db;
