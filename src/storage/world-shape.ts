@@ -27,7 +27,7 @@ export type TableShape = {
 /** The world's own area each table belongs to, by the migration that declared it: what the refusal
  * names (never a table's internal name). */
 export type WorldArea = 'world' | 'ledger' | 'identity' | 'banking' | 'market' | 'payments' | 'echeque' | 'ecash';
-const areaByVersion: Readonly<Record<number, WorldArea>> = { 1: 'world', 2: 'ledger', 3: 'identity', 4: 'banking', 5: 'market', 6: 'payments', 7: 'echeque', 8: 'ecash', 9: 'ledger', 10: 'ledger' };
+const areaByVersion: Readonly<Record<number, WorldArea>> = { 1: 'world', 2: 'ledger', 3: 'identity', 4: 'banking', 5: 'market', 6: 'payments', 7: 'echeque', 8: 'ecash', 9: 'ledger', 10: 'ledger', 13: 'payments' };
 
 /** The tables of the current schema (the migrations' final stores), with the area that owns each. */
 export function worldTables(): ReadonlyMap<string, WorldArea> {
@@ -140,6 +140,10 @@ export const tableShapes: Readonly<Record<string, TableShape>> = {
   recurringBills: { fields: { billId: 'id', cardId: 'id' } },
   // v11+: the world's teacher (what "prepared by …" names)
   teacher: { fields: { id: 'id', name: 'text|null', passwordHash: 'obj', publicKey: 'id', sealed: 'obj', createdAt: 'int' } },
+  // v13: reconciliation (channel bills, the desk's days, the lab's armed faults)
+  channelTrades: { fields: { channelTradeNo: 'id', merchantOrderNo: 'id', institutionId: 'id', billDate: 'id', sellerId: 'id', at: 'int', gross: 'obj', fee: 'obj', net: 'obj', ledgerIds: 'arr' }, partyRefs: ['institutionId', 'sellerId'] },
+  reconDays: { fields: { id: 'id', scope: 'id', date: 'id', opening: 'arr', resolutions: 'arr', closedAt: 'int|null' } },
+  reconLab: { fields: { id: 'id', channel: 'id', kind: 'id' } },
 };
 
 function at(row: unknown, path: string): unknown {

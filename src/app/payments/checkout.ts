@@ -57,7 +57,9 @@ export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWith
   if (!charge.ok) return charge;
   const current = switching ? { ...order, paymentMethod: channel } : order;
   if (charge.value.status === 'failed') return ok({ charge: charge.value, order: current });
-  if (charge.value.status === 'pending' && adapter.payOrderOn === 'capture') return ok({ charge: charge.value, order: current });
+  // Pending after authorize: a remittance waits for its money; an immediate channel's charge is
+  // pending only when its success callback was lost (reconciliation's 补单 pays the order later).
+  if (charge.value.status === 'pending' && (adapter.payOrderOn === 'capture' || adapter.channel.flow === 'immediate')) return ok({ charge: charge.value, order: current });
   const paid = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: meta.actor });
   if (!paid.ok) return paid;
   return ok({ charge: charge.value, order: paid.value });
@@ -81,7 +83,9 @@ async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow): Promis
   // Closed unpaid (cancelled, or the pay deadline passed) while a charge waits for the money.
   if (before.state === 'WAIT_BUYER_PAY' && after.state === 'TRADE_CLOSED') {
     const charge = await payingCharge(tx, after.id);
-    if (charge !== undefined && charge.status === 'pending') {
+    // An immediate channel's charge is pending only when its callback was lost: the channel has
+    // the money and nothing can be voided; reconciliation finds it in the bill (a long).
+    if (charge !== undefined && charge.status === 'pending' && channelAdapter(charge.channel)?.channel.flow !== 'immediate') {
       const voided = await voidChargeTx(tx, charge.id, after.closeReason === 'pay_timeout' ? 'expired' : 'cancelled');
       if (!voided.ok) return voided;
     }

@@ -22,6 +22,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { Tx } from '../command.ts';
 import { applyChannelEffects } from './booking.ts';
+import { recordChannelStep } from '../reconciliation/records.ts';
 
 // The payment gateway's app layer (Ping++ style): ONE charge table and ONE set of steps whatever
 // the channel. Each channel is an adapter module (channel-*.ts) that registers here: the pure
@@ -109,9 +110,14 @@ async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, resul
     const after = await adapter.afterStep(tx, charge, op);
     if (!after.ok) return after;
   }
+  // Reconciliation: the channel writes its own trade (its bill row); a lost callback (lab) leaves
+  // the platform's charge as it was created, though the money moved.
+  const kept = charge.status === 'failed' ? ok(charge) : await recordChannelStep(tx, charge, op);
+  if (!kept.ok) return kept;
+  if (kept.value !== charge) await paymentsTables(tx.db).charges.put(kept.value);
   const to = charge.payerId === charge.payee.partyId ? [charge.payerId] : [charge.payerId, charge.payee.partyId];
-  tx.notify({ to, kind: `payments.charge.${charge.status}`, ref: charge.id });
-  return ok(charge);
+  tx.notify({ to, kind: `payments.charge.${kept.value.status}`, ref: charge.id });
+  return ok(kept.value);
 }
 
 function adapterOf(id: PaymentChannelId): AnyAdapter {

@@ -11,6 +11,7 @@ import { v9JournalBlocks } from './v9-journal-blocks.ts';
 import { v10AccountIndex } from './v10-account-index.ts';
 import { v11Teacher } from './v11-teacher.ts';
 import { v12TabSessions } from './v12-tab-sessions.ts';
+import { v13Reconciliation } from './v13-reconciliation.ts';
 
 /** Every schema version, oldest first. Append only. */
-export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions];
+export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions, v13Reconciliation];

@@ -1,0 +1,3 @@
+export * from './records.ts';
+export * from './desk.ts';
+export * from './lab.ts';

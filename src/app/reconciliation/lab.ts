@@ -1,0 +1,104 @@
+import { billDateOf, dateStartMs, dayMs, err, fromStored, isPaymentChannelId, money, ok, parseBillCsv, subtract, toStored, worldDateOf, type Result } from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import { reconTables, type ChannelTradeRow, type ReconLabKind } from '../../storage/recon-tables.ts';
+import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { requireTeacher, type TeacherToken } from '../teacher.ts';
+import { channelAdapter } from '../payments/gateway.ts';
+import { dayTradesMax } from './desk.ts';
+
+// The reconciliation lab's tools to make trouble (teacher only: each checks the teacher's token).
+// They alter the channels' records or arm a fault the next payment suffers; the desk then has to
+// find it. A refused file or value changes nothing.
+
+/** The channels whose payment moves the money in the charge step itself, so the lab can lose or
+ * repeat its callback (the escrow wallet moves money in the order's own step; the others wait). */
+export function labChannelOk(channel: string): boolean {
+  if (!isPaymentChannelId(channel) || channel === 'escrow') return false;
+  const adapter = channelAdapter(channel);
+  return adapter !== undefined && adapter.channel.flow === 'immediate';
+}
+
+/** Arms a fault for the next payment through `channel`: its callback is lost, or delivered twice. */
+export async function labArmFault(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channel: string; readonly kind: ReconLabKind }, env: CommandEnv = {}): Promise<Result<null, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  if (!labChannelOk(input.channel)) return err('recon_lab_channel_unsupported', { method: input.channel });
+  return runCommand(db, 'reconLabArm', meta, async (tx) => {
+    await reconTables(tx.db).reconLab.put({ id: `${input.kind}:${input.channel}`, channel: input.channel, kind: input.kind, armedAt: tx.now });
+    await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, kind: input.kind } });
+    return ok(null);
+  }, env);
+}
+
+export async function armedFaults(db: WorldDb): Promise<{ channel: string; kind: ReconLabKind }[]> {
+  return (await reconTables(db).reconLab.toArray()).map((r) => ({ channel: r.channel, kind: r.kind }));
+}
+
+/** The channel charged another fee on one trade (its bill says so; the ledger does not). */
+export async function labChangeFee(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channelTradeNo: string; readonly fee: string }, env: CommandEnv = {}): Promise<Result<ChannelTradeRow, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(input.fee.trim())) return err('amount_invalid');
+  return runCommand(db, 'reconLabFee', meta, async (tx) => {
+    const t = reconTables(tx.db).channelTrades;
+    const trade = await t.get(input.channelTradeNo);
+    if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
+    const fee = toStored(money(input.fee.trim(), trade.gross.currency));
+    const row = { ...trade, fee, net: toStored(subtract(fromStored(trade.gross), fromStored(fee))) };
+    await t.put(row);
+    await tx.appendEvent({ type: 'recon.lab_fee', actor: tx.meta.actor, payload: { channelTradeNo: trade.channelTradeNo, fee: fee.amount } });
+    return ok(row);
+  }, env);
+}
+
+/** The channel's time of one trade moves to 23:59:30 of its day: past the cut-off, into the next bill. */
+export async function labMoveAcrossCutoff(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channelTradeNo: string }, env: CommandEnv = {}): Promise<Result<ChannelTradeRow, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  return runCommand(db, 'reconLabCutoff', meta, async (tx) => {
+    const t = reconTables(tx.db).channelTrades;
+    const trade = await t.get(input.channelTradeNo);
+    if (trade === undefined) return err('recon_trade_not_found');
+    const at = dateStartMs(worldDateOf(trade.at)) + dayMs - 30_000;
+    const row = { ...trade, at, billDate: billDateOf(at) };
+    await t.put(row);
+    await tx.appendEvent({ type: 'recon.lab_cutoff', actor: tx.meta.actor, payload: { channelTradeNo: trade.channelTradeNo } });
+    return ok(row);
+  }, env);
+}
+
+/**
+ * A bill file the teacher edited replaces the channel's records of that institution and day: rows
+ * changed, added or left out. A malformed or inconsistent file is refused with its line and reason
+ * (err('bill_refused', { line, reason })), and nothing changes.
+ */
+export async function labImportBill(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly text: string }, env: CommandEnv = {}): Promise<Result<{ readonly institutionId: string; readonly date: string; readonly rows: number }, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  const parsed = parseBillCsv(input.text);
+  if (!parsed.ok) return parsed;
+  const bill = parsed.value;
+  return runCommand(db, 'reconLabImport', meta, async (tx) => {
+    const t = reconTables(tx.db).channelTrades;
+    const existing = (await t.where('billDate').equals(bill.date).limit(dayTradesMax).toArray()).filter((r) => r.institutionId === bill.institutionId);
+    const byNo = new Map(existing.map((r) => [r.channelTradeNo, r]));
+    const keep = new Set(bill.rows.map((r) => r.channelTradeNo));
+    const other = await t.where('channelTradeNo').anyOf(bill.rows.map((r) => r.channelTradeNo).filter((no) => !byNo.has(no))).toArray();
+    if (other.length > 0) return err('bill_refused', { line: 6 + bill.rows.findIndex((r) => r.channelTradeNo === other[0]!.channelTradeNo), reason: 'trade_no_repeated' });
+    await t.bulkDelete(existing.filter((r) => !keep.has(r.channelTradeNo)).map((r) => r.channelTradeNo));
+    for (const row of bill.rows) {
+      const before = byNo.get(row.channelTradeNo);
+      if (before !== undefined) {
+        await t.put({ ...before, ...row, billDate: bill.date, origin: 'imported' });
+        continue;
+      }
+      const charge = await paymentsTables(tx.db).charges.get(row.merchantOrderNo);
+      const order = charge === undefined ? undefined : await marketTables(tx.db).orders.get(charge.orderId);
+      await t.add({ ...row, billDate: bill.date, sellerId: order?.sellerId ?? 'platform', orderId: charge?.orderId ?? row.merchantOrderNo, ledgerIds: [], platformAt: null, origin: 'imported' });
+    }
+    await tx.appendEvent({ type: 'recon.lab_import', actor: tx.meta.actor, payload: { institutionId: bill.institutionId, date: bill.date, rows: bill.rows.length } });
+    return ok({ institutionId: bill.institutionId, date: bill.date, rows: bill.rows.length });
+  }, env);
+}

@@ -1,0 +1,200 @@
+import {
+  assert,
+  assertCharge,
+  billDateOf,
+  fromStored,
+  holdTransferId,
+  negate,
+  ok,
+  toStored,
+  zero,
+  type BillRow,
+  type BillRowStatus,
+  type Charge,
+  type Result,
+} from '../../domain/index.ts';
+import { entriesOfTransfers } from '../ledger.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { reconTables, type ChannelTradeRow } from '../../storage/recon-tables.ts';
+import type { Tx } from '../command.ts';
+import { applyChannelEffects } from '../payments/booking.ts';
+import { channelAdapter } from '../payments/gateway.ts';
+
+// The channel institutions' own records (docs/bill-format.md): every time a channel takes or gives
+// back money for a charge, it writes a row of its books, numbered by itself, naming the merchant's
+// number (the charge id). The platform's records are its charges; the desk matches the two.
+//
+// Fees: every channel of this world charges its fees at its settlement batch (the acquirer's
+// merchant discount, the courier's cash-on-delivery fee), not per trade, so a trade's fee is zero
+// on both sides unless a bill says otherwise (the lab's "change a fee").
+//
+// The ledger side of each row (the money that really moved) is the first journal entry of the
+// order's money trail the step posted: the step runs in one command at one world time, so it is the
+// first entry at that time no earlier row of the order claimed. The escrow wallet moves nothing
+// itself; the order's hold that follows in the same command carries its money.
+
+/** Trades an order has at most (payments, duplicates, refunds). */
+export const tradesPerOrderMax = 64;
+/** Order trail entries read to find a step's ledger entry. */
+const trailEntriesMax = 400;
+
+/** The institution whose bill a charge's trades are in. */
+export function institutionOfCharge(charge: Charge): string {
+  if (charge.channel === 'cash_on_delivery') return charge.source.logisticsId ?? charge.payee.bankId;
+  return charge.payee.bankId;
+}
+
+/** The channel's trade number: institution, bill date and a sequence within the institution's day. */
+async function nextTradeNo(tx: Tx, institutionId: string, billDate: string): Promise<string> {
+  const t = reconTables(tx.db).channelTrades;
+  const prefix = `${institutionId}:${billDate.replaceAll('-', '')}`;
+  const count = await t.where('channelTradeNo').startsWith(`${prefix}:`).count();
+  return `${prefix}:${String(count + 1).padStart(6, '0')}`;
+}
+
+/**
+ * The entries of the order's trail posted now that no trade of the order claims yet, oldest first:
+ * the legs of the step just booked (the first carries the trade's money; the others are the same
+ * money's way through the books).
+ */
+async function unclaimedEntriesNow(tx: Tx, orderId: string): Promise<string[]> {
+  const trail = await marketTables(tx.db).orderEntries.where('[orderId+seq]').between([orderId, 0], [orderId, Infinity]).limit(trailEntriesMax).toArray();
+  const claimed = new Set((await reconTables(tx.db).channelTrades.where('orderId').equals(orderId).limit(tradesPerOrderMax).toArray()).flatMap((t) => t.ledgerIds));
+  const entries = await entriesOfTransfers(tx.db, trail.map((e) => e.transferId));
+  return entries.filter((e) => e.at === tx.now && !claimed.has(e.transferId) && e.transferId !== holdTransferId(orderId)).sort((a, b) => a.seq - b.seq).map((e) => e.transferId);
+}
+
+export type TradeInput = {
+  readonly charge: Charge;
+  readonly type: 'payment' | 'refund';
+  readonly gross: string;
+  readonly refundNo: string;
+  readonly origin: ChannelTradeRow['origin'];
+  readonly platformAt: number | null;
+};
+
+/** Writes one channel trade for `charge` at the command's time. */
+export async function writeTrade(tx: Tx, input: TradeInput): Promise<ChannelTradeRow> {
+  const { charge } = input;
+  const institutionId = institutionOfCharge(charge);
+  const order = await marketTables(tx.db).orders.get(charge.orderId);
+  assert(order !== undefined, `order ${charge.orderId}`);
+  // Bills carry whole seconds (docs/bill-format.md).
+  const at = Math.floor(tx.now / 1000) * 1000;
+  const billDate = billDateOf(at);
+  const gross = { amount: input.gross, currency: charge.currency };
+  const fee = toStored(zero(charge.currency));
+  const ledgerIds = charge.channel === 'escrow' && input.type === 'payment' ? [holdTransferId(charge.orderId)] : await unclaimedEntriesNow(tx, charge.orderId);
+  const row: ChannelTradeRow = {
+    channelTradeNo: await nextTradeNo(tx, institutionId, billDate),
+    merchantOrderNo: charge.id,
+    merchantRefundNo: input.refundNo,
+    institutionId,
+    channel: charge.channel,
+    type: input.type,
+    gross,
+    fee,
+    net: gross,
+    status: 'success',
+    at,
+    billDate,
+    sellerId: order.sellerId,
+    orderId: charge.orderId,
+    ledgerIds,
+    platformAt: input.platformAt,
+    origin: input.origin,
+  };
+  await reconTables(tx.db).channelTrades.add(row);
+  return row;
+}
+
+/** The trades of one merchant number (a charge and its duplicates and refunds). */
+export async function tradesOfCharge(tx: Tx, chargeId: string): Promise<ChannelTradeRow[]> {
+  return reconTables(tx.db).channelTrades.where('merchantOrderNo').equals(chargeId).limit(tradesPerOrderMax).toArray();
+}
+
+/** The channel marks its payment rows of a charge with the charge's status (a full refund). */
+async function markPaymentStatus(tx: Tx, chargeId: string, status: BillRowStatus): Promise<void> {
+  for (const trade of await tradesOfCharge(tx, chargeId)) {
+    if (trade.type === 'payment' && trade.origin !== 'duplicate' && trade.status !== status) await reconTables(tx.db).channelTrades.put({ ...trade, status });
+  }
+}
+
+/** The charge as it was created: what the platform still holds when the success callback is lost. */
+function unpaid(charge: Charge): Charge {
+  const first = charge.history[0]!;
+  const none = toStored(zero(charge.currency));
+  const lost: Charge = { ...charge, status: 'pending', failureReason: null, authorized: null, captured: none, refunded: none, refunds: [], paidAt: null, failedAt: null, history: [first] };
+  assertCharge(lost);
+  return lost;
+}
+
+const duplicateSuffix = ':dup';
+
+/** The charge the channel's second delivery paid (same payer, payee and amount), as the channel sees it. */
+export function duplicateCharge(charge: Charge, status: 'pending' | 'succeeded', now: number): Charge {
+  const none = toStored(fromStored({ amount: '0', currency: charge.currency }));
+  const first = { ...charge.history[0]!, at: now };
+  const base: Charge = { ...charge, id: `${charge.id}${duplicateSuffix}`, status: 'pending', failureReason: null, authorized: null, captured: none, refunded: none, refunds: [], paidAt: null, failedAt: null, history: [first], createdAt: now };
+  if (status === 'pending') return base;
+  return { ...base, status: 'succeeded', captured: charge.amount, paidAt: now, history: [first, { action: 'authorize', status: 'succeeded', at: now, actorId: charge.payerId, amount: charge.amount.amount }] };
+}
+
+/** The lab's "deliver twice": the channel runs the same payment once more (an immediate channel). */
+async function deliverTwice(tx: Tx, charge: Charge): Promise<Result<string | null, string>> {
+  const adapter = channelAdapter(charge.channel);
+  if (adapter === undefined || adapter.channel.flow !== 'immediate' || charge.channel === 'escrow') return ok(null);
+  const draft = duplicateCharge(charge, 'pending', tx.now);
+  const state = await adapter.load(tx, draft, 'authorize');
+  if (!state.ok) return state;
+  const step = adapter.channel.authorize(draft, state.value, { now: tx.now });
+  if (!step.ok) return ok(null); // the payer could not pay twice: nothing was delivered twice
+  const paid = duplicateCharge(charge, 'succeeded', tx.now);
+  const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
+  if (!applied.ok) return applied;
+  if (adapter.save !== undefined) await adapter.save(tx, paid, step.value.state);
+  if (adapter.afterStep !== undefined) {
+    const after = await adapter.afterStep(tx, paid, 'authorize');
+    if (!after.ok) return after;
+  }
+  const trade = await writeTrade(tx, { charge, type: 'payment', gross: charge.amount.amount, refundNo: '', origin: 'duplicate', platformAt: null });
+  return ok(trade.channelTradeNo);
+}
+
+/**
+ * Called by the gateway after each successful step of a charge, in its transaction: the channel
+ * writes its trade. Returns the charge as the PLATFORM keeps it: the same, unless the teacher armed
+ * "lose the next callback" for the channel, when the money has moved but the platform never heard
+ * (its charge stays as created, and the order unpaid).
+ */
+export async function recordChannelStep(tx: Tx, charge: Charge, op: 'authorize' | 'capture' | 'void' | 'refund'): Promise<Result<Charge, string>> {
+  const lab = reconTables(tx.db).reconLab;
+  if ((op === 'authorize' || op === 'capture') && charge.status === 'succeeded') {
+    await writeTrade(tx, { charge, type: 'payment', gross: charge.captured.amount, refundNo: '', origin: 'gateway', platformAt: null });
+    const twice = await lab.get(`deliver_twice:${charge.channel}`);
+    if (twice !== undefined) {
+      await lab.delete(twice.id);
+      const dup = await deliverTwice(tx, charge);
+      if (!dup.ok) return dup;
+    }
+    const lose = await lab.get(`lose_callback:${charge.channel}`);
+    if (lose !== undefined && op === 'authorize') {
+      await lab.delete(lose.id);
+      await tx.appendEvent({ type: 'recon.callback_lost', actor: 'platform', payload: { chargeId: charge.id, orderId: charge.orderId, channel: charge.channel } });
+      return ok(unpaid(charge));
+    }
+    return ok(charge);
+  }
+  if (op === 'refund') {
+    const refund = charge.refunds[charge.refunds.length - 1];
+    assert(refund !== undefined, 'a refund step records a refund');
+    await writeTrade(tx, { charge, type: 'refund', gross: toStored(negate(fromStored(refund.amount))).amount, refundNo: refund.id, origin: 'gateway', platformAt: null });
+    if (charge.status === 'refunded') await markPaymentStatus(tx, charge.id, 'refunded');
+  }
+  return ok(charge);
+}
+
+/** A bill row of a stored trade (the trade row without the desk's own fields). */
+export function billRowOf(t: ChannelTradeRow): BillRow {
+  return { channelTradeNo: t.channelTradeNo, merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, institutionId: t.institutionId, channel: t.channel, type: t.type, gross: t.gross, fee: t.fee, net: t.net, status: t.status, at: t.at };
+}

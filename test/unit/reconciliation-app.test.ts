@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { billCsv } from '../../src/domain/index.ts';
+import { freshWorld, meta } from '../helpers/world.ts';
+import { address, advanceDays, advanceHours, approvedSeller, expectLedgerSound, fundWallet, unwrap } from '../helpers/market.ts';
+import { customerAt, fund, onlineBanking } from '../helpers/banking.ts';
+import { listProduct } from '../../src/app/market/products.ts';
+import { orderById, placeOrders } from '../../src/app/market/orders.ts';
+import { applyForBankAccount, approveBankApplication, bankAccountsOf } from '../../src/app/banking/accounts.ts';
+import { payOrderWith } from '../../src/app/payments/checkout.ts';
+import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
+import { depositBalance } from '../../src/app/banking/transfers.ts';
+import { deskDay, reconcileDay, resolveDifference } from '../../src/app/reconciliation/desk.ts';
+import { labArmFault, labChangeFee, labImportBill, labMoveAcrossCutoff } from '../../src/app/reconciliation/lab.ts';
+import { reconTables } from '../../src/storage/recon-tables.ts';
+
+const day1 = '2026-01-05';
+
+/** A seller banking at bank-b with a textbook (¥57.00 with shipping), a buyer at bank-a with ¥500.00 and ¥100.00 in the wallet. */
+async function world() {
+  const { db, id, teacher } = await freshWorld();
+  const seller = await approvedSeller(db, 'shop1');
+  const applied = unwrap(await applyForBankAccount(db, meta(seller), { bankId: 'bank-b' }));
+  unwrap(await approveBankApplication(db, meta('bank-b'), { applicationId: applied.id }));
+  const book = unwrap(await listProduct(db, meta(seller), { product: { number: 'BK-0001', name: '教材', category: 'books', spec: '平装', unitPrice: '45.00', stock: 10 } }));
+  const buyer = await customerAt(db, 'buyer1', 'bank-a');
+  await fund(db, buyer, 'bank-a', '500.00');
+  await fundWallet(db, buyer, '100.00');
+  await onlineBanking(db, id, 'buyer1', buyer, 'bank-a');
+  const card = (await bankAccountsOf(db, buyer))[0]!.cardNumber;
+  const order = async (paymentMethod: string) => unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod, buyNow: { productId: book.id, quantity: 1 } }))[0]!;
+  return { db, id, teacher, seller, buyer, card, order };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/** Three orders through three channels; the online-banking callback is lost, the debit card's delivered twice. */
+async function troubledDay(w: World) {
+  unwrap(await labArmFault(w.db, w.teacher, meta('platform'), { channel: 'online_banking', kind: 'lose_callback' }));
+  unwrap(await labArmFault(w.db, w.teacher, meta('platform'), { channel: 'debit_card', kind: 'deliver_twice' }));
+  const escrow = await w.order('escrow');
+  const online = await w.order('online_banking');
+  const card = await w.order('debit_card');
+  unwrap(await payOrderWith(w.db, meta(w.buyer), { orderId: escrow.id, channel: 'escrow' }));
+  const lost = unwrap(await payOrderWith(w.db, meta(w.buyer), { orderId: online.id, channel: 'online_banking', source: { bankId: 'bank-a' } }));
+  const twice = unwrap(await payOrderWith(w.db, meta(w.buyer), { orderId: card.id, channel: 'debit_card', source: { cardId: w.card } }));
+  return { escrow, online, card, lost, twice };
+}
+
+describe('reconciliation desk', () => {
+  it('finds exactly the lost callback (long) and the duplicate; 补单 and the refund close the day; the books balance', async () => {
+    const w = await world();
+    const t = await troubledDay(w);
+    // The channel took the money, the platform never heard: the charge waits, the order is unpaid.
+    expect(t.lost.charge.status).toBe('pending');
+    expect(t.lost.order.state).toBe('WAIT_BUYER_PAY');
+    expect(t.twice.order.state).toBe('WAIT_SELLER_SEND_GOODS');
+    // 500 − 57 (online banking) − 2 × 57 (the card, twice) = 329.00.
+    expect(await depositBalance(w.db, 'bank-a', w.buyer)).toBe('329.00');
+    expect(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 })).toMatchObject({ ok: false, code: 'recon_day_not_cut' });
+
+    // 09:00 + 15 hours: midnight, past the day's 23:59 cut-off (and before the order's pay deadline).
+    await advanceHours(w.db, 15);
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    expect(run.opening.map((d) => [d.kind, d.merchantOrderNo]).sort()).toEqual([
+      ['duplicate_payment', `${t.card.id}:c1`],
+      ['long', `${t.online.id}:c1`],
+    ]);
+    expect(run.closedAt).toBeNull();
+    const desk = await deskDay(w.db, 'platform', day1);
+    expect(desk.result.matched).toBe(2);
+    expect(desk.bills.map((b) => b.institutionId).sort()).toEqual(['bank-a', 'bank-b', 'escrow']);
+    expect(desk.result.settlements.every((s) => s.billNet.amount === s.bankCredit.amount)).toBe(true);
+
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    const dup = run.opening.find((d) => d.kind === 'duplicate_payment')!;
+    // The wrong action for the kind, and a write-off without a reason, are refused.
+    expect(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'refund_duplicate', reason: '' })).toMatchObject({ ok: false, code: 'action_not_allowed' });
+    expect(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'write_off', reason: ' ' })).toMatchObject({ ok: false, code: 'reason_required' });
+    expect(await resolveDifference(w.db, meta(w.seller), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' })).toMatchObject({ ok: false, code: 'not_the_operator' });
+
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' }));
+    expect((await orderById(w.db, t.online.id))!.state).toBe('WAIT_SELLER_SEND_GOODS');
+    expect((await chargesOfOrder(w.db, t.online.id))[0]).toMatchObject({ status: 'succeeded' });
+    const closed = unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: dup.id, action: 'refund_duplicate', reason: '' }));
+    expect(closed.closedAt).not.toBeNull();
+    expect(closed.resolutions.map((r) => r.action)).toEqual(['mark_paid', 'refund_duplicate']);
+    expect(await depositBalance(w.db, 'bank-a', w.buyer)).toBe('386.00');
+    expect((await deskDay(w.db, 'platform', day1)).balanced).toBe(true);
+    await expectLedgerSound(w.db);
+
+    // The refund is in the next day's bill and the platform knows it: that day matches clean.
+    await advanceDays(w.db, 1);
+    const next = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: '2026-01-06' }));
+    expect(next.opening).toEqual([]);
+    expect(next.closedAt).not.toBeNull();
+  });
+
+  it('a changed fee, a payment moved across the cut-off, and a seller sees only its own orders', async () => {
+    const w = await world();
+    const t = await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const trades = await reconTables(w.db).channelTrades.toArray();
+    const escrowTrade = trades.find((r) => r.orderId === t.escrow.id)!;
+    const cardTrade = trades.find((r) => r.orderId === t.card.id && r.origin === 'gateway')!;
+    unwrap(await labChangeFee(w.db, w.teacher, meta('platform'), { channelTradeNo: cardTrade.channelTradeNo, fee: '0.50' }));
+    unwrap(await labMoveAcrossCutoff(w.db, w.teacher, meta('platform'), { channelTradeNo: escrowTrade.channelTradeNo }));
+    expect(await labChangeFee(w.db, null, meta('platform'), { channelTradeNo: cardTrade.channelTradeNo, fee: '0.10' })).toMatchObject({ ok: false, code: 'teacher_sign_in_required' });
+    const desk = await deskDay(w.db, 'platform', day1);
+    expect(desk.result.differences.map((d) => `${d.kind}:${d.institutionId}`).sort()).toEqual([
+      'duplicate_payment:bank-b',
+      'fee_mismatch:bank-b',
+      'long:bank-a',
+      // The bill's net changed, the money that moved did not.
+      'settlement_mismatch:bank-b',
+      'timing:escrow',
+    ]);
+    const other = await approvedSeller(w.db, 'shop2');
+    expect(await reconcileDay(w.db, meta(other), { scope: other, date: day1 })).toMatchObject({ ok: true, value: { opening: [] } });
+    const mine = unwrap(await reconcileDay(w.db, meta(w.seller), { scope: w.seller, date: day1 }));
+    expect(mine.opening.length).toBe(5);
+    expect(await reconcileDay(w.db, meta(w.seller), { scope: other, date: day1 })).toMatchObject({ ok: false, code: 'not_authorized' });
+  });
+
+  it('imports a teacher-edited bill; a tampered one is refused with the line and reason and changes nothing', async () => {
+    const w = await world();
+    await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const desk = await deskDay(w.db, 'platform', day1);
+    const bill = desk.bills.find((b) => b.institutionId === 'escrow')!;
+    const text = billCsv(bill);
+    const before = await reconTables(w.db).channelTrades.toArray();
+    const tampered = text.replace(',57.00,0.00,57.00,', ',57.00,0.00,56.00,');
+    expect(await labImportBill(w.db, w.teacher, meta('platform'), { text: tampered })).toEqual({ ok: false, code: 'bill_refused', detail: { line: 6, reason: 'net_not_gross_less_fee' } });
+    expect(await reconTables(w.db).channelTrades.toArray()).toEqual(before);
+    const edited = text.replace(',57.00,0.00,57.00,success,', ',57.00,0.00,57.00,refunded,');
+    expect(unwrap(await labImportBill(w.db, w.teacher, meta('platform'), { text: edited }))).toMatchObject({ institutionId: 'escrow', rows: 1 });
+    const after = await deskDay(w.db, 'platform', day1);
+    expect(after.result.differences.map((d) => d.kind).sort()).toEqual(['duplicate_payment', 'long', 'status_mismatch']);
+  });
+});
