@@ -1,4 +1,5 @@
 import { err, institutionSeeds, ok, trialBalance, type Account, type Result } from '../domain/index.ts';
+import { storageFaultOf } from '../storage/faults.ts';
 import { isHeadRow, journalHeadKey } from '../storage/ledger-tables.ts';
 import type { WorldDb } from '../storage/schema.ts';
 import { brokenReference, misfitField, worldTables, type WorldArea } from '../storage/world-shape.ts';
@@ -72,7 +73,9 @@ export async function checkWorld(db: WorldDb, verify: VerifyOptions = {}): Promi
     }
     if (!report.ok) return err('world_ledger_unreadable');
     if (trialBalance(accounts).some((row) => !row.postedBalanced || !row.pendingBalanced)) return err('world_books_unbalanced');
-  } catch {
+  } catch (e) {
+    // The disk, not the file: the caller names it (a full disk, a closed database).
+    if (storageFaultOf(e) !== undefined) throw e;
     // A row the shape checks let through that the ledger still cannot read (a currency it does not
     // know, an amount at the wrong scale): the file is refused, not the app crashed.
     return err('world_ledger_unreadable');
