@@ -39,3 +39,18 @@ export function formatBytes(bytes: number, locale: Locale): string {
 export function newId(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * A card (or bank account) number as people read it, the same on every page: digits in groups of
+ * four ("6230 5800 0000 0017", a 19-digit one ends in a group of three). Spaces or dashes typed
+ * into it are dropped first; an id that is not all digits (a charge card's "CC000001") shows as it is.
+ */
+export function cardNumberText(number: string): string {
+  const digits = number.replace(/[\s-]/g, '');
+  return /^\d+$/.test(digits) ? digits.replace(/(\d{4})(?=\d)/g, '$1 ') : number;
+}
+
+/** A card shown by its last four digits only (a card saved in the e-wallet), grouped like a full number. */
+export function maskedCardNumberText(last4: string): string {
+  return `**** **** **** ${last4}`;
+}
