@@ -59,13 +59,15 @@ export function openWorldDb(entry: Pick<WorldEntry, 'dbName'>): WorldDb {
   return new WorldDb(entry.dbName);
 }
 
-async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: TeacherRow, options: SeedOptions = {}): Promise<void> {
+/** `teacher` may still be deriving (PBKDF2): it runs alongside the seeders' own preparation. */
+async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: TeacherRow | Promise<TeacherRow>, options: SeedOptions = {}): Promise<void> {
   const now = worldEpochMs;
   const ctx: SeedContext = { now, random: options.random ?? browserRandom, passwordIterations: options.passwordIterations ?? defaultPasswordIterations };
   const prepared: unknown[] = [];
   for (const seeder of seeders) prepared.push(seeder.prepare ? await seeder.prepare(ctx) : undefined);
+  const teacherRow = await teacher;
   await db.transaction('rw', db.tables, async () => {
-    await writeTeacher(db, teacher);
+    await writeTeacher(db, teacherRow);
     await db.meta.bulkPut([
       { key: 'worldId', value: worldId },
       { key: 'name', value: name },
@@ -108,10 +110,13 @@ export async function createWorld(input: { id: string; name: string; createdAtMs
   try {
     if ((await openRegistry().worlds.count()) >= worldsMax) return err('worlds_too_many', { max: worldsMax });
     const entry: WorldEntry = { id: input.id, name: name.value, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
-    const teacher = await prepareTeacher(teacherChoice.value, worldEpochMs, input.random ?? browserRandom, input.passwordIterations ?? defaultPasswordIterations);
+    // The teacher's PBKDF2 runs while the seeders prepare theirs (WebCrypto derives off the main thread).
+    const preparing = prepareTeacher(teacherChoice.value, worldEpochMs, input.random ?? browserRandom, input.passwordIterations ?? defaultPasswordIterations);
+    preparing.catch(() => undefined); // observed below; a build that fails first must not leave it unhandled
     // Built whole before the registry names it: a crash part way leaves an unlisted database that
     // the next start removes (world-build.ts), never a listed half-world.
-    await buildWorldDb('create', entry, (db) => seedWorld(db, entry.id, entry.name, teacher.row, input), () => openRegistry().worlds.add(entry));
+    await buildWorldDb('create', entry, (db) => seedWorld(db, entry.id, entry.name, preparing.then((t) => t.row), input), () => openRegistry().worlds.add(entry));
+    const teacher = await preparing;
     return ok({ entry, teacher: tokenForNewWorld(teacher, entry.id, input.createdAtMs), generatedTeacherPassword: teacher.generated ? teacher.password : null });
   } catch (e) {
     const fault = storageFaultOf(e);
