@@ -195,6 +195,11 @@ describe('crash-safe reset', () => {
     const worldId = await createWorld(page, 'Lost world');
     const dbName = await registryDbName(page, worldId);
     await page.evaluate((name) => new Promise((resolve) => (indexedDB.deleteDatabase(name).onsuccess = resolve)), dbName);
+    // Opened by its address, the world says it is damaged instead of failing with uncaught errors.
+    await page.goto(partyUrl(baseUrl, worldId, 'platform'));
+    await page.getByTestId('world-damaged-open').waitFor();
+    expect(await dbNames(page)).not.toContain(dbName);
+    await page.goto(baseUrl + '#/');
     await page.reload();
     const damaged = page.getByTestId('world-damaged');
     await damaged.waitFor();
