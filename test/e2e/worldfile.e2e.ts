@@ -2,8 +2,10 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { createWorld, launchProfile, newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath, createWorld, launchProfile, newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
 
 // Issue 13 items 4-6 in Chromium: world files edited on purpose (with a recomputed SHA-256) are
 // refused with the reason and change nothing; an interrupted reset leaves a world that opens or is
@@ -152,6 +154,38 @@ describe('teacher-signed world files', () => {
 });
 
 describe('crash-safe reset', () => {
+  it('the browser closed right after a confirmed reset: on the next start the world is listed whole and opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'settlelab-e2e-kill-'));
+    const launch = () => chromium.launchPersistentContext(dir, { executablePath: chromiumPath, args: chromiumArgs, headless: true, locale: 'en-US' });
+    try {
+      const first = await launch();
+      const page = await first.newPage();
+      await page.goto(baseUrl);
+      const worldId = await createWorld(page, 'Killed mid-reset');
+      await page.getByTestId('world-reset').click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+      // The reset is seeding (PBKDF2 for every institution) when the browser goes away.
+      await first.close();
+
+      const second = await launch();
+      const errors: string[] = [];
+      second.on('page', (pg) => pg.on('pageerror', (e) => errors.push(e.message)));
+      const again = await second.newPage();
+      await again.goto(baseUrl);
+      await again.getByTestId('world-item').waitFor();
+      const dbName = await registryDbName(again, worldId);
+      // Only the world's one database is left once the start-up sweep ran.
+      await expect.poll(async () => (await dbNames(again)).filter((n) => n.startsWith('settlelab-world-'))).toEqual([dbName]);
+      expect(await again.getByTestId('world-damaged').count()).toBe(0);
+      await again.goto(partyUrl(baseUrl, worldId, 'platform'));
+      await again.getByTestId('world-time').waitFor();
+      expect(errors).toEqual([]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a reset killed while building leaves the world as it was, and the half-built database is removed at start', async () => {
     const p = await profile();
     const page = await newPage(p, baseUrl);
