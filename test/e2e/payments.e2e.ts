@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, orderState, register, ship, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // The payment gateway end to end, one browser profile, one tab per party: one test per channel the
 // gateway offers (escrow wallet, online banking, debit card, credit card, charge card, remittance,
@@ -232,6 +232,8 @@ describe('the payment gateway: one order through each channel', () => {
     const l = await lesson('COD lesson', { bank: false });
     const { buyer, seller, logistics, worldId, buyerId, sellerId } = l;
     await go(buyer, worldId, buyerId, 'my-bank');
+    // The lab's cash is the teacher's tool.
+    await signInAsTeacher(buyer, worldId);
     await buyer.getByTestId('give-cash-amount').fill('100');
     await buyer.getByTestId('give-cash-submit').click();
     await buyer.getByTestId('give-cash-result').waitFor();
