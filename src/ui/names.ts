@@ -1,4 +1,4 @@
-import type { Account, Party, WorldEvent } from '../domain/index.ts';
+import { institutionSeeds, type Account, type Party, type WorldEvent } from '../domain/index.ts';
 import { isMessageKey, translate, type Locale, type Params } from './i18n/i18n.svelte.ts';
 import { formatWorldTime } from './format.ts';
 
@@ -89,6 +89,12 @@ export function groupedAmount(amount: string, locale: Locale): string {
 // Payload fields that hold world times are shown as dates.
 const timeFields = new Set(['at', 'from', 'to', 'dueAt', 'until', 'expiresAt', 'notAfter']);
 
+/** Catalogs that word a payload field's codes: a payment channel, a refusal's reason. */
+const fieldCatalogs: Readonly<Record<string, readonly string[]>> = {
+  channel: ['payments.channel.'],
+  reason: ['echeque.return.', 'error.'],
+};
+
 /**
  * A payload value in words: a party id becomes its name, an account id the account's name, an
  * amount gets separators, a world time a date, a code with a word in the catalogs (`value.<code>`)
@@ -98,11 +104,13 @@ export function valueText(name: string, value: unknown, ctx: { parties: PartyLoo
   if (typeof value === 'number') return timeFields.has(name) ? formatWorldTime(value, locale) : value;
   if (typeof value === 'boolean') return translate(locale, value ? 'common.yes' : 'common.no');
   if (typeof value !== 'string') return undefined;
+  // Words for this field first: a channel 'escrow' is the escrow wallet, not the escrow agent.
+  const fieldKeys = [`value.${name}.${value}`, ...(fieldCatalogs[name] ?? []).map((prefix) => `${prefix}${value}`)];
+  for (const key of fieldKeys) if (isMessageKey(key)) return translate(locale, key);
   if (findParty(ctx.parties, value) !== undefined || systemActors.has(value)) return partyNameOf(ctx.parties, value, locale);
   if (ctx.accounts.has(value)) return accountNameOf(ctx.accounts, ctx.parties, value, locale);
   if (/^-?\d+\.\d{2}$/.test(value)) return groupedAmount(value, locale);
-  const keys = [`value.${name}.${value}`, `value.${value}`, `kind.${value}`, ...(name === 'reason' ? [`echeque.return.${value}`] : [])];
-  for (const key of keys) if (isMessageKey(key)) return translate(locale, key);
+  for (const key of [`value.${value}`, `kind.${value}`]) if (isMessageKey(key)) return translate(locale, key);
   return value;
 }
 
@@ -138,4 +146,14 @@ export function refsText(refs: Readonly<Record<string, string>>, ctx: { parties:
     if (value !== undefined) parts.push(translate(locale, label, { value }));
   }
   return parts.join(locale === 'zh-CN' ? '；' : '; ');
+}
+
+/**
+ * The name a certificate gives its subject or issuer, in the reader's language: an institution's
+ * certificate was signed with its English name, so the party's name is shown in the reader's
+ * language instead; a person's certificate carries the name they registered, shown as signed.
+ */
+export function certificateName(named: { readonly name: string; readonly partyId: string }, parties: PartyLookup, locale: Locale): string {
+  const party = findParty(parties, named.partyId) ?? institutionSeeds.find((p) => p.id === named.partyId);
+  return party !== undefined && party.institution ? partyName(party as Party, locale) : named.name;
 }

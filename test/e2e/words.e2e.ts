@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
+import { bankAccount, certify, go, orderState, register, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
+
+// Every word in the student's language (issue #15): a world that used the escrow wallet, a partial
+// and a full refund, a debit card, e-cash and the clearing batch is read page by page, as every
+// party, in English and in Chinese. Any raw identifier (party id, account id, event type, catalog
+// key, snake_case status), doubled punctuation or amount without separators on any page, in any
+// statement, order page or toast fails the test, with every finding listed.
+
+const baseUrl = inject('baseUrl');
+const profiles: Profile[] = [];
+afterEach(async () => {
+  while (profiles.length) await profiles.pop()!.close();
+});
+
+/** Every toast any tab shows, recorded as it appears (toasts go after a few seconds). */
+const recordToasts = () => {
+  const seen: string[] = [];
+  (window as unknown as { __toasts: string[] }).__toasts = seen;
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('[data-testid="toast"]')) {
+      const text = (el as HTMLElement).innerText;
+      if (!seen.includes(text)) seen.push(text);
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+};
+
+const worldName = 'Words lesson';
+
+type Finding = { readonly where: string; readonly rule: string; readonly match: string; readonly context: string };
+
+// What a student should never read. Emails and web addresses are taken out first (they have dots).
+const rules: readonly { readonly rule: string; readonly re: RegExp }[] = [
+  { rule: 'party id', re: /(?<![\w-])(?:u-[a-z0-9_]+|bank-[ab])(?![\w-])/g },
+  { rule: 'account id', re: /(?<![\w-])[a-z][a-z0-9_-]*:[a-z][a-z0-9_:-]*/g },
+  { rule: 'dotted code or catalog key', re: /(?<![\w.])[a-z][a-zA-Z]*(?:\.[a-zA-Z_]+)+(?![\w.])/g },
+  { rule: 'snake_case code', re: /(?<![\w-])[a-z]+(?:_[a-z]+)+(?![\w-])/g },
+  { rule: 'doubled punctuation', re: /[。，；、：][。，；、：]|[。！？][）)]。|\.\)\.|(?<!\.)\.\.(?!\.)|,[,.]/g },
+  { rule: 'amount without separators', re: /\d{5,}\.\d\d(?!\d)/g },
+];
+
+// Latin words a Chinese page may show: the app's name, formats, standards and what users typed.
+const latinAllowed = /AES-GCM|PBKDF2-SHA256|\b[0-9A-F]{3,4}\b|SettleLab|CSV|PDF|PNG|SVG|SHA-256|RFC \d+|PBKDF2|ed25519|Ed25519|CN¥|U盾|PWA|IndexedDB|BroadcastChannel|Web Locks|[A-Z]{2}\d+|Bluetooth earphones/g;
+
+function findIn(text: string, where: string, locale: 'en' | 'zh-CN'): Finding[] {
+  // What users typed is theirs (the world's name, here in English); emails and addresses have dots.
+  // An institution's login name is what its students type to sign in (the lab sheet's): shown on purpose.
+  const clean = text.replaceAll(worldName, ' ').replace(/(Login name|登录名)\s+\S+/g, ' ').replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+  const found: Finding[] = [];
+  const check = (rule: string, re: RegExp) => {
+    for (const m of clean.matchAll(re)) {
+      found.push({ where, rule, match: m[0], context: clean.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, ' ') });
+    }
+  };
+  for (const r of rules) check(r.rule, r.re);
+  // English left on a Chinese page: two Latin words in a row.
+  if (locale === 'zh-CN') check('English on a Chinese page', new RegExp(/[A-Za-z]{3,}[ -][A-Za-z]{3,}/.source, 'g'));
+  return found.filter((f) => !(f.rule === 'English on a Chinese page' && f.match.replace(latinAllowed, '') !== f.match));
+}
+
+/** Waits until the page's text stops changing (live queries answered) and returns it. */
+async function settledText(page: Page): Promise<string> {
+  await page.waitForFunction(
+    () =>
+      new Promise<boolean>((ok) => {
+        const before = document.body.innerText;
+        let frames = 0;
+        const tick = () => (++frames < 5 ? requestAnimationFrame(tick) : ok(before === document.body.innerText && !/Loading…|加载中/.test(before)));
+        requestAnimationFrame(tick);
+      }),
+    undefined,
+    { timeout: 15_000 },
+  );
+  return page.evaluate(() => document.body.innerText);
+}
+
+/** Reads every page of the party the tab can show, its statements and the given order pages. */
+async function sweepParty(page: Page, worldId: string, partyId: string, locale: 'en' | 'zh-CN', orders: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  await go(page, worldId, partyId, 'activity');
+  await page.getByTestId('page-activity').waitFor();
+  const pageIds = await page.locator('a[data-testid^="page-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice('page-'.length)));
+  for (const id of pageIds) {
+    await go(page, worldId, partyId, id);
+    const where = `${locale} ${partyId} ${id}`;
+    findings.push(...findIn(await settledText(page), where, locale));
+    if (id === 'accounts') {
+      const opens = page.getByTestId('open-statement');
+      const count = Math.min(await opens.count(), 16);
+      for (let i = 0; i < count; i++) {
+        await opens.nth(i).click();
+        await page.getByTestId('statement').waitFor();
+        findings.push(...findIn(await page.getByTestId('statement').innerText(), `${where} statement ${i}`, locale));
+      }
+    }
+  }
+  for (const orderId of orders) {
+    await go(page, worldId, partyId, 'orders', orderId);
+    await page.getByTestId('order-detail').waitFor().catch(async (e: unknown) => {
+      await page.screenshot({ path: `/tmp/words-order-${partyId}.png` });
+      throw e;
+    });
+    findings.push(...findIn(await settledText(page), `${locale} ${partyId} order ${orderId}`, locale));
+  }
+  return findings;
+}
+
+/** Buy now: checkout for one product with `method`; returns the order id. */
+async function buyNow(buyer: Page, worldId: string, buyerId: string, productId: string, method: string): Promise<string> {
+  await go(buyer, worldId, buyerId, 'shop', 'checkout', productId, '1');
+  await buyer.getByTestId('checkout-payment').selectOption(method);
+  await buyer.getByTestId('checkout-submit').click();
+  const detail = buyer.getByTestId('order-detail');
+  await detail.waitFor();
+  return (await detail.getAttribute('data-order'))!;
+}
+
+describe('every word in the student’s language', () => {
+  it('a rich world read page by page as every party, in English and in Chinese, shows no raw code, id, key, doubled punctuation or unformatted amount; the language follows across tabs', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    await p.context.addInitScript(recordToasts);
+    const start = await newPage(p, baseUrl);
+    const worldId = await createWorld(start, worldName);
+
+    const ca = await tab(p, worldId, 'ca', 'ca');
+    const platform = await tab(p, worldId, 'platform', 'stores');
+    const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
+    const logistics = await tab(p, worldId, 'logistics', 'shipments');
+
+    // A seller banking at bank-b (its acquirer), a buyer with a certificate, ¥1,000 at bank-a and ¥600 in escrow.
+    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'wangshop', '王掌柜');
+    await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
+    await go(seller, worldId, sellerId, 'store');
+    await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
+    await seller.getByTestId('store-demo').click();
+    await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
+    await go(seller, worldId, sellerId, 'my-bank');
+    await seller.getByTestId('apply-bank').selectOption('bank-b');
+    await seller.getByTestId('apply-submit').click();
+    await bankB.locator(`[data-testid="application-row"][data-party="${sellerId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
+    await seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').waitFor({ timeout: 10_000 });
+    const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'lilei', '李雷');
+    await certify(buyer, ca, buyerId);
+    await bankAccount(buyer, bank, worldId, buyerId, '1000');
+    await topUp(buyer, worldId, buyerId, '600');
+    const book = `${sellerId}-demo-01`;
+
+    // 1. Escrow, paid, shipped, confirmed with a signature.
+    const finished = await buyNow(buyer, worldId, buyerId, book, 'escrow');
+    await buyer.getByTestId('order-pay').click();
+    await expect.poll(() => orderState(buyer)).toBe('WAIT_SELLER_SEND_GOODS');
+    await ship(seller, logistics, worldId, sellerId, finished);
+    await go(buyer, worldId, buyerId, 'orders', finished);
+    await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
+    await buyer.getByTestId('order-confirm').click();
+    await expect.poll(() => orderState(buyer)).toBe('TRADE_FINISHED');
+
+    // 2. Escrow, shipped, a ¥20 partial refund agreed by the seller.
+    const partial = await buyNow(buyer, worldId, buyerId, book, 'escrow');
+    await buyer.getByTestId('order-pay').click();
+    await expect.poll(() => orderState(buyer)).toBe('WAIT_SELLER_SEND_GOODS');
+    await ship(seller, logistics, worldId, sellerId, partial);
+    await go(buyer, worldId, buyerId, 'orders', partial);
+    await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
+    await buyer.getByTestId('refund-reason').fill('封面有折痕');
+    await buyer.getByTestId('refund-amount').fill('20');
+    await buyer.getByTestId('refund-submit').click();
+    await go(seller, worldId, sellerId, 'orders', partial);
+    await seller.getByTestId('refund-agree').click({ timeout: 10_000 });
+    await go(buyer, worldId, buyerId, 'orders', partial);
+    // An agreed partial refund finishes the trade: the rest is released to the seller.
+    await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_FINISHED');
+
+    // 3. Escrow, paid, shipped, sent back and refunded in full.
+    const refunded = await buyNow(buyer, worldId, buyerId, book, 'escrow');
+    await buyer.getByTestId('order-pay').click();
+    await expect.poll(() => orderState(buyer)).toBe('WAIT_SELLER_SEND_GOODS');
+    await ship(seller, logistics, worldId, sellerId, refunded);
+    await go(buyer, worldId, buyerId, 'orders', refunded);
+    await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
+    await buyer.getByTestId('refund-reason').fill('拍错了');
+    await buyer.getByTestId('refund-return-tracking').fill('SF1234567890');
+    await buyer.getByTestId('refund-submit').click();
+    await go(seller, worldId, sellerId, 'orders', refunded);
+    await seller.getByTestId('refund-agree').click({ timeout: 10_000 });
+    await go(buyer, worldId, buyerId, 'orders', refunded);
+    await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_CLOSED');
+
+    // 4. Debit card at bank-a, acquired by bank-b.
+    const carded = await buyNow(buyer, worldId, buyerId, book, 'debit_card');
+    await buyer.locator('[data-testid="pay-panel"][data-channel="debit_card"]').getByTestId('pay-submit').click();
+    await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('WAIT_SELLER_SEND_GOODS');
+    await ship(seller, logistics, worldId, sellerId, carded);
+
+    // 5. E-cash: a wallet and ¥13.00 of coins from bank-a.
+    await go(buyer, worldId, buyerId, 'ewallet');
+    await buyer.getByTestId('wallet-password').fill('purse secret 7');
+    await buyer.getByTestId('wallet-create').click();
+    await buyer.getByTestId('withdraw-bank').selectOption('bank-a');
+    await buyer.getByTestId('withdraw-amount').fill('13.00');
+    await buyer.getByTestId('withdraw-submit').click();
+    await expect.poll(() => buyer.getByTestId('purse-value').getAttribute('data-amount'), { timeout: 20_000 }).toBe('13.00');
+
+    // A day passes: T+1 settlement, the acquirer's batch and the clearing batch run.
+    await go(platform, worldId, 'platform', 'activity');
+    await platform.getByTestId('advance-days').fill('1');
+    await platform.getByTestId('advance').click();
+    await expect.poll(() => platform.locator('[data-testid="feed-item"][data-type="clearing.batch_settled"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+
+    // The sweep: one tab where the teacher plays everyone reads every page of every party.
+    const reader = await newPage(p, `${baseUrl}#/w/${worldId}/p/platform/activity`);
+    await signInAsTeacher(reader, worldId, { playsEveryone: true });
+    const parties = await reader.evaluate(async (world) => {
+      const open = (name: string) =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      const registry = await open('settlelab-registry');
+      const entry = await new Promise<{ dbName: string }>((resolve) => {
+        const r = registry.transaction('worlds').objectStore('worlds').get(world);
+        r.onsuccess = () => resolve(r.result as { dbName: string });
+      });
+      registry.close();
+      const db = await open(entry.dbName);
+      const rows = await new Promise<{ id: string }[]>((resolve) => {
+        const r = db.transaction('parties').objectStore('parties').getAll();
+        r.onsuccess = () => resolve(r.result as { id: string }[]);
+      });
+      db.close();
+      return rows.map((r) => r.id);
+    }, worldId);
+    expect(parties).toContain(buyerId);
+
+    const findings: Finding[] = [];
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await reader.getByTestId('lang-select').selectOption(locale);
+      // The language follows in the world's other tabs.
+      await expect.poll(() => buyer.evaluate(() => document.documentElement.lang), { timeout: 5_000 }).toBe(locale);
+      await expect.poll(() => buyer.getByTestId('lang-select').inputValue()).toBe(locale);
+      for (const partyId of parties) {
+        // A buyer's or seller's trading pages need its key opened in this tab (the teacher plays
+        // the institutions); signing in once per tab is enough.
+        if (partyId.startsWith('u-')) await signIn(reader, worldId, partyId);
+        const orders = partyId === buyerId || partyId === sellerId ? [finished, partial, refunded, carded] : [];
+        findings.push(...(await sweepParty(reader, worldId, partyId, locale, orders)));
+      }
+    }
+    for (const page of p.context.pages()) {
+      const toasts = await page.evaluate(() => (window as unknown as { __toasts?: string[] }).__toasts ?? []);
+      for (const text of toasts) findings.push(...findIn(text, `toast in ${page.url()}`, /[\u4e00-\u9fff]/.test(text) ? 'zh-CN' : 'en'));
+    }
+    const distinct = [...new Map(findings.map((f) => [`${f.rule}|${f.match}|${f.where.split(' ').slice(0, 3).join(' ')}`, f])).values()];
+    if (distinct.length > 0) console.log(distinct.map((f) => `${f.where} · ${f.rule} · ${f.match} · …${f.context}…`).join('\n'));
+    expect(distinct.map((f) => `${f.where}: ${f.rule} “${f.match}”`)).toEqual([]);
+  }, 900_000);
+});
