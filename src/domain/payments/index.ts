@@ -9,3 +9,4 @@ export * from './ecash/index.ts';
 export * from './wallet/index.ts';
 export * from './smartcard/index.ts';
 export * from './storedvalue/index.ts';
+export * from './mobile/index.ts';
