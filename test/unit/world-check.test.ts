@@ -179,7 +179,15 @@ describe('importing a world file edited on purpose (recomputed SHA-256)', () => 
         const [path, type] = fields[fieldPick % fields.length]!;
         const bad = fc.sample(wrongFor(type, true), { numRuns: 1, seed: wrongPick })[0];
         // A row's key may not be undefined in IndexedDB: the import itself fails (file_malformed).
-        setPath(rows[rowPick % rows.length]!, path, bad);
+        const row = rows[rowPick % rows.length]!;
+        setPath(row, path, bad);
+        // The export's type annotations (typeson: an array, a typed array) would turn the value
+        // back into that type on import: a forger removes the annotation with the value.
+        const types = row.$types as Record<string, unknown> | undefined;
+        if (types !== undefined) {
+          delete types[path];
+          if (Object.keys(types).length === 0) delete row.$types;
+        }
         const code = await refusedAndNothingLeft(resealed(header, copy));
         expect(code).toMatch(/^(world_|file_malformed$)/);
       }),
