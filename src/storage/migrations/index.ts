@@ -12,6 +12,7 @@ import { v10AccountIndex } from './v10-account-index.ts';
 import { v11Teacher } from './v11-teacher.ts';
 import { v12TabSessions } from './v12-tab-sessions.ts';
 import { v13Reconciliation } from './v13-reconciliation.ts';
+import { v14Mobile } from './v14-mobile.ts';
 
 /** Every schema version, oldest first. Append only. */
-export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions, v13Reconciliation];
+export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions, v13Reconciliation, v14Mobile];

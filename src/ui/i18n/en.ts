@@ -11,9 +11,10 @@ import * as echeque from './catalogs/echeque.ts';
 import * as ecash from './catalogs/ecash.ts';
 import * as teacher from './catalogs/teacher.ts';
 import * as names from './catalogs/names.ts';
+import * as mobile from './catalogs/mobile.ts';
 
-export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names] as const;
+export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names, mobile] as const;
 
-export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en } as const;
+export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en, ...mobile.en } as const;
 
 export type MessageKey = keyof typeof en;

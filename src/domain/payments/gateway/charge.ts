@@ -28,6 +28,7 @@ export const paymentChannelIds = [
   'ecash', // 电子现金
   'smart_card', // 智能卡
   'stored_value', // 储值卡
+  'mobile', // 手机支付: a phone wallet's payment code or the merchant's code, at a shop counter (src/app/mobile)
 ] as const;
 export type PaymentChannelId = (typeof paymentChannelIds)[number];
 
