@@ -137,4 +137,18 @@ describe('reconciliation desk', () => {
     const after = await deskDay(w.db, 'platform', day1);
     expect(after.result.differences.map((d) => d.kind).sort()).toEqual(['duplicate_payment', 'long', 'status_mismatch']);
   });
+
+  it('a lost callback whose order passes its pay deadline: the order closes, the money stays a long for the desk', async () => {
+    const w = await world();
+    const t = await troubledDay(w);
+    // Before the fix the deadline's job tried to void the immediate charge: an assertion.
+    await advanceDays(w.db, 2);
+    expect((await orderById(w.db, t.online.id))!.state).toBe('TRADE_CLOSED');
+    expect((await chargesOfOrder(w.db, t.online.id))[0]).toMatchObject({ status: 'pending' });
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    expect(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' })).toMatchObject({ ok: false, code: 'order_not_awaiting_payment' });
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'write_off', reason: 'order closed; money refunded by the bank' }));
+    await expectLedgerSound(w.db);
+  });
 });

@@ -197,7 +197,7 @@ export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: R
     if (!moved.ok) return moved;
     const resolution: ReconResolutionRow = { differenceId: difference!.id, action: input.action, reason: input.reason.trim(), at: tx.now, actorId: tx.meta.actor, transferIds: moved.value };
     const resolutions = [...day.resolutions, resolution];
-    await tx.appendEvent({ type: 'recon.resolved', actor: tx.meta.actor, payload: { date: input.date, kind: difference!.kind, action: input.action } });
+    await tx.appendEvent({ type: 'recon.resolved', actor: tx.meta.actor, payload: { date: input.date, difference: difference!.kind, action: input.action } });
     // The match after the action: 补单 turns a long into a matched row.
     const after = matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
     return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, resolutions));
@@ -236,6 +236,10 @@ async function markPaidFromBill(tx: Tx, d: Difference): Promise<Result<string[],
   if (trade === undefined) return err('recon_trade_not_found');
   const charge = await paymentsTables(tx.db).charges.get(trade.merchantOrderNo);
   if (charge === undefined || charge.status !== 'pending') return err('recon_charge_not_pending');
+  const order = await marketTables(tx.db).orders.get(charge.orderId);
+  if (order === undefined) return err('order_not_found', { orderId: charge.orderId });
+  // An order closed meanwhile (its pay deadline passed) cannot be paid any more.
+  if (order.state !== 'WAIT_BUYER_PAY') return err('order_not_awaiting_payment', { state: order.state });
   const paid: Charge = {
     ...charge,
     status: 'succeeded',
@@ -245,12 +249,9 @@ async function markPaidFromBill(tx: Tx, d: Difference): Promise<Result<string[],
   };
   assertCharge(paid);
   await paymentsTables(tx.db).charges.put(paid);
-  const order = await marketTables(tx.db).orders.get(charge.orderId);
-  if (order === undefined) return err('order_not_found', { orderId: charge.orderId });
-  if (order.state === 'WAIT_BUYER_PAY') {
-    const stepped = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: order.buyerId });
-    if (!stepped.ok) return stepped;
-  }
+  // The buyer did pay (the bill proves it): the order steps PAY as if the callback had come.
+  const stepped = await stepOrder(tx, order.id, { type: 'PAY' }, { role: 'buyer', partyId: order.buyerId });
+  if (!stepped.ok) return stepped;
   tx.notify({ to: [charge.payerId, order.sellerId], kind: 'payments.charge.succeeded', ref: charge.id });
   return ok([]);
 }

@@ -198,7 +198,7 @@ export const actionsFor: Readonly<Record<DifferenceKind, readonly ResolutionActi
   long: ['mark_paid', 'write_off'],
   short: ['write_off'],
   amount_mismatch: ['write_off'],
-  fee_mismatch: ['book_fee_adjustment', 'write_off'],
+  fee_mismatch: ['write_off'],
   status_mismatch: ['write_off'],
   duplicate_payment: ['refund_duplicate', 'write_off'],
   timing: ['carry_forward', 'write_off'],

@@ -12,9 +12,10 @@ import * as ecash from './catalogs/ecash.ts';
 import * as teacher from './catalogs/teacher.ts';
 import * as names from './catalogs/names.ts';
 import * as mobile from './catalogs/mobile.ts';
+import * as reconciliation from './catalogs/reconciliation.ts';
 
-export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names, mobile] as const;
+export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names, reconciliation, mobile] as const;
 
-export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en, ...mobile.en } as const;
+export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en, ...reconciliation.en, ...mobile.en } as const;
 
 export type MessageKey = keyof typeof en;
