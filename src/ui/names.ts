@@ -62,8 +62,13 @@ export type AccountLookup = ReadonlyMap<string, Account>;
 export function accountNameOf(accounts: AccountLookup, parties: PartyLookup, id: string, locale: Locale): string {
   const account = accounts.get(id);
   if (account !== undefined) return accountName(account, parties, locale);
-  const book = findParty(parties, id.split(':')[0] ?? '');
-  return book !== undefined ? translate(locale, 'names.accountOf', { book: partyName(book, locale) }) : translate(locale, 'names.accountUnknown');
+  const segments = id.split(':');
+  const book = findParty(parties, segments[0] ?? '');
+  if (book === undefined) return translate(locale, 'names.accountUnknown');
+  // Ids name the owner after the book when it is someone else ('escrow:wallet:u-lilei').
+  const owner = segments.slice(1).map((s) => findParty(parties, s)).find((p) => p !== undefined && p.id !== book.id);
+  if (owner !== undefined) return translate(locale, 'names.accountAt', { owner: partyName(owner, locale), kind: accountKindName('', locale), bank: partyName(book, locale) });
+  return translate(locale, 'names.accountOf', { book: partyName(book, locale) });
 }
 
 /** Why a transfer moved money, from its ledger code ("platform commission", "平台佣金"). */
@@ -142,7 +147,7 @@ export function refsText(refs: Readonly<Record<string, string>>, ctx: { parties:
   for (const [k, v] of Object.entries(refs)) {
     const label = `ref.${k}`;
     if (!isMessageKey(label)) continue;
-    const value = k === 'orderId' ? v : valueText(k, v, ctx, locale);
+    const value = k === 'orderId' ? v : k === 'wallet' ? accountNameOf(ctx.accounts, ctx.parties, v, locale) : valueText(k, v, ctx, locale);
     if (value !== undefined) parts.push(translate(locale, label, { value }));
   }
   return parts.join(locale === 'zh-CN' ? '；' : '; ');

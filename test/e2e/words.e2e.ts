@@ -42,7 +42,7 @@ const rules: readonly { readonly rule: string; readonly re: RegExp }[] = [
 ];
 
 // Latin words a Chinese page may show: the app's name, formats, standards and what users typed.
-const latinAllowed = /AES-GCM|PBKDF2-SHA256|\b[0-9A-F]{3,4}\b|SettleLab|CSV|PDF|PNG|SVG|SHA-256|RFC \d+|PBKDF2|ed25519|Ed25519|CN¥|U盾|PWA|IndexedDB|BroadcastChannel|Web Locks|[A-Z]{2}\d+|Bluetooth earphones/g;
+const latinAllowed = /AES-GCM|PBKDF2-SHA256|\b[0-9A-Fa-f]{3,4}\b|SettleLab|CSV|PDF|PNG|SVG|SHA-256|RFC \d+|PBKDF2|ed25519|Ed25519|CN¥|U盾|PWA|IndexedDB|BroadcastChannel|Web Locks|[A-Z]{2}\d+|Bluetooth earphones/g;
 
 function findIn(text: string, where: string, locale: 'en' | 'zh-CN'): Finding[] {
   // What users typed is theirs (the world's name, here in English); emails and addresses have dots.
@@ -174,6 +174,12 @@ describe('every word in the student’s language', () => {
     await go(buyer, worldId, buyerId, 'orders', partial);
     // An agreed partial refund finishes the trade: the rest is released to the seller.
     await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_FINISHED');
+    // The money trail adds up: the refund has its row, the commission one row on the pro-rated
+    // share (2% of ¥29.21, the book's part of the ¥37.00 released), totals as in the settlement box.
+    const steps = () => buyer.getByTestId('trail-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-step')} ${r.getAttribute('data-amount')}`));
+    await expect.poll(steps).toEqual(['hold 57.00', 'partial_refund 20.00', 'release 37.00', 'payout 36.42', 'commission 0.58']);
+    expect(await buyer.getByTestId('trail-totals').getAttribute('data-matches')).toBe('true');
+    expect(await buyer.locator('[data-testid="trail-fee"][data-prorated="true"]').count()).toBe(1);
 
     // 3. Escrow, paid, shipped, sent back and refunded in full.
     const refunded = await buyNow(buyer, worldId, buyerId, book, 'escrow');

@@ -33,6 +33,8 @@ describe('names', () => {
     expect(accountName(account('platform:at:bank-b', 'platform', 'platform', 'institution.at_bank'), parties, 'en')).toBe('EasyMall Platform’s deposit at Eastern Commercial Bank');
     expect(accountNameOf(accounts, parties, 'card:unknown:x', 'zh-CN')).toBe('长城信用卡公司的一个账户');
     expect(accountNameOf(accounts, parties, 'nowhere', 'en')).toBe('an account');
+    // A row this tab has not read: the owner and book its id names.
+    expect(accountNameOf(new Map(), parties, 'escrow:wallet:u-lilei', 'zh-CN')).toBe('李雷在安付宝（第三方支付）的账户');
   });
 
   it('parties, the scheduler and unknown ids have names; transfer codes say why', () => {
@@ -63,5 +65,6 @@ describe('names', () => {
   it('a transfer’s references say what it was for, without technical ids', () => {
     const text = refsText({ orderId: 'O-1', transfer: 'topup:35625b2c', wallet: 'escrow:wallet:u-lilei', counter: 'bank-a' }, { parties, accounts }, 'zh-CN');
     expect(text).toBe('订单 O-1；李雷的担保钱包；华信银行柜台办理');
+    expect(refsText({ wallet: 'escrow:wallet:u-lilei' }, { parties, accounts: new Map() }, 'en')).toBe('Li Lei’s account at SafePay (escrow agent)');
   });
 });
