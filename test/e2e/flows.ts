@@ -180,3 +180,20 @@ export async function ship(seller: Page, logistics: Page, worldId: string, selle
   await row.getByTestId('shipment-pickup').click({ timeout: 10_000 });
   await expect.poll(() => row.getAttribute('data-status')).toBe('picked_up');
 }
+
+/**
+ * Hands an image to a page the way a person would: dropped onto (or pasted into) the element with
+ * `testid`, as a PNG file made from `png` (e.g. a screenshot of another tab's QR code).
+ */
+export async function giveImage(page: Page, testid: string, png: Buffer, how: 'drop' | 'paste'): Promise<void> {
+  await page.getByTestId(testid).evaluate(
+    (el, [base64, way]) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+      if (way === 'drop') el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      else el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    [png.toString('base64'), how] as const,
+  );
+}
