@@ -4,7 +4,7 @@ import { createWorld, launchProfile, newPage, type Profile } from './browser.ts'
 import { bankAccount, certify, go, orderState, register, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // Every word in the student's language (issue #15): a world that used the escrow wallet, a partial
-// and a full refund, a debit card, e-cash and the clearing batch is read page by page, as every
+// and a full refund, a debit card, a credit card, e-cash, an e-cheque and the clearing batch is read page by page, as every
 // party, in English and in Chinese. Any raw identifier (party id, account id, event type, catalog
 // key, snake_case status), doubled punctuation or amount without separators on any page, in any
 // statement, order page or toast fails the test, with every finding listed.
@@ -211,6 +211,31 @@ describe('every word in the student’s language', () => {
     await buyer.getByTestId('withdraw-submit').click();
     await expect.poll(() => buyer.getByTestId('purse-value').getAttribute('data-amount'), { timeout: 20_000 }).toBe('13.00');
 
+    // 6. A credit card from the card company, authorized at checkout.
+    const cardCompany = await tab(p, worldId, 'card', 'card-company');
+    await go(buyer, worldId, buyerId, 'cards');
+    await buyer.getByTestId('card-apply-kind').selectOption('credit');
+    await buyer.getByTestId('card-apply').click();
+    await cardCompany.locator(`[data-testid="card-application"][data-applicant="${buyerId}"]`).getByTestId('card-approve').click({ timeout: 10_000 });
+    await buyer.getByTestId('card-row').first().waitFor({ timeout: 10_000 });
+    const credited = await buyNow(buyer, worldId, buyerId, book, 'credit_card');
+    await buyer.locator('[data-testid="pay-panel"][data-channel="credit_card"]').getByTestId('pay-submit').click();
+    await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('WAIT_SELLER_SEND_GOODS');
+
+    // 7. An e-cheque: bank-a enables the buyer's account and issues a book; he signs one to the seller.
+    await go(bank, worldId, 'bank-a', 'cheque-desk');
+    const chequeAccount = bank.locator(`[data-testid="desk-account-row"][data-party="${buyerId}"]`);
+    await chequeAccount.getByTestId('desk-enable').click({ timeout: 10_000 });
+    await chequeAccount.getByTestId('desk-issue').click({ timeout: 10_000 });
+    await chequeAccount.getByTestId('desk-book').waitFor({ timeout: 10_000 });
+    await go(buyer, worldId, buyerId, 'chequebook');
+    await buyer.getByTestId('cheque-payee-select').selectOption(sellerId);
+    await buyer.getByTestId('cheque-amount').fill('88.00');
+    await buyer.getByTestId('cheque-memo').fill('书款');
+    await buyer.getByTestId('cheque-write-submit').click();
+    await buyer.getByTestId('written-row').first().waitFor({ timeout: 10_000 });
+    expect(await buyer.getByTestId('cheque-write-error').count()).toBe(0);
+
     // A day passes: T+1 settlement, the acquirer's batch and the clearing batch run.
     await go(platform, worldId, 'platform', 'activity');
     await platform.getByTestId('advance-days').fill('1');
@@ -253,7 +278,7 @@ describe('every word in the student’s language', () => {
         // A buyer's or seller's trading pages need its key opened in this tab (the teacher plays
         // the institutions); signing in once per tab is enough.
         if (partyId.startsWith('u-')) await signIn(reader, worldId, partyId);
-        const orders = partyId === buyerId || partyId === sellerId ? [finished, partial, refunded, carded] : [];
+        const orders = partyId === buyerId || partyId === sellerId ? [finished, partial, refunded, carded, credited] : [];
         findings.push(...(await sweepParty(reader, worldId, partyId, locale, orders)));
       }
     }
