@@ -2,45 +2,13 @@ import type { Component } from 'svelte';
 import type { Party } from '../../domain/index.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import type { WorldModel } from './world.svelte.ts';
-import ActivityPage from './ActivityPage.svelte';
-import AccountsPage from '../ledger/AccountsPage.svelte';
-import AuditorPage from '../ledger/AuditorPage.svelte';
-import AccountPage from '../identity/AccountPage.svelte';
-import MailboxPage from '../identity/MailboxPage.svelte';
-import CaPage from '../identity/CaPage.svelte';
-import StoresPage from '../identity/StoresPage.svelte';
-import OnlineBankingPage from '../identity/OnlineBankingPage.svelte';
-import AuditPage from '../identity/AuditPage.svelte';
-import RegisterPage from '../identity/RegisterPage.svelte';
-import LabSheet from '../identity/LabSheet.svelte';
-import BankCounterPage from '../banking/BankCounterPage.svelte';
-import MyBankPage from '../banking/MyBankPage.svelte';
-import ClearingPage from '../banking/ClearingPage.svelte';
-import ShopPage from '../market/ShopPage.svelte';
-import StorePage from '../market/StorePage.svelte';
-import OrdersPage from '../market/OrdersPage.svelte';
-import WalletPage from '../market/WalletPage.svelte';
-import ShipmentsPage from '../market/ShipmentsPage.svelte';
-import DisputesPage from '../market/DisputesPage.svelte';
-import CommissionPage from '../market/CommissionPage.svelte';
-import EscrowPage from '../market/EscrowPage.svelte';
-import PaymentsPage from '../payments/PaymentsPage.svelte';
-import CardsPage from '../payments/CardsPage.svelte';
-import CardCompanyPage from '../payments/CardCompanyPage.svelte';
-import RemittancesPage from '../payments/RemittancesPage.svelte';
-import CodPage from '../payments/CodPage.svelte';
-import ChequebookPage from '../echeque/ChequebookPage.svelte';
-import ChequeInboxPage from '../echeque/ChequeInboxPage.svelte';
-import ChequeDeskPage from '../echeque/ChequeDeskPage.svelte';
-import EWalletPage from '../ecash/EWalletPage.svelte';
-import SmartCardPage from '../ecash/SmartCardPage.svelte';
-import StoredValuePage from '../ecash/StoredValuePage.svelte';
-import PhonePage from '../mobile/PhonePage.svelte';
-import CashierPage from '../mobile/CashierPage.svelte';
-import EcashLabPage from '../ecash/EcashLabPage.svelte';
+import { lazy } from '../common/lazy.ts';
+import ReconciliationPage from '../reconciliation/ReconciliationPage.svelte';
 
 // The pages a party's tab can show, as tabs under the header. Each feature adds its pages here;
 // `visible` decides which parties see them (a bank sees its counter, a buyer its cart).
+// Each page is its own chunk (`lazy`), loaded when first shown: the party's shell does not parse
+// every feature's code (issue #18), and the service worker precaches them all for offline use.
 
 export type PartyPageProps = { world: WorldModel; party: Party; page: readonly string[] };
 
@@ -58,40 +26,41 @@ export type PartyPage = {
 };
 
 export const partyPages: readonly PartyPage[] = [
-  { id: 'activity', label: 'page.activity', visible: () => true, component: ActivityPage, readOnly: true },
-  { id: 'account', label: 'page.account', visible: () => true, component: AccountPage, readOnly: true },
-  { id: 'mailbox', label: 'page.mailbox', visible: () => true, component: MailboxPage, readOnly: true },
-  { id: 'ca', label: 'page.ca', visible: (p) => p.kind === 'ca', component: CaPage },
-  { id: 'stores', label: 'page.stores', visible: (p) => p.kind === 'operator', component: StoresPage },
-  { id: 'online-banking', label: 'page.onlineBanking', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: OnlineBankingPage },
-  { id: 'bank-counter', label: 'page.bankCounter', visible: (p) => p.kind === 'bank', component: BankCounterPage },
-  { id: 'my-bank', label: 'page.myBank', visible: (p) => p.kind !== 'bank' && p.kind !== 'clearing', component: MyBankPage },
-  { id: 'clearing', label: 'page.clearing', visible: (p) => p.kind === 'clearing', component: ClearingPage },
-  { id: 'shop', label: 'page.shop', visible: (p) => p.kind === 'buyer', component: ShopPage },
-  { id: 'store', label: 'page.store', visible: (p) => p.kind === 'seller', component: StorePage },
-  { id: 'orders', label: 'page.orders', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: OrdersPage },
-  { id: 'wallet', label: 'page.wallet', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: WalletPage },
-  { id: 'shipments', label: 'page.shipments', visible: (p) => p.kind === 'logistics', component: ShipmentsPage },
-  { id: 'disputes', label: 'page.disputes', visible: (p) => p.kind === 'operator', component: DisputesPage },
-  { id: 'commission', label: 'page.commission', visible: (p) => p.kind === 'operator', component: CommissionPage },
-  { id: 'escrow', label: 'page.escrow', visible: (p) => p.kind === 'escrow', component: EscrowPage },
-  { id: 'payments', label: 'page.payments', visible: (p) => p.kind === 'operator', component: PaymentsPage },
-  { id: 'cards', label: 'page.cards', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: CardsPage },
-  { id: 'card-company', label: 'page.cardCompany', visible: (p) => p.kind === 'card_company', component: CardCompanyPage },
-  { id: 'remittances', label: 'page.remittances', visible: (p) => p.kind === 'seller', component: RemittancesPage },
-  { id: 'cod', label: 'page.cod', visible: (p) => p.kind === 'logistics', component: CodPage },
-  { id: 'chequebook', label: 'page.chequebook', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: ChequebookPage },
-  { id: 'cheques', label: 'page.chequeInbox', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: ChequeInboxPage },
-  { id: 'cheque-desk', label: 'page.chequeDesk', visible: (p) => p.kind === 'bank', component: ChequeDeskPage },
-  { id: 'ewallet', label: 'page.ewallet', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: EWalletPage },
-  { id: 'smart-card', label: 'page.smartCard', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: SmartCardPage },
-  { id: 'stored-value', label: 'page.storedValue', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: StoredValuePage },
-  { id: 'phone', label: 'page.phone', visible: (p) => p.kind === 'buyer', component: PhonePage },
-  { id: 'cashier', label: 'page.cashier', visible: (p) => p.kind === 'seller', component: CashierPage },
-  { id: 'ecash-lab', label: 'page.ecashLab', visible: (p) => p.kind === 'bank', component: EcashLabPage },
-  { id: 'accounts', label: 'page.accounts', visible: () => true, component: AccountsPage, readOnly: true },
-  { id: 'auditor', label: 'page.auditor', visible: () => true, component: AuditorPage, readOnly: true },
-  { id: 'signature-audit', label: 'page.audit', visible: () => true, component: AuditPage },
+  { id: 'activity', label: 'page.activity', visible: () => true, component: lazy(() => import('./ActivityPage.svelte')), readOnly: true },
+  { id: 'account', label: 'page.account', visible: () => true, component: lazy(() => import('../identity/AccountPage.svelte')), readOnly: true },
+  { id: 'mailbox', label: 'page.mailbox', visible: () => true, component: lazy(() => import('../identity/MailboxPage.svelte')), readOnly: true },
+  { id: 'ca', label: 'page.ca', visible: (p) => p.kind === 'ca', component: lazy(() => import('../identity/CaPage.svelte')) },
+  { id: 'stores', label: 'page.stores', visible: (p) => p.kind === 'operator', component: lazy(() => import('../identity/StoresPage.svelte')) },
+  { id: 'online-banking', label: 'page.onlineBanking', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../identity/OnlineBankingPage.svelte')) },
+  { id: 'bank-counter', label: 'page.bankCounter', visible: (p) => p.kind === 'bank', component: lazy(() => import('../banking/BankCounterPage.svelte')) },
+  { id: 'my-bank', label: 'page.myBank', visible: (p) => p.kind !== 'bank' && p.kind !== 'clearing', component: lazy(() => import('../banking/MyBankPage.svelte')) },
+  { id: 'clearing', label: 'page.clearing', visible: (p) => p.kind === 'clearing', component: lazy(() => import('../banking/ClearingPage.svelte')) },
+  { id: 'shop', label: 'page.shop', visible: (p) => p.kind === 'buyer', component: lazy(() => import('../market/ShopPage.svelte')) },
+  { id: 'store', label: 'page.store', visible: (p) => p.kind === 'seller', component: lazy(() => import('../market/StorePage.svelte')) },
+  { id: 'orders', label: 'page.orders', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../market/OrdersPage.svelte')) },
+  { id: 'wallet', label: 'page.wallet', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../market/WalletPage.svelte')) },
+  { id: 'shipments', label: 'page.shipments', visible: (p) => p.kind === 'logistics', component: lazy(() => import('../market/ShipmentsPage.svelte')) },
+  { id: 'disputes', label: 'page.disputes', visible: (p) => p.kind === 'operator', component: lazy(() => import('../market/DisputesPage.svelte')) },
+  { id: 'commission', label: 'page.commission', visible: (p) => p.kind === 'operator', component: lazy(() => import('../market/CommissionPage.svelte')) },
+  { id: 'escrow', label: 'page.escrow', visible: (p) => p.kind === 'escrow', component: lazy(() => import('../market/EscrowPage.svelte')) },
+  { id: 'payments', label: 'page.payments', visible: (p) => p.kind === 'operator', component: lazy(() => import('../payments/PaymentsPage.svelte')) },
+  { id: 'cards', label: 'page.cards', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../payments/CardsPage.svelte')) },
+  { id: 'card-company', label: 'page.cardCompany', visible: (p) => p.kind === 'card_company', component: lazy(() => import('../payments/CardCompanyPage.svelte')) },
+  { id: 'remittances', label: 'page.remittances', visible: (p) => p.kind === 'seller', component: lazy(() => import('../payments/RemittancesPage.svelte')) },
+  { id: 'cod', label: 'page.cod', visible: (p) => p.kind === 'logistics', component: lazy(() => import('../payments/CodPage.svelte')) },
+  { id: 'chequebook', label: 'page.chequebook', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../echeque/ChequebookPage.svelte')) },
+  { id: 'cheques', label: 'page.chequeInbox', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../echeque/ChequeInboxPage.svelte')) },
+  { id: 'cheque-desk', label: 'page.chequeDesk', visible: (p) => p.kind === 'bank', component: lazy(() => import('../echeque/ChequeDeskPage.svelte')) },
+  { id: 'ewallet', label: 'page.ewallet', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../ecash/EWalletPage.svelte')) },
+  { id: 'smart-card', label: 'page.smartCard', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../ecash/SmartCardPage.svelte')) },
+  { id: 'stored-value', label: 'page.storedValue', visible: (p) => p.kind === 'buyer' || p.kind === 'seller', component: lazy(() => import('../ecash/StoredValuePage.svelte')) },
+  { id: 'phone', label: 'page.phone', visible: (p) => p.kind === 'buyer', component: lazy(() => import('../mobile/PhonePage.svelte')) },
+  { id: 'cashier', label: 'page.cashier', visible: (p) => p.kind === 'seller', component: lazy(() => import('../mobile/CashierPage.svelte')) },
+  { id: 'ecash-lab', label: 'page.ecashLab', visible: (p) => p.kind === 'bank', component: lazy(() => import('../ecash/EcashLabPage.svelte')) },
+  { id: 'reconciliation', label: 'page.reconciliation', visible: (p) => p.kind === 'operator' || p.kind === 'seller', component: ReconciliationPage },
+  { id: 'accounts', label: 'page.accounts', visible: () => true, component: lazy(() => import('../ledger/AccountsPage.svelte')), readOnly: true },
+  { id: 'auditor', label: 'page.auditor', visible: () => true, component: lazy(() => import('../ledger/AuditorPage.svelte')), readOnly: true },
+  { id: 'signature-audit', label: 'page.audit', visible: () => true, component: lazy(() => import('../identity/AuditPage.svelte')) },
 ];
 
 // Pages of a world that no party owns, beside the party picker: #/w/<world>/<id>/...
@@ -100,6 +69,6 @@ export type WorldPageProps = { world: WorldModel; page: readonly string[] };
 export type WorldPage = { readonly id: string; readonly component: Component<WorldPageProps> };
 
 export const worldPages: readonly WorldPage[] = [
-  { id: 'register', component: RegisterPage },
-  { id: 'lab-sheet', component: LabSheet },
+  { id: 'register', component: lazy(() => import('../identity/RegisterPage.svelte')) },
+  { id: 'lab-sheet', component: lazy(() => import('../identity/LabSheet.svelte')) },
 ];
