@@ -42,7 +42,19 @@ export default defineConfig({
       },
     }),
   ],
-  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2048 },
+  // manifest: bench/bundle-report.mjs reads which chunks each entry and page loads (issue #18).
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 2048,
+    manifest: true,
+    rolldownOptions: {
+      // src/domain is pure (no I/O, nothing runs on import but its own setup, e.g. ed25519's hash):
+      // a domain module none of whose exports a chunk uses is left out of it. Without this the
+      // start page pulled the whole domain through the barrel src/domain/index.ts (issue #18).
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]domain[\\/]/.test(id) },
+    },
+  },
   test: {
     projects: [
       {

@@ -29,3 +29,9 @@ class NodeFileReader {
   }
 }
 g.FileReader ??= NodeFileReader;
+
+// The app loads most catalogs with the world shell (issue #18); tests render pages and words
+// directly, so every catalog is loaded before any test runs.
+const { loadAllMessages } = await import('../src/ui/i18n/i18n.svelte.ts');
+await loadAllMessages();
+export {};

@@ -65,10 +65,9 @@ export function keyFingerprint(publicKey: string): string {
   return (publicKey.slice(0, 16).match(/.{4}/g) ?? []).join(' ');
 }
 
-export function worldFileName(entry: WorldEntry): string {
-  const safe = entry.name.replace(/[\\/:*?"<>|\s]+/g, '-').slice(0, 40) || 'world';
-  return `settlelab-${safe}.settlelab.json`;
-}
+// The file's name lives in its own small module: the start page names a download without
+// loading the export code first.
+export { worldFileName } from './world-file-name.ts';
 
 /** `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
 export async function importWorld(

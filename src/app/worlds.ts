@@ -8,12 +8,14 @@ import { clockKey } from './clock-read.ts';
 import { buildWorldDb, rebuildDbName, unmarkWorldDb, worldHealth } from './world-build.ts';
 import { checkTeacherInput, prepareTeacher, readTeacherRow, requireTeacher, tokenForNewWorld, writeTeacher, type TeacherInput, type TeacherToken } from './teacher.ts';
 import type { TeacherRow } from '../storage/teacher-table.ts';
+import { worldsMax } from './world-list.ts';
+
+export { getWorld, listWorlds, worldsMax } from './world-list.ts';
 
 // Worlds: create, list, rename, delete, reset. Each world is its own database, so deleting one can
 // never touch another.
 
 export const worldNameMax = 60;
-export const worldsMax = 200;
 
 export type WorldError = 'world_name_empty' | 'world_name_too_long' | 'world_not_found' | 'worlds_too_many';
 
@@ -77,14 +79,6 @@ async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: Te
     for (const [i, seeder] of seeders.entries()) await seeder.write(db, now, prepared[i]);
     await appendEventRow(db, { type: 'world.created', actor: 'platform', payload: { name } }, now);
   });
-}
-
-export async function listWorlds(): Promise<WorldEntry[]> {
-  return openRegistry().worlds.orderBy('createdAtMs').limit(worldsMax).toArray();
-}
-
-export async function getWorld(id: string): Promise<WorldEntry | undefined> {
-  return openRegistry().worlds.get(id);
 }
 
 export type SeedOptions = { readonly random?: (bytes: number) => Uint8Array; readonly passwordIterations?: number };

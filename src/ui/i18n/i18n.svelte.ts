@@ -1,13 +1,34 @@
 import { institutionSeeds } from '../../domain/world/parties.ts';
-import { en, type MessageKey } from './en.ts';
-import { zhCN } from './zh-CN.ts';
+import type { MessageKey } from './en.ts';
+import * as world from './catalogs/world.ts';
+import * as teacher from './catalogs/teacher.ts';
 
 // Every UI string goes through t(). The locale follows the browser's language until the user picks
 // one; the choice is remembered on this device.
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+// The start page's words (the world list, storage, the teacher) are here from the start; every
+// other feature's catalog is a chunk of its own (issue #18: the first screen parses only what it
+// shows). loadAllMessages() brings them, and the world shell and the start page's actions wait for
+// it before anything that uses them renders.
+const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { en: { ...world.en, ...teacher.en }, 'zh-CN': { ...world.zh, ...teacher.zh } };
+let allLoaded: Promise<void> | undefined;
+
+/** Every feature's words, in both languages; resolves at once after the first time. */
+export function loadAllMessages(): Promise<void> {
+  allLoaded ??= Promise.all([import('./en.ts'), import('./zh-CN.ts')]).then(
+    ([full, zh]) => {
+      catalogs.en = full.en;
+      catalogs['zh-CN'] = zh.zhCN;
+    },
+    (e: unknown) => {
+      allLoaded = undefined;
+      throw e;
+    },
+  );
+  return allLoaded;
+}
 const storageKey = 'settlelab.locale';
 
 export function detectLocale(languages: readonly string[]): Locale {
@@ -26,11 +47,15 @@ export function format(template: string, params: Params = {}): string {
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  return format(catalogs[locale][key], params);
+  const template = catalogs[locale][key];
+  // A page that shows a feature's words before loadAllMessages() finished is a programmer error.
+  if (template === undefined) throw new Error(`message ${key} shown before its catalog loaded (loadAllMessages)`);
+  return format(template, params);
 }
 
+/** A key of the catalogs loaded so far (all of them once loadAllMessages() has finished). */
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(en, key);
+  return Object.prototype.hasOwnProperty.call(catalogs.en, key);
 }
 
 /**

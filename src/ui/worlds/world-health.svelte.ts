@@ -1,5 +1,5 @@
 import { sweepUnlistedWorlds, worldHealth, type WorldHealth } from '../../app/world-build.ts';
-import { worldsMax } from '../../app/worlds.ts';
+import { worldsMax } from '../../app/world-list.ts';
 import type { WorldEntry } from '../../storage/registry.ts';
 import type { WorldArea } from '../../storage/world-shape.ts';
 import type { MessageKey } from '../i18n/en.ts';

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createWorld, launchProfile, newPage, partyUrl, waitForServiceWorker, type Profile } from './browser.ts';
+
+// Issue #18: the start page loads its own script, not the whole app; the world shell and each
+// party page load when first shown, and every chunk is precached, so a page never opened before
+// still opens offline.
+
+const baseUrl = inject('baseUrl');
+const profiles: Profile[] = [];
+
+afterEach(async () => {
+  while (profiles.length) await profiles.pop()!.close();
+});
+
+/** The app's scripts this page has fetched so far (file names without their hash). */
+async function scriptsLoaded(page: Page): Promise<string[]> {
+  const urls = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+  return urls.map((u) => u.split('/').pop()!.replace(/-[\w-]{8}\.js$/, ''));
+}
+
+describe('the first screen', () => {
+  it('the start page loads without the world shell or any party page; an unvisited page opens offline', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const page = await newPage(p, baseUrl);
+    await page.getByTestId('worlds-empty').waitFor();
+    const atStart = await scriptsLoaded(page);
+    expect(atStart).not.toContain('WorldView');
+    expect(atStart).not.toContain('AuditorPage');
+    expect(atStart).not.toContain('AccountsPage');
+
+    await waitForServiceWorker(page);
+    const worldId = await createWorld(page, 'Lazy pages');
+    await page.goto(partyUrl(baseUrl, worldId, 'escrow'));
+    await page.getByTestId('acting-as').waitFor();
+    expect(await scriptsLoaded(page)).toContain('WorldView');
+    expect(await scriptsLoaded(page)).not.toContain('AuditorPage');
+
+    // Never opened in this profile, and the network is gone: the service worker has the chunk.
+    await p.context.setOffline(true);
+    await page.getByTestId('page-auditor').click();
+    await page.getByTestId('trial-balance').waitFor();
+    expect(await scriptsLoaded(page)).toContain('AuditorPage');
+  });
+});
