@@ -8,6 +8,7 @@ import {
   money,
   parseMerchantQr,
   paymentCodeOf,
+  paymentCodeRenewsAt,
   pinFailuresMax,
   pinRequired,
   pinUsable,
@@ -101,5 +102,15 @@ describe("merchant's static code", () => {
   it('names the merchant wallet and nothing else', () => {
     expect(parseMerchantQr(merchantQrText('000002'))).toEqual({ ok: true, value: '000002' });
     expect(parseMerchantQr('https://example.com/m/000002')).toMatchObject({ ok: false, code: 'merchant_code_malformed' });
+  });
+});
+
+describe('renewal', () => {
+  it('the code shown now changes at the next 30-second step of world time', () => {
+    const at = t0 + 12_345;
+    const renews = paymentCodeRenewsAt(at);
+    expect(renews).toBe(t0 + 30_000);
+    expect(paymentCodeOf(walletA, renews - 1)).toBe(paymentCodeOf(walletA, at));
+    expect(paymentCodeOf(walletA, renews)).not.toBe(paymentCodeOf(walletA, at));
   });
 });

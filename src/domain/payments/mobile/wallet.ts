@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../../result.ts';
 import { bytesToHex, hexToBytes, utf8Encode } from '../../crypto/bytes.ts';
 import type { PasswordHash } from '../../crypto/seal.ts';
 import { compare, fromStored, money, toStored, type Money, type StoredMoney } from '../../money/index.ts';
-import { hotp, totpStep } from './totp.ts';
+import { hotp, totpStep, totpStepSeconds } from './totp.ts';
 
 // The phone wallet of mobile payment (手机支付), as the escrow agent (安付宝, the wallet's payment
 // institution) keeps it: a per-wallet secret it shares with the buyer's phone, the payment PIN
@@ -108,7 +108,7 @@ export function paymentCodeOf(wallet: MobileWallet, now: number): string {
 
 /** How long the code shown now stays the same at most (to the next step), in world ms. */
 export function paymentCodeRenewsAt(now: number): number {
-  return (totpStep(now) + 1) * 30_000;
+  return (totpStep(now) + 1) * totpStepSeconds * 1000;
 }
 
 /** Digits only: spaces and dashes a cashier types between groups are dropped. */
