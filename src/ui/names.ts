@@ -109,6 +109,9 @@ export function valueText(name: string, value: unknown, ctx: { parties: PartyLoo
   if (typeof value === 'number') return timeFields.has(name) ? formatWorldTime(value, locale) : value;
   if (typeof value === 'boolean') return translate(locale, value ? 'common.yes' : 'common.no');
   if (typeof value !== 'string') return undefined;
+  // A clearing batch is named by the world day it settles ('batch:0' is the first day's).
+  const batch = name === 'batch' ? /^batch:(\d+)$/.exec(value) : null;
+  if (batch !== null) return translate(locale, 'names.batchOfDay', { day: Number(batch[1]) + 1 });
   // Words for this field first: a channel 'escrow' is the escrow wallet, not the escrow agent.
   const fieldKeys = [`value.${name}.${value}`, ...(fieldCatalogs[name] ?? []).map((prefix) => `${prefix}${value}`)];
   for (const key of fieldKeys) if (isMessageKey(key)) return translate(locale, key);

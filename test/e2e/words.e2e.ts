@@ -34,7 +34,7 @@ type Finding = { readonly where: string; readonly rule: string; readonly match: 
 // What a student should never read. Emails and web addresses are taken out first (they have dots).
 const rules: readonly { readonly rule: string; readonly re: RegExp }[] = [
   { rule: 'party id', re: /(?<![\w-])(?:u-[a-z0-9_]+|bank-[ab])(?![\w-])/g },
-  { rule: 'account id', re: /(?<![\w-])[a-z][a-z0-9_-]*:[a-z][a-z0-9_:-]*/g },
+  { rule: 'account id', re: /(?<![\w-])[a-z][a-z0-9_-]*:[a-z0-9][a-z0-9_:-]*/g },
   { rule: 'dotted code or catalog key', re: /(?<![\w.])[a-z][a-zA-Z]*(?:\.[a-zA-Z_]+)+(?![\w.])/g },
   { rule: 'snake_case code', re: /(?<![\w-])[a-z]+(?:_[a-z]+)+(?![\w-])/g },
   { rule: 'doubled punctuation', re: /[。，；、：][。，；、：]|[。！？][）)]。|\.\)\.|(?<!\.)\.\.(?!\.)|,[,.]/g },

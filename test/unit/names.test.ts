@@ -58,6 +58,8 @@ describe('names', () => {
     expect(eventText({ type: 'bank.cash_deposit', payload: { customer: 'u-lilei', amount: '20000000.00', card: '6222' } }, ctx, 'zh-CN')).toBe('李雷 存入现金 ¥20,000,000.00');
     expect(eventText({ type: 'ledger.transfer', payload: { from: 'bank-a:reserve', to: 'escrow:wallet:u-lilei', amount: '5.00', currency: 'CNY' } }, ctx, 'en')).toBe('Moved 5.00 CNY from Huaxin Bank’s reserve at the central bank to Li Lei’s escrow wallet');
     expect(eventText({ type: 'no.such_event', payload: {} }, ctx, 'en')).not.toMatch(/no\.such_event/);
+    expect(eventText({ type: 'clearing.batch_settled', payload: { batch: 'batch:0', payments: 1, gross: '57.00', settled: '57.00' } }, ctx, 'zh-CN')).toBe('清算批次 第 1 天 已结算：1 笔，总额 ¥57.00，净额 ¥57.00');
+    expect(eventText({ type: 'market.funds_available', payload: { orderId: 'T1', amount: '36.42', currency: 'CNY' } }, ctx, 'zh-CN')).toBe('订单 T1：¥36.42 现可提现');
     expect(noticeText('payments.charge.zzz', 'zh-CN')).not.toMatch(/[a-z]\.[a-z]/);
     expect(noticeText('mail.received', 'en')).toBe('New mail in your mailbox.');
   });
