@@ -1,5 +1,7 @@
 import { recordWalletTransaction, type Result, type WalletChannel, type WalletTransaction } from '../../domain/index.ts';
+import Dexie from 'dexie';
 import { ecashTables } from '../../storage/ecash-tables.ts';
+import type { WorldDb } from '../../storage/schema.ts';
 import type { Tx } from '../command.ts';
 
 // Every payment made from the wallet's instruments (coins, smart card, stored-value card) writes one
@@ -18,4 +20,12 @@ export async function recordWalletPayment(
   if (!recorded.ok) return recorded;
   await ecashTables(tx.db).walletTransactions.put(recorded.value);
   return recorded;
+}
+
+/**
+ * The transactions the wallet's recorder searches: the newest `max`, through the [walletId+at]
+ * index, never every row the wallet ever wrote (issue #18).
+ */
+export async function recentWalletTransactions(db: WorldDb, walletId: string, max: number): Promise<WalletTransaction[]> {
+  return ecashTables(db).walletTransactions.where('[walletId+at]').between([walletId, Dexie.minKey], [walletId, Dexie.maxKey]).reverse().limit(max).toArray();
 }
