@@ -10,6 +10,9 @@ import {
   dayStatus,
   fromMinorUnits,
   matchDay,
+  storedMinorUnits,
+  toMinorUnits,
+  fromStored,
   parseBillCsv,
   toStored,
   type BankLine,
@@ -50,7 +53,9 @@ const dayArb = fc.record({
 
 type Day = { platform: PlatformRecord[]; bill: BillRow[]; bank: BankLine[]; expected: string[] };
 
-function buildDay(input: fc.RecordValue<typeof dayArb> extends infer T ? T : never): Day {
+type DayInput = typeof dayArb extends fc.Arbitrary<infer T> ? T : never;
+
+function buildDay(input: DayInput): Day {
   const platform: PlatformRecord[] = [];
   const bill: BillRow[] = [];
   const expected: string[] = [];
@@ -162,4 +167,15 @@ describe('bill CSV', () => {
 const covered: readonly DifferenceKind[] = [...rowFaults.filter((f): f is Exclude<RowFault, 'none'> => f !== 'none'), 'settlement_mismatch'];
 it('the generator injects every kind of difference', () => {
   expect(new Set(covered).size).toBe(Object.keys(actionsFor).length);
+});
+
+it('stored amounts read as minor units directly equal the exact conversion', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (minor) => {
+      const stored = toStored(fromMinorUnits(minor, 'CNY'));
+      expect(storedMinorUnits(stored)).toBe(minor);
+      expect(storedMinorUnits(stored)).toBe(toMinorUnits(fromStored(stored)));
+      expect(storedMinorUnits({ amount: '12.5', currency: 'CNY' })).toBe(1250n);
+    }),
+  );
 });

@@ -1,7 +1,8 @@
 import { assert } from '../assert.ts';
 import { err, ok, type Result } from '../result.ts';
-import { add, compare, fromStored, toStored, zero, type CurrencyCode, type Money, type StoredMoney } from '../money/index.ts';
-import { billDateOf, billRowsMax, nextDate, worldDateOf, type BillRow, type BillRowStatus } from './bill.ts';
+import { compare, fromMinorUnits, fromStored, storedMinorUnits, toStored, type CurrencyCode, type StoredMoney } from '../money/index.ts';
+import { dayMs } from '../world/clock.ts';
+import { billDateOf, billRowsMax, billWindowOf, dateStartMs, nextDate, type BillRow, type BillRowStatus } from './bill.ts';
 
 // Three-way matching (三方对账) of one day: the platform's own payment records (its charges and
 // their refunds, booked when the channel's callback arrived) ↔ the channels' bill rows ↔ the bank
@@ -83,36 +84,73 @@ export type MatchResult = {
   readonly settlements: readonly { readonly institutionId: string; readonly billNet: StoredMoney; readonly bankCredit: StoredMoney }[];
 };
 
-const keyOf = (orderNo: string, refundNo: string) => `${orderNo}|${refundNo}`;
+const keyOf = (orderNo: string, refundNo: string) => (refundNo === '' ? orderNo : `${orderNo}|${refundNo}`);
 
 function byTime(a: BillRow, b: BillRow): number {
   return a.at - b.at || (a.channelTradeNo < b.channelTradeNo ? -1 : a.channelTradeNo > b.channelTradeNo ? 1 : 0);
 }
 
+/** Equal amounts: stored amounts at the currency's scale compare as text; anything else as money. */
 function sameMoney(a: StoredMoney, b: StoredMoney): boolean {
-  return compare(fromStored(a), fromStored(b)) === 0;
+  return (a.amount === b.amount && a.currency === b.currency) || compare(fromStored(a), fromStored(b)) === 0;
 }
 
-/** Matches one day. Pure: the same input gives the same differences in the same order. */
+/**
+ * Matches one day. Pure: the same input gives the same differences in the same order. Rows are
+ * compared by their world time against the day's windows (no date text per row), and sums are
+ * kept in minor units: a 100,000-order day runs in a fraction of a second.
+ */
 export function matchDay(input: MatchInput): MatchResult {
   const { date, currency } = input;
   assert(input.bill.length <= billRowsMax * 4 && input.platform.length <= billRowsMax * 4, 'a day and its neighbours');
-  const tomorrow = nextDate(date);
-  const platform = new Map<string, PlatformRecord>();
-  for (const p of input.platform) {
-    const key = keyOf(p.merchantOrderNo, p.merchantRefundNo);
-    assert(!platform.has(key), `one platform record per merchant number: ${key}`);
-    platform.set(key, p);
-  }
-  // Every bill row by key (any day), and today's rows in bill order.
-  const billByKey = new Map<string, BillRow[]>();
+  // The bill of `date` covers [billFrom, billTo); the next day's bill [billTo, billTo + 1 day).
+  const { from: billFrom, to: billTo } = billWindowOf(date);
+  const nextBillTo = billTo + dayMs;
+  const dayFrom = dateStartMs(date);
+  const dayTo = dayFrom + dayMs;
+  assert(billDateOf(billFrom) === date && nextDate(date) === billDateOf(billTo), 'the bill windows');
+
+  // 1. The bill rows. Every row by merchant number (any day): the first in a map of its own, and
+  // all the rows of a number that has more than one (rare) in another, so single rows make no
+  // arrays. Today's rows (the first of each number) in bill order; each institution's net for the
+  // day (fee rows too) in minor units.
+  const firstByKey = new Map<string, BillRow>();
+  const moreByKey = new Map<string, BillRow[]>();
+  const todayRows: BillRow[] = [];
+  const nets = new Map<string, { billNet: bigint; bankCredit: bigint; channel: string }>();
+  const netOf = (institutionId: string, channel: string) => {
+    let e = nets.get(institutionId);
+    if (e === undefined) {
+      e = { billNet: 0n, bankCredit: 0n, channel };
+      nets.set(institutionId, e);
+    }
+    return e;
+  };
   for (const row of input.bill) {
+    const today = row.at >= billFrom && row.at < billTo;
+    if (today) {
+      assert(row.net.currency === currency, 'one currency');
+      netOf(row.institutionId, row.channel).billNet += storedMinorUnits(row.net);
+    }
     if (row.type === 'fee') continue;
     const key = keyOf(row.merchantOrderNo, row.merchantRefundNo);
-    const list = billByKey.get(key);
-    if (list === undefined) billByKey.set(key, [row]);
-    else list.push(row);
+    const first = firstByKey.get(key);
+    if (first === undefined) {
+      firstByKey.set(key, row);
+      if (today) todayRows.push(row);
+      continue;
+    }
+    let more = moreByKey.get(key);
+    if (more === undefined) {
+      more = [first];
+      moreByKey.set(key, more);
+    }
+    const hadToday = more.some((r) => r.at >= billFrom && r.at < billTo);
+    more.push(row);
+    if (today && !hadToday) todayRows.push(row);
   }
+  const rowsOf = (key: string, first: BillRow): readonly BillRow[] => (moreByKey.size === 0 ? [first] : (moreByKey.get(key) ?? [first]));
+
   const differences: Difference[] = [];
   const diff = (kind: DifferenceKind, row: BillRow | null, p: PlatformRecord | null, billAmount: StoredMoney | null, otherAmount: StoredMoney | null): void => {
     const source = (row ?? p)!;
@@ -131,52 +169,68 @@ export function matchDay(input: MatchInput): MatchResult {
       otherAmount,
     });
   };
-  let matched = 0;
-  const todayKeys = [...billByKey.entries()]
-    .map(([key, rows]) => [key, rows.filter((r) => billDateOf(r.at) === date).sort(byTime)] as const)
-    .filter(([, rows]) => rows.length > 0)
-    .sort(([, a], [, b]) => byTime(a[0]!, b[0]!));
-  for (const [key, rows] of todayKeys) {
-    const all = billByKey.get(key)!.slice().sort(byTime);
-    const p = platform.get(key) ?? null;
-    for (const row of rows) {
-      // The first trade for a merchant number is the payment; any later one took the money twice.
-      if (all[0] !== row) {
-        diff('duplicate_payment', row, p, row.gross, p?.amount ?? null);
-        continue;
-      }
-      if (p === null) {
-        diff('long', row, null, row.gross, null);
-        continue;
-      }
-      matched += 1;
-      if (!sameMoney(row.gross, p.amount)) diff('amount_mismatch', row, p, row.gross, p.amount);
-      if (!sameMoney(row.fee, p.expectedFee)) diff('fee_mismatch', row, p, row.fee, p.expectedFee);
-      if (row.status !== p.status) diff('status_mismatch', row, p, row.gross, p.amount);
+
+  // 2. The platform's records by merchant number; today's records whose number no bill of today
+  // or earlier has: a timing difference when tomorrow's bill has it, else a short.
+  const platform = new Map<string, PlatformRecord>();
+  const late: PlatformRecord[] = [];
+  for (const p of input.platform) {
+    const key = keyOf(p.merchantOrderNo, p.merchantRefundNo);
+    const size = platform.size;
+    platform.set(key, p);
+    if (platform.size === size) assert(false, `one platform record per merchant number: ${key}`);
+    if (p.at < dayFrom || p.at >= dayTo) continue;
+    const first = firstByKey.get(key);
+    if (first === undefined) {
+      diff('short', null, p, null, p.amount);
+      continue;
     }
-  }
-  const todays = input.platform.filter((p) => worldDateOf(p.at) === date).sort((a, b) => a.at - b.at || (keyOf(a.merchantOrderNo, a.merchantRefundNo) < keyOf(b.merchantOrderNo, b.merchantRefundNo) ? -1 : 1));
-  for (const p of todays) {
-    const rows = billByKey.get(keyOf(p.merchantOrderNo, p.merchantRefundNo)) ?? [];
-    if (rows.some((r) => billDateOf(r.at) <= date)) continue; // compared on its bill's day
-    if (rows.some((r) => billDateOf(r.at) === tomorrow)) diff('timing', null, p, null, p.amount);
+    // The earliest bill row of the number decides (compared on its bill's day, today or earlier).
+    let earliest = first.at;
+    if (moreByKey.size > 0) for (const r of moreByKey.get(key) ?? []) earliest = Math.min(earliest, r.at);
+    if (earliest < billTo) continue;
+    if (earliest < nextBillTo) late.push(p);
     else diff('short', null, p, null, p.amount);
   }
-  // Settlement: each institution's bill net for the day against the bank's credits for it.
-  const nets = new Map<string, { billNet: Money; bankCredit: Money; channel: string }>();
-  const entry = (institutionId: string, channel: string) => {
-    let e = nets.get(institutionId);
-    if (e === undefined) {
-      e = { billNet: zero(currency), bankCredit: zero(currency), channel };
-      nets.set(institutionId, e);
-    }
-    return e;
+  for (const p of late) diff('timing', null, p, null, p.amount);
+
+  // 3. Today's bill rows against the platform's records.
+  let matched = 0;
+  const compareRow = (row: BillRow, p: PlatformRecord | undefined): void => {
+    if (p === undefined) return diff('long', row, null, row.gross, null);
+    matched += 1;
+    if (!sameMoney(row.gross, p.amount)) diff('amount_mismatch', row, p, row.gross, p.amount);
+    if (!sameMoney(row.fee, p.expectedFee)) diff('fee_mismatch', row, p, row.fee, p.expectedFee);
+    if (row.status !== p.status) diff('status_mismatch', row, p, row.gross, p.amount);
   };
-  for (const row of input.bill) if (billDateOf(row.at) === date) entry(row.institutionId, row.channel).billNet = add(entry(row.institutionId, row.channel).billNet, fromStored(row.net));
-  for (const line of input.bank) if (line.billDate === date) entry(line.institutionId, '').bankCredit = add(entry(line.institutionId, '').bankCredit, fromStored(line.amount));
-  const settlements = [...nets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([institutionId, e]) => ({ institutionId, billNet: toStored(e.billNet), bankCredit: toStored(e.bankCredit), channel: e.channel }));
+  for (const first of todayRows) {
+    const key = keyOf(first.merchantOrderNo, first.merchantRefundNo);
+    const p = platform.get(key);
+    const all = rowsOf(key, first);
+    if (all.length === 1) {
+      compareRow(first, p);
+      continue;
+    }
+    const sorted = [...all].sort(byTime);
+    for (const row of sorted) {
+      if (row.at < billFrom || row.at >= billTo) continue;
+      // The first trade for a merchant number is the payment; any later one took the money twice.
+      if (sorted[0] !== row) diff('duplicate_payment', row, p ?? null, row.gross, p?.amount ?? null);
+      else compareRow(row, p);
+    }
+  }
+
+  // 4. Settlement: each institution's bill net for the day against the bank's credits for it.
+  for (const line of input.bank) {
+    if (line.billDate !== date) continue;
+    assert(line.amount.currency === currency, 'one currency');
+    netOf(line.institutionId, '').bankCredit += storedMinorUnits(line.amount);
+  }
+  const settlements = [...nets.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([institutionId, e]) => ({ institutionId, billNet: toStored(fromMinorUnits(e.billNet, currency)), bankCredit: toStored(fromMinorUnits(e.bankCredit, currency)), channel: e.channel, same: e.billNet === e.bankCredit }));
   for (const s of settlements) {
-    if (sameMoney(s.billNet, s.bankCredit)) continue;
+    if (s.same) continue;
     differences.push({ id: `settlement_mismatch:${s.institutionId}:${date}`, kind: 'settlement_mismatch', date, institutionId: s.institutionId, channel: s.channel, orderId: null, merchantOrderNo: '', merchantRefundNo: '', channelTradeNo: null, billAmount: s.billNet, otherAmount: s.bankCredit });
   }
   return { date, matched, differences, settlements: settlements.map(({ institutionId, billNet, bankCredit }) => ({ institutionId, billNet, bankCredit })) };
