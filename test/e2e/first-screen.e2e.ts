@@ -43,4 +43,19 @@ describe('the first screen', () => {
     await page.getByTestId('trial-balance').waitFor();
     expect(await scriptsLoaded(page)).toContain('AuditorPage');
   });
+
+  it("moving from one party's page to another's shows the new party's rows (no query keeps the first party)", async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const page = await newPage(p, baseUrl);
+    const worldId = await createWorld(page, 'Two banks');
+    // The owner column of the party's own accounts.
+    const owners = () => page.locator('[data-testid="accounts-table"]').first().locator('[data-testid="account-row"]').evaluateAll((rows) => [...new Set(rows.map((r) => r.children[1]?.textContent?.trim()))]);
+    await page.goto(partyUrl(baseUrl, worldId, 'bank-a') + '/accounts');
+    await expect.poll(owners).toEqual(['Huaxin Bank']);
+    // Same page, same component, another party: a live query that read the party inside its
+    // querier (untracked) kept showing the first bank's accounts.
+    await page.goto(partyUrl(baseUrl, worldId, 'bank-b') + '/accounts');
+    await expect.poll(owners).toEqual(['Eastern Commercial Bank']);
+  });
 });
