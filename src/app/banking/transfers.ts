@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import {
   amountToMinor,
   assert,
@@ -174,10 +175,14 @@ export async function onlineBankingTransfer(db: WorldDb, meta: CommandMeta, inpu
 
 // ---- queries ----------------------------------------------------------------------------------
 
-/** A party's transfers, sent and received, newest first. */
+/**
+ * A party's newest transfers, sent and received, newest first: at most `limit` of each side read
+ * through the [party+at] indexes (schema v15), never all of the party's transfers.
+ */
 export async function transfersOf(db: WorldDb, partyId: string, limit = 100): Promise<BankTransferRow[]> {
   const t = bankingTables(db).bankTransfers;
-  const [sent, received] = await Promise.all([t.where('payerPartyId').equals(partyId).toArray(), t.where('payeePartyId').equals(partyId).toArray()]);
+  const newest = (index: string) => t.where(index).between([partyId, Dexie.minKey], [partyId, Dexie.maxKey]).reverse().limit(limit).toArray();
+  const [sent, received] = await Promise.all([newest('[payerPartyId+at]'), newest('[payeePartyId+at]')]);
   const byId = new Map([...sent, ...received].map((r) => [r.id, r]));
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, limit);
 }

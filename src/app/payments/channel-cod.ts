@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import {
   assert,
   availableOf,
@@ -147,9 +148,11 @@ registerJobHandler(codJobKind, async (tx, job) => {
   await remitTx(tx, logisticsId);
 });
 
-export async function codShipmentsOf(db: WorldDb, logisticsId: string): Promise<CodShipmentRow[]> {
-  const rows = await paymentsTables(db).codShipments.where('[logisticsId+status]').between([logisticsId, ''], [logisticsId, '\uffff']).toArray();
-  return rows.sort((a, b) => b.createdAt - a.createdAt);
+/** Parcels the courier's page lists, newest first (issue #18: read through [logisticsId+createdAt]). */
+export const codShipmentsShownMax = 200;
+
+export async function codShipmentsOf(db: WorldDb, logisticsId: string, max = codShipmentsShownMax): Promise<CodShipmentRow[]> {
+  return paymentsTables(db).codShipments.where('[logisticsId+createdAt]').between([logisticsId, Dexie.minKey], [logisticsId, Dexie.maxKey]).reverse().limit(max).toArray();
 }
 
 export async function codBatchesOf(db: WorldDb, logisticsId: string): Promise<CodBatch[]> {

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import {
   assert,
   matchRemittanceByHand,
@@ -171,14 +172,16 @@ export async function returnException(db: WorldDb, meta: CommandMeta, input: { r
   }, env);
 }
 
-export async function remittanceExceptionsOf(db: WorldDb, payeeId: string): Promise<RemittanceExceptionRow[]> {
-  const rows = await paymentsTables(db).remittanceExceptions.where('transfer.payeeId').equals(payeeId).toArray();
-  return rows.sort((a, b) => b.openedAt - a.openedAt);
+/** Exceptions the payee's queue lists, newest first (issue #18: read through [transfer.payeeId+openedAt]). */
+export const remittanceExceptionsShownMax = 200;
+
+export async function remittanceExceptionsOf(db: WorldDb, payeeId: string, max = remittanceExceptionsShownMax): Promise<RemittanceExceptionRow[]> {
+  return paymentsTables(db).remittanceExceptions.where('[transfer.payeeId+openedAt]').between([payeeId, Dexie.minKey], [payeeId, Dexie.maxKey]).reverse().limit(max).toArray();
 }
 
-/** The payee's remittance charges still waiting for money (candidates for a hand match). */
+/** The payee's remittance charges still waiting for money (candidates for a hand match), of its newest charges. */
 export async function awaitingRemittances(db: WorldDb, payeeId: string): Promise<Charge[]> {
-  return (await paymentsTables(db).charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance' && c.status === 'pending');
+  return (await paymentsTables(db).charges.where('payee.partyId').equals(payeeId).limit(remittanceChargesReadMax).toArray()).filter((c) => c.channel === 'remittance' && c.status === 'pending');
 }
 
 /** A matched transfer as the payee's remittance page shows it: which transfer paid which order, by which reference. */
