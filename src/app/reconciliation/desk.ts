@@ -127,9 +127,11 @@ export const dayId = (scope: ReconScope, date: string) => `${scope}:${date}`;
 
 /** The desk's view of a day (reads only). */
 export async function deskDay(db: WorldDb, scope: ReconScope, date: string): Promise<DeskDay> {
+  // The day row first: in a live query, reads after the ledger's parallel journal reads
+  // (Promise.all in journalEntriesAt) are not observed, and the desk must follow this row.
+  const row = (await reconTables(db).reconDays.get(dayId(scope, date))) ?? null;
   const inputs = await readDayInputs(db, scope, date);
   const result = matchInputs(date, inputs);
-  const row = (await reconTables(db).reconDays.get(dayId(scope, date))) ?? null;
   const status = dayStatus(result.differences, row?.resolutions ?? []);
   return { date, result, bills: billsOf(date, inputs), row, open: status.open, balanced: row !== null && status.balanced };
 }
