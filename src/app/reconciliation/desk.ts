@@ -266,7 +266,7 @@ async function refundDuplicate(tx: Tx, d: Difference): Promise<Result<string[], 
   if (charge === undefined) return err('charge_not_found', { chargeId: trade.merchantOrderNo });
   const adapter = channelAdapter(charge.channel);
   if (adapter === undefined) return err('payment_method_unavailable', { method: charge.channel });
-  const refundNo = `dup-${trade.channelTradeNo.slice(trade.channelTradeNo.lastIndexOf(':') + 1)}`;
+  const refundNo = `dup-${trade.channelTradeNo}`;
   if ((await tradesOfCharge(tx, charge.id)).some((t) => t.merchantRefundNo === refundNo)) return err('already_resolved');
   const paid = duplicateCharge(charge, 'succeeded', trade.at);
   const state = await adapter.load(tx, paid, 'refund');

@@ -44,12 +44,16 @@ export function institutionOfCharge(charge: Charge): string {
   return charge.payee.bankId;
 }
 
-/** The channel's trade number: institution, bill date and a sequence within the institution's day. */
+/**
+ * The channel's trade number, as a wallet prints it: the institution's code, the bill date and a
+ * sequence within the institution's day ("BANKA-20260105-000002"; no party id on a bill a student
+ * reads).
+ */
 async function nextTradeNo(tx: Tx, institutionId: string, billDate: string): Promise<string> {
   const t = reconTables(tx.db).channelTrades;
-  const prefix = `${institutionId}:${billDate.replaceAll('-', '')}`;
-  const count = await t.where('channelTradeNo').startsWith(`${prefix}:`).count();
-  return `${prefix}:${String(count + 1).padStart(6, '0')}`;
+  const prefix = `${institutionId.toUpperCase().replace(/[^A-Z0-9]/g, '')}-${billDate.replaceAll('-', '')}-`;
+  const count = await t.where('channelTradeNo').startsWith(prefix).count();
+  return `${prefix}${String(count + 1).padStart(6, '0')}`;
 }
 
 /**
