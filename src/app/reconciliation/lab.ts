@@ -27,7 +27,7 @@ export async function labArmFault(db: WorldDb, teacher: TeacherToken | null, met
   if (!labChannelOk(input.channel)) return err('recon_lab_channel_unsupported', { method: input.channel });
   return runCommand(db, 'reconLabArm', meta, async (tx) => {
     await reconTables(tx.db).reconLab.put({ id: `${input.kind}:${input.channel}`, channel: input.channel, kind: input.kind, armedAt: tx.now });
-    await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, kind: input.kind } });
+    await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, fault: input.kind } });
     return ok(null);
   }, env);
 }
