@@ -25,6 +25,9 @@ describe('the first screen', () => {
     profiles.push(p);
     const page = await newPage(p, baseUrl);
     await page.getByTestId('worlds-empty').waitFor();
+    // The language select in the dark header bar is readable (it was white text on white).
+    const { color, background } = await page.getByTestId('lang-select').evaluate((el) => ({ color: getComputedStyle(el).color, background: getComputedStyle(el).backgroundColor }));
+    expect(color).not.toBe(background);
     const atStart = await scriptsLoaded(page);
     expect(atStart).not.toContain('WorldView');
     expect(atStart).not.toContain('AuditorPage');
