@@ -59,6 +59,8 @@ function buildDay(input: DayInput): Day {
   const platform: PlatformRecord[] = [];
   const bill: BillRow[] = [];
   const expected: string[] = [];
+  // The money each bill row moved (minor units), by channel trade number.
+  const moved = new Map<string, number>();
   input.trades.forEach((t, i) => {
     const institutionId = institutions[t.institution]!;
     const orderNo = `O${i}:c1`;
@@ -72,12 +74,17 @@ function buildDay(input: DayInput): Day {
     const row: BillRow = { channelTradeNo: `T${i}`, merchantOrderNo: orderNo, merchantRefundNo: '', institutionId, channel: 'ch', type: 'payment', gross: cny(gross), fee: cny(fee), net: cny(gross - fee), status: t.fault === 'status_mismatch' ? 'refunded' : 'success', at };
     if (t.fault !== 'long') platform.push(p);
     if (t.fault !== 'short') bill.push(row);
-    if (t.fault === 'duplicate_payment') bill.push({ ...row, channelTradeNo: `T${i}b`, at: at + 1000 });
+    // A changed fee is in the bill only: the money moved at the expected fee (the ledger did not move).
+    if (t.fault !== 'short') moved.set(row.channelTradeNo, gross - feeMinor);
+    if (t.fault === 'duplicate_payment') {
+      bill.push({ ...row, channelTradeNo: `T${i}b`, at: at + 1000 });
+      moved.set(`T${i}b`, gross - fee);
+    }
     if (t.fault !== 'none') expected.push(`${t.fault}:${orderNo}`);
   });
   const bank: BankLine[] = institutions.map((institutionId, k) => {
     let minor = 0;
-    for (const r of bill) if (r.institutionId === institutionId && billDateOf(r.at) === date) minor += Number(r.net.amount.replace('.', ''));
+    for (const r of bill) if (r.institutionId === institutionId && billDateOf(r.at) === date) minor += moved.get(r.channelTradeNo)!;
     if (input.settlementFaults.includes(k)) minor += input.settlementDeltaMinor;
     return { id: `B${k}`, institutionId, billDate: date, amount: cny(minor) };
   });

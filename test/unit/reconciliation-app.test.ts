@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billCsv } from '../../src/domain/index.ts';
+import { balanceOf, billCsv, fromStored, subtract, toStored } from '../../src/domain/index.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
 import { address, advanceDays, advanceHours, approvedSeller, expectLedgerSound, fundWallet, unwrap } from '../helpers/market.ts';
 import { customerAt, fund, onlineBanking } from '../helpers/banking.ts';
@@ -12,6 +12,8 @@ import { depositBalance } from '../../src/app/banking/transfers.ts';
 import { deskDay, reconcileDay, resolveDifference } from '../../src/app/reconciliation/desk.ts';
 import { labArmFault, labChangeFee, labImportBill, labMoveAcrossCutoff } from '../../src/app/reconciliation/lab.ts';
 import { reconTables } from '../../src/storage/recon-tables.ts';
+import { ledgerTables } from '../../src/storage/ledger-tables.ts';
+import { feeAdjustmentAccountId } from '../../src/app/reconciliation/fees.ts';
 
 const day1 = '2026-01-05';
 
@@ -110,15 +112,57 @@ describe('reconciliation desk', () => {
       'duplicate_payment:bank-b',
       'fee_mismatch:bank-b',
       'long:bank-a',
-      // The bill's net changed, the money that moved did not.
-      'settlement_mismatch:bank-b',
+      // The bill's net changed, the money that moved did not: that gap is the fee mismatch's, not
+      // a settlement mismatch as well (one fault, one difference).
       'timing:escrow',
     ]);
+    expect(desk.result.settlements.find((s) => s.institutionId === 'bank-b')).toMatchObject({ billNet: { amount: '113.50' }, bankCredit: { amount: '114.00' } });
     const other = await approvedSeller(w.db, 'shop2');
     expect(await reconcileDay(w.db, meta(other), { scope: other, date: day1 })).toMatchObject({ ok: true, value: { opening: [] } });
     const mine = unwrap(await reconcileDay(w.db, meta(w.seller), { scope: w.seller, date: day1 }));
-    expect(mine.opening.length).toBe(5);
+    expect(mine.opening.length).toBe(4);
     expect(await reconcileDay(w.db, meta(w.seller), { scope: other, date: day1 })).toMatchObject({ ok: false, code: 'not_authorized' });
+  });
+
+  it('a changed fee is booked as a fee adjustment through the ledger; the day closes and every book balances', async () => {
+    const w = await world();
+    const t = await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const trades = await reconTables(w.db).channelTrades.toArray();
+    // The card's channel is the seller's bank (bank-b, the platform banks at bank-a: through
+    // clearing); the escrow agent keeps a book of its own and banks at bank-a too.
+    const cardTrade = trades.find((r) => r.orderId === t.card.id && r.origin === 'gateway')!;
+    const escrowTrade = trades.find((r) => r.orderId === t.escrow.id)!;
+    unwrap(await labChangeFee(w.db, w.teacher, meta('platform'), { channelTradeNo: cardTrade.channelTradeNo, fee: '0.50' }));
+    unwrap(await labChangeFee(w.db, w.teacher, meta('platform'), { channelTradeNo: escrowTrade.channelTradeNo, fee: '0.30' }));
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    expect(run.opening.map((d) => `${d.kind}:${d.institutionId}`).sort()).toEqual(['duplicate_payment:bank-b', 'fee_mismatch:bank-b', 'fee_mismatch:escrow', 'long:bank-a']);
+    const platformBefore = await depositBalance(w.db, 'bank-a', 'platform');
+    for (const d of run.opening.filter((x) => x.kind === 'fee_mismatch')) unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: d.id, action: 'book_fee_adjustment', reason: '' }));
+    // The platform paid both channels the fees they charged beyond the expected (0.50 + 0.30).
+    const cny = (amount: string) => fromStored({ amount, currency: 'CNY' });
+    expect(toStored(subtract(cny(platformBefore), cny(await depositBalance(w.db, 'bank-a', 'platform')))).amount).toBe('0.80');
+    const accounts = ledgerTables(w.db).accounts;
+    expect(toStored(balanceOf((await accounts.get(feeAdjustmentAccountId('bank-b')))!)).amount).toBe('0.50');
+    expect(toStored(balanceOf((await accounts.get(feeAdjustmentAccountId('escrow')))!)).amount).toBe('0.30');
+    expect(toStored(balanceOf((await accounts.get(feeAdjustmentAccountId('platform')))!)).amount).toBe('0.80');
+    // Booked once: a second adjustment of the same difference is refused, and nothing moves.
+    const fee = run.opening.find((d) => d.kind === 'fee_mismatch')!;
+    expect(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: fee.id, action: 'book_fee_adjustment', reason: '' })).toMatchObject({ ok: false, code: 'already_resolved' });
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    const dup = run.opening.find((d) => d.kind === 'duplicate_payment')!;
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' }));
+    const closed = unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: dup.id, action: 'refund_duplicate', reason: '' }));
+    expect(closed.closedAt).not.toBeNull();
+    // The report lists the adjustments with the transfers they booked.
+    const adjustments = closed.resolutions.filter((r) => r.action === 'book_fee_adjustment');
+    expect(adjustments).toHaveLength(2);
+    expect(adjustments.every((r) => r.transferIds.length > 0)).toBe(true);
+    expect((await deskDay(w.db, 'platform', day1)).balanced).toBe(true);
+    await expectLedgerSound(w.db);
+    // The clearing batch settles the interbank leg; the books still balance.
+    await advanceDays(w.db, 1);
+    await expectLedgerSound(w.db);
   });
 
   it('imports a teacher-edited bill; a tampered one is refused with the line and reason and changes nothing', async () => {

@@ -34,6 +34,8 @@ import { entriesOfTransfers } from '../ledger.ts';
 import { stepOrder } from '../market/orders.ts';
 import { applyChannelEffects } from '../payments/booking.ts';
 import { channelAdapter } from '../payments/gateway.ts';
+import { platformPartyId } from '../market/accounts.ts';
+import { bookFeeAdjustment } from './fees.ts';
 import { billRowOf, duplicateCharge, institutionOfCharge, tradesOfCharge, writeTrade } from './records.ts';
 
 // The reconciliation desk (对账台) of the platform operator, and of each seller for its own orders.
@@ -195,7 +197,7 @@ export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: R
     const difference = result.differences.find((d) => d.id === input.differenceId);
     const checked = checkResolution(difference, new Set(day.resolutions.map((r) => r.differenceId)), input.action, input.reason);
     if (!checked.ok) return checked;
-    const moved = await carryOut(tx, difference!, input.action);
+    const moved = await carryOut(tx, input.scope, difference!, input.action);
     if (!moved.ok) return moved;
     const resolution: ReconResolutionRow = { differenceId: difference!.id, action: input.action, reason: input.reason.trim(), at: tx.now, actorId: tx.meta.actor, transferIds: moved.value };
     const resolutions = [...day.resolutions, resolution];
@@ -216,7 +218,7 @@ async function tradeOf(tx: Tx, d: Difference): Promise<ChannelTradeRow | undefin
 }
 
 /** The action's bookings; returns the ledger transfers it made (none for a carry or a write-off). */
-async function carryOut(tx: Tx, d: Difference, action: ResolutionAction): Promise<Result<string[], string>> {
+async function carryOut(tx: Tx, scope: ReconScope, d: Difference, action: ResolutionAction): Promise<Result<string[], string>> {
   switch (action) {
     case 'carry_forward':
     case 'write_off':
@@ -226,9 +228,9 @@ async function carryOut(tx: Tx, d: Difference, action: ResolutionAction): Promis
     case 'refund_duplicate':
       return refundDuplicate(tx, d);
     case 'book_fee_adjustment':
-      // The world's channels take their fees at their settlement batches; a per-trade fee exists
-      // only in an edited bill, so there is no money to move back: the action is not offered.
-      return err('action_not_allowed');
+      // The fee the bill names, against the one the money moved at: the difference is booked
+      // between the reconciling party and the channel (fees.ts).
+      return bookFeeAdjustment(tx, d, scope === 'platform' ? platformPartyId : scope);
   }
 }
 

@@ -117,11 +117,12 @@ export function matchDay(input: MatchInput): MatchResult {
   const firstByKey = new Map<string, BillRow>();
   const moreByKey = new Map<string, BillRow[]>();
   const todayRows: BillRow[] = [];
-  const nets = new Map<string, { billNet: bigint; bankCredit: bigint; channel: string }>();
+  // feeGap: what the day's fee mismatches say the channel took beyond the platform's expected fees.
+  const nets = new Map<string, { billNet: bigint; bankCredit: bigint; feeGap: bigint; channel: string }>();
   const netOf = (institutionId: string, channel: string) => {
     let e = nets.get(institutionId);
     if (e === undefined) {
-      e = { billNet: 0n, bankCredit: 0n, channel };
+      e = { billNet: 0n, bankCredit: 0n, feeGap: 0n, channel };
       nets.set(institutionId, e);
     }
     return e;
@@ -200,7 +201,10 @@ export function matchDay(input: MatchInput): MatchResult {
     if (p === undefined) return diff('long', row, null, row.gross, null);
     matched += 1;
     if (!sameMoney(row.gross, p.amount)) diff('amount_mismatch', row, p, row.gross, p.amount);
-    if (!sameMoney(row.fee, p.expectedFee)) diff('fee_mismatch', row, p, row.fee, p.expectedFee);
+    if (!sameMoney(row.fee, p.expectedFee)) {
+      diff('fee_mismatch', row, p, row.fee, p.expectedFee);
+      netOf(row.institutionId, row.channel).feeGap += storedMinorUnits(row.fee) - storedMinorUnits(p.expectedFee);
+    }
     if (row.status !== p.status) diff('status_mismatch', row, p, row.gross, p.amount);
   };
   for (const first of todayRows) {
@@ -220,7 +224,10 @@ export function matchDay(input: MatchInput): MatchResult {
     }
   }
 
-  // 4. Settlement: each institution's bill net for the day against the bank's credits for it.
+  // 4. Settlement: each institution's bill net for the day against the bank's credits for it. The
+  // channels take their fees in their own batches, so a trade's money moves at the platform's
+  // expected fee: a fee the bill changed is a gap the fee mismatch already names (and its fee
+  // adjustment books), so it is counted back here; one fault, one difference.
   for (const line of input.bank) {
     if (line.billDate !== date) continue;
     assert(line.amount.currency === currency, 'one currency');
@@ -228,7 +235,7 @@ export function matchDay(input: MatchInput): MatchResult {
   }
   const settlements = [...nets.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([institutionId, e]) => ({ institutionId, billNet: toStored(fromMinorUnits(e.billNet, currency)), bankCredit: toStored(fromMinorUnits(e.bankCredit, currency)), channel: e.channel, same: e.billNet === e.bankCredit }));
+    .map(([institutionId, e]) => ({ institutionId, billNet: toStored(fromMinorUnits(e.billNet, currency)), bankCredit: toStored(fromMinorUnits(e.bankCredit, currency)), channel: e.channel, same: e.billNet + e.feeGap === e.bankCredit }));
   for (const s of settlements) {
     if (s.same) continue;
     differences.push({ id: `settlement_mismatch:${s.institutionId}:${date}`, kind: 'settlement_mismatch', date, institutionId: s.institutionId, channel: s.channel, orderId: null, merchantOrderNo: '', merchantRefundNo: '', channelTradeNo: null, billAmount: s.billNet, otherAmount: s.bankCredit });
@@ -252,7 +259,7 @@ export const actionsFor: Readonly<Record<DifferenceKind, readonly ResolutionActi
   long: ['mark_paid', 'write_off'],
   short: ['write_off'],
   amount_mismatch: ['write_off'],
-  fee_mismatch: ['write_off'],
+  fee_mismatch: ['book_fee_adjustment', 'write_off'],
   status_mismatch: ['write_off'],
   duplicate_payment: ['refund_duplicate', 'write_off'],
   timing: ['carry_forward', 'write_off'],
