@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import type { Difference, DifferenceKind, Party, ResolutionAction, StoredMoney } from '../../domain/index.ts';
 import type { DeskDay } from '../../app/reconciliation/desk.ts';
 import { isMessageKey, translate, type Locale } from '../i18n/i18n.svelte.ts';
+import { fromStored, isNegative, negate, subtract, toStored, type Resolution } from '../../domain/index.ts';
 import { partyNameOf } from '../names.ts';
 import { formatWorldTime } from '../format.ts';
 import { showMoney } from '../ledger/money.ts';
@@ -31,6 +32,23 @@ export function explainText(d: Difference, parties: readonly Party[], locale: Lo
   });
 }
 
+/**
+ * What an action moved, in words ('' when it moved nothing to tell): a fee adjustment names who
+ * paid whom the difference between the bill's fee and the expected one.
+ */
+export function actionDetailText(r: Pick<Resolution, 'action' | 'differenceId' | 'actorId'>, differences: readonly Difference[], parties: readonly Party[], locale: Locale): string {
+  if (r.action !== 'book_fee_adjustment') return '';
+  const d = differences.find((x) => x.id === r.differenceId);
+  if (d === undefined || d.billAmount === null || d.otherAmount === null) return '';
+  const gap = subtract(fromStored(d.billAmount), fromStored(d.otherAmount));
+  const back = isNegative(gap);
+  return translate(locale, back ? 'recon.report.feeAdjustment.repaid' : 'recon.report.feeAdjustment.paid', {
+    payer: partyNameOf(parties, r.actorId, locale),
+    institution: partyNameOf(parties, d.institutionId, locale),
+    amount: amount(toStored(back ? negate(gap) : gap), locale),
+  });
+}
+
 export function csvReasonText(reason: string, locale: Locale): string {
   const key = `recon.csv.${reason}`;
   return isMessageKey(key) ? translate(locale, key) : translate(locale, 'names.eventOther');
@@ -52,7 +70,9 @@ export function reportCsv(day: DeskDay, parties: readonly Party[], locale: Local
   for (const d of day.row?.opening ?? []) rows.push([tr('recon.report.opening'), kindText(d.kind, locale), explainText(d, parties, locale), state(d)]);
   for (const r of day.row?.resolutions ?? []) {
     const d = [...(day.row?.opening ?? []), ...day.result.differences].find((x) => x.id === r.differenceId);
-    rows.push([tr('recon.report.actions'), d === undefined ? '' : kindText(d.kind, locale), translate(locale, 'recon.report.by', { action: actionText(r.action, locale), actor: partyNameOf(parties, r.actorId, locale), time: formatWorldTime(r.at, locale) }), r.reason]);
+    const detail = actionDetailText(r, d === undefined ? [] : [d], parties, locale);
+    const by = translate(locale, 'recon.report.by', { action: actionText(r.action, locale), actor: partyNameOf(parties, r.actorId, locale), time: formatWorldTime(r.at, locale) });
+    rows.push([tr('recon.report.actions'), d === undefined ? '' : kindText(d.kind, locale), detail === '' ? by : `${by}: ${detail}`, r.reason]);
   }
   for (const d of day.open) rows.push([tr('recon.report.closing'), kindText(d.kind, locale), explainText(d, parties, locale), tr('recon.diff.open')]);
   return Papa.unparse(rows.map((r) => r.map(cell)), { newline: '\r\n' });
