@@ -9,6 +9,7 @@ import {
   hashPassword,
   markCodePaid,
   merchantQrText,
+  mobileChannel,
   ok,
   parseMerchantQr,
   parseMoney,
@@ -32,6 +33,7 @@ import { moveMoney } from '../ledger.ts';
 import { readClock } from '../clock-read.ts';
 import { ensureWallet, escrowPartyId, walletId } from '../market/accounts.ts';
 import { readPasswordIterations, type Random } from '../identity/common.ts';
+import { writeCounterTrade } from '../reconciliation/records.ts';
 
 // Mobile payment (手机支付, issue #17), the channel `mobile`: the escrow agent (安付宝) is the phone
 // wallet's institution. Both ways of paying at a shop counter move money the same way, from the
@@ -47,11 +49,11 @@ import { readPasswordIterations, type Random } from '../identity/common.ts';
 // wrong PIN is counted by its own small command, so the count survives the refusal.
 //
 // Reconciliation: a counter payment has no order, so it is not a gateway charge (the platform's
-// charges are per order and the operator's order reconciliation would list it as an order missing)
-// and it writes no channelTrades row (src/app/reconciliation matches trades against charges, and a
-// trade without a charge would be a difference). Each payment row carries the institution, its bill
-// date and its ledger transfer instead: when reconciliation gets a registry of bill-row sources,
-// `mobilePaymentsOfBillDate` is the mobile channel's.
+// charges are per order). In the paying command the escrow agent writes its own trade of the
+// payment (src/app/reconciliation/records.ts, writeCounterTrade): a row of its daily bill, numbered
+// by the payment's id, naming the merchant's receipt number. The payment row is the seller's own
+// record, carrying the institution, its bill date and its ledger transfer: the desk matches the
+// bill's row against it and the transfer (desk.ts), never against an order.
 
 export const mobileInstitutionId = escrowPartyId;
 export const mobilePaymentsListMax = 200;
@@ -131,6 +133,7 @@ async function settle(tx: Tx, row: MobilePaymentRow): Promise<Result<MobilePayme
   if (!moved.ok) return moved;
   const paid: MobilePaymentRow = { ...row, status: 'paid', paidAt: tx.now, billDate: billDateOf(tx.now), transferId };
   await mobileTables(tx.db).mobilePayments.put(paid);
+  await writeCounterTrade(tx, { paymentId: row.id, institutionId: row.institutionId, channel: mobileChannel, gross: row.amount, sellerId: row.payeeId, transferId });
   await tx.appendEvent({ type: 'mobile.paid', actor: tx.meta.actor, parties: [row.payerId, row.payeeId, mobileInstitutionId], payload: { amount: row.amount.amount } });
   tx.notify({ to: [row.payerId, row.payeeId], kind: 'mobile.paid', ref: row.id });
   return ok(paid);

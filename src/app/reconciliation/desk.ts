@@ -3,6 +3,7 @@ import {
   billWindowOf,
   buildBill,
   checkResolution,
+  counterReceiptNo,
   dateStartMs,
   dayMs,
   dayStatus,
@@ -10,11 +11,13 @@ import {
   fromStored,
   isBillDate,
   matchDay,
+  mobileChannel,
   negate,
   nextDate,
   ok,
   toStored,
   worldDateOf,
+  zero,
   type BankLine,
   type Bill,
   type BillRow,
@@ -28,6 +31,7 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
+import { mobileTables } from '../../storage/mobile-tables.ts';
 import { reconTables, type ChannelTradeRow, type ReconDayRow, type ReconResolutionRow } from '../../storage/recon-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { entriesOfTransfers } from '../ledger.ts';
@@ -93,6 +97,13 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo))].filter((t) => inScope(t.orderId, t.sellerId));
   // A refund the desk asked for itself (a duplicate returned) is the platform's record as well.
   for (const t of all) if (t.platformAt !== null) platform.push({ merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, orderId: t.orderId, institutionId: t.institutionId, channel: t.channel, type: t.type === 'refund' ? 'refund' : 'payment', amount: t.gross, expectedFee: t.fee, status: 'success', at: t.platformAt });
+  // Counter payments (手机支付): no order and no charge; the seller's own record of each payment,
+  // kept on the escrow agent's bill date, is the platform side of its bill row.
+  const counter = await mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]).limit(dayTradesMax).toArray();
+  for (const m of counter) {
+    if (m.status !== 'paid' || m.paidAt === null || !inScope('', m.payeeId)) continue;
+    platform.push({ merchantOrderNo: counterReceiptNo(m.id), merchantRefundNo: '', orderId: '', institutionId: m.institutionId, channel: mobileChannel, type: 'payment', amount: m.amount, expectedFee: toStored(zero(m.amount.currency)), status: 'success', at: m.paidAt, billDate: m.billDate });
+  }
   // The bank side: the money each of the day's trades moved, as the ledger recorded it.
   const todays = all.filter((t) => t.billDate === date);
   const entries = await entriesOfTransfers(db, todays.flatMap((t) => t.ledgerIds.slice(0, 1)));

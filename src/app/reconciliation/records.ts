@@ -2,6 +2,7 @@ import {
   assert,
   assertCharge,
   billDateOf,
+  counterReceiptNo,
   fromStored,
   holdTransferId,
   negate,
@@ -12,6 +13,7 @@ import {
   type BillRowStatus,
   type Charge,
   type Result,
+  type StoredMoney,
 } from '../../domain/index.ts';
 import { entriesOfTransfers } from '../ledger.ts';
 import { marketTables } from '../../storage/market-tables.ts';
@@ -107,6 +109,50 @@ export async function writeTrade(tx: Tx, input: TradeInput): Promise<ChannelTrad
     ledgerIds,
     platformAt: input.platformAt,
     origin: input.origin,
+  };
+  await reconTables(tx.db).channelTrades.add(row);
+  return row;
+}
+
+export type CounterTradeInput = {
+  /** The counter payment's id: the channel's trade number on its bill. */
+  readonly paymentId: string;
+  readonly institutionId: string;
+  readonly channel: string;
+  readonly gross: StoredMoney;
+  /** The merchant paid (each seller reconciles its own counter payments). */
+  readonly sellerId: string;
+  /** The ledger transfer that moved the money. */
+  readonly transferId: string;
+};
+
+/**
+ * The channel's trade of a counter payment (手机支付 at a shop counter), written by the channel in the
+ * payment's own command: the trade number is the payment's id, the merchant's number its receipt
+ * number (no platform order, so no order id). The desk matches it against the seller's own record
+ * of the payment (src/app/mobile) and the transfer, not against a charge.
+ */
+export async function writeCounterTrade(tx: Tx, input: CounterTradeInput): Promise<ChannelTradeRow> {
+  // Bills carry whole seconds (docs/bill-format.md).
+  const at = Math.floor(tx.now / 1000) * 1000;
+  const row: ChannelTradeRow = {
+    channelTradeNo: input.paymentId,
+    merchantOrderNo: counterReceiptNo(input.paymentId),
+    merchantRefundNo: '',
+    institutionId: input.institutionId,
+    channel: input.channel,
+    type: 'payment',
+    gross: input.gross,
+    fee: toStored(zero(input.gross.currency)),
+    net: input.gross,
+    status: 'success',
+    at,
+    billDate: billDateOf(at),
+    sellerId: input.sellerId,
+    orderId: '',
+    ledgerIds: [input.transferId],
+    platformAt: null,
+    origin: 'gateway',
   };
   await reconTables(tx.db).channelTrades.add(row);
   return row;

@@ -2,6 +2,7 @@ import { assert } from '../assert.ts';
 import { err, ok, type Result } from '../result.ts';
 import { compare, fromMinorUnits, fromStored, storedMinorUnits, toStored, type CurrencyCode, type StoredMoney } from '../money/index.ts';
 import { dayMs } from '../world/clock.ts';
+import { mobileChannel } from '../payments/mobile/wallet.ts';
 import { billDateOf, billRowsMax, billWindowOf, dateStartMs, nextDate, type BillRow, type BillRowStatus } from './bill.ts';
 
 // Three-way matching (三方对账) of one day: the platform's own payment records (its charges and
@@ -43,7 +44,20 @@ export type PlatformRecord = {
   readonly expectedFee: StoredMoney;
   readonly status: BillRowStatus;
   readonly at: number;
+  /**
+   * A counter payment's record (手机支付 at a shop counter) keeps the channel's bill date it was
+   * paid on, and is reconciled on that day: the cashier's books close at the wallet's cut-off, so a
+   * payment at 23:59:30 is the next day's on both sides (no timing difference). Absent for the
+   * platform's own charges, which book on the calendar day of `at`.
+   */
+  readonly billDate?: string;
 };
+
+/**
+ * Channels paid at a shop counter, without a platform order: their records are the seller's own
+ * (src/app/mobile), so an order cannot be marked paid (补单) from their bill.
+ */
+export const counterChannels: readonly string[] = [mobileChannel];
 
 /** A credit (or debit) on the platform's settlement account for one channel's bill day. */
 export type BankLine = { readonly id: string; readonly institutionId: string; readonly billDate: string; readonly amount: StoredMoney };
@@ -180,7 +194,7 @@ export function matchDay(input: MatchInput): MatchResult {
     const size = platform.size;
     platform.set(key, p);
     if (platform.size === size) assert(false, `one platform record per merchant number: ${key}`);
-    if (p.at < dayFrom || p.at >= dayTo) continue;
+    if (p.billDate === undefined ? p.at < dayFrom || p.at >= dayTo : p.billDate !== date) continue;
     const first = firstByKey.get(key);
     if (first === undefined) {
       diff('short', null, p, null, p.amount);
@@ -266,6 +280,12 @@ export const actionsFor: Readonly<Record<DifferenceKind, readonly ResolutionActi
   settlement_mismatch: ['write_off'],
 };
 
+/** What a clerk may do about one difference: a counter payment has no order to mark paid. */
+export function actionsOf(d: Pick<Difference, 'kind' | 'channel'>): readonly ResolutionAction[] {
+  const all = actionsFor[d.kind];
+  return counterChannels.includes(d.channel) ? all.filter((a) => a !== 'mark_paid') : all;
+}
+
 export type Resolution = {
   readonly differenceId: string;
   readonly action: ResolutionAction;
@@ -282,7 +302,7 @@ export type ResolutionRefusal = 'difference_not_found' | 'action_not_allowed' | 
 export function checkResolution(difference: Difference | undefined, resolved: ReadonlySet<string>, action: ResolutionAction, reason: string): Result<null, ResolutionRefusal> {
   if (difference === undefined) return err('difference_not_found');
   if (resolved.has(difference.id)) return err('already_resolved');
-  if (!actionsFor[difference.kind].includes(action)) return err('action_not_allowed');
+  if (!actionsOf(difference).includes(action)) return err('action_not_allowed');
   const text = reason.trim();
   if (action === 'write_off' && text.length === 0) return err('reason_required');
   if (text.length > resolutionReasonLengthMax) return err('reason_too_long', { max: resolutionReasonLengthMax });

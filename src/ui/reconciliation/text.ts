@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import type { Difference, DifferenceKind, Party, ResolutionAction, StoredMoney } from '../../domain/index.ts';
+import { counterChannels, type Difference, type DifferenceKind, type Party, type ResolutionAction, type StoredMoney } from '../../domain/index.ts';
 import type { DeskDay } from '../../app/reconciliation/desk.ts';
 import { isMessageKey, translate, type Locale } from '../i18n/i18n.svelte.ts';
 import { fromStored, isNegative, negate, subtract, toStored, type Resolution } from '../../domain/index.ts';
@@ -22,8 +22,14 @@ function amount(m: StoredMoney | null, locale: Locale): string {
   return m === null ? '—' : showMoney(m.amount, m.currency, locale);
 }
 
+/** A counter payment's record is the seller's own, not a platform order's: its own words. */
+function explainKey(d: Difference) {
+  if (counterChannels.includes(d.channel) && (d.kind === 'long' || d.kind === 'short')) return `recon.explain.${d.kind}_counter` as const;
+  return `recon.explain.${d.kind}` as const;
+}
+
 export function explainText(d: Difference, parties: readonly Party[], locale: Locale): string {
-  return translate(locale, `recon.explain.${d.kind}`, {
+  return translate(locale, explainKey(d), {
     institution: partyNameOf(parties, d.institutionId, locale),
     merchantNo: d.merchantRefundNo === '' ? d.merchantOrderNo : `${d.merchantOrderNo} / ${d.merchantRefundNo}`,
     trade: d.channelTradeNo ?? '—',

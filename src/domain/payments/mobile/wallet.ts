@@ -206,3 +206,15 @@ export function parseMerchantQr(text: string): Result<string, 'merchant_code_mal
   const no = t.slice(merchantQrPrefix.length);
   return /^\d{6}$/.test(no) ? ok(no) : err('merchant_code_malformed');
 }
+
+/** The payment channel of counter payments, as the escrow agent's bill names it. */
+export const mobileChannel = 'mobile';
+
+/**
+ * The merchant's own number for a counter payment (its cashier's receipt number, 商户订单号 on the
+ * escrow agent's bill): a counter payment has no platform order, so the merchant's number is made
+ * from the payment's id, which the cashier and the wallet both know.
+ */
+export function counterReceiptNo(paymentId: string): string {
+  return `POS-${paymentId}`;
+}
