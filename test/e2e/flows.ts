@@ -197,3 +197,27 @@ export async function giveImage(page: Page, testid: string, png: Buffer, how: 'd
     [png.toString('base64'), how] as const,
   );
 }
+
+/**
+ * A seller registered and logged in, its store approved by the platform's tab, and the demo
+ * catalogue listed (the first product, `${partyId}-demo-01`, is 《电子商务概论》教材 at ¥45.00).
+ */
+export async function openStore(p: Profile, platform: Page, worldId: string, loginName: string, realName: string): Promise<{ page: Page; partyId: string }> {
+  const seller = await register(p, worldId, 'seller', loginName, realName);
+  const { page, partyId } = seller;
+  await platform.locator(`[data-testid="store-application"][data-seller="${partyId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
+  await go(page, worldId, partyId, 'store');
+  await expect.poll(() => page.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
+  await page.getByTestId('store-demo').click();
+  await expect.poll(() => page.getByTestId('store-product').count()).toBeGreaterThan(10);
+  return seller;
+}
+
+/** The seller applies for an account at `bankId` and that bank's counter tab approves it. */
+export async function sellerAccount(seller: Page, bankTab: Page, worldId: string, partyId: string, bankId = 'bank-b'): Promise<void> {
+  await go(seller, worldId, partyId, 'my-bank');
+  await seller.getByTestId('apply-bank').selectOption(bankId);
+  await seller.getByTestId('apply-submit').click();
+  await bankTab.locator(`[data-testid="application-row"][data-party="${partyId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
+  await seller.locator(`[data-testid="my-account-row"][data-bank="${bankId}"]`).waitFor({ timeout: 10_000 });
+}

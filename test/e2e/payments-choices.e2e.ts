@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, tab } from './flows.ts';
+import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, tab } from './flows.ts';
 
 // What a newcomer sees on the payment pages (issue 12 items 4, 5, 7, 9): the remittance instruction
 // names bank, holder and account in words and puts the manual transfer first; the transfer typed at
@@ -38,17 +38,8 @@ describe('payment pages: instructions in words, preselected choices, live figure
     const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
     const card = await tab(p, worldId, 'card', 'card-company');
 
-    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'shop1', '王掌柜');
-    await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
-    await go(seller, worldId, sellerId, 'store');
-    await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
-    await seller.getByTestId('store-demo').click();
-    await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
-    await go(seller, worldId, sellerId, 'my-bank');
-    await seller.getByTestId('apply-bank').selectOption('bank-b');
-    await seller.getByTestId('apply-submit').click();
-    await bankB.locator(`[data-testid="application-row"][data-party="${sellerId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
-    await seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').waitFor({ timeout: 10_000 });
+    const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'shop1', '王掌柜');
+    await sellerAccount(seller, bankB, worldId, sellerId);
     const sellerCard = (await seller.getByTestId('my-account-card').getAttribute('data-card'))!;
 
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'buyer1', '李雷');

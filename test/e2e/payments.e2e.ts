@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, ship, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // The payment gateway end to end, one browser profile, one tab per party: one test per channel the
 // gateway offers (escrow wallet, online banking, debit card, credit card, charge card, remittance,
@@ -92,17 +92,8 @@ async function lesson(name: string, options: { bank: boolean }): Promise<Lesson>
   const logistics = await tab(p, worldId, 'logistics', 'shipments');
   const card = await tab(p, worldId, 'card', 'card-company');
 
-  const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'shop1', '王掌柜');
-  await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
-  await go(seller, worldId, sellerId, 'store');
-  await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
-  await seller.getByTestId('store-demo').click();
-  await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
-  await go(seller, worldId, sellerId, 'my-bank');
-  await seller.getByTestId('apply-bank').selectOption('bank-b');
-  await seller.getByTestId('apply-submit').click();
-  await bankB.locator(`[data-testid="application-row"][data-party="${sellerId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
-  await seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').waitFor({ timeout: 10_000 });
+  const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'shop1', '王掌柜');
+  await sellerAccount(seller, bankB, worldId, sellerId);
 
   const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'buyer1', '李雷');
   // The certificate signs the receipt confirmation, whatever the channel.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // Reconciliation (对账) end to end: three orders through three channels (escrow wallet, online
 // banking, debit card); the teacher's lab loses the online-banking callback and delivers the debit
@@ -45,17 +45,8 @@ describe('reconciliation desk', () => {
     const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
     const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
 
-    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'shop1', '王掌柜');
-    await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
-    await go(seller, worldId, sellerId, 'store');
-    await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
-    await seller.getByTestId('store-demo').click();
-    await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
-    await go(seller, worldId, sellerId, 'my-bank');
-    await seller.getByTestId('apply-bank').selectOption('bank-b');
-    await seller.getByTestId('apply-submit').click();
-    await bankB.locator(`[data-testid="application-row"][data-party="${sellerId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
-    await seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').waitFor({ timeout: 10_000 });
+    const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'shop1', '王掌柜');
+    await sellerAccount(seller, bankB, worldId, sellerId);
 
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'buyer1', '李雷');
     await certify(buyer, ca, buyerId);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, openStore, orderState, register, ship, tab, topUp } from './flows.ts';
 
 // Svelte's runtime warnings in the buyer's tab (issue #12): `derived_inert` means a value derived
 // from a component's props or state was read after the component was gone (here: the buy-now
@@ -36,12 +36,7 @@ describe('Svelte runtime warnings', () => {
     const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
     const logistics = await tab(p, worldId, 'logistics', 'shipments');
 
-    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'shop1', '王掌柜');
-    await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
-    await go(seller, worldId, sellerId, 'store');
-    await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
-    await seller.getByTestId('store-demo').click();
-    await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
+    const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'shop1', '王掌柜');
 
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'buyer1', '李雷');
     const warnings = warningsOf(buyer);

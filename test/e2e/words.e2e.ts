@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // Every word in the student's language (issue #15): a world that used the escrow wallet, a partial
 // and a full refund, a debit card, a credit card, e-cash, an e-cheque and the clearing batch is read page by page, as every
@@ -132,17 +132,8 @@ describe('every word in the student’s language', () => {
     const logistics = await tab(p, worldId, 'logistics', 'shipments');
 
     // A seller banking at bank-b (its acquirer), a buyer with a certificate, ¥1,000 at bank-a and ¥600 in escrow.
-    const { page: seller, partyId: sellerId } = await register(p, worldId, 'seller', 'wangshop', '王掌柜');
-    await platform.locator(`[data-testid="store-application"][data-seller="${sellerId}"]`).getByTestId('store-approve').click({ timeout: 10_000 });
-    await go(seller, worldId, sellerId, 'store');
-    await expect.poll(() => seller.getByTestId('store-status').getAttribute('data-status')).toBe('approved');
-    await seller.getByTestId('store-demo').click();
-    await expect.poll(() => seller.getByTestId('store-product').count()).toBeGreaterThan(10);
-    await go(seller, worldId, sellerId, 'my-bank');
-    await seller.getByTestId('apply-bank').selectOption('bank-b');
-    await seller.getByTestId('apply-submit').click();
-    await bankB.locator(`[data-testid="application-row"][data-party="${sellerId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
-    await seller.locator('[data-testid="my-account-row"][data-bank="bank-b"]').waitFor({ timeout: 10_000 });
+    const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'wangshop', '王掌柜');
+    await sellerAccount(seller, bankB, worldId, sellerId);
     const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'lilei', '李雷');
     await certify(buyer, ca, buyerId);
     await bankAccount(buyer, bank, worldId, buyerId, '1000');
