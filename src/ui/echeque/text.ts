@@ -1,5 +1,6 @@
 import { isMessageKey, i18n, t } from '../i18n/i18n.svelte.ts';
 import type { Party } from '../../domain/index.ts';
+import { partyNameOf } from '../names.ts';
 
 // How e-cheque codes read on screen: return reasons, statuses, check names and the checks' causes.
 
@@ -27,7 +28,7 @@ export function causeText(cause: string): string {
   return isMessageKey(`error.${cause}`) ? i18n.error(cause) : cause;
 }
 
+/** The one naming rule (src/ui/names.ts), in this tab's language. */
 export function partyName(parties: ReadonlyMap<string, Party>, id: string): string {
-  const p = parties.get(id);
-  return p === undefined ? id : i18n.locale === 'zh-CN' ? p.name.zh : p.name.en;
+  return partyNameOf(parties, id, i18n.locale);
 }
