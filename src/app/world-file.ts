@@ -9,6 +9,7 @@ import { storageFaultOf } from '../storage/faults.ts';
 import { openWorldDb, worldNameMax } from './worlds.ts';
 import { buildKey, withBuildLock, type BuildMarker } from './world-build.ts';
 import { checkWorld } from './world-check.ts';
+import { autoIncrementKeyPath } from '../storage/world-shape.ts';
 import type { VerifyOptions } from './ledger.ts';
 import { openTeacherKey, readTeacher } from './teacher.ts';
 
@@ -96,15 +97,26 @@ export async function importWorld(
   // removed at the next start: world-build.ts).
   return withBuildLock(entry.dbName, async () => {
     try {
+      // A row of an auto-increment table without its key would be given a fresh one by IndexedDB
+      // and pass every later check: such a file was edited, so it is refused as malformed.
+      let keyMissing = false;
       const imported = await importDB(bodyBlob, {
         name: entry.dbName,
-        filter: (table, value: { key?: unknown }) => !(table === 'meta' && value.key === buildKey),
+        filter: (table, value: Record<string, unknown>) => {
+          const autoKey = autoIncrementKeyPath(table);
+          if (autoKey !== '' && !Number.isSafeInteger(value[autoKey])) keyMissing = true;
+          return !(table === 'meta' && value.key === buildKey);
+        },
         transform: (table, value: { key?: string }, key) =>
           table === 'meta' && (value.key === 'worldId' || value.key === 'name')
             ? { value: { key: value.key, value: value.key === 'worldId' ? entry.id : name }, key }
             : { value, key },
       });
       imported.close();
+      if (keyMissing) {
+        await Dexie.delete(entry.dbName);
+        return err('file_malformed');
+      }
       // Opening with this build's schema runs any migrations the file's older version needs.
       const db = new WorldDb(entry.dbName);
       try {

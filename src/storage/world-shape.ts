@@ -49,6 +49,14 @@ function primaryKeyPath(table: string): string {
   return key.startsWith('++') || key.startsWith('[') ? '' : key.replace(/^&/, '');
 }
 
+/** An auto-increment table's key path ('++seq' → 'seq'), or '' for any other table. */
+export function autoIncrementKeyPath(table: string): string {
+  let spec: string | null | undefined;
+  for (const m of migrations) if (table in m.stores) spec = m.stores[table];
+  const key = (spec ?? '').split(',')[0]!.trim();
+  return key.startsWith('++') ? key.slice(2) : '';
+}
+
 /** A table's shape: the one written below, or for a table added since (before its shape is), at
  * least its primary key. test/unit/world-check.test.ts fails until every table has its own. */
 export function shapeOf(table: string): TableShape {

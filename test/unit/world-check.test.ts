@@ -143,6 +143,12 @@ describe('importing a world file edited on purpose (recomputed SHA-256)', () => 
     expect(await refusedAndNothingLeft(resealed(header, body))).toBe('world_clock_invalid');
   });
 
+  it('an event row without its key (IndexedDB would give it a fresh one) is refused', async () => {
+    const { header, body } = splitFile(await exportedWorld());
+    delete rowsOf(body, 'events')[0]!.seq;
+    expect(await refusedAndNothingLeft(resealed(header, body))).toBe('file_malformed');
+  });
+
   it('a party with a null name is refused', async () => {
     const { header, body } = splitFile(await exportedWorld());
     rowsOf(body, 'parties')[0]!.name = null;
