@@ -207,7 +207,11 @@ describe('the wallet and the banks', () => {
     const doc = unwrap(await signReceiptConfirmation(db, id, order!.id, { keyRing: ring }));
     unwrap(await confirmReceipt(db, meta(buyer), { orderId: order!.id, confirmation: doc }));
     unwrap(await applyForBankAccount(db, meta(seller), { bankId: 'bank-b' }).then(async (r) => approveBankApplication(db, meta('bank-b'), { applicationId: unwrap(r).id })));
-    expect(await withdrawFromWallet(db, meta(seller), { bankId: 'bank-b', amount: '100.20' })).toMatchObject({ ok: false, code: 'insufficient_funds' });
+    // Before T+1 the refusal says when the money becomes withdrawable (the release's due time);
+    // more than the wallet will ever hold is refused with what can be withdrawn.
+    const releasedAt = await readClock(db);
+    expect(await withdrawFromWallet(db, meta(seller), { bankId: 'bank-b', amount: '100.20' })).toEqual({ ok: false, code: 'withdrawal_settling', detail: { at: releasedAt + 86_400_000, available: '0.00', settling: '100.20' } });
+    expect(await withdrawFromWallet(db, meta(seller), { bankId: 'bank-b', amount: '100.21' })).toEqual({ ok: false, code: 'withdrawal_exceeds_available', detail: { available: '0.00' } });
     await advanceDays(db, 1);
     expect(unwrap(await withdrawFromWallet(db, meta(seller), { bankId: 'bank-b', amount: '100.20' }))).toMatchObject({ available: { amount: '0.00' } });
     expect(await depositBalance(db, 'bank-b', seller)).toBe('100.20');

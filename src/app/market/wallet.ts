@@ -1,4 +1,4 @@
-import { assert, availableOf, balanceOf, err, marketplaceJobKinds, money, ok, parseMoney, toStored, type Account, type Result, type StoredMoney } from '../../domain/index.ts';
+import { add, assert, availableOf, balanceOf, compare, compareJobs, err, fromStored, marketplaceJobKinds, money, ok, parseMoney, toStored, type Account, type Result, type StoredMoney } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
@@ -91,10 +91,34 @@ export async function topUpWallet(db: WorldDb, meta: CommandMeta, input: { reado
   }, env);
 }
 
+/** A seller has at most this many released orders still settling (T+N) read to date a withdrawal. */
+const settlingJobsReadMax = 10_000;
+
+/**
+ * Why a withdrawal above the withdrawable money is refused, in words the user can act on: when
+ * money still settling (T+N) covers it, the world time it becomes withdrawable (the due time of the
+ * release that makes the wallet reach the amount: `withdrawal_settling`, `at`); otherwise how much
+ * can be withdrawn at most (`withdrawal_exceeds_available`).
+ */
+async function shortWithdrawal(db: WorldDb, partyId: string, amount: string): Promise<Result<never, string>> {
+  const wallet = await walletOf(db, partyId);
+  const jobs = await db.jobs.where('kind').equals(availableJobKind).filter((j) => j.status === 'pending' && j.payload.sellerId === partyId).limit(settlingJobsReadMax).toArray();
+  const wanted = fromStored({ amount, currency: 'CNY' });
+  let reach = fromStored(wallet.available);
+  for (const job of jobs.sort(compareJobs)) {
+    const released = job.payload.amount;
+    assert(typeof released === 'string', 'an available job names its amount');
+    reach = add(reach, fromStored({ amount: released, currency: 'CNY' }));
+    if (compare(reach, wanted) >= 0) return err('withdrawal_settling', { at: job.dueAt, available: wallet.available.amount, settling: wallet.settling.amount });
+  }
+  return err('withdrawal_exceeds_available', { available: wallet.available.amount });
+}
+
 /**
  * Withdrawal (提现) of withdrawable wallet money to the user's own deposit account at `bankId`:
  * `escrow:wallet:<user>` → `escrow:at:B` and `B:deposit:escrow` → `B:deposit:<user>`. Money still
- * settling (T+N) cannot be withdrawn: the wallet's no-overdraft rule refuses it.
+ * settling (T+N) cannot be withdrawn: the wallet's no-overdraft rule refuses it, and the refusal says
+ * when it can be (shortWithdrawal).
  */
 export async function withdrawFromWallet(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
   const amount = parseAmount(input.amount);
@@ -112,7 +136,7 @@ export async function withdrawFromWallet(db: WorldDb, meta: CommandMeta, input: 
       amount: amount.value,
       refs: { wallet: walletId(meta.actor) },
     });
-    if (!moved.ok) return moved;
+    if (!moved.ok) return moved.code === 'insufficient_funds' && moved.detail?.accountId === walletId(meta.actor) ? shortWithdrawal(tx.db, meta.actor, amount.value) : moved;
     await tx.appendEvent({ type: 'market.wallet_withdrawal', actor: meta.actor, parties: [escrowPartyId, input.bankId], payload: { amount: amount.value, bank: input.bankId } });
     return ok(await walletOf(tx.db, meta.actor));
   }, env);
