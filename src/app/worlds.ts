@@ -1,9 +1,10 @@
 import Dexie from 'dexie';
-import { assert, err, ok, seedInstitutions, worldEpochMs, type Result } from '../domain/index.ts';
+import { assert, bytesToHex, concatBytes, err, ok, seedInstitutions, worldEpochMs, type Result } from '../domain/index.ts';
 import { openRegistry, type WorldEntry } from '../storage/registry.ts';
 import { WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
 import { appendEventRow } from './command.ts';
+import { appendLog, genesisCommandName, resultDigest } from './pipeline.ts';
 import { clockKey } from './clock-read.ts';
 import { buildWorldDb, rebuildDbName, unmarkWorldDb, worldHealth } from './world-build.ts';
 import { checkTeacherInput, prepareTeacher, readTeacherRow, requireTeacher, tokenForNewWorld, writeTeacher, type TeacherInput, type TeacherToken } from './teacher.ts';
@@ -61,14 +62,31 @@ export function openWorldDb(entry: Pick<WorldEntry, 'dbName'>): WorldDb {
   return new WorldDb(entry.dbName);
 }
 
+/**
+ * What seeding consumed, the command log's first row (pipeline.ts): replay seeds a fresh database
+ * from it and gets the same world. `tape` is every random byte the seeders drew, in order (hex);
+ * the teacher's row is the prepared one (PBKDF2 hash and sealed key), never the password.
+ */
+export type GenesisInput = { readonly worldId: string; readonly name: string; readonly tape: string; readonly iterations: number; readonly teacher: TeacherRow };
+
 /** `teacher` may still be deriving (PBKDF2): it runs alongside the seeders' own preparation. */
-async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: TeacherRow | Promise<TeacherRow>, options: SeedOptions = {}): Promise<void> {
+export async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: TeacherRow | Promise<TeacherRow>, options: SeedOptions = {}): Promise<void> {
   const now = worldEpochMs;
-  const ctx: SeedContext = { now, random: options.random ?? browserRandom, passwordIterations: options.passwordIterations ?? defaultPasswordIterations };
+  const random = options.random ?? browserRandom;
+  const tape: Uint8Array[] = [];
+  const iterations = options.passwordIterations ?? defaultPasswordIterations;
+  const recorded = (bytes: number): Uint8Array => {
+    const drawn = random(bytes);
+    tape.push(drawn.slice());
+    return drawn;
+  };
+  const ctx: SeedContext = { now, random: recorded, passwordIterations: iterations };
   const prepared: unknown[] = [];
   for (const seeder of seeders) prepared.push(seeder.prepare ? await seeder.prepare(ctx) : undefined);
   const teacherRow = await teacher;
+  const genesis: GenesisInput = { worldId, name, tape: bytesToHex(concatBytes(...tape)), iterations, teacher: teacherRow };
   await db.transaction('rw', db.tables, async () => {
+    await appendLog(db, { name: genesisCommandName, input: genesis, actor: 'system', commandId: genesisCommandName, at: now, resultDigest: resultDigest(ok(null)) });
     await writeTeacher(db, teacherRow);
     await db.meta.bulkPut([
       { key: 'worldId', value: worldId },
@@ -83,6 +101,16 @@ async function seedWorld(db: WorldDb, worldId: string, name: string, teacher: Te
 
 export type SeedOptions = { readonly random?: (bytes: number) => Uint8Array; readonly passwordIterations?: number };
 
+/** What a preset (a guided lab's prepared world, src/app/labs/presets.ts) gets to run commands with. */
+export type PresetContext = {
+  readonly worldId: string;
+  /** The world's teacher, signed in (a preset uses the teacher's lab tools, e.g. giving cash). */
+  readonly teacher: TeacherToken;
+  readonly random: (bytes: number) => Uint8Array;
+};
+/** Runs after the seeding, inside the world's build: a crash part way leaves no listed half-lab. */
+export type WorldPreset = (db: WorldDb, ctx: PresetContext) => Promise<void>;
+
 /** A new world, and its creator's tab signed in as its teacher. */
 export type CreatedWorld = {
   readonly entry: WorldEntry;
@@ -95,7 +123,7 @@ export type CreatedWorld = {
  * `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). The
  * teacher's name may be empty; an empty teacher password makes one, returned to show at once.
  */
-export async function createWorld(input: { id: string; name: string; createdAtMs: number; teacher?: TeacherInput } & SeedOptions): Promise<Result<CreatedWorld, string>> {
+export async function createWorld(input: { id: string; name: string; createdAtMs: number; teacher?: TeacherInput; preset?: WorldPreset } & SeedOptions): Promise<Result<CreatedWorld, string>> {
   const name = checkName(input.name);
   if (!name.ok) return name;
   const teacherChoice = checkTeacherInput(input.teacher ?? {});
@@ -109,7 +137,13 @@ export async function createWorld(input: { id: string; name: string; createdAtMs
     preparing.catch(() => undefined); // observed below; a build that fails first must not leave it unhandled
     // Built whole before the registry names it: a crash part way leaves an unlisted database that
     // the next start removes (world-build.ts), never a listed half-world.
-    await buildWorldDb('create', entry, (db) => seedWorld(db, entry.id, entry.name, preparing.then((t) => t.row), input), () => openRegistry().worlds.add(entry));
+    await buildWorldDb('create', entry, async (db) => {
+      await seedWorld(db, entry.id, entry.name, preparing.then((t) => t.row), input);
+      if (input.preset !== undefined) {
+        const teacher = tokenForNewWorld(await preparing, entry.id, input.createdAtMs);
+        await input.preset(db, { worldId: entry.id, teacher, random: input.random ?? browserRandom });
+      }
+    }, () => openRegistry().worlds.add(entry));
     const teacher = await preparing;
     return ok({ entry, teacher: tokenForNewWorld(teacher, entry.id, input.createdAtMs), generatedTeacherPassword: teacher.generated ? teacher.password : null });
   } catch (e) {

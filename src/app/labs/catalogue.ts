@@ -1,0 +1,44 @@
+import { validateLab, type LabFile, type LabRegistry } from '../../domain/labs/lab.ts';
+import b2cEscrow from '../../labs/b2c-escrow.json';
+import { labChecks, labQueries } from './checks.ts';
+import { presets } from './presets.ts';
+
+// The lab catalogue: every lab file of src/labs, checked against the checks, queries, presets and
+// pages the app has. A new lab is a file here plus, where it needs them, new checks (docs/labs.md).
+
+/** The party pages a lab step may send a student to (ids of src/ui/world/pages.ts). */
+export const labPageIds: ReadonlySet<string> = new Set([
+  'activity', 'account', 'mailbox', 'ca', 'stores', 'online-banking', 'bank-counter', 'my-bank', 'clearing', 'shop', 'store', 'orders', 'wallet',
+  'shipments', 'disputes', 'commission', 'escrow', 'payments', 'cards', 'card-company', 'remittances', 'cod', 'chequebook', 'cheques', 'cheque-desk',
+  'ewallet', 'smart-card', 'stored-value', 'phone', 'cashier', 'ecash-lab', 'reconciliation', 'accounts', 'auditor', 'signature-audit',
+]);
+
+export const labRegistry: LabRegistry = {
+  checks: new Set(Object.keys(labChecks)),
+  queries: new Set(Object.keys(labQueries)),
+  presets: new Set(Object.keys(presets)),
+  pages: labPageIds,
+};
+
+/** The lab files as shipped, before checking. */
+export const labFiles: readonly unknown[] = [b2cEscrow];
+
+function load(): LabFile[] {
+  return labFiles.map((raw) => {
+    const r = validateLab(raw, labRegistry);
+    // A shipped lab file that does not validate is a programmer error (its unit test fails first).
+    if (!r.ok) throw new Error(`lab file refused: ${r.detail?.problem} at ${r.detail?.where}`);
+    return r.value;
+  });
+}
+
+export const labs: readonly LabFile[] = load();
+
+export function labById(id: string): LabFile | undefined {
+  return labs.find((l) => l.id === id);
+}
+
+/** The lab's roles → parties, for its checks. */
+export function partiesOf(lab: LabFile): Record<string, string> {
+  return Object.fromEntries(lab.roles.map((r) => [r.id, r.party]));
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createLabWorld, labOfWorld } from '../../src/app/labs/lab-world.ts';
+import { labById } from '../../src/app/labs/catalogue.ts';
+import { checkAnswer, labProgress, latestFailure } from '../../src/app/labs/progress.ts';
+import { labUserPassword } from '../../src/app/labs/presets.ts';
+import { openWorldDb } from '../../src/app/worlds.ts';
+import { journalHeadKey } from '../../src/storage/ledger-tables.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
+import { walletOf } from '../../src/app/market/wallet.ts';
+import { addToCart } from '../../src/app/market/cart.ts';
+import { payOrder, placeOrders, reviewOrder } from '../../src/app/market/orders.ts';
+import { bookShipment, pickUpShipment, postTracking } from '../../src/app/market/shipping.ts';
+import { confirmReceipt, signReceiptConfirmation } from '../../src/app/market/receipt.ts';
+import { loggedInTab } from '../helpers/identity.ts';
+import { address, advanceDays, expectLedgerSound, unwrap } from '../helpers/market.ts';
+import { meta, testPasswordIterations } from '../helpers/world.ts';
+import '../../src/app/features.ts';
+
+// The B2C escrow lab's preset runs the real commands (so the world's journal shows how the money
+// got there), replays to the same ledger head, and the lab's steps tick from the world's state as
+// the trade goes on; its questions are answered by the world.
+
+let n = 0;
+async function labWorld(): Promise<{ db: WorldDb; id: string }> {
+  n += 1;
+  const id = `lab-world-${n}-${Date.now().toString(36)}`;
+  const r = await createLabWorld({ labId: 'b2c-escrow', id, name: 'B2C lab', createdAtMs: 0, passwordIterations: testPasswordIterations, teacher: { name: '', password: 'teacher pass 42' } });
+  if (!r.ok) throw new Error(r.code);
+  const db = openWorldDb(r.value.entry);
+  await db.open();
+  return { db, id };
+}
+
+async function head(db: WorldDb): Promise<{ seq: number; hash: string }> {
+  return (await db.meta.get(journalHeadKey))?.value as { seq: number; hash: string };
+}
+
+describe('the B2C escrow lab', () => {
+  it('builds its preset by real commands, the same way twice (same ledger head hash)', async () => {
+    const a = await labWorld();
+    const b = await labWorld();
+    expect((await head(a.db)).seq).toBeGreaterThan(0);
+    expect(await head(b.db)).toEqual(await head(a.db));
+    expect((await labOfWorld(a.db))?.id).toBe('b2c-escrow');
+    // The money got there through the bank and online banking: events say so.
+    const types = new Set((await a.db.events.toArray()).map((e) => e.type));
+    for (const t of ['identity.registered', 'market.demo_catalogue', 'market.wallet_topup']) expect(types, t).toContain(t);
+    expect(await walletOf(a.db, 'u-lab_buyer')).toMatchObject({ available: { amount: '300.00' } });
+    await expectLedgerSound(a.db);
+  });
+
+  it('ticks each step only when the world shows it done, and answers its questions from the world', async () => {
+    const { db, id } = await labWorld();
+    const lab = labById('b2c-escrow')!;
+    const done = async () => (await labProgress(db, lab)).steps.filter((s) => s.done).map((s) => s.step.id);
+    expect(await done()).toEqual([]);
+    expect((await labProgress(db, lab)).current?.id).toBe('pay');
+    const buyer = 'u-lab_buyer';
+    const seller = 'u-lab_seller';
+    const ring = await loggedInTab(db, id, 'lab_buyer', labUserPassword);
+
+    unwrap(await addToCart(db, meta(buyer), { productId: `${seller}-demo-01`, quantity: 1 }));
+    const [order] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: 'escrow' }));
+    // Placed is not paid: no tick. A refused attempt is what the panel explains.
+    expect(await done()).toEqual([]);
+    expect(await reviewOrder(db, meta(buyer), { orderId: order!.id, rating: 5, text: '好' })).toMatchObject({ ok: false });
+    expect(await latestFailure(db, ['reviewOrder'])).toMatchObject({ name: 'reviewOrder', code: expect.any(String) });
+    expect(await checkAnswer(db, lab, 'commission', '0.90')).toBe('not_yet');
+
+    unwrap(await payOrder(db, meta(buyer), { orderId: order!.id }));
+    expect(await done()).toEqual(['pay']);
+    const booking = unwrap(await bookShipment(db, meta(seller), { orderId: order!.id }));
+    expect(await done()).toEqual(['pay', 'book']);
+    const picked = unwrap(await pickUpShipment(db, meta('logistics'), { shipmentId: booking.id, place: '杭州仓' }));
+    unwrap(await postTracking(db, meta('logistics'), { shipmentId: booking.id, status: 'delivered', place: '中关村' }));
+    expect(await done()).toEqual(['pay', 'book', 'pickup', 'deliver']);
+    const doc = unwrap(await signReceiptConfirmation(db, id, order!.id, { keyRing: ring }));
+    unwrap(await confirmReceipt(db, meta(buyer), { orderId: order!.id, confirmation: doc }));
+    unwrap(await reviewOrder(db, meta(buyer), { orderId: order!.id, rating: 5, text: '书很新，发货快' }));
+    expect((await labProgress(db, lab)).current?.id).toBe('settled');
+    await advanceDays(db, 1);
+    const progress = await labProgress(db, lab);
+    expect(progress.current).toBeNull();
+    expect(progress.steps.every((s) => s.done && typeof s.at === 'number')).toBe(true);
+
+    // ¥45.00 textbook, 2% commission = ¥0.90; the seller gets the rest of goods and shipping.
+    const settled = (await db.table('orders').get(order!.id)) as { settlement: { commission: { amount: string }; sellerNet: { amount: string } } };
+    expect(await checkAnswer(db, lab, 'commission', `¥${settled.settlement.commission.amount}`)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'commission', '1.00')).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'seller-net', settled.settlement.sellerNet.amount)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'tracking', picked.trackingNumber!.toLowerCase())).toBe('correct');
+    await expectLedgerSound(db);
+  });
+});
