@@ -1,0 +1,303 @@
+import type { JournalEntry, OrderRow, StoredMoney, WorldEvent } from '../../domain/index.ts';
+import { trailRows, type TrailSide } from '../market/trail.ts';
+
+// A flow's sequence diagram (时序图) as data: who took part (the lifelines) and every message
+// between them in world-time order, drawn from the event log and the ledger entries the flow's
+// rows point to. Pure: the reader (flows.ts) gathers the rows, this turns them into messages, the
+// UI draws them and names each party through names.ts. Nothing here reads Dexie or the clock.
+
+/** The flows a diagram can show; `id` is the flow's own row id (order id, cheque id, serial...). */
+export type FlowKind = 'order' | 'cheque' | 'certificate';
+export type FlowRef = { readonly kind: FlowKind; readonly id: string };
+
+/**
+ * What a message is, for its words (`seq.kind.<kind>`) and its look: money arrows are solid and
+ * carry an amount, documents are dashed, a signed one carries a seal.
+ */
+export type MessageKind =
+  | 'order'
+  | 'payment'
+  | 'shipment'
+  | 'receipt'
+  | 'refund'
+  | 'decision'
+  | 'notice'
+  | 'cheque'
+  | 'endorsement'
+  | 'deposit'
+  | 'presentment'
+  | 'request'
+  | 'certificate'
+  | 'revocation'
+  | 'money';
+
+/** Which signed document a message carries, for the detail panel's check (flows.ts reads and verifies it). */
+export type DocRef =
+  | { readonly kind: 'receipt'; readonly orderId: string }
+  | { readonly kind: 'cheque'; readonly chequeId: string }
+  | { readonly kind: 'payment_notice'; readonly chequeId: string }
+  | { readonly kind: 'endorsement'; readonly chequeId: string }
+  | { readonly kind: 'certificate_request'; readonly requestId: string }
+  | { readonly kind: 'certificate'; readonly serial: number };
+
+export type SeqMessage = {
+  /** Stable within the flow: `e<event seq>`, `j<journal seq>` or `d<doc>`. */
+  readonly id: string;
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+  readonly kind: MessageKind;
+  /** The words of the arrow: `seq.step.<step>` in the catalogs. */
+  readonly step: string;
+  readonly amount: StoredMoney | null;
+  readonly signed: boolean;
+  readonly doc: DocRef | null;
+  /** The event the message comes from (its sentence in the detail panel), if any. */
+  readonly event: WorldEvent | null;
+  /** The ledger entries this message is (a money arrow) or caused (the same command's entries). */
+  readonly entries: readonly JournalEntry[];
+};
+
+export type Sequence = {
+  readonly flow: FlowRef;
+  /** Party ids in lifeline order, left to right. */
+  readonly participants: readonly string[];
+  readonly messages: readonly SeqMessage[];
+  /** The reader stopped at its named bound: the diagram shows the first part only. */
+  readonly truncated: boolean;
+};
+
+/** Party ids of the seeded institutions a flow's messages go through. */
+export const institutionIds = { escrow: 'escrow', platform: 'platform', logistics: 'logistics', ca: 'ca' } as const;
+
+/** A signed document that is not an event (a cheque's payment notice to the drawer's bank). */
+export type ExtraMessage = Omit<SeqMessage, 'event' | 'entries'> & {
+  /** The event it goes out with (the same command), so it is drawn right after it. */
+  readonly afterEventSeq?: number;
+};
+
+export type SequenceInput = {
+  readonly flow: FlowRef;
+  /** The flow's events, any order (sorted here). */
+  readonly events: readonly WorldEvent[];
+  /** An order's journal entries (its money trail), in journal order. */
+  readonly entries?: readonly JournalEntry[];
+  /** Owner party of each account the entries name. */
+  readonly owners?: ReadonlyMap<string, string>;
+  /** The order row, for an order flow (its trail rows say who holds the money after each entry). */
+  readonly order?: OrderRow;
+  /** Other flows' money, each movement whole (a cheque's payment, its returned-cheque fee). */
+  readonly transfers?: readonly FlowTransfer[];
+  /** A cheque's collecting bank: the paying bank's answer goes to it. */
+  readonly collectingBankId?: string;
+  readonly extra?: readonly ExtraMessage[];
+  readonly truncated?: boolean;
+};
+
+type Routed = Pick<SeqMessage, 'from' | 'to' | 'kind' | 'step' | 'amount' | 'signed' | 'doc'>;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+function moneyOf(amount: unknown, currency: unknown): StoredMoney | null {
+  const a = str(amount);
+  if (a === null || !/^-?\d+(\.\d+)?$/.test(a)) return null;
+  return { amount: a, currency: (str(currency) ?? 'CNY') as StoredMoney['currency'] };
+}
+
+/** The other party an event concerns, besides its actor (the first one named). */
+function otherParty(e: WorldEvent, not: readonly string[] = []): string | null {
+  return e.parties.find((p) => p !== e.actor && !not.includes(p)) ?? null;
+}
+
+/**
+ * One event as an arrow: who sent what to whom. The order's parties come from the order row (an
+ * event names only ids); a scheduled step is sent by the escrow agent that keeps the timer.
+ */
+function route(e: WorldEvent, input: SequenceInput): Routed | null {
+  const order = input.order;
+  const p = e.payload;
+  const msg = (from: string | null, to: string | null, kind: MessageKind, extra: Partial<Routed> = {}): Routed | null =>
+    from === null || to === null ? null : { from, to, kind, step: e.type.replace(/\./g, '_'), amount: null, signed: false, doc: null, ...extra };
+  const buyer = order?.buyerId ?? null;
+  const seller = order?.sellerId ?? null;
+  const { escrow, platform, logistics, ca } = institutionIds;
+  switch (e.type) {
+    case 'marketplace.order_created':
+      return msg(buyer, seller, 'order', { amount: moneyOf(p.total, p.currency) });
+    case 'marketplace.pay':
+      return msg(buyer, escrow, 'payment', order === undefined ? {} : { amount: order.total });
+    case 'marketplace.cancel':
+      return msg(buyer, seller, 'notice');
+    case 'marketplace.pay_timeout':
+      return msg(escrow, buyer, 'notice');
+    case 'market.shipment_booked':
+      return msg(seller, logistics, 'shipment');
+    case 'marketplace.ship':
+      return msg(logistics, buyer, 'shipment');
+    case 'market.tracking':
+      return msg(logistics, buyer, 'notice');
+    case 'marketplace.confirm_receipt':
+      return msg(buyer, escrow, 'receipt', { signed: true, doc: order === undefined ? null : { kind: 'receipt', orderId: order.id } });
+    case 'marketplace.auto_confirm':
+      return msg(escrow, seller, 'notice');
+    case 'marketplace.refund_request':
+      return msg(buyer, seller, 'refund');
+    case 'marketplace.refund_agree':
+      return msg(seller, escrow, 'decision');
+    case 'marketplace.refund_refuse':
+      return msg(seller, buyer, 'decision');
+    case 'marketplace.seller_response_timeout':
+      return msg(escrow, seller, 'notice');
+    case 'marketplace.arbitrate':
+      return msg(platform, escrow, 'decision');
+    case 'marketplace.refund_cancel':
+      return msg(buyer, seller, 'refund');
+    case 'marketplace.review':
+      return msg(buyer, seller, 'notice');
+    case 'charge.succeeded':
+    case 'charge.failed':
+    case 'charge.authorized':
+    case 'charge.captured':
+    case 'charge.refunded':
+      // The gateway's answer about the buyer's payment, from the channel (escrow agent for the
+      // wallet; the payee side otherwise is the seller the charge pays).
+      return msg(p.channel === 'escrow' ? escrow : (otherParty(e) ?? escrow), e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
+    case 'echeque.written':
+      return msg(e.actor, str(p.payee), 'cheque', { amount: moneyOf(p.amount, 'CNY'), signed: true, doc: { kind: 'cheque', chequeId: String(p.chequeId) } });
+    case 'echeque.endorsed':
+      return msg(e.actor, str(p.depositTo), 'endorsement', { signed: true, doc: { kind: 'endorsement', chequeId: String(p.chequeId) } });
+    case 'echeque.deposited':
+      return msg(e.actor, otherParty(e), 'deposit', { amount: moneyOf(p.amount, 'CNY') });
+    case 'echeque.presented':
+      return msg(e.actor, otherParty(e, [str(p.depositor) ?? '']) ?? null, 'presentment');
+    case 'echeque.paid':
+      return msg(e.actor, input.collectingBankId ?? otherParty(e), 'decision', { amount: moneyOf(p.amount, 'CNY') });
+    case 'echeque.returned':
+      return msg(e.actor, input.collectingBankId ?? otherParty(e), 'decision');
+    case 'certificate.requested':
+      return msg(e.actor, ca, 'request', { signed: true, doc: { kind: 'certificate_request', requestId: String(p.requestId) } });
+    case 'certificate.issued':
+    case 'certificate.renewed':
+      return msg(e.actor, otherParty(e), 'certificate', { signed: true, doc: { kind: 'certificate', serial: Number(p.serial) } });
+    case 'certificate.rejected':
+      return msg(e.actor, otherParty(e), 'decision');
+    case 'certificate.revoked':
+      return msg(e.actor, otherParty(e), 'revocation');
+    default:
+      // Any other event of the flow still shows, as a notice from who acted to whom it concerns.
+      return msg(e.actor, otherParty(e) ?? e.actor, 'notice', { step: 'other' });
+  }
+}
+
+const sides = (order: OrderRow): Record<TrailSide, string> => ({ buyer: order.buyerId, escrow: institutionIds.escrow, seller: order.sellerId, platform: institutionIds.platform });
+
+/** An order's money as arrows: each movement once (the trail's rows), with who moved it to whom. */
+function orderMoney(order: OrderRow, entries: readonly JournalEntry[], owners: ReadonlyMap<string, string>): SeqMessage[] {
+  const s = sides(order);
+  const rows = trailRows(order, entries);
+  const arrows = rows.map((row, i): SeqMessage => {
+    const entry = entries.find((e) => e.seq === row.seq)!;
+    const from = row.from !== null ? s[row.from] : (owners.get(row.fromAccountId) ?? institutionIds.escrow);
+    const to = row.to !== null ? s[row.to] : (owners.get(row.toAccountId) ?? institutionIds.escrow);
+    return { id: `j${row.seq}-${i}`, at: row.at, from, to, kind: 'money', step: `money_${row.step}`, amount: row.amount, signed: false, doc: null, event: null, entries: [entry] };
+  });
+  // An entry no row shows (the commission mirrored in the platform's own book) belongs to the
+  // movement just before it: the same money, booked in a second book.
+  const shown = new Set(rows.map((r) => r.seq));
+  return arrows.map((a, i) => {
+    const next = arrows[i + 1]?.entries[0]!.seq ?? Number.MAX_SAFE_INTEGER;
+    const mirrors = entries.filter((e) => !shown.has(e.seq) && e.seq > a.entries[0]!.seq && e.seq < next);
+    return mirrors.length === 0 ? a : { ...a, entries: [...a.entries, ...mirrors] };
+  });
+}
+
+/** A movement the reader already knows from and to (a bank transfer: all its legs in one arrow). */
+export type FlowTransfer = {
+  readonly from: string;
+  readonly to: string;
+  readonly amount: StoredMoney;
+  /** The ledger code, for its words (transferCode.<code>). */
+  readonly code: string;
+  /** Its journal entries (one per book), in journal order; never empty. */
+  readonly entries: readonly JournalEntry[];
+};
+
+function transferMoney(transfers: readonly FlowTransfer[]): SeqMessage[] {
+  return transfers.map((t) => ({ id: `j${t.entries[0]!.seq}`, at: t.entries[0]!.at, from: t.from, to: t.to, kind: 'money' as const, step: 'money_transfer', amount: t.amount, signed: false, doc: null, event: null, entries: t.entries }));
+}
+
+/** The preferred lifeline order of each flow: the story reads left to right. */
+function preferredOrder(input: SequenceInput): string[] {
+  const o = input.order;
+  if (o !== undefined) return [o.buyerId, institutionIds.escrow, o.sellerId, institutionIds.logistics, institutionIds.platform];
+  return [];
+}
+
+/** Which events a money step follows (the command that moved it); others follow the latest event before them. */
+const causes: Readonly<Record<string, readonly string[]>> = {
+  money_hold: ['marketplace.pay'],
+  money_partial_refund: settling(),
+  money_release: settling(),
+  money_payout: settling(),
+  money_commission: settling(),
+  money_refund: [...settling(), 'marketplace.pay_timeout'],
+  money_available: ['market.funds_available'],
+  money_transfer: ['echeque.paid'],
+};
+function settling(): string[] {
+  return ['marketplace.confirm_receipt', 'marketplace.auto_confirm', 'marketplace.refund_agree', 'marketplace.seller_response_timeout', 'marketplace.arbitrate', 'marketplace.cancel'];
+}
+
+const later = (a: WorldEvent, b: WorldEvent) => a.at - b.at || a.seq - b.seq;
+
+/**
+ * The flow's messages in world-time order. Several commands often share one world time (the clock
+ * moves only when a tab moves it), so the order within a time is the event log's; each money
+ * arrow follows the event of the command that moved it, and that message lists its entries.
+ */
+export function buildSequence(input: SequenceInput): Sequence {
+  const events = [...input.events].sort(later);
+  const slots: { message: SeqMessage; after: SeqMessage[]; entries: JournalEntry[] }[] = [];
+  for (const e of events) {
+    const r = route(e, input);
+    if (r !== null) slots.push({ message: { id: `e${e.seq}`, at: e.at, ...r, event: e, entries: [] }, after: [], entries: [] });
+  }
+  const slotOfEvent = (seq: number) => slots.find((s) => s.message.event?.seq === seq);
+  const loose: SeqMessage[] = [];
+  for (const x of input.extra ?? []) {
+    const slot = x.afterEventSeq === undefined ? undefined : slotOfEvent(x.afterEventSeq);
+    const { afterEventSeq: _after, ...m } = x;
+    if (slot !== undefined) slot.after.push({ ...m, event: null, entries: [] });
+    else loose.push({ ...m, event: null, entries: [] });
+  }
+  const money = [...(input.order !== undefined ? orderMoney(input.order, input.entries ?? [], input.owners ?? new Map()) : []), ...transferMoney(input.transfers ?? [])];
+  for (const m of money) {
+    const types = causes[m.step];
+    let cause: (typeof slots)[number] | undefined;
+    for (const s of slots) {
+      const e = s.message.event!;
+      if (e.at > m.at) break;
+      if (types === undefined || types.includes(e.type)) cause = s;
+    }
+    if (cause === undefined) loose.push(m);
+    else {
+      cause.after.push(m);
+      cause.entries.push(...m.entries);
+    }
+  }
+  const messages: SeqMessage[] = [];
+  let li = 0;
+  loose.sort((a, b) => a.at - b.at);
+  for (const s of slots) {
+    while (li < loose.length && loose[li]!.at < s.message.at) messages.push(loose[li++]!);
+    messages.push({ ...s.message, entries: [...new Map(s.entries.map((e) => [e.seq, e])).values()].sort((a, b) => a.seq - b.seq) });
+    messages.push(...s.after);
+  }
+  messages.push(...loose.slice(li));
+  const used = new Set(messages.flatMap((m) => [m.from, m.to]));
+  // The flow's preferred order first, then everyone else as they first appear (a Set keeps order).
+  const participants = [...new Set([...preferredOrder(input).filter((p) => used.has(p)), ...messages.flatMap((m) => [m.from, m.to])])];
+  return { flow: input.flow, participants, messages, truncated: input.truncated ?? false };
+}
