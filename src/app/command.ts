@@ -106,8 +106,11 @@ export type CommandOptions = {
    * import write everywhere). Touching an undeclared store is a programmer error: an assertion.
    */
   readonly stores?: readonly string[];
-  /** The world time the command acts at (a job acts at its due time); default: the clock. */
-  readonly at?: (clock: number) => number;
+  /**
+   * The world time the command acts at (a job acts at its due time); default: the clock. Called
+   * inside the transaction: it may await Dexie reads only.
+   */
+  readonly at?: (clock: number) => number | Promise<number>;
 };
 
 export async function runCommand<T>(
@@ -131,7 +134,7 @@ export async function runCommand<T>(
         return previous.result as Result<T, string>;
       }
       const clock = await readClock(db);
-      const now = options.at === undefined ? clock : options.at(clock);
+      const now = options.at === undefined ? clock : await options.at(clock);
       const tx: Tx = {
         db,
         meta,

@@ -13,6 +13,13 @@ export type JobRow = Job;
 /** One row per command id: a repeat of the command returns this stored result. */
 export type CommandRow = { id: string; name: string; at: number; result: unknown };
 
+/**
+ * One accepted command of the world's log (v16, append only): what replay runs again. `input` is
+ * the command's prepared, plain-JSON input; `resultDigest` the sha256 (hex) of its result's
+ * canonical JSON (src/app/pipeline.ts).
+ */
+export type CommandLogRow = { seq?: number; name: string; input: unknown; actor: string; commandId: string; at: number; resultDigest: string };
+
 export const worldDbPrefix = 'settlelab-world-';
 
 export class WorldDb extends Dexie {
@@ -21,6 +28,7 @@ export class WorldDb extends Dexie {
   events!: Table<EventRow, number>;
   jobs!: Table<JobRow, string>;
   commands!: Table<CommandRow, string>;
+  commandLog!: Table<CommandLogRow, number>;
 
   constructor(dbName: string, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(dbName, options);

@@ -27,7 +27,7 @@ export type TableShape = {
 /** The world's own area each table belongs to, by the migration that declared it: what the refusal
  * names (never a table's internal name). */
 export type WorldArea = 'world' | 'ledger' | 'identity' | 'banking' | 'market' | 'payments' | 'echeque' | 'ecash';
-const areaByVersion: Readonly<Record<number, WorldArea>> = { 1: 'world', 2: 'ledger', 3: 'identity', 4: 'banking', 5: 'market', 6: 'payments', 7: 'echeque', 8: 'ecash', 9: 'ledger', 10: 'ledger', 13: 'payments', 14: 'payments' };
+const areaByVersion: Readonly<Record<number, WorldArea>> = { 1: 'world', 2: 'ledger', 3: 'identity', 4: 'banking', 5: 'market', 6: 'payments', 7: 'echeque', 8: 'ecash', 9: 'ledger', 10: 'ledger', 13: 'payments', 14: 'payments', 16: 'world' };
 
 /** The tables of the current schema (the migrations' final stores), with the area that owns each. */
 export function worldTables(): ReadonlyMap<string, WorldArea> {
@@ -155,6 +155,8 @@ export const tableShapes: Readonly<Record<string, TableShape>> = {
   // v14: mobile payment (the phone wallets and their counter payments)
   mobileWallets: { fields: { partyId: 'id', walletNo: 'id', secret: 'id', pin: 'obj|null', pinFailures: 'int', pinLockedUntil: 'int|null', freeLimit: 'obj', uses: 'int', usedCodes: 'arr', createdAt: 'int' }, partyRefs: ['partyId'] },
   mobilePayments: { fields: { id: 'id', kind: 'id', payerId: 'id', payeeId: 'id', amount: 'obj', status: 'id', at: 'int', billDate: 'id', transferId: 'id|null' }, partyRefs: ['payerId', 'payeeId'] },
+  // v16: the command log (what replay runs again); its actor may be 'system' (jobs, genesis)
+  commandLog: { fields: { seq: 'int', name: 'id', input: 'obj', actor: 'id', commandId: 'id', at: 'int', resultDigest: 'hash' } },
 };
 
 function at(row: unknown, path: string): unknown {

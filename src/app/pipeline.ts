@@ -1,0 +1,127 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { assert, bytesToHex, jsonSafetyProblem, utf8Encode, type Result } from '../domain/index.ts';
+import type { CommandLogRow, WorldDb } from '../storage/schema.ts';
+import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+
+// One pipeline for every state change (issue #19, docs/pipeline.md). A command is defined once, by
+// name, over a PREPARED input: plain JSON that holds everything the command needs that is not in the
+// world already (ids, nonces, salts, keys, signatures, PBKDF2 results: whatever randomness, device
+// time or slow crypto produced, made by the exported wrapper before `execute`). `apply` then does
+// only Dexie work inside runCommand's transaction, so running the same input on the same world
+// gives the same world: that is what lets `replay` (replay.ts) rebuild a world from its log.
+//
+// `execute` appends every accepted command to the world's append-only log (commandLog, schema v16)
+// inside the command's own transaction: the log and the state it describes commit together or not
+// at all. A failure changes nothing and is not logged; an idempotent repeat returns the first
+// result and is not logged again.
+
+/** A command's input: a plain JSON object (no undefined, Dates, bytes or class instances). */
+export type CommandInput = { readonly [key: string]: unknown };
+
+export type CommandDefinition<I extends CommandInput = CommandInput, T = unknown> = {
+  /** Unique over the registry (commands.ts); the log names the command by it. */
+  readonly name: string;
+  /** Tables `apply` reads or writes besides the pipeline's own (see CommandOptions.stores); absent: every store. */
+  readonly stores?: readonly string[];
+  /**
+   * The world time the command acts at, read inside its transaction (a job acts at its due time);
+   * default: the clock. Only Dexie reads may be awaited.
+   */
+  readonly at?: (db: WorldDb, input: I, clock: number) => Promise<number>;
+  /** The command's work inside the transaction: Dexie only, deterministic in (world, input, meta, time). */
+  readonly apply: (tx: Tx, input: I) => Promise<Result<T, string>>;
+};
+
+/** Defines a command (a plain value: register it in commands.ts so replay can find it by name). */
+export function defineCommand<I extends CommandInput, T>(definition: CommandDefinition<I, T>): CommandDefinition<I, T> {
+  assert(/^[A-Za-z][\w.:-]{0,99}$/.test(definition.name), `command name shape: ${definition.name}`);
+  return definition;
+}
+
+/** The log's names that are not commands: the world's first row, what seeding consumed. */
+export const genesisCommandName = 'genesis';
+
+/** The log row's tables: every command's transaction includes it (besides its declared stores). */
+export const logStore = 'commandLog';
+
+/**
+ * Runs a command through runCommand (one transaction over its declared stores, idempotent by
+ * `meta.id`, rolled back on a named error or a throw, the tab's sign-in gate) and, when it is
+ * accepted, appends it to the command log in that same transaction.
+ */
+export async function execute<I extends CommandInput, T>(
+  db: WorldDb,
+  command: CommandDefinition<I, T>,
+  meta: CommandMeta,
+  input: I,
+  env: CommandEnv = {},
+): Promise<Result<T, string>> {
+  // A programmer error: an input replay could not carry (or that would change when stored).
+  const problem = jsonSafetyProblem(input);
+  assert(problem === null, `command ${command.name}: input is not plain JSON (${problem})`);
+  const at = command.at;
+  return runCommand(
+    db,
+    command.name,
+    meta,
+    async (tx) => {
+      const r = await command.apply(tx, input);
+      if (r.ok) await appendLog(tx.db, { name: command.name, input, actor: meta.actor, commandId: meta.id, at: tx.now, resultDigest: resultDigest(r) });
+      return r;
+    },
+    env,
+    {
+      ...(command.stores === undefined ? {} : { stores: [...command.stores, logStore] }),
+      ...(at === undefined ? {} : { at: (clock: number) => at(db, input, clock) }),
+    },
+  );
+}
+
+/** Appends one row to the command log (inside the caller's transaction). */
+export async function appendLog(db: WorldDb, row: Omit<CommandLogRow, 'seq'>): Promise<number> {
+  const seq = await db.commandLog.add({ ...row });
+  assert(typeof seq === 'number' && seq > 0, 'log seq assigned');
+  return seq;
+}
+
+/** sha256 (hex) of a result's canonical JSON: what the log keeps and replay compares. */
+export function resultDigest(result: unknown): string {
+  return bytesToHex(sha256(utf8Encode(canonicalJson(result))));
+}
+
+/** Nesting deeper than this is a programmer error in a digested value (a cycle, most likely). */
+const canonicalDepthMax = 100;
+
+/**
+ * Canonical JSON for digests: object keys sorted (by UTF-16 code units), no whitespace, undefined
+ * members left out (as JSON.stringify does), values with toJSON (Decimal) by it, bytes as
+ * {"$bytes": hex}, a Blob as {"$blob": size, "type": type} (its content cannot be read inside a
+ * transaction; worldDigest reads pictures' bytes first). Not RFC 8785 (the signing form is
+ * domain/crypto/canonical.ts, which refuses all of these): only equal values must give equal text.
+ */
+export function canonicalJson(value: unknown): string {
+  const walk = (v: unknown, depth: number): string => {
+    assert(depth <= canonicalDepthMax, 'canonical JSON depth');
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'number') {
+      assert(Number.isFinite(v), 'canonical JSON: a finite number');
+      return JSON.stringify(v);
+    }
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'bigint') return JSON.stringify(v.toString());
+    if (v instanceof Uint8Array) return `{"$bytes":${JSON.stringify(bytesToHex(v))}}`;
+    if (typeof Blob !== 'undefined' && v instanceof Blob) return `{"$blob":${v.size},"type":${JSON.stringify(v.type)}}`;
+    if (Array.isArray(v)) return `[${v.map((x) => walk(x, depth + 1)).join(',')}]`;
+    if (typeof v === 'object') {
+      const withJson = v as { toJSON?: () => unknown };
+      if (typeof withJson.toJSON === 'function') return walk(withJson.toJSON(), depth + 1);
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== 'function');
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${walk(x, depth + 1)}`).join(',')}}`;
+    }
+    assert(false, `canonical JSON: a ${typeof v} value`);
+    return 'null';
+  };
+  return walk(value, 0);
+}
