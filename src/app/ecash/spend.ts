@@ -153,7 +153,7 @@ type BankDepositInput = {
 async function bankDeposit(tx: Tx, input: BankDepositInput): Promise<Result<EcashDepositRow[], string>> {
   const t = ecashTables(tx.db);
   const account = paymentAccountId({ role: 'bank_deposit', bankId: input.acquirerId, partyId: input.payee });
-  if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.acquirerId });
+  if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.acquirerId, partyId: input.payee });
   const seen = await t.spent.bulkGet(input.coins.map((c) => c.serial));
   const spent = new Set(seen.filter((r): r is EcashDepositRow => r !== undefined).map((r) => r.serial));
   const deposited = ecashBankDeposit({ ...input, now: tx.now }, await t.keys.where('bankId').equals(input.bankId).toArray(), spent);

@@ -70,7 +70,7 @@ async function openSession(
     const bankId = started.bankId;
     await ensureEcashBank(tx.db, bankId, tx.now);
     const account = await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'bank_deposit', bankId, partyId: wallet.ownerId }));
-    if (account === undefined) return err('ecash_no_bank_account', { bankId });
+    if (account === undefined) return err('ecash_no_bank_account', { bankId, partyId: wallet.ownerId });
     // Refused before any session opens: a session left open would block the key for everyone.
     if (toMinorUnits(availableOf(account)) < totalMinor) {
       return err('insufficient_funds', { accountId: account.id });

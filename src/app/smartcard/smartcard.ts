@@ -113,7 +113,7 @@ async function hasDeposit(db: WorldDb, bankId: string, partyId: string): Promise
 export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly issuerId: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
   return runCommand(db, 'smartcard.issue', meta, async (tx) => {
     if (!ecashBankIds.includes(input.issuerId)) return err('bank_not_found', { bankId: input.issuerId });
-    if (!(await hasDeposit(tx.db, input.issuerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.issuerId });
+    if (!(await hasDeposit(tx.db, input.issuerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.issuerId, partyId: meta.actor });
     const t = smartCardTables(tx.db);
     const number = (await t.cards.count()) + 1;
     const cardId = `card:${String(number).padStart(4, '0')}`;
@@ -130,7 +130,7 @@ export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { re
 export async function registerMerchantDevice(db: WorldDb, meta: CommandMeta, input: { readonly acquirerId: string }, env: CommandEnv = {}): Promise<Result<MerchantDevice, string>> {
   return runCommand(db, 'smartcard.registerDevice', meta, async (tx) => {
     if (!ecashBankIds.includes(input.acquirerId)) return err('bank_not_found', { bankId: input.acquirerId });
-    if (!(await hasDeposit(tx.db, input.acquirerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.acquirerId });
+    if (!(await hasDeposit(tx.db, input.acquirerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.acquirerId, partyId: meta.actor });
     const t = smartCardTables(tx.db);
     const deviceId = `pos:${String((await t.devices.count()) + 1).padStart(4, '0')}`;
     const { keyRef, certificate } = await certify(tx.db, deviceId, `POS ${deviceId} of ${meta.actor}`, tx.now);

@@ -101,7 +101,7 @@ export async function topUpStoredValue(db: WorldDb, meta: CommandMeta, input: { 
     const card = await ownCard(tx, input.cardId);
     if (!card.ok) return card;
     if ((await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'bank_deposit', bankId: storedValueBankId, partyId: meta.actor }))) === undefined) {
-      return err('ecash_no_bank_account', { bankId: storedValueBankId });
+      return err('ecash_no_bank_account', { bankId: storedValueBankId, partyId: meta.actor });
     }
     const done = storedValueTopUp(card.value, await issuer(tx.db, tx.now), { topUpId: meta.id, amount: input.amount, bankId: storedValueBankId, now: tx.now });
     if (!done.ok) return done;
