@@ -1,8 +1,15 @@
-import Dexie from 'dexie';
-import { exportDB, importDB, peakImportFile } from 'dexie-export-import';
+import Dexie, { type IndexableTypeArrayReadonly } from 'dexie';
+import { importDB, peakImportFile } from 'dexie-export-import';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { err, makeHeader, ok, parseWorldFile, signatureValid, signHeader, type Result } from '../domain/index.ts';
+import {
+  digestSignatureValid, err, headerBytesMax, isTrailerLine, ok, parseHeaderLine, parseTrailer, parseWorldFile, signatureValid, signDigest,
+  worldStreamEnd, type Result, type WorldFileSignature, type WorldStreamHeader, type WorldStreamTrailer,
+} from '../domain/index.ts';
+import { assert } from '../domain/assert.ts';
+import { BlobSink, type ByteSink } from './byte-sink.ts';
+import { databaseAt, decodeValue, LineReader, lineBytesMax, storesAt, writeWorldStream, type ExportOptions, type StreamDigest, type StreamProgress } from './world-stream.ts';
+import type { ExportWorkerCommand, ExportWorkerMessage } from './world-export.worker.ts';
 import { openRegistry, type WorldEntry } from '../storage/registry.ts';
 import { currentSchemaVersion, WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
@@ -13,8 +20,9 @@ import { autoIncrementKeyPath } from '../storage/world-shape.ts';
 import type { VerifyOptions } from './ledger.ts';
 import { openTeacherKey, readTeacher } from './teacher.ts';
 
-// Export a world to one file and import it as a new world, on this or any other machine. Import
-// checks the file before writing and the imported world before naming it (world-check.ts: every
+// Export a world to one file and import it as a new world, on this or any other machine. The file
+// is streamed (world-stream.ts, docs/world-file.md): written and read a page at a time, hashed as it
+// goes. Import checks the file's digest and signature and the imported world before naming it (world-check.ts: every
 // row's shape and references, the ledger's verify, the world's invariants); a file that fails is
 // refused with the reason, its database deleted, so existing worlds are never touched and no
 // half-imported world is left behind.
@@ -22,16 +30,96 @@ import { openTeacherKey, readTeacher } from './teacher.ts';
 /** Who signs an export: the teacher's opened key (teacher.ts openTeacherKey). */
 export type WorldSigner = { readonly seed: Uint8Array; readonly name: string | null; readonly publicKey: string };
 
+export type { StreamProgress } from './world-stream.ts';
+
+/** How many chunks the export worker may send ahead of the writer (bounds memory when the disk is slow). */
+const chunksAheadMax = 4;
+
+/** Runs writeWorldStream in a Worker (the page stays free) where there is one, else here (tests, old browsers). */
+async function streamWorld(entry: WorldEntry, emit: (chunk: Uint8Array) => Promise<void>, options: ExportOptions): Promise<Result<StreamDigest, string>> {
+  if (typeof Worker === 'undefined') {
+    const db = openWorldDb(entry);
+    try {
+      await db.open();
+      return await writeWorldStream(db, entry.name, emit, { ...options, skip: isBuildMarkerRow });
+    } finally {
+      db.close();
+    }
+  }
+  const worker = new Worker(new URL('./world-export.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<Result<StreamDigest, string>>((resolve, reject) => {
+      let writing = Promise.resolve();
+      const onAbort = () => resolve(err('file_export_cancelled'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.onmessage = (e: MessageEvent<ExportWorkerMessage>) => {
+        const m = e.data;
+        if (m.type === 'chunk') {
+          // Written in order; the worker waits for this ack before running more than chunksAheadMax ahead.
+          writing = writing.then(() => emit(m.chunk)).then(() => worker.postMessage({ type: 'ack' } satisfies ExportWorkerCommand), (x: unknown) => reject(x));
+        } else if (m.type === 'progress') options.onProgress?.(m.progress);
+        else if (m.type === 'done') void writing.then(() => resolve(m.result));
+        else reject(new Error(m.message));
+      };
+      worker.postMessage({ type: 'start', dbName: entry.dbName, worldName: entry.name, chunksAheadMax } satisfies ExportWorkerCommand);
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
+function isBuildMarkerRow(table: string, row: unknown): boolean {
+  // The build marker names this device's database: a file never carries it (import writes its own).
+  return table === 'meta' && (row as { key?: unknown }).key === buildKey;
+}
+
+/**
+ * Writes a world file (format 2, docs/world-file.md) to `sink` page by page, signed when a signer
+ * is given. Cancelled (the signal), the sink is aborted and `file_export_cancelled` returned.
+ */
+export async function exportWorldTo(
+  entry: WorldEntry,
+  sink: ByteSink,
+  options: { readonly signer?: WorldSigner; readonly onProgress?: (p: StreamProgress) => void; readonly signal?: AbortSignal } = {},
+): Promise<Result<null, string>> {
+  let r: Result<StreamDigest, string>;
+  try {
+    r = await streamWorld(entry, (chunk) => sink.write(chunk), { onProgress: options.onProgress, signal: options.signal });
+  } catch (e) {
+    await sink.abort();
+    const fault = storageFaultOf(e);
+    if (fault) return err(fault);
+    throw e;
+  }
+  if (!r.ok || options.signal?.aborted) {
+    await sink.abort();
+    return r.ok ? err('file_export_cancelled') : r;
+  }
+  const { bytes, sha256: digest, tables } = r.value;
+  // Signed once the data is written: no transaction is open while the key signs.
+  const trailer: WorldStreamTrailer = { end: worldStreamEnd, tables, bytes, sha256: digest, ...(options.signer === undefined ? {} : { signature: signDigest(bytes, digest, options.signer) }) };
+  await sink.write(new TextEncoder().encode(JSON.stringify(trailer) + '\n'));
+  await sink.close();
+  return ok(null);
+}
+
+/** The whole world file as a Blob (assembled from many parts). */
 export async function exportWorld(entry: WorldEntry, signer?: WorldSigner): Promise<Blob> {
+  const sink = new BlobSink(worldFileMime);
+  const r = await exportWorldTo(entry, sink, { signer });
+  assert(r.ok, 'an export without a signal is never cancelled');
+  return sink.blob();
+}
+
+export const worldFileMime = 'application/json';
+
+/** Opens the teacher's key with the password, for one signed export; the caller wipes `seed`. */
+export async function openSigner(entry: WorldEntry, teacherPassword: string): Promise<Result<WorldSigner, string>> {
   const db = openWorldDb(entry);
   try {
-    await db.open();
-    // The build marker names this device's database: a file never carries it (import writes its own).
-    const data = new Uint8Array(await (await exportDB(db, { prettyJson: false, filter: (table, value) => !(table === 'meta' && (value as { key?: unknown }).key === buildKey) })).arrayBuffer());
-    const plain = makeHeader({ schemaVersion: db.verno, worldName: entry.name, bytes: data.length, sha256: bytesToHex(sha256(data)) });
-    // Signed after the export's reads are done: no transaction is open while the key signs.
-    const header = signer === undefined ? plain : signHeader(plain, signer);
-    return new Blob([JSON.stringify(header) + '\n', data], { type: 'application/json' });
+    const opened = await openTeacherKey(db, teacherPassword);
+    return opened.ok ? ok({ seed: opened.value.seed, name: opened.value.name, publicKey: opened.value.publicKey }) : opened;
   } finally {
     db.close();
   }
@@ -70,11 +158,213 @@ export function keyFingerprint(publicKey: string): string {
 // loading the export code first.
 export { worldFileName } from './world-file-name.ts';
 
-/** `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
+export type ImportOptions = { readonly onProgress?: (p: StreamProgress) => void; readonly signal?: AbortSignal };
+
+/**
+ * Imports a world file as a new world. `id` and `createdAtMs` come from the caller (UI:
+ * crypto.randomUUID and the device clock). Reads the file as a stream: a streamed file (format 2)
+ * page by page into the build database; a file of the first format whole, as before.
+ */
 export async function importWorld(
   file: Blob,
   input: { id: string; createdAtMs: number; name?: string },
   verify: VerifyOptions = {},
+  options: ImportOptions = {},
+): Promise<Result<WorldEntry & { readonly signedBy?: SignedBy }, string>> {
+  const lines = new LineReader(file.stream().getReader());
+  const first = await lines.next(headerBytesMax);
+  if (first === null || first === 'too_long' || !first.terminated) {
+    await lines.cancel();
+    return err('file_not_settlelab');
+  }
+  const parsed = parseHeaderLine(first.line.subarray(0, first.line.length - 1), currentSchemaVersion());
+  if (!parsed.ok || parsed.value.version === 1) {
+    await lines.cancel();
+    return parsed.ok ? importWorldV1(file, input, verify) : parsed;
+  }
+  const header = parsed.value.header;
+  const name = (input.name ?? header.worldName).trim().slice(0, worldNameMax) || 'world';
+  const entry: WorldEntry = { id: input.id, name, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
+  // Written into a database the registry does not name, checked whole there, and named only when
+  // it passes: a refused or cancelled file, a failure or a crash part way leaves no world (an
+  // interrupted one is removed at the next start: world-build.ts).
+  return withBuildLock(entry.dbName, async () => {
+    let written: Result<WorldStreamTrailer, string>;
+    try {
+      written = await streamIntoBuild(lines, first.line, header, entry, file.size, options);
+    } catch (e) {
+      await lines.cancel();
+      await Dexie.delete(entry.dbName).catch(() => undefined);
+      const fault = storageFaultOf(e);
+      if (fault) return err(fault);
+      throw e;
+    }
+    if (!written.ok) {
+      await lines.cancel();
+      await Dexie.delete(entry.dbName);
+      return written;
+    }
+    return finishImport(entry, written.value.signature, verify);
+  });
+}
+
+/** Lines a file may hold: every line has at least its newline. */
+function linesMaxOf(fileBytes: number): number {
+  return fileBytes + 1;
+}
+
+/**
+ * Reads page lines into the build database (at the file's schema version) until the trailer, hashing
+ * every byte before it. A damaged page stops the writing but not the hashing, so a changed file is
+ * named as changed (checksum) rather than as whatever its change broke.
+ */
+async function streamIntoBuild(
+  lines: LineReader,
+  headerLine: Uint8Array,
+  header: WorldStreamHeader,
+  entry: WorldEntry,
+  fileBytes: number,
+  options: ImportOptions,
+): Promise<Result<WorldStreamTrailer, string>> {
+  const hash = sha256.create();
+  hash.update(headerLine);
+  let bytes = headerLine.length;
+  const stores = storesAt(header.schemaVersion);
+  const counts: Record<string, number> = {};
+  let rowsDone = 0;
+  let problem: string | undefined;
+  let trailer: WorldStreamTrailer | undefined;
+  const build = databaseAt(entry.dbName, header.schemaVersion);
+  await build.open();
+  try {
+    for (let n = 0; n < linesMaxOf(fileBytes); n += 1) {
+      if (options.signal?.aborted) return err('file_import_cancelled');
+      const next = await lines.next(lineBytesMax);
+      if (next === null) return err('file_truncated');
+      if (next === 'too_long') return err('file_malformed');
+      let value: unknown;
+      try {
+        value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(next.line));
+      } catch {
+        // A last line cut short is a truncated file; a damaged line inside is hashed and named at the end.
+        if (!next.terminated) return err('file_truncated');
+        value = undefined;
+      }
+      if (isTrailerLine(value)) {
+        if (!next.terminated) return err('file_truncated');
+        const t = parseTrailer(value);
+        if (!t.ok) return t;
+        if ((await lines.next(lineBytesMax)) !== null) return err('file_malformed');
+        trailer = t.value;
+        break;
+      }
+      if (!next.terminated) return err('file_truncated');
+      hash.update(next.line);
+      bytes += next.line.length;
+      if (problem !== undefined) continue;
+      const page = pageOf(value, stores);
+      if (page === undefined) {
+        problem = 'file_malformed';
+        continue;
+      }
+      counts[page.table] = (counts[page.table] ?? 0) + page.rows.length;
+      const written = await writePage(build, page, entry);
+      if (!written) problem = 'file_malformed';
+      rowsDone += page.rows.length;
+      options.onProgress?.({ rowsDone, rowsTotal: 0, bytesDone: lines.bytesRead, bytesTotal: fileBytes });
+    }
+  } finally {
+    build.close();
+  }
+  if (trailer === undefined) return err('file_truncated');
+  if (trailer.bytes !== bytes || bytesToHex(hash.digest()) !== trailer.sha256) return err('file_checksum_mismatch');
+  if (problem !== undefined) return err(problem);
+  const named = new Set([...Object.keys(counts), ...Object.keys(trailer.tables)]);
+  for (const t of named) if ((counts[t] ?? 0) !== (trailer.tables[t] ?? 0)) return err('file_malformed');
+  // A signed file's signature must sign exactly this data.
+  if (trailer.signature !== undefined && !digestSignatureValid(trailer.signature, trailer.bytes, trailer.sha256)) return err('file_signature_invalid');
+  return ok(trailer);
+}
+
+type Page = { readonly table: string; readonly rows: unknown[]; readonly keys?: unknown[] };
+
+/** A page line's table (one the file's schema version has), its rows and (outbound keys) keys, decoded. */
+function pageOf(value: unknown, stores: Readonly<Record<string, string>>): Page | undefined {
+  const p = value as { table?: unknown; rows?: unknown; keys?: unknown } | undefined;
+  if (typeof p !== 'object' || p === null || typeof p.table !== 'string' || !Object.hasOwn(stores, p.table) || !Array.isArray(p.rows)) return undefined;
+  if (p.keys !== undefined && (!Array.isArray(p.keys) || p.keys.length !== p.rows.length)) return undefined;
+  try {
+    return { table: p.table, rows: p.rows.map(decodeValue), keys: p.keys === undefined ? undefined : (p.keys as unknown[]).map(decodeValue) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes one page (one transaction, at most pageRowsMax rows); false when the rows are not storable. */
+async function writePage(build: Dexie, page: Page, entry: WorldEntry): Promise<boolean> {
+  // A row of an auto-increment table without its key would be given a fresh one by IndexedDB and
+  // pass every later check: such a file was edited, so it is refused as malformed.
+  const autoKey = autoIncrementKeyPath(page.table);
+  const rows: unknown[] = [];
+  const keys: unknown[] = [];
+  for (let i = 0; i < page.rows.length; i += 1) {
+    const row = page.rows[i] as Record<string, unknown>;
+    if (autoKey !== '' && !Number.isSafeInteger(row?.[autoKey])) return false;
+    if (page.table === 'meta' && row?.key === buildKey) continue;
+    rows.push(page.table === 'meta' && (row?.key === 'worldId' || row?.key === 'name') ? { key: row.key, value: row.key === 'worldId' ? entry.id : entry.name } : row);
+    if (page.keys !== undefined) keys.push(page.keys[i]);
+  }
+  try {
+    const table = build.table(page.table);
+    if (page.keys !== undefined) await table.bulkAdd(rows, keys as IndexableTypeArrayReadonly);
+    else await table.bulkAdd(rows);
+    return true;
+  } catch (e) {
+    if (storageFaultOf(e) !== undefined) throw e;
+    return false;
+  }
+}
+
+/**
+ * The imported database opened with this build's schema (running any migrations its older version
+ * needs), checked whole, its signer compared with its teacher, marked complete and then named.
+ */
+async function finishImport(entry: WorldEntry, signature: WorldFileSignature | undefined, verify: VerifyOptions): Promise<Result<WorldEntry & { readonly signedBy?: SignedBy }, string>> {
+  try {
+    const db = new WorldDb(entry.dbName);
+    try {
+      await db.open();
+      const checked = await checkWorld(db, verify);
+      if (!checked.ok) {
+        db.close();
+        await Dexie.delete(entry.dbName);
+        return checked;
+      }
+      // The signer must be the world's own teacher: a key made for the occasion proves nothing.
+      if (signature !== undefined && (await readTeacher(db))?.publicKey !== signature.publicKey) {
+        db.close();
+        await Dexie.delete(entry.dbName);
+        return err('file_signature_not_teacher');
+      }
+      await db.meta.put({ key: buildKey, value: { op: 'import', entry } satisfies BuildMarker });
+    } finally {
+      db.close();
+    }
+    await openRegistry().worlds.add(entry);
+    return ok(signature === undefined ? entry : { ...entry, signedBy: { name: signature.name, fingerprint: keyFingerprint(signature.publicKey) } });
+  } catch (e) {
+    await Dexie.delete(entry.dbName).catch(() => undefined);
+    const fault = storageFaultOf(e);
+    if (fault) return err(fault);
+    return err('file_malformed');
+  }
+}
+
+/** A file of the first format (one dexie-export-import JSON after the header), read whole as before. */
+async function importWorldV1(
+  file: Blob,
+  input: { id: string; createdAtMs: number; name?: string },
+  verify: VerifyOptions,
 ): Promise<Result<WorldEntry & { readonly signedBy?: SignedBy }, string>> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const parsed = parseWorldFile(bytes, currentSchemaVersion());
@@ -92,13 +382,8 @@ export async function importWorld(
   }
   const name = (input.name ?? header.worldName).trim().slice(0, worldNameMax) || 'world';
   const entry: WorldEntry = { id: input.id, name, dbName: worldDbPrefix + input.id, createdAtMs: input.createdAtMs };
-  // Imported into a database the registry does not name, checked whole there, and named only when
-  // it passes: a refused file, a failure or a crash part way leaves no world (an interrupted one is
-  // removed at the next start: world-build.ts).
   return withBuildLock(entry.dbName, async () => {
     try {
-      // A row of an auto-increment table without its key would be given a fresh one by IndexedDB
-      // and pass every later check: such a file was edited, so it is refused as malformed.
       let keyMissing = false;
       const imported = await importDB(bodyBlob, {
         name: entry.dbName,
@@ -117,34 +402,12 @@ export async function importWorld(
         await Dexie.delete(entry.dbName);
         return err('file_malformed');
       }
-      // Opening with this build's schema runs any migrations the file's older version needs.
-      const db = new WorldDb(entry.dbName);
-      try {
-        await db.open();
-        const checked = await checkWorld(db, verify);
-        if (!checked.ok) {
-          db.close();
-          await Dexie.delete(entry.dbName);
-          return checked;
-        }
-        // The signer must be the world's own teacher: a key made for the occasion proves nothing.
-        if (header.signature !== undefined && (await readTeacher(db))?.publicKey !== header.signature.publicKey) {
-          db.close();
-          await Dexie.delete(entry.dbName);
-          return err('file_signature_not_teacher');
-        }
-        await db.meta.put({ key: buildKey, value: { op: 'import', entry } satisfies BuildMarker });
-      } finally {
-        db.close();
-      }
-      await openRegistry().worlds.add(entry);
-      const s = header.signature;
-      return ok(s === undefined ? entry : { ...entry, signedBy: { name: s.name, fingerprint: keyFingerprint(s.publicKey) } });
     } catch (e) {
       await Dexie.delete(entry.dbName).catch(() => undefined);
       const fault = storageFaultOf(e);
       if (fault) return err(fault);
       return err('file_malformed');
     }
+    return finishImport(entry, header.signature, verify);
   });
 }

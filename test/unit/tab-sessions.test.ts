@@ -10,6 +10,7 @@ import { login, logout } from '../../src/app/identity/login.ts';
 import { advanceClock } from '../../src/app/clock.ts';
 import { readClock } from '../../src/app/clock-read.ts';
 import { exportWorld } from '../../src/app/world-file.ts';
+import { splitStream } from '../helpers/world-stream-file.ts';
 import { getWorld } from '../../src/app/worlds.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { WorldDb } from '../../src/storage/schema.ts';
@@ -109,8 +110,7 @@ describe('online-banking sessions belong to the tab', () => {
     const { db, id } = await aliceOnline(ring);
     db.close();
     const text = await (await exportWorld((await getWorld(id))!)).text();
-    const body = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { data: { data: { tableName: string; rows: unknown[] }[] } };
-    const sessions = body.data.data.find((t) => t.tableName === 'bankSessions');
+    const sessions = splitStream(new TextEncoder().encode(text)).tables.find((t) => t.tableName === 'bankSessions');
     expect(sessions?.rows ?? []).toEqual([]);
   });
 

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { exportWorld, importWorld } from '../../src/app/world-file.ts';
 import { getWorld, listWorlds } from '../../src/app/worlds.ts';
 import { allAccounts, labTamperEntry, submitTransfers } from '../../src/app/ledger.ts';
 import { fieldFits, misfitField, tableShapes, worldTables } from '../../src/storage/world-shape.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
+import { resealStream, splitStream, type FileTable, type StreamFile } from '../helpers/world-stream-file.ts';
 
 // The import validator: every table's rows checked for shape (fast-check makes valid rows from each
 // table's shape and corrupts one field), and whole world files edited on purpose, with a recomputed
@@ -80,19 +79,17 @@ describe('the shape of every table', () => {
 
 // ---- whole files ----------------------------------------------------------------------------------
 
-type DexieExport = { data: { data: { tableName: string; rows: Record<string, unknown>[] }[] } };
+// A streamed world file's tables, as the forgers below edit them (test/helpers/world-stream-file.ts).
+type DexieExport = { data: { data: FileTable[] }; file: StreamFile };
 
 function splitFile(bytes: Uint8Array): { header: Record<string, unknown>; body: DexieExport } {
-  const text = new TextDecoder().decode(bytes);
-  const nl = text.indexOf('\n');
-  return { header: JSON.parse(text.slice(0, nl)) as Record<string, unknown>, body: JSON.parse(text.slice(nl + 1)) as DexieExport };
+  const file = splitStream(bytes);
+  return { header: file.header, body: { data: { data: file.tables }, file } };
 }
 
 /** The file re-encoded with a recomputed length and SHA-256, as a forger would. */
 function resealed(header: Record<string, unknown>, body: DexieExport): Blob {
-  const data = new TextEncoder().encode(JSON.stringify(body));
-  const h = { ...header, bytes: data.length, sha256: bytesToHex(sha256(data)) };
-  return new Blob([JSON.stringify(h) + '\n', data as Uint8Array<ArrayBuffer>]);
+  return resealStream({ ...body.file, header, tables: body.data.data });
 }
 
 function rowsOf(body: DexieExport, table: string): Record<string, unknown>[] {

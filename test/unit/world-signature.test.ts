@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { exportSignedWorld, importWorld } from '../../src/app/world-file.ts';
 import { getWorld, listWorlds } from '../../src/app/worlds.ts';
-import { keyPairFromSeed, signHeader, type WorldFileHeader } from '../../src/domain/index.ts';
+import { keyPairFromSeed, signDigest, type WorldStreamTrailer } from '../../src/domain/index.ts';
 import { freshWorld, testTeacherPassword } from '../helpers/world.ts';
 
 // A teacher signs an exported world with the teacher's Ed25519 key; import names who prepared it,
@@ -20,14 +20,15 @@ async function signedFile(): Promise<Uint8Array> {
   return new Uint8Array(await r.value.arrayBuffer());
 }
 
-function split(bytes: Uint8Array): { header: WorldFileHeader; body: string } {
+/** A streamed file's data (every line before the trailer) and its trailer (digest and signature). */
+function split(bytes: Uint8Array): { header: WorldStreamTrailer; body: string } {
   const text = new TextDecoder().decode(bytes);
-  const nl = text.indexOf('\n');
-  return { header: JSON.parse(text.slice(0, nl)) as WorldFileHeader, body: text.slice(nl + 1) };
+  const nl = text.lastIndexOf('\n', text.length - 2);
+  return { header: JSON.parse(text.slice(nl + 1)) as WorldStreamTrailer, body: text.slice(0, nl + 1) };
 }
 
-function join(header: WorldFileHeader, body: string): Blob {
-  return new Blob([JSON.stringify(header) + '\n' + body]);
+function join(trailer: WorldStreamTrailer, body: string): Blob {
+  return new Blob([body + JSON.stringify(trailer) + '\n']);
 }
 
 describe('teacher-signed world files', () => {
@@ -59,7 +60,7 @@ describe('teacher-signed world files', () => {
     const seed = new Uint8Array(32).fill(7);
     const forger = bytesToHex(keyPairFromSeed(seed).publicKey);
     const { signature: _, ...plain } = header;
-    const resigned = signHeader(plain, { seed, name: 'Ms Wang', publicKey: forger });
+    const resigned = { ...plain, signature: signDigest(plain.bytes, plain.sha256, { seed, name: 'Ms Wang', publicKey: forger }) };
     const before = await listWorlds();
     expect(await importWorld(join(resigned, body), { id: nextId(), createdAtMs: 1 })).toMatchObject({ ok: false, code: 'file_signature_not_teacher' });
     expect(await listWorlds()).toEqual(before);

@@ -8,7 +8,10 @@ import { publicKeyLength, sign, signatureLength, verify } from '../crypto/ed2551
 // written.
 
 export const worldFileFormat = 'settlelab-world';
+/** The first format: one header line, then the whole dexie-export-import JSON. Still imported. */
 export const worldFileFormatVersion = 1;
+/** The streamed format (docs/world-file.md): a header line, pages of rows, a trailer line. */
+export const worldStreamFormatVersion = 2;
 /** A header longer than this is not ours: stop reading instead of scanning a huge file for a newline. */
 export const headerBytesMax = 4096;
 
@@ -37,8 +40,19 @@ export const signatureNameMax = 200;
 
 /** What a teacher signs: the data's length and SHA-256 (which import checks against the data),
  * under a label so the signature means nothing anywhere else. */
-export function signingMessage(bytes: number, sha256: string): Uint8Array {
-  return utf8Encode(`${worldFileFormat}:${worldFileFormatVersion}:signed-data:${bytes}:${sha256}`);
+export function signingMessage(bytes: number, sha256: string, formatVersion: number = worldFileFormatVersion): Uint8Array {
+  return utf8Encode(`${worldFileFormat}:${formatVersion}:signed-data:${bytes}:${sha256}`);
+}
+
+/** A teacher's signature over a streamed file's digest (its length and SHA-256, under format 2's label). */
+export function signDigest(bytes: number, sha256: string, signer: { readonly seed: Uint8Array; readonly name: string | null; readonly publicKey: string }): WorldFileSignature {
+  const value = sign(signingMessage(bytes, sha256, worldStreamFormatVersion), signer.seed);
+  return { name: signer.name, publicKey: signer.publicKey, value: [...value].map((b) => b.toString(16).padStart(2, '0')).join('') };
+}
+
+/** Does a streamed file's signature sign its length and SHA-256? */
+export function digestSignatureValid(s: WorldFileSignature, bytes: number, sha256: string): boolean {
+  return verify(hexToBytes(s.value, signatureLength), signingMessage(bytes, sha256, worldStreamFormatVersion), hexToBytes(s.publicKey, publicKeyLength));
 }
 
 /** The header with the teacher's signature over its data. */
@@ -68,6 +82,75 @@ export type WorldFileError =
   | 'file_truncated' // fewer bytes than the header promises
   | 'file_checksum_mismatch' // the data was changed after export
   | 'file_signature_invalid'; // signed, but the signature does not sign this data
+
+/** The first line of a streamed (format 2) file. Its bytes are part of what the trailer's SHA-256 covers. */
+export type WorldStreamHeader = {
+  readonly format: typeof worldFileFormat;
+  readonly formatVersion: typeof worldStreamFormatVersion;
+  readonly schemaVersion: number;
+  readonly worldName: string;
+  /** The most rows one page line holds (the writer's limit, so a reader knows what to expect). */
+  readonly pageRowsMax: number;
+};
+
+/** What marks the trailer line: the file's last line. */
+export const worldStreamEnd = 'settlelab-world-end';
+
+/** The last line of a streamed file: what came before it, its SHA-256, and the teacher's signature over that. */
+export type WorldStreamTrailer = {
+  readonly end: typeof worldStreamEnd;
+  /** Rows per table, as written. */
+  readonly tables: Readonly<Record<string, number>>;
+  /** Bytes of the header line and every page line (each with its newline): what sha256 covers. */
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly signature?: WorldFileSignature;
+};
+
+/** The format version a file's first line names (1 or 2), after checking it is ours and not too new. */
+export function parseHeaderLine(
+  line: Uint8Array,
+  schemaVersionMax: number,
+): Result<{ readonly version: 1 } | { readonly version: 2; readonly header: WorldStreamHeader }, WorldFileError> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(line));
+  } catch {
+    return err('file_not_settlelab');
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== worldFileFormat) return err('file_not_settlelab');
+  const h = raw as Record<string, unknown>;
+  if (typeof h.formatVersion !== 'number') return err('file_malformed');
+  if (h.formatVersion > worldStreamFormatVersion) return err('file_format_too_new');
+  if (h.formatVersion === worldFileFormatVersion) return ok({ version: 1 });
+  if (h.formatVersion !== worldStreamFormatVersion || typeof h.schemaVersion !== 'number' || !Number.isSafeInteger(h.schemaVersion) ||
+    typeof h.worldName !== 'string' || typeof h.pageRowsMax !== 'number' || !Number.isSafeInteger(h.pageRowsMax) || h.pageRowsMax < 1) {
+    return err('file_malformed');
+  }
+  if (h.schemaVersion > schemaVersionMax) return err('file_schema_too_new', { version: h.schemaVersion, max: schemaVersionMax });
+  return ok({ version: 2, header: h as WorldStreamHeader });
+}
+
+/** Is this parsed line a trailer (whatever its fields)? */
+export function isTrailerLine(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { end?: unknown }).end === worldStreamEnd;
+}
+
+/** Checks a trailer's fields (not its digest: the reader compares that with what it hashed). */
+export function parseTrailer(v: unknown): Result<WorldStreamTrailer, WorldFileError> {
+  const t = v as Record<string, unknown>;
+  const tables = t.tables as Record<string, unknown> | null;
+  if (
+    !isTrailerLine(v) || typeof tables !== 'object' || tables === null || Array.isArray(tables) ||
+    !Object.values(tables).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) ||
+    typeof t.bytes !== 'number' || !Number.isSafeInteger(t.bytes) || t.bytes < 0 ||
+    typeof t.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(t.sha256) ||
+    (t.signature !== undefined && !isSignatureShape(t.signature))
+  ) {
+    return err('file_malformed');
+  }
+  return ok(v as WorldStreamTrailer);
+}
 
 export function makeHeader(fields: Omit<WorldFileHeader, 'format' | 'formatVersion'>): WorldFileHeader {
   return { format: worldFileFormat, formatVersion: worldFileFormatVersion, ...fields };
