@@ -69,6 +69,19 @@ export default defineConfig({
         },
       },
       {
+        // Node against a real nats-server (test/support/nats-server.ts starts one per file on free
+        // loopback ports): the class world's transport and replicas (issue #20).
+        extends: true,
+        test: {
+          name: 'integration',
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['fake-indexeddb/auto', 'test/setup-node.ts'],
+        },
+      },
+      {
         extends: true,
         plugins: [svelteTesting()],
         test: {
