@@ -1,0 +1,350 @@
+// The class world's link to the NATS server (issue #20): one JetStream stream per class holds the
+// signed commands in the one order every replica applies them; an object store keeps the latest
+// snapshot for late joiners; a core subject carries the replicas' checkpoints. This module only
+// moves bytes: what the bytes mean (envelope.ts) and applying them (replica.ts) are elsewhere.
+//
+// Loaded only in class mode (a dynamic import, see ./load.ts), so the NATS client never weighs on
+// the first screen of a solo world.
+import { wsconnect, type NatsConnection, type Status, type Subscription } from '@nats-io/nats-core';
+import type { WsSocketFactory } from '@nats-io/nats-core/internal';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  StorageType,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import { assert, err, ok, type Result } from '../../domain/index.ts';
+import { classNames, type ClassNames } from './subjects.ts';
+
+export type ClassLinkStatus = 'connected' | 'reconnecting' | 'closed';
+
+export type ClassConnectOptions = {
+  /** ws:// or wss:// addresses of the class server (one, or the three nodes of a cluster). */
+  readonly servers: string | readonly string[];
+  readonly classCode: string;
+  readonly user: string;
+  readonly pass: string;
+  /** JetStream replicas of the class's stream and snapshots: 1 on one server, 3 on a cluster. */
+  readonly replicas?: 1 | 3;
+  /** A name the server's monitoring shows for this connection (e.g. the replica's id). */
+  readonly name?: string;
+  /** Node has no WebSocket global (v20): tests pass the `ws` package's; browsers pass nothing. */
+  readonly wsFactory?: WsSocketFactory;
+};
+
+/** What joining a class can run into, each with words in the catalogs (classworld.ts). */
+export const linkProblems = ['class_server_unreachable', 'class_server_refused_login', 'class_not_started'] as const;
+export type ConnectProblem = 'class_server_unreachable' | 'class_server_refused_login';
+export type StreamProblem = 'class_not_started';
+
+/** One stored command as the stream delivers it. */
+export type StreamMessage = { readonly seq: number; readonly messageId: string | null; readonly data: Uint8Array };
+
+export type Checkpoint = { readonly replicaId: string; readonly seq: number; readonly digest: string };
+
+export type Snapshot = { readonly seq: number; readonly digest: string; readonly bytes: Uint8Array };
+
+export type PublishAck = { readonly seq: number; readonly duplicate: boolean };
+
+/** The tab's own commands waiting for the server; past this the tab refuses new ones (it is offline too long). */
+export const offlineQueueMax = 1_000;
+/** How long one publish waits for the stream's acknowledgement before it is tried again. */
+export const publishTimeoutMs = 5_000;
+/** Waits between tries while the server is back but the stream has no leader yet (a cluster election). */
+const retryDelaysMs = [100, 250, 500, 1_000, 2_000] as const;
+/**
+ * JetStream drops a repeated message id within this window. A tab offline for a whole lesson may
+ * re-send a command whose first acknowledgement it never saw; the replicas also skip a command id
+ * they applied, so a repeat after the window still applies once.
+ */
+export const duplicateWindowMs = 2 * 60 * 60 * 1000;
+const snapshotName = 'latest';
+/** Heartbeat of the stream follower (see follow). */
+export const followHeartbeatMs = 2_000;
+const nanosPerMs = 1_000_000;
+
+type Pending = {
+  readonly messageId: string;
+  readonly data: Uint8Array;
+  readonly resolve: (ack: PublishAck) => void;
+  readonly reject: (e: unknown) => void;
+};
+
+function isPermanentPublishError(e: unknown): boolean {
+  // Retrying cannot help when the server forbids the subject or the message is too big.
+  const text = e instanceof Error ? `${e.name} ${e.message}` : String(e);
+  return /permission|maximum payload|max_payload/i.test(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class ClassTransport {
+  readonly names: ClassNames;
+  private readonly js: JetStreamClient;
+  private readonly queue: Pending[] = [];
+  private flushing = false;
+  private linkStatus: ClassLinkStatus = 'connected';
+  private readonly statusListeners = new Set<(status: ClassLinkStatus) => void>();
+  private snapshots: ObjectStore | null = null;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly options: ClassConnectOptions,
+  ) {
+    this.names = classNames(options.classCode);
+    this.js = jetstream(nc, { timeout: publishTimeoutMs });
+    void this.watchStatus();
+  }
+
+  /** Connects (reconnecting by itself from then on, for as long as the tab keeps it open). */
+  static async connect(options: ClassConnectOptions): Promise<Result<ClassTransport, ConnectProblem>> {
+    const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+    let nc: NatsConnection;
+    try {
+      nc = await wsconnect({
+        servers,
+        user: options.user,
+        pass: options.pass,
+        name: options.name,
+        // A lesson outlasts any outage of the class server: keep trying for as long as the tab is open.
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        waitOnFirstConnect: false,
+        ...(options.wsFactory === undefined ? {} : { wsFactory: options.wsFactory }),
+      });
+    } catch (e) {
+      const text = e instanceof Error ? `${e.name} ${e.message}` : String(e);
+      return err(/authori[sz]ation/i.test(text) ? 'class_server_refused_login' : 'class_server_unreachable');
+    }
+    const jsm = await jetstreamManager(nc, { timeout: publishTimeoutMs });
+    return ok(new ClassTransport(nc, jsm, options));
+  }
+
+  get status(): ClassLinkStatus {
+    return this.linkStatus;
+  }
+
+  /** Read through a method: the status changes between awaits, which narrowing does not see. */
+  private isClosed(): boolean {
+    return this.linkStatus === 'closed';
+  }
+
+  /** Calls `listener` on every change of the link (the tab shows "offline, read-only" from it). */
+  onStatus(listener: (status: ClassLinkStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private setStatus(status: ClassLinkStatus): void {
+    if (status === this.linkStatus) return;
+    this.linkStatus = status;
+    for (const listener of this.statusListeners) listener(status);
+    if (status === 'connected') void this.flush();
+  }
+
+  private async watchStatus(): Promise<void> {
+    const events: AsyncIterable<Status> = this.nc.status();
+    for await (const event of events) {
+      if (event.type === 'disconnect' || event.type === 'reconnecting') this.setStatus('reconnecting');
+      else if (event.type === 'reconnect') this.setStatus('connected');
+      else if (event.type === 'close') this.setStatus('closed');
+    }
+    this.setStatus('closed');
+  }
+
+  /**
+   * Makes sure the class's stream exists: the teacher's connection creates it (file storage, so a
+   * server restart loses nothing); a student's may only look, and is told the class has not started.
+   */
+  async ensureStream(): Promise<Result<void, StreamProblem>> {
+    const { stream, commandSubject } = this.names;
+    try {
+      await this.jsm.streams.info(stream);
+      return ok(undefined);
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== JetStreamApiCodes.StreamNotFound) throw e;
+    }
+    try {
+      await this.jsm.streams.add({
+        name: stream,
+        subjects: [commandSubject],
+        storage: StorageType.File,
+        num_replicas: this.options.replicas ?? 1,
+        duplicate_window: duplicateWindowMs * nanosPerMs,
+      });
+      return ok(undefined);
+    } catch (e) {
+      if (isPermanentPublishError(e)) return err('class_not_started');
+      throw e;
+    }
+  }
+
+  /** How many commands the tab has waiting for the server. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Publishes one of the tab's own commands, under its command id as the message id. Offline, it
+   * waits in the queue and goes out, in order, when the link is back; a retry after a lost
+   * acknowledgement is dropped by JetStream as a duplicate. Resolves with the stream's sequence.
+   */
+  publish(messageId: string, data: Uint8Array): Promise<PublishAck> {
+    assert(messageId.length > 0, 'a command id');
+    assert(this.queue.length < offlineQueueMax, `at most ${offlineQueueMax} commands wait for the class server`);
+    const done = new Promise<PublishAck>((resolve, reject) => this.queue.push({ messageId, data, resolve, reject }));
+    void this.flush();
+    return done;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      let attempt = 0;
+      while (this.queue.length > 0 && this.linkStatus === 'connected') {
+        const head = this.queue[0]!;
+        try {
+          const ack = await this.js.publish(this.names.commandSubject, head.data, { msgID: head.messageId, timeout: publishTimeoutMs });
+          this.queue.shift();
+          attempt = 0;
+          head.resolve({ seq: ack.seq, duplicate: ack.duplicate });
+        } catch (e) {
+          if (isPermanentPublishError(e)) {
+            this.queue.shift();
+            head.reject(e);
+            continue;
+          }
+          if (this.isClosed()) break;
+          // No ack: the server went away, or the stream is electing a leader. Same id, so a
+          // message that was stored after all is not stored twice.
+          await sleep(retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]!);
+          attempt += 1;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (this.isClosed()) {
+      for (const pending of this.queue.splice(0)) pending.reject(new Error('the class connection is closed'));
+    } else if (this.queue.length > 0 && this.linkStatus === 'connected') {
+      void this.flush();
+    }
+  }
+
+  /**
+   * Delivers the stream's commands in stream order, from `fromSeq` on, to `onMessage`, one at a
+   * time (the next waits for the previous to finish). An ordered consumer: after a reconnect or a
+   * server restart it resumes after the last delivered sequence by itself.
+   */
+  async follow(fromSeq: number, onMessage: (message: StreamMessage) => Promise<void>): Promise<{ stop(): Promise<void> }> {
+    assert(Number.isSafeInteger(fromSeq) && fromSeq >= 1, 'stream sequences start at 1');
+    // No subject filter: the stream holds only the command subject, and filter_subjects needs a 2.10 server.
+    const consumer = await this.js.consumers.get(this.names.stream, { opt_start_seq: fromSeq });
+    // Heartbeats every few seconds: when the node holding the consumer dies, two missed beats make
+    // the ordered consumer re-create itself on a live node after the last delivered sequence.
+    const messages: ConsumerMessages = await consumer.consume({ idle_heartbeat: followHeartbeatMs });
+    const done = (async () => {
+      for await (const m of messages) {
+        await onMessage({ seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data });
+      }
+    })();
+    return {
+      async stop() {
+        await messages.close();
+        await done;
+      },
+    };
+  }
+
+  /** The last sequence stored in the class's stream (0 when empty). */
+  async lastSeq(): Promise<number> {
+    const info = await this.jsm.streams.info(this.names.stream);
+    return info.state.last_seq;
+  }
+
+  private async snapshotStore(): Promise<ObjectStore> {
+    this.snapshots ??= await new Objm(this.js).create(this.names.snapshotBucket, {
+      storage: StorageType.File,
+      replicas: this.options.replicas ?? 1,
+    });
+    return this.snapshots;
+  }
+
+  /** Replaces the class's snapshot: the world after `seq`, with its digest for the reader to check. */
+  async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    const store = await this.snapshotStore();
+    await store.putBlob({ name: snapshotName, metadata: { seq: String(snapshot.seq), digest: snapshot.digest } }, snapshot.bytes);
+  }
+
+  /** The latest snapshot, or null when none was written. Its bytes and metadata are one version. */
+  async readSnapshot(): Promise<Snapshot | null> {
+    const store = await this.snapshotStore();
+    const result = await store.get(snapshotName);
+    if (result === null) return null;
+    const chunks: Uint8Array[] = [];
+    const reader = result.data.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    // The object store checks its own SHA-256 of the bytes; a mismatch rejects here.
+    const failure = await result.error;
+    // It resolves to undefined (not null, as typed) when the read went well.
+    if (failure instanceof Error) throw new Error('the snapshot did not arrive whole', { cause: failure });
+    const length = chunks.reduce((n, c) => n + c.length, 0);
+    const bytes = new Uint8Array(length);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    const seq = Number(result.info.metadata?.seq);
+    const digest = result.info.metadata?.digest;
+    assert(Number.isSafeInteger(seq) && seq >= 0 && typeof digest === 'string', 'a snapshot names its sequence and digest');
+    return { seq, digest, bytes };
+  }
+
+  /** Tells the class this replica's digest after applying `seq`. */
+  publishCheckpoint(checkpoint: Checkpoint): void {
+    this.nc.publish(this.names.checkpointSubject, JSON.stringify(checkpoint));
+  }
+
+  /** Every checkpoint any replica publishes from now on (malformed ones are skipped). */
+  onCheckpoint(listener: (checkpoint: Checkpoint) => void): () => void {
+    const subscription: Subscription = this.nc.subscribe(this.names.checkpointSubject, {
+      callback: (error, m) => {
+        if (error !== null) return;
+        let value: unknown;
+        try {
+          value = m.json();
+        } catch {
+          return;
+        }
+        const c = value as Partial<Checkpoint>;
+        if (typeof c.replicaId === 'string' && Number.isSafeInteger(c.seq) && typeof c.digest === 'string') {
+          listener({ replicaId: c.replicaId, seq: c.seq!, digest: c.digest });
+        }
+      },
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Waits until the server has everything published so far (tests, and before closing a tab). */
+  async flushed(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.nc.close();
+  }
+}
