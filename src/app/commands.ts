@@ -1,5 +1,9 @@
 import type { CommandDefinition } from './pipeline.ts';
 import { advanceClockCommand } from './clock.ts';
+import { applyForBankAccountCommand, approveBankApplicationCommand, rejectBankApplicationCommand } from './banking/accounts.ts';
+import { counterDepositCommand, counterWithdrawalCommand, giveCashCommand } from './banking/cash.ts';
+import { onlineBankingTransferCommand } from './banking/transfers.ts';
+import { completeOnlineBankingLoginCommand, logoutOnlineBankingCommand, startOnlineBankingLoginCommand } from './identity/banking-login.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -12,4 +16,15 @@ type AnyCommand = CommandDefinition<any, unknown>;
 export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   // the world clock
   advanceClock: advanceClockCommand,
+  // banking: accounts, the counter's cash, online-banking transfers and the U盾 login
+  applyForBankAccount: applyForBankAccountCommand,
+  approveBankApplication: approveBankApplicationCommand,
+  rejectBankApplication: rejectBankApplicationCommand,
+  giveCash: giveCashCommand,
+  counterDeposit: counterDepositCommand,
+  counterWithdrawal: counterWithdrawalCommand,
+  onlineBankingTransfer: onlineBankingTransferCommand,
+  startOnlineBankingLogin: startOnlineBankingLoginCommand,
+  completeOnlineBankingLogin: completeOnlineBankingLoginCommand,
+  logoutOnlineBanking: logoutOnlineBankingCommand,
 };

@@ -2,7 +2,8 @@ import { bankingAccountIds as ids, depositAccountInput, err, ok, type Result } f
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables, type BankAccountRow, type BankApplicationRow } from '../../storage/banking-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { requireActiveAccount } from '../identity/common.ts';
 import { bankParty, ensureNotesAccount, isBankCustomer, isPerson, issueCardNumber } from './common.ts';
 import { openInstitutionAccount } from './seed.ts';
@@ -14,11 +15,13 @@ import { openInstitutionAccount } from './seed.ts';
 /** A refusal is read by the customer: a sentence, not an essay. */
 export const rejectionReasonMax = 200;
 
-export async function applyForBankAccount(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string }, env: CommandEnv = {}): Promise<Result<BankApplicationRow, string>> {
-  return runCommand(db, 'applyForBankAccount', meta, async (tx) => {
+/** The customer (actor) applies at a bank; the application's id is the command id. */
+export const applyForBankAccountCommand = defineCommand({
+  name: 'applyForBankAccount',
+  apply: async (tx, input: { readonly bankId: string }): Promise<Result<BankApplicationRow, string>> => {
     const bank = await bankParty(tx.db, input.bankId);
     if (!bank.ok) return bank;
-    const applicant = await tx.db.parties.get(meta.actor);
+    const applicant = await tx.db.parties.get(tx.meta.actor);
     if (applicant === undefined || !isBankCustomer(applicant)) return err('bank_customer_invalid');
     if (isPerson(applicant)) {
       const active = await requireActiveAccount(tx.db, applicant.id);
@@ -28,12 +31,16 @@ export async function applyForBankAccount(db: WorldDb, meta: CommandMeta, input:
     if (await t.bankAccounts.get(ids.deposit(input.bankId, applicant.id))) return err('bank_account_exists');
     const mine = await t.bankApplications.where('partyId').equals(applicant.id).toArray();
     if (mine.some((a) => a.bankId === input.bankId && a.status === 'pending')) return err('bank_application_pending');
-    const row: BankApplicationRow = { id: meta.id, bankId: input.bankId, partyId: applicant.id, status: 'pending', appliedAt: tx.now, decidedAt: null, reason: null, accountId: null, cardNumber: null };
+    const row: BankApplicationRow = { id: tx.meta.id, bankId: input.bankId, partyId: applicant.id, status: 'pending', appliedAt: tx.now, decidedAt: null, reason: null, accountId: null, cardNumber: null };
     await t.bankApplications.add(row);
     await tx.appendEvent({ type: 'bank.account_applied', actor: applicant.id, parties: [input.bankId], payload: { bank: input.bankId, customer: applicant.id } });
     tx.notify({ to: [input.bankId], kind: 'bank.account_applied', ref: row.id });
     return ok(row);
-  }, env);
+  },
+});
+
+export async function applyForBankAccount(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string }, env: CommandEnv = {}): Promise<Result<BankApplicationRow, string>> {
+  return execute(db, applyForBankAccountCommand, meta, { bankId: input.bankId }, env);
 }
 
 async function pendingApplication(db: WorldDb, bankId: string, applicationId: string): Promise<Result<BankApplicationRow, string>> {
@@ -44,10 +51,11 @@ async function pendingApplication(db: WorldDb, bankId: string, applicationId: st
   return ok(row);
 }
 
-/** The bank (meta.actor) approves: deposit account, card number, and for a person a cash account. */
-export async function approveBankApplication(db: WorldDb, meta: CommandMeta, input: { readonly applicationId: string }, env: CommandEnv = {}): Promise<Result<BankAccountRow, string>> {
-  return runCommand(db, 'approveBankApplication', meta, async (tx) => {
-    const application = await pendingApplication(tx.db, meta.actor, input.applicationId);
+/** The bank (the actor) approves: deposit account, card number (its counter), and for a person a cash account. */
+export const approveBankApplicationCommand = defineCommand({
+  name: 'approveBankApplication',
+  apply: async (tx, input: { readonly applicationId: string }): Promise<Result<BankAccountRow, string>> => {
+    const application = await pendingApplication(tx.db, tx.meta.actor, input.applicationId);
     if (!application.ok) return application;
     const { bankId, partyId } = application.value;
     const customer = await tx.db.parties.get(partyId);
@@ -71,8 +79,30 @@ export async function approveBankApplication(db: WorldDb, meta: CommandMeta, inp
     await tx.appendEvent({ type: 'bank.account_opened', actor: bankId, parties: [partyId], payload: { bank: bankId, customer: partyId, card: account.cardNumber } });
     tx.notify({ to: [partyId], kind: 'bank.account_opened', ref: account.id });
     return ok(account);
-  }, env);
+  },
+});
+
+/** The bank (meta.actor) approves: deposit account, card number, and for a person a cash account. */
+export async function approveBankApplication(db: WorldDb, meta: CommandMeta, input: { readonly applicationId: string }, env: CommandEnv = {}): Promise<Result<BankAccountRow, string>> {
+  return execute(db, approveBankApplicationCommand, meta, { applicationId: input.applicationId }, env);
 }
+
+/** The bank (the actor) rejects with a reason the customer reads (trimmed by the wrapper). */
+export const rejectBankApplicationCommand = defineCommand({
+  name: 'rejectBankApplication',
+  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }): Promise<Result<BankApplicationRow, string>> => {
+    const reason = input.reason;
+    if (reason.length === 0) return err('reason_required');
+    if (reason.length > rejectionReasonMax) return err('reason_too_long', { max: rejectionReasonMax });
+    const application = await pendingApplication(tx.db, tx.meta.actor, input.applicationId);
+    if (!application.ok) return application;
+    const row: BankApplicationRow = { ...application.value, status: 'rejected', decidedAt: tx.now, reason };
+    await bankingTables(tx.db).bankApplications.put(row);
+    await tx.appendEvent({ type: 'bank.account_rejected', actor: row.bankId, parties: [row.partyId], payload: { bank: row.bankId, customer: row.partyId, reason } });
+    tx.notify({ to: [row.partyId], kind: 'bank.account_rejected', ref: row.id });
+    return ok(row);
+  },
+});
 
 export async function rejectBankApplication(
   db: WorldDb,
@@ -80,18 +110,7 @@ export async function rejectBankApplication(
   input: { readonly applicationId: string; readonly reason: string },
   env: CommandEnv = {},
 ): Promise<Result<BankApplicationRow, string>> {
-  const reason = input.reason.trim();
-  return runCommand(db, 'rejectBankApplication', meta, async (tx) => {
-    if (reason.length === 0) return err('reason_required');
-    if (reason.length > rejectionReasonMax) return err('reason_too_long', { max: rejectionReasonMax });
-    const application = await pendingApplication(tx.db, meta.actor, input.applicationId);
-    if (!application.ok) return application;
-    const row: BankApplicationRow = { ...application.value, status: 'rejected', decidedAt: tx.now, reason };
-    await bankingTables(tx.db).bankApplications.put(row);
-    await tx.appendEvent({ type: 'bank.account_rejected', actor: row.bankId, parties: [row.partyId], payload: { bank: row.bankId, customer: row.partyId, reason } });
-    tx.notify({ to: [row.partyId], kind: 'bank.account_rejected', ref: row.id });
-    return ok(row);
-  }, env);
+  return execute(db, rejectBankApplicationCommand, meta, { applicationId: input.applicationId, reason: input.reason.trim() }, env);
 }
 
 // ---- queries (read-only; the UI wraps them in live queries) -------------------------------------

@@ -13,7 +13,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { balanceText, ensureNotesAccount, isPerson, moveLinked, shortOf } from './common.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
 
@@ -31,22 +32,31 @@ export function amountOf(text: string): Result<string, string> {
   return ok(toStored(parsed.value).amount);
 }
 
+/**
+ * Lab: the central bank hands a person banknotes (the cash they arrive with). The wrapper checked
+ * the teacher's sign-in (tab state): `teacher: true` records that it did.
+ */
+export const giveCashCommand = defineCommand({
+  name: 'giveCash',
+  apply: async (tx, input: { readonly partyId: string; readonly amount: string; readonly teacher: true }): Promise<Result<{ readonly cash: string }, string>> => {
+    const party = await tx.db.parties.get(input.partyId);
+    if (party === undefined || !isPerson(party)) return err('cash_person_only');
+    await ensureNotesAccount(tx.db, party.id, tx.now);
+    const moved = await moveLinked(tx, issueNotesRequests({ id: tx.meta.id, partyId: party.id, amount: input.amount, currency: bankingCurrency, code: 'lab.cash_given' }));
+    if (!moved.ok) return moved;
+    await tx.appendEvent({ type: 'lab.cash_given', actor: tx.meta.actor, parties: [party.id], payload: { customer: party.id, amount: input.amount } });
+    tx.notify({ to: [party.id], kind: 'lab.cash_given' });
+    return ok({ cash: await balanceText(tx.db, ids.notes(party.id)) });
+  },
+});
+
 /** Lab: the central bank hands a person banknotes (the cash they arrive with). */
 export async function giveCash(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly partyId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<{ readonly cash: string }, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
-  return runCommand(db, 'giveCash', meta, async (tx) => {
-    const party = await tx.db.parties.get(input.partyId);
-    if (party === undefined || !isPerson(party)) return err('cash_person_only');
-    await ensureNotesAccount(tx.db, party.id, tx.now);
-    const moved = await moveLinked(tx, issueNotesRequests({ id: meta.id, partyId: party.id, amount: amount.value, currency: bankingCurrency, code: 'lab.cash_given' }));
-    if (!moved.ok) return moved;
-    await tx.appendEvent({ type: 'lab.cash_given', actor: meta.actor, parties: [party.id], payload: { customer: party.id, amount: amount.value } });
-    tx.notify({ to: [party.id], kind: 'lab.cash_given' });
-    return ok({ cash: await balanceText(tx.db, ids.notes(party.id)) });
-  }, env);
+  return execute(db, giveCashCommand, meta, { partyId: input.partyId, amount: amount.value, teacher: true }, env);
 }
 
 async function counterAccount(tx: Tx, accountId: string): Promise<Result<{ account: BankAccountRow; customer: CustomerLeg }, string>> {
@@ -61,29 +71,42 @@ async function counterAccount(tx: Tx, accountId: string): Promise<Result<{ accou
   return ok({ account, customer });
 }
 
+type CounterInput = { readonly accountId: string; readonly amount: string };
+
+function counterCashCommand(kind: 'deposit' | 'withdrawal') {
+  return defineCommand({
+    name: kind === 'deposit' ? 'counterDeposit' : 'counterWithdrawal',
+    apply: async (tx, input: CounterInput): Promise<Result<CashResult, string>> => {
+      const found = await counterAccount(tx, input.accountId);
+      if (!found.ok) return found;
+      const { account, customer } = found.value;
+      const movement = { id: tx.meta.id, customer, amount: input.amount, currency: bankingCurrency, refs: { counter: account.bankId } };
+      const moved = await moveLinked(tx, kind === 'deposit' ? cashDepositRequests(movement) : cashWithdrawalRequests(movement));
+      if (!moved.ok) {
+        const short = shortOf(moved);
+        return err(short.code, short.detail);
+      }
+      await tx.appendEvent({ type: `bank.cash_${kind}`, actor: account.bankId, parties: [account.partyId], payload: { customer: account.partyId, amount: input.amount, card: account.cardNumber } });
+      tx.notify({ to: [account.partyId], kind: `bank.cash_${kind}`, ref: account.id });
+      return ok({ accountId: account.id, amount: input.amount, balance: await balanceText(tx.db, account.id), cash: await balanceText(tx.db, ids.notes(account.partyId)) });
+    },
+  });
+}
+
+/** The counter's two commands (the amount is the stored decimal the wrapper parsed). */
+export const counterDepositCommand = counterCashCommand('deposit');
+export const counterWithdrawalCommand = counterCashCommand('withdrawal');
+
 async function counterCash(
   kind: 'deposit' | 'withdrawal',
   db: WorldDb,
   meta: CommandMeta,
-  input: { readonly accountId: string; readonly amount: string },
+  input: CounterInput,
   env: CommandEnv,
 ): Promise<Result<CashResult, string>> {
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
-  return runCommand(db, kind === 'deposit' ? 'counterDeposit' : 'counterWithdrawal', meta, async (tx) => {
-    const found = await counterAccount(tx, input.accountId);
-    if (!found.ok) return found;
-    const { account, customer } = found.value;
-    const movement = { id: meta.id, customer, amount: amount.value, currency: bankingCurrency, refs: { counter: account.bankId } };
-    const moved = await moveLinked(tx, kind === 'deposit' ? cashDepositRequests(movement) : cashWithdrawalRequests(movement));
-    if (!moved.ok) {
-      const short = shortOf(moved);
-      return err(short.code, short.detail);
-    }
-    await tx.appendEvent({ type: `bank.cash_${kind}`, actor: account.bankId, parties: [account.partyId], payload: { customer: account.partyId, amount: amount.value, card: account.cardNumber } });
-    tx.notify({ to: [account.partyId], kind: `bank.cash_${kind}`, ref: account.id });
-    return ok({ accountId: account.id, amount: amount.value, balance: await balanceText(tx.db, account.id), cash: await balanceText(tx.db, ids.notes(account.partyId)) });
-  }, env);
+  return execute(db, kind === 'deposit' ? counterDepositCommand : counterWithdrawalCommand, meta, { accountId: input.accountId, amount: amount.value }, env);
 }
 
 /** At the bank's counter (meta.actor = the bank): the customer pays banknotes into the account. */

@@ -18,8 +18,9 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables, type BankTransferRow } from '../../storage/banking-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
-import { requireOnlineBanking } from '../identity/banking-login.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
+import { checkBankingSession, sessionInTx, type BankingSessionCheck } from '../identity/banking-login.ts';
 import { balanceText, moveLinked, shortOf } from './common.ts';
 import { amountOf } from './cash.ts';
 import { scheduleClearing } from './clearing.ts';
@@ -144,6 +145,39 @@ export type OnlineTransferInput = {
   readonly memo?: string;
 };
 
+/** The prepared transfer: the card number and amount as parsed, the tab's session check. */
+export type OnlineTransferCommandInput = {
+  readonly bankId: string;
+  /** Digits only, Luhn-checked. */
+  readonly payeeCard: string;
+  /** Stored CNY decimal. */
+  readonly amount: string;
+  readonly memo: string;
+  readonly session: BankingSessionCheck;
+};
+
+export const onlineBankingTransferCommand = defineCommand({
+  name: 'onlineBankingTransfer',
+  apply: async (tx, input: OnlineTransferCommandInput): Promise<Result<BankTransferRow, string>> => {
+    const payer = tx.meta.actor;
+    const session = await sessionInTx(tx, input.session, input.bankId, payer);
+    if (!session.ok) return session;
+    const payee = await accountByCard(tx.db, input.payeeCard);
+    if (payee === undefined) return err('payee_card_unknown');
+    const payeeParty = await tx.db.parties.get(payee.partyId);
+    if (payeeParty?.institution) return err('payee_is_institution');
+    return postBankTransfer(tx, {
+      id: tx.meta.id,
+      payer: { bankId: input.bankId, partyId: payer },
+      payee: { bankId: payee.bankId, partyId: payee.partyId },
+      amount: input.amount,
+      memo: input.memo,
+      channel: 'online',
+      refs: { session: session.value.id },
+    });
+  },
+});
+
 /**
  * Online banking (网上银行): the payer (meta.actor), inside a valid online-banking session with
  * its bank (U盾 certificate login, identity/banking-login.ts), pays the account of a card number.
@@ -154,23 +188,9 @@ export async function onlineBankingTransfer(db: WorldDb, meta: CommandMeta, inpu
   if (!card.ok) return card;
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
-  return runCommand(db, 'onlineBankingTransfer', meta, async (tx) => {
-    const session = await requireOnlineBanking(tx, input.bankId, meta.actor);
-    if (!session.ok) return session;
-    const payee = await accountByCard(tx.db, card.value);
-    if (payee === undefined) return err('payee_card_unknown');
-    const payeeParty = await tx.db.parties.get(payee.partyId);
-    if (payeeParty?.institution) return err('payee_is_institution');
-    return postBankTransfer(tx, {
-      id: meta.id,
-      payer: { bankId: input.bankId, partyId: meta.actor },
-      payee: { bankId: payee.bankId, partyId: payee.partyId },
-      amount: amount.value,
-      memo: input.memo ?? '',
-      channel: 'online',
-      refs: { session: session.value.id },
-    });
-  }, env);
+  // The session lives in this tab's key ring: checked here, what it proved goes in the input.
+  const session = await checkBankingSession(db, env, input.bankId, meta.actor);
+  return execute(db, onlineBankingTransferCommand, meta, { bankId: input.bankId, payeeCard: card.value, amount: amount.value, memo: input.memo ?? '', session }, env);
 }
 
 // ---- queries ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import {
   challengeNonceLength,
   challengeSignerRoles,
   err,
+  hexToBytes,
+  jsonSafetyProblem,
   keyPairFromSeed,
   makeChallenge,
   ok,
@@ -15,7 +17,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type Tx } from '../command.ts';
+import type { CommandEnv, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { readTrust, systemRandom, type Random } from './common.ts';
 import { onlineBankingIdleMs, tabKeys, type KeyRing, type OnlineBankingSession } from './keys.ts';
 import { latestCertificateOf } from './ca.ts';
@@ -27,8 +30,9 @@ import { registerSignedDocumentSource } from './audit.ts';
 // revocation) and accepts it, or refuses and names why. The bank records the answered challenge
 // (with the signed response, for the signature audit), but the SESSION it opens lives only in the
 // customer's tab (the key ring, keys.ts): never in the world database or a world file, ended by
-// logout, lapsing after 30 device-minutes idle. Commands acting with online banking are handed the
-// tab's session object and ask requireOnlineBanking, which checks it with the tab's ring.
+// logout, lapsing after 30 device-minutes idle. A command acting with online banking checks the
+// session in its wrapper (checkBankingSession: the tab's ring) and puts what that proved in its
+// input; its `apply` then checks the certificate against the world (sessionInTx).
 
 /** How long an online-banking session lasts without use, in device time. */
 export const onlineBankingSessionMs = onlineBankingIdleMs;
@@ -47,24 +51,31 @@ function idOf(options: BankingOptions, name: string): string {
   return options.commandId ?? `${name}:${bytesToHex((options.random ?? systemRandom)(16))}`;
 }
 
+/** Step 1, the bank: a fresh challenge for this customer (the nonce is drawn by the wrapper, hex). */
+export const startOnlineBankingLoginCommand = defineCommand({
+  name: 'startOnlineBankingLogin',
+  apply: async (tx, input: { readonly bankId: string; readonly partyId: string; readonly nonce: string }) => {
+    const bank = await tx.db.parties.get(input.bankId);
+    if (bank?.kind !== 'bank') return err('not_a_bank');
+    const customer = await tx.db.parties.get(input.partyId);
+    if (customer === undefined || !(challengeSignerRoles as readonly string[]).includes(customer.kind)) return err('not_a_customer');
+    const challenge = makeChallenge(hexToBytes(input.nonce), input.bankId, input.partyId, tx.now);
+    const { bankChallenges } = identityTables(tx.db);
+    if ((await bankChallenges.get(challenge.nonce)) !== undefined) return err('challenge_reused');
+    await bankChallenges.add({ id: challenge.nonce, bankId: input.bankId, partyId: input.partyId, challenge, status: 'open', refusal: null });
+    return ok(challenge);
+  },
+});
+
 /** Step 1, the bank: a fresh challenge for this customer. */
 export async function startOnlineBankingLogin(
   db: WorldDb,
   input: { readonly bankId: string; readonly partyId: string },
   options: BankingOptions = {},
 ): Promise<Result<BankChallenge, string>> {
-  const nonce = (options.random ?? systemRandom)(challengeNonceLength);
-  return runCommand(db, 'startOnlineBankingLogin', { id: idOf(options, 'challenge'), actor: input.bankId }, async (tx) => {
-    const bank = await tx.db.parties.get(input.bankId);
-    if (bank?.kind !== 'bank') return err('not_a_bank');
-    const customer = await tx.db.parties.get(input.partyId);
-    if (customer === undefined || !(challengeSignerRoles as readonly string[]).includes(customer.kind)) return err('not_a_customer');
-    const challenge = makeChallenge(nonce, input.bankId, input.partyId, tx.now);
-    const { bankChallenges } = identityTables(tx.db);
-    if ((await bankChallenges.get(challenge.nonce)) !== undefined) return err('challenge_reused');
-    await bankChallenges.add({ id: challenge.nonce, bankId: input.bankId, partyId: input.partyId, challenge, status: 'open', refusal: null });
-    return ok(challenge);
-  }, options.env);
+  // The nonce is the command's randomness: drawn here, so replay makes the same challenge.
+  const nonce = bytesToHex((options.random ?? systemRandom)(challengeNonceLength));
+  return execute(db, startOnlineBankingLoginCommand, { id: idOf(options, 'challenge'), actor: input.bankId }, { bankId: input.bankId, partyId: input.partyId, nonce }, options.env);
 }
 
 /** Step 2, the customer's tab: sign the challenge with the logged-in key (the U盾). */
@@ -90,16 +101,13 @@ type Verdict =
 /**
  * Step 3, the bank: verify the response and open a session, or refuse with the verifier's reason.
  * A challenge is answered once, either way: the refusal is recorded (so the command succeeds) and
- * returned as the error.
+ * the wrapper returns it as the error. The signature is ed25519 (deterministic, @noble, synchronous):
+ * checked inside the transaction against the trust store as it is then, and again the same on replay.
  */
-export async function completeOnlineBankingLogin(
-  db: WorldDb,
-  input: { readonly bankId: string; readonly response: ChallengeResponse },
-  options: BankingOptions = {},
-): Promise<Result<BankLoginGrant, string>> {
-  const nonce = input.response?.payload?.challenge?.nonce;
-  if (typeof nonce !== 'string') return err('challenge_mismatch');
-  const result = await runCommand<Verdict>(db, 'completeOnlineBankingLogin', { id: idOf(options, 'bank-login'), actor: input.bankId }, async (tx) => {
+export const completeOnlineBankingLoginCommand = defineCommand({
+  name: 'completeOnlineBankingLogin',
+  apply: async (tx, input: { readonly bankId: string; readonly response: ChallengeResponse }): Promise<Result<Verdict, string>> => {
+    const nonce = input.response.payload.challenge.nonce;
     const t = identityTables(tx.db);
     const row = await t.bankChallenges.get(nonce);
     if (row === undefined || row.bankId !== input.bankId) return err('challenge_unknown');
@@ -119,7 +127,20 @@ export async function completeOnlineBankingLogin(
     const grant: BankLoginGrant = { id: nonce, bankId: input.bankId, partyId: row.partyId, serial: verdict.value.serial, at: tx.now };
     await tx.appendEvent({ type: 'banking.login', actor: input.bankId, parties: [row.partyId], payload: { customer: row.partyId, serial: grant.serial } });
     return ok({ outcome: 'accepted', grant });
-  }, options.env);
+  },
+});
+
+export async function completeOnlineBankingLogin(
+  db: WorldDb,
+  input: { readonly bankId: string; readonly response: ChallengeResponse },
+  options: BankingOptions = {},
+): Promise<Result<BankLoginGrant, string>> {
+  const nonce = input.response?.payload?.challenge?.nonce;
+  if (typeof nonce !== 'string') return err('challenge_mismatch');
+  // A response that is not plain JSON was not made by a signer (it came over the wire malformed):
+  // it answers no challenge, and the log could not carry it.
+  if (jsonSafetyProblem(input.response) !== null) return err('challenge_mismatch');
+  const result = await execute(db, completeOnlineBankingLoginCommand, { id: idOf(options, 'bank-login'), actor: input.bankId }, { bankId: input.bankId, response: input.response }, options.env);
   if (!result.ok) return result;
   if (result.value.outcome === 'refused') return err(result.value.code, result.value.detail ? { ...result.value.detail } : undefined);
   return ok(result.value.grant);
@@ -155,22 +176,65 @@ export async function onlineBankingLogin(
 export type OnlineBankingProblem = 'online_banking_required' | 'online_banking_expired' | 'certificate_revoked';
 
 /**
- * For banking commands, inside their transaction: the tab's key ring (`tx.env.keyRing`, else this
- * tab's) holds a live online-banking session of this party with this bank in this world (opened
- * by a U盾 login in this tab, not ended, not lapsed; no database row counts), and the certificate
- * that opened it is not revoked at world time `tx.now`. A success counts as use of the session.
+ * What the customer's tab proved about its online-banking session before a command ran (docs/pipeline.md
+ * rule 4: the key ring is tab state, so it is read by the wrapper, never inside `apply`): the live
+ * session's id and certificate serial, or why there is none. Plain JSON: it travels in the input and
+ * the log records it.
+ */
+export type BankingSessionCheck =
+  | { readonly ok: true; readonly bankId: string; readonly partyId: string; readonly id: string; readonly serial: number }
+  | { readonly ok: false; readonly code: 'online_banking_required' | 'online_banking_expired' };
+
+/**
+ * The wrapper's half: the tab's key ring (`env.keyRing`, else this tab's) holds a live online-banking
+ * session of this party with this bank in this world (opened by a U盾 login in this tab, not ended,
+ * not lapsed; no database row counts). A live session counts as used.
+ */
+export async function checkBankingSession(db: WorldDb, env: CommandEnv, bankId: string, partyId: string): Promise<BankingSessionCheck> {
+  const worldId = (await db.meta.get('worldId'))?.value;
+  assert(typeof worldId === 'string', 'every world knows its id');
+  const live = (env.keyRing ?? tabKeys).useBanking(worldId, partyId, bankId);
+  if (!live.ok) return { ok: false, code: live.code };
+  return { ok: true, bankId, partyId, id: live.value.id, serial: live.value.serial };
+}
+
+/**
+ * The command's half, inside its transaction (`apply`): the wrapper's check found a session of this
+ * party with this bank, and the certificate that opened it is not revoked at world time `tx.now`.
+ * Reads only the world and the input, so replay decides the same.
+ */
+export async function sessionInTx(tx: Pick<Tx, 'db' | 'now'>, check: BankingSessionCheck | undefined, bankId: string, partyId: string): Promise<Result<{ readonly id: string; readonly serial: number }, OnlineBankingProblem>> {
+  if (check === undefined) return err('online_banking_required');
+  if (!check.ok) return err(check.code);
+  if (check.bankId !== bankId || check.partyId !== partyId) return err('online_banking_required');
+  const trust = await readTrust(tx.db);
+  assert(trust !== null, 'a session exists only where identities do');
+  const entry = trust.crl.entries.find((e) => e.serial === check.serial);
+  if (entry !== undefined && entry.revokedAt <= tx.now) return err('certificate_revoked', { serial: check.serial, reason: entry.reason });
+  return ok({ id: check.id, serial: check.serial });
+}
+
+/**
+ * Both halves at once, for code that has the tab's env at hand (tests, and commands not yet on the
+ * pipeline: inside `apply` use sessionInTx with a check the wrapper made).
  */
 export async function requireOnlineBanking(tx: Pick<Tx, 'db' | 'env' | 'now'>, bankId: string, partyId: string): Promise<Result<OnlineBankingSession, OnlineBankingProblem>> {
   const worldId = (await tx.db.meta.get('worldId'))?.value;
   assert(typeof worldId === 'string', 'every world knows its id');
   const live = (tx.env.keyRing ?? tabKeys).useBanking(worldId, partyId, bankId);
   if (!live.ok) return live;
-  const trust = await readTrust(tx.db);
-  assert(trust !== null, 'a session exists only where identities do');
-  const entry = trust.crl.entries.find((e) => e.serial === live.value.serial);
-  if (entry !== undefined && entry.revokedAt <= tx.now) return err('certificate_revoked', { serial: live.value.serial, reason: entry.reason });
-  return ok(live.value);
+  const proved = await sessionInTx(tx, { ok: true, bankId, partyId, id: live.value.id, serial: live.value.serial }, bankId, partyId);
+  return proved.ok ? ok(live.value) : proved;
 }
+
+/** Records the end of the customer's session with the bank (the tab closed it in its key ring). */
+export const logoutOnlineBankingCommand = defineCommand({
+  name: 'logoutOnlineBanking',
+  apply: async (tx, input: { readonly bankId: string }) => {
+    await tx.appendEvent({ type: 'banking.logout', actor: tx.meta.actor, parties: [input.bankId], payload: { bank: input.bankId } });
+    return ok(null);
+  },
+});
 
 /** Ends the customer's session with the bank in this tab (recorded as an event). */
 export async function logoutOnlineBanking(
@@ -180,10 +244,7 @@ export async function logoutOnlineBanking(
   options: BankingOptions = {},
 ): Promise<Result<null, string>> {
   if (!(options.keyRing ?? tabKeys).closeBanking(worldId, input.partyId, input.bankId)) return err('online_banking_required');
-  return runCommand(db, 'logoutOnlineBanking', { id: idOf(options, 'bank-logout'), actor: input.partyId }, async (tx) => {
-    await tx.appendEvent({ type: 'banking.logout', actor: input.partyId, parties: [input.bankId], payload: { bank: input.bankId } });
-    return ok(null);
-  }, options.env);
+  return execute(db, logoutOnlineBankingCommand, { id: idOf(options, 'bank-logout'), actor: input.partyId }, { bankId: input.bankId }, options.env);
 }
 
 registerSignedDocumentSource({
