@@ -1,5 +1,5 @@
 import { validateLab, type LabFile, type LabRegistry } from '../../domain/labs/lab.ts';
-import b2cEscrow from '../../labs/b2c-escrow.json';
+import { labFileList } from '../../labs/index.ts';
 import { labChecks, labQueries } from './checks.ts';
 import { presets } from './presets.ts';
 
@@ -21,7 +21,7 @@ export const labRegistry: LabRegistry = {
 };
 
 /** The lab files as shipped, before checking. */
-export const labFiles: readonly unknown[] = [b2cEscrow];
+export const labFiles: readonly unknown[] = labFileList;
 
 function load(): LabFile[] {
   return labFiles.map((raw) => {

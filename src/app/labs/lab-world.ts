@@ -4,7 +4,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { createWorld, type CreatedWorld, type SeedOptions } from '../worlds.ts';
 import type { TeacherInput } from '../teacher.ts';
 import { labById } from './catalogue.ts';
-import { labMetaKey, presets, seededRandom, type LabMarker } from './presets.ts';
+import { presets, seededRandom } from './presets.ts';
+import { labIdOf, labMetaKey } from './marker.ts';
 
 // A lab world: a new world built with its lab's preset, marked in its meta table with the lab it
 // runs (a lab world is an ordinary world otherwise: export, import, reset work as for any other).
@@ -24,7 +25,6 @@ export async function createLabWorld(
 
 /** The lab a world runs, or null for an ordinary world. */
 export async function labOfWorld(db: WorldDb): Promise<LabFile | null> {
-  const marker = (await db.meta.get(labMetaKey))?.value as LabMarker | undefined;
-  if (typeof marker?.labId !== 'string') return null;
-  return labById(marker.labId) ?? null;
+  const labId = labIdOf((await db.meta.get(labMetaKey))?.value);
+  return labId === null ? null : (labById(labId) ?? null);
 }

@@ -15,6 +15,7 @@ import { applyForBankAccount, approveBankApplication } from '../banking/accounts
 import { counterDeposit, giveCash } from '../banking/cash.ts';
 import { fillDemoCatalogue } from '../market/products.ts';
 import { topUpWallet } from '../market/wallet.ts';
+import { labMetaKey, type LabMarker } from './marker.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
 // order (registration, the activation code from the mailbox, the bank's approval, cash paid in at
@@ -25,9 +26,6 @@ import { topUpWallet } from '../market/wallet.ts';
 /** The password of every buyer and seller a preset registers: printed on the lab panel. */
 export const labUserPassword = 'settlelab 2026';
 
-/** Where a world says which lab it is (the world's meta table; no schema change). */
-export const labMetaKey = 'lab';
-export type LabMarker = { readonly labId: string };
 
 /**
  * Deterministic bytes for a preset: SHA-256 of the seed and a counter, block after block. Not for

@@ -2,6 +2,7 @@ import { institutionSeeds } from '../../domain/world/parties.ts';
 import type { MessageKey } from './en.ts';
 import * as world from './catalogs/world.ts';
 import * as teacher from './catalogs/teacher.ts';
+import * as labs from './catalogs/labs.ts';
 
 // Every UI string goes through t(). The locale follows the browser's language until the user picks
 // one; the choice is remembered on this device.
@@ -12,7 +13,7 @@ export const locales: readonly Locale[] = ['zh-CN', 'en'];
 // other feature's catalog is a chunk of its own (issue #18: the first screen parses only what it
 // shows). loadAllMessages() brings them, and the world shell and the start page's actions wait for
 // it before anything that uses them renders.
-const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { en: { ...world.en, ...teacher.en }, 'zh-CN': { ...world.zh, ...teacher.zh } };
+const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { en: { ...world.en, ...teacher.en, ...labs.en }, 'zh-CN': { ...world.zh, ...teacher.zh, ...labs.zh } };
 let allLoaded: Promise<void> | undefined;
 
 /** Every feature's words, in both languages; resolves at once after the first time. */

@@ -1,5 +1,6 @@
 import type * as Worlds from '../../app/worlds.ts';
 import type * as WorldFile from '../../app/world-file.ts';
+import type * as LabWorld from '../../app/labs/lab-world.ts';
 import { loadAllMessages } from '../i18n/i18n.svelte.ts';
 
 // The start page's actions that need code the list itself does not: every feature's seeder
@@ -11,6 +12,10 @@ import { loadAllMessages } from '../i18n/i18n.svelte.ts';
 async function seeded(): Promise<typeof Worlds> {
   const [worlds] = await Promise.all([import('../../app/worlds.ts'), import('../../app/features.ts'), loadAllMessages()]);
   return worlds;
+}
+async function labWorlds(): Promise<typeof LabWorld> {
+  const [m] = await Promise.all([import('../../app/labs/lab-world.ts'), import('../../app/features.ts'), loadAllMessages()]);
+  return m;
 }
 async function file(): Promise<typeof WorldFile> {
   const [m] = await Promise.all([import('../../app/world-file.ts'), loadAllMessages()]);
@@ -26,11 +31,14 @@ async function worlds(): Promise<typeof Worlds> {
 export const renameWorld = async (...a: Parameters<typeof Worlds.renameWorld>) => (await worlds()).renameWorld(...a);
 export const deleteWorld = async (...a: Parameters<typeof Worlds.deleteWorld>) => (await worlds()).deleteWorld(...a);
 export const createWorld = async (...a: Parameters<typeof Worlds.createWorld>) => (await seeded()).createWorld(...a);
+export const createLabWorld = async (...a: Parameters<typeof LabWorld.createLabWorld>) => (await labWorlds()).createLabWorld(...a);
 export const resetWorld = async (...a: Parameters<typeof Worlds.resetWorld>) => (await seeded()).resetWorld(...a);
 export const repairWorld = async (...a: Parameters<typeof Worlds.repairWorld>) => (await seeded()).repairWorld(...a);
 export const exportWorld = async (...a: Parameters<typeof WorldFile.exportWorld>) => (await file()).exportWorld(...a);
 export const exportSignedWorld = async (...a: Parameters<typeof WorldFile.exportSignedWorld>) => (await file()).exportSignedWorld(...a);
 export const importWorld = async (...a: Parameters<typeof WorldFile.importWorld>) => (await file()).importWorld(...a);
+export const exportWorldTo = async (...a: Parameters<typeof WorldFile.exportWorldTo>) => (await file()).exportWorldTo(...a);
+export const openSigner = async (...a: Parameters<typeof WorldFile.openSigner>) => (await file()).openSigner(...a);
 
 /**
  * Starts loading the actions' code once the start page has shown, so a first visit's "Create
