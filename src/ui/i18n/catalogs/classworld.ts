@@ -15,6 +15,9 @@ export const en = {
   'error.class_server_unreachable': 'The class server cannot be reached: check its address, that it is running, and this PC’s network.',
   'error.class_server_refused_login': 'The class server refused the class login: check the class code and password the teacher gave.',
   'error.class_not_started': 'This class has not started yet: the teacher opens it first.',
+  'error.class_unknown_command': 'A command in the class log is one this version of SettleLab does not know: it was skipped on every PC. Update the app on every PC to the same version.',
+  'error.class_input_invalid': 'A command in the class log carries no proper input: it was refused.',
+  'error.class_command_failed': 'A command in the class log could not be carried out and changed nothing, on every PC.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -31,4 +34,7 @@ export const zh: Record<keyof typeof en, string> = {
   'error.class_server_unreachable': '无法连接班级服务器：请检查地址、服务器是否在运行，以及本机网络。',
   'error.class_server_refused_login': '班级服务器拒绝了班级登录：请核对老师给的班级代码和密码。',
   'error.class_not_started': '这个班级还没有开始：需要老师先开启。',
+  'error.class_unknown_command': '班级日志中有一条本版本 SettleLab 不认识的指令，所有电脑都已跳过。请把每台电脑上的应用更新到同一版本。',
+  'error.class_input_invalid': '班级日志中的一条指令没有正确的输入，已拒绝。',
+  'error.class_command_failed': '班级日志中的一条指令无法执行，在所有电脑上都没有改动任何内容。',
 };
