@@ -3,44 +3,33 @@ import {
   billWindowOf,
   buildBill,
   checkResolution,
-  counterReceiptNo,
-  dateStartMs,
-  dayMs,
+  counterChannels,
   dayStatus,
   err,
   fromStored,
   isBillDate,
-  matchDay,
-  mobileChannel,
   negate,
-  nextDate,
   ok,
   toStored,
-  worldDateOf,
-  zero,
-  type BankLine,
   type Bill,
-  type BillRow,
   type Charge,
   type Difference,
   type MatchResult,
-  type PlatformRecord,
   type ResolutionAction,
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { mobileTables } from '../../storage/mobile-tables.ts';
 import { reconTables, type ChannelTradeRow, type ReconDayRow, type ReconResolutionRow } from '../../storage/recon-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
-import { entriesOfTransfers } from '../ledger.ts';
 import { stepOrder } from '../market/orders.ts';
 import { applyChannelEffects } from '../payments/booking.ts';
 import { channelAdapter } from '../payments/gateway.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
-import { billRowOf, duplicateCharge, institutionOfCharge, tradesOfCharge, writeTrade } from './records.ts';
+import { duplicateCharge, refundCounterDuplicate, tradesOfCharge, writeTrade } from './records.ts';
+import { matchInputs, readDayInputs, worldStamp, type DayInputs, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
 // The reconciliation desk (对账台) of the platform operator, and of each seller for its own orders.
 // A day is read from three places: the platform's charges (its records of each callback), the
@@ -48,77 +37,7 @@ import { billRowOf, duplicateCharge, institutionOfCharge, tradesOfCharge, writeT
 // match is pure (src/domain/reconciliation/match.ts); the clerk's actions are commands, and money
 // moves only through the channels' own adapters and the ledger.
 
-/** How far back a day's refunds may reach their charge: the longest refund window, and more. */
-export const chargeLookbackDays = 90;
-/** Charges read for one day at most (the bench day is 100,000 orders). */
-export const dayChargesMax = 250_000;
-export const dayTradesMax = 500_000;
-
-/** 'platform', or a seller's party id. */
-export type ReconScope = string;
-
-export type DayInputs = {
-  readonly platform: PlatformRecord[];
-  readonly bill: BillRow[];
-  readonly bank: BankLine[];
-  readonly trades: ChannelTradeRow[];
-};
-
-function platformStatusOf(charge: Charge): PlatformRecord['status'] {
-  return charge.status === 'refunded' ? 'refunded' : 'success';
-}
-
-/** The platform's records of one charge: its payment (once captured) and each refund. */
-function recordsOfCharge(charge: Charge, sellerOf: (orderId: string) => string | undefined): PlatformRecord[] {
-  if (charge.paidAt === null || charge.status === 'pending' || charge.status === 'failed') return [];
-  const base = { merchantOrderNo: charge.id, orderId: charge.orderId, institutionId: institutionOfCharge(charge), channel: charge.channel, expectedFee: toStored(fromStored({ amount: '0', currency: charge.currency })) };
-  void sellerOf;
-  const out: PlatformRecord[] = [{ ...base, merchantRefundNo: '', type: 'payment', amount: charge.captured, status: platformStatusOf(charge), at: charge.paidAt }];
-  for (const r of charge.refunds) out.push({ ...base, merchantRefundNo: r.id, type: 'refund', amount: toStored(negate(fromStored(r.amount))), status: 'success', at: r.at });
-  return out;
-}
-
-/** Everything the match of `date` needs, for one scope. Reads only; callable inside a command. */
-export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string): Promise<DayInputs> {
-  const window = billWindowOf(date);
-  const start = dateStartMs(date);
-  const charges = await paymentsTables(db).charges.where('createdAt').between(start - chargeLookbackDays * dayMs, window.to + 2 * dayMs, true, false).limit(dayChargesMax).toArray();
-  const orderIds = [...new Set(charges.map((c) => c.orderId))];
-  const orders = await marketTables(db).orders.bulkGet(orderIds);
-  const sellerByOrder = new Map(orders.flatMap((o) => (o === undefined ? [] : [[o.id, o.sellerId] as const])));
-  const inScope = (orderId: string, sellerId?: string) => scope === 'platform' || (sellerId ?? sellerByOrder.get(orderId)) === scope;
-  const trades = await reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]).limit(dayTradesMax).toArray();
-  const platform: PlatformRecord[] = [];
-  for (const charge of charges) if (inScope(charge.orderId)) platform.push(...recordsOfCharge(charge, (id) => sellerByOrder.get(id)));
-  // Earlier bills' rows of today's records (a callback that came late, or was restored by 补单).
-  const today = platform.filter((p) => worldDateOf(p.at) === date).map((p) => p.merchantOrderNo);
-  const known = new Set(trades.map((t) => t.channelTradeNo));
-  const earlier = today.length === 0 ? [] : await reconTables(db).channelTrades.where('merchantOrderNo').anyOf([...new Set(today)]).limit(dayTradesMax).toArray();
-  const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo))].filter((t) => inScope(t.orderId, t.sellerId));
-  // A refund the desk asked for itself (a duplicate returned) is the platform's record as well.
-  for (const t of all) if (t.platformAt !== null) platform.push({ merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, orderId: t.orderId, institutionId: t.institutionId, channel: t.channel, type: t.type === 'refund' ? 'refund' : 'payment', amount: t.gross, expectedFee: t.fee, status: 'success', at: t.platformAt });
-  // Counter payments (手机支付): no order and no charge; the seller's own record of each payment,
-  // kept on the escrow agent's bill date, is the platform side of its bill row.
-  const counter = await mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]).limit(dayTradesMax).toArray();
-  for (const m of counter) {
-    if (m.status !== 'paid' || m.paidAt === null || !inScope('', m.payeeId)) continue;
-    platform.push({ merchantOrderNo: counterReceiptNo(m.id), merchantRefundNo: '', orderId: '', institutionId: m.institutionId, channel: mobileChannel, type: 'payment', amount: m.amount, expectedFee: toStored(zero(m.amount.currency)), status: 'success', at: m.paidAt, billDate: m.billDate });
-  }
-  // The bank side: the money each of the day's trades moved, as the ledger recorded it.
-  const todays = all.filter((t) => t.billDate === date);
-  const entries = await entriesOfTransfers(db, todays.flatMap((t) => t.ledgerIds.slice(0, 1)));
-  const amountOf = new Map(entries.map((e) => [e.transferId, e.amount]));
-  const bank: BankLine[] = todays.map((t) => {
-    const moved = t.ledgerIds[0] === undefined ? undefined : amountOf.get(t.ledgerIds[0]);
-    const amount = fromStored({ amount: moved ?? '0', currency: t.gross.currency });
-    return { id: t.channelTradeNo, institutionId: t.institutionId, billDate: date, amount: toStored(t.type === 'payment' ? amount : negate(amount)) };
-  });
-  return { platform, bill: all.map(billRowOf), bank, trades: all };
-}
-
-export function matchInputs(date: string, inputs: DayInputs): MatchResult {
-  return matchDay({ date, currency: 'CNY', platform: inputs.platform, bill: inputs.bill, bank: inputs.bank });
-}
+export { chargeLookbackDays, dayChargesMax, dayTradesMax, matchInputs, readDayInputs, type DayInputs, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
 /** The bills of `date`, one per institution with rows, for the scope. */
 export function billsOf(date: string, inputs: DayInputs): Bill[] {
@@ -180,14 +99,21 @@ async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchRes
   return row;
 }
 
-/** Runs the match of a day (the first run fixes the report's opening differences). */
-export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { readonly scope: ReconScope; readonly date: string }, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
+/**
+ * Runs the match of a day (the first run fixes the report's opening differences). With `matched`,
+ * the command saves that match instead of reading the day again inside its transaction (a
+ * 100,000-order day is read and matched in a worker): only when nothing changed since its reads
+ * began, else it refuses with recon_day_changed and the caller matches again.
+ */
+export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
   return runCommand(db, 'reconcileDay', meta, async (tx) => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
     if (!open.ok) return open;
-    const result = matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
+    const { matched } = input;
+    if (matched !== undefined && (matched.result.date !== input.date || (await worldStamp(tx.db)) !== matched.stamp)) return err('recon_day_changed', { date: input.date });
+    const result = matched?.result ?? matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
     const before = await reconTables(tx.db).reconDays.get(dayId(input.scope, input.date));
     return ok(await saveDay(tx, input.scope, input.date, result, before?.resolutions ?? []));
   }, env);
@@ -275,6 +201,8 @@ async function markPaidFromBill(tx: Tx, d: Difference): Promise<Result<string[],
 async function refundDuplicate(tx: Tx, d: Difference): Promise<Result<string[], string>> {
   const trade = await tradeOf(tx, d);
   if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
+  // A counter payment has no charge: the merchant's wallet pays the duplicate back.
+  if (counterChannels.includes(trade.channel)) return refundCounterDuplicate(tx, trade);
   const charge = await paymentsTables(tx.db).charges.get(trade.merchantOrderNo);
   if (charge === undefined) return err('charge_not_found', { chargeId: trade.merchantOrderNo });
   const adapter = channelAdapter(charge.channel);

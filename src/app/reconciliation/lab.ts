@@ -1,4 +1,4 @@
-import { billDateOf, dateStartMs, dayMs, err, fromStored, isPaymentChannelId, money, ok, parseBillCsv, subtract, toStored, worldDateOf, type Result } from '../../domain/index.ts';
+import { billDateOf, counterChannels, dateStartMs, dayMs, err, fromStored, isPaymentChannelId, money, ok, parseBillCsv, subtract, toStored, worldDateOf, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
@@ -6,7 +6,7 @@ import { reconTables, type ChannelTradeRow, type ReconLabKind } from '../../stor
 import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
 import { channelAdapter } from '../payments/gateway.ts';
-import { dayTradesMax } from './desk.ts';
+import { dayTradesMax } from './day-inputs.ts';
 
 // The reconciliation lab's tools to make trouble (teacher only: each checks the teacher's token).
 // They alter the channels' records or arm a fault the next payment suffers; the desk then has to
@@ -15,6 +15,8 @@ import { dayTradesMax } from './desk.ts';
 /** The channels whose payment moves the money in the charge step itself, so the lab can lose or
  * repeat its callback (the escrow wallet moves money in the order's own step; the others wait). */
 export function labChannelOk(channel: string): boolean {
+  // A counter payment (手机支付) moves its money in the paying command itself (writeCounterTrade).
+  if (counterChannels.includes(channel)) return true;
   if (!isPaymentChannelId(channel) || channel === 'escrow') return false;
   const adapter = channelAdapter(channel);
   return adapter !== undefined && adapter.channel.flow === 'immediate';

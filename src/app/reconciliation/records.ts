@@ -3,24 +3,29 @@ import {
   assertCharge,
   billDateOf,
   counterReceiptNo,
+  err,
   fromStored,
   holdTransferId,
   negate,
   ok,
   toStored,
   zero,
-  type BillRow,
   type BillRowStatus,
   type Charge,
   type Result,
   type StoredMoney,
 } from '../../domain/index.ts';
-import { entriesOfTransfers } from '../ledger.ts';
+import { entriesOfTransfers, moveMoney } from '../ledger.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { mobileTables } from '../../storage/mobile-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { reconTables, type ChannelTradeRow } from '../../storage/recon-tables.ts';
 import type { Tx } from '../command.ts';
 import { applyChannelEffects } from '../payments/booking.ts';
 import { channelAdapter } from '../payments/gateway.ts';
+import { institutionOfCharge } from './day-inputs.ts';
+
+export { billRowOf, institutionOfCharge } from './day-inputs.ts';
 
 // The channel institutions' own records (docs/bill-format.md): every time a channel takes or gives
 // back money for a charge, it writes a row of its books, numbered by itself, naming the merchant's
@@ -39,12 +44,6 @@ import { channelAdapter } from '../payments/gateway.ts';
 export const tradesPerOrderMax = 64;
 /** Order trail entries read to find a step's ledger entry. */
 const trailEntriesMax = 400;
-
-/** The institution whose bill a charge's trades are in. */
-export function institutionOfCharge(charge: Charge): string {
-  if (charge.channel === 'cash_on_delivery') return charge.source.logisticsId ?? charge.payee.bankId;
-  return charge.payee.bankId;
-}
 
 /**
  * The channel's trade number, as a wallet prints it: the institution's code, the bill date and a
@@ -131,6 +130,11 @@ export type CounterTradeInput = {
  * payment's own command: the trade number is the payment's id, the merchant's number its receipt
  * number (no platform order, so no order id). The desk matches it against the seller's own record
  * of the payment (src/app/mobile) and the transfer, not against a charge.
+ *
+ * A fault the teacher armed for the channel strikes here, in the same command: "deliver twice"
+ * takes the money a second time (a second trade for the same receipt, a second transfer), "lose
+ * the callback" loses the seller's record of the payment (the money moved, the cashier never
+ * heard: the payment row is gone from the seller's books).
  */
 export async function writeCounterTrade(tx: Tx, input: CounterTradeInput): Promise<ChannelTradeRow> {
   // Bills carry whole seconds (docs/bill-format.md).
@@ -155,7 +159,55 @@ export async function writeCounterTrade(tx: Tx, input: CounterTradeInput): Promi
     origin: 'gateway',
   };
   await reconTables(tx.db).channelTrades.add(row);
+  const lab = reconTables(tx.db).reconLab;
+  const twice = await lab.get(`deliver_twice:${input.channel}`);
+  if (twice !== undefined) {
+    await lab.delete(twice.id);
+    await deliverCounterTwice(tx, row);
+  }
+  const lose = await lab.get(`lose_callback:${input.channel}`);
+  if (lose !== undefined) {
+    await lab.delete(lose.id);
+    await mobileTables(tx.db).mobilePayments.delete(input.paymentId);
+    await tx.appendEvent({ type: 'recon.counter_record_lost', actor: 'platform', parties: [input.sellerId], payload: { paymentId: input.paymentId, channel: input.channel } });
+  }
   return row;
+}
+
+/** The duplicate's number: the payment's, marked (unique in the channel's books). */
+const counterDuplicateNo = (paymentId: string) => `${paymentId}-2`;
+const counterTransferCode = 'mobile.pay';
+
+/** The lab's "deliver twice" for a counter payment: the same money moves once more, payer to merchant. */
+async function deliverCounterTwice(tx: Tx, first: ChannelTradeRow): Promise<void> {
+  const transfer = await ledgerTables(tx.db).transfers.get(first.ledgerIds[0]!);
+  assert(transfer !== undefined, `the counter payment's transfer ${first.ledgerIds[0]}`);
+  const transferId = `${transfer.id}:2`;
+  const moved = await moveMoney(tx, [{ id: transferId, kind: 'single', debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount, currency: transfer.currency, code: counterTransferCode, refs: { mobilePaymentId: first.channelTradeNo } }]);
+  // The payer's wallet could not pay twice: nothing was delivered twice.
+  if (!moved.ok) return;
+  await reconTables(tx.db).channelTrades.add({ ...first, channelTradeNo: counterDuplicateNo(first.channelTradeNo), ledgerIds: [transferId], origin: 'duplicate' });
+}
+
+/**
+ * The desk returns a counter payment's duplicate: the merchant's wallet pays the second payment
+ * back to the payer's (the reverse of the duplicate's own transfer), and the channel writes the
+ * refund on today's bill, asked for by the desk. Returns the transfers.
+ */
+export async function refundCounterDuplicate(tx: Tx, trade: ChannelTradeRow): Promise<Result<string[], string>> {
+  const transfer = trade.ledgerIds[0] === undefined ? undefined : await ledgerTables(tx.db).transfers.get(trade.ledgerIds[0]);
+  if (transfer === undefined) return err('recon_trade_not_found');
+  const refundNo = `dup-${trade.channelTradeNo}`;
+  const t = reconTables(tx.db).channelTrades;
+  if ((await t.where('merchantOrderNo').equals(trade.merchantOrderNo).limit(tradesPerOrderMax).toArray()).some((r) => r.merchantRefundNo === refundNo)) return err('already_resolved');
+  const transferId = `${transfer.id}:refund`;
+  const moved = await moveMoney(tx, [{ id: transferId, kind: 'single', debitAccountId: transfer.creditAccountId, creditAccountId: transfer.debitAccountId, amount: transfer.amount, currency: transfer.currency, code: counterTransferCode, refs: { mobilePaymentId: trade.merchantOrderNo, reason: 'duplicate' } }]);
+  if (!moved.ok) return moved;
+  const at = Math.floor(tx.now / 1000) * 1000;
+  const gross = toStored(negate(fromStored(trade.gross)));
+  await t.add({ ...trade, channelTradeNo: `${trade.channelTradeNo}-R`, merchantRefundNo: refundNo, type: 'refund', gross, fee: toStored(zero(trade.gross.currency)), net: gross, status: 'success', at, billDate: billDateOf(at), ledgerIds: [transferId], platformAt: tx.now, origin: 'desk' });
+  await t.put({ ...trade, status: 'refunded' });
+  return ok([transferId]);
 }
 
 /** The trades of one merchant number (a charge and its duplicates and refunds). */
@@ -244,7 +296,3 @@ export async function recordChannelStep(tx: Tx, charge: Charge, op: 'authorize' 
   return ok(charge);
 }
 
-/** A bill row of a stored trade (the trade row without the desk's own fields). */
-export function billRowOf(t: ChannelTradeRow): BillRow {
-  return { channelTradeNo: t.channelTradeNo, merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, institutionId: t.institutionId, channel: t.channel, type: t.type, gross: t.gross, fee: t.fee, net: t.net, status: t.status, at: t.at };
-}

@@ -1,0 +1,238 @@
+import type { Collection } from 'dexie';
+import {
+  assert,
+  billWindowOf,
+  counterReceiptNo,
+  dateStartMs,
+  dayMs,
+  fromStored,
+  matchDay,
+  mobileChannel,
+  negate,
+  nextDate,
+  toStored,
+  worldDateOf,
+  zero,
+  type BankLine,
+  type BillRow,
+  type Charge,
+  type JournalEntry,
+  type MatchResult,
+  type PlatformRecord,
+} from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import type { OrderRow } from '../../domain/index.ts';
+import { marketTables } from '../../storage/market-tables.ts';
+import { paymentsTables } from '../../storage/payments-tables.ts';
+import { mobileTables, type MobilePaymentRow } from '../../storage/mobile-tables.ts';
+import { reconTables, type ChannelTradeRow } from '../../storage/recon-tables.ts';
+import { ledgerTables } from '../../storage/ledger-tables.ts';
+import { blockOf, blockStart, rowEntries } from '../../storage/journal-store.ts';
+
+// What the match of one day reads (the platform's charges, the channels' trades, the counter
+// payments' records and the ledger entries the trades moved), read a page at a time. The same code
+// runs inside a command's transaction (desk.ts), on the page without a worker, and inside a
+// reconciliation worker that opened the world's database itself (src/app/recon-worker): so it
+// imports only the domain and the storage layout, never the command pipeline, and keeps a 100,000-
+// order day's reads out of the page's main thread.
+
+/** How far back a day's refunds may reach their charge: the longest refund window, and more. */
+export const chargeLookbackDays = 90;
+/** Charges read for one day at most (the bench day is 100,000 orders). */
+export const dayChargesMax = 250_000;
+export const dayTradesMax = 500_000;
+/** Rows per read: one page decodes in a few milliseconds, and progress is told after each. */
+export const dayReadPageRows = 5_000;
+/** Journal positions one read spans at most when looking up the trades' entries. */
+const journalSpanMax = 8_192;
+
+/** 'platform', or a seller's party id. */
+export type ReconScope = string;
+
+export type DayInputs = {
+  readonly platform: PlatformRecord[];
+  readonly bill: BillRow[];
+  readonly bank: BankLine[];
+  readonly trades: ChannelTradeRow[];
+};
+
+/** The run's reading: rows read so far are told after each page; a run cancelled stops between pages. */
+export type DayReadIo = {
+  readonly onRows?: (rows: number) => void;
+  readonly cancelled?: () => boolean;
+};
+
+/** Thrown between two pages when the run was cancelled: nothing was written. */
+export class ReconRunCancelled extends Error {
+  override name = 'ReconRunCancelled';
+}
+
+/** The institution whose bill a charge's trades are in. */
+export function institutionOfCharge(charge: Charge): string {
+  if (charge.channel === 'cash_on_delivery') return charge.source.logisticsId ?? charge.payee.bankId;
+  return charge.payee.bankId;
+}
+
+/** A bill row of a stored trade (the trade row without the desk's own fields). */
+export function billRowOf(t: ChannelTradeRow): BillRow {
+  return { channelTradeNo: t.channelTradeNo, merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, institutionId: t.institutionId, channel: t.channel, type: t.type, gross: t.gross, fee: t.fee, net: t.net, status: t.status, at: t.at };
+}
+
+function platformStatusOf(charge: Charge): PlatformRecord['status'] {
+  return charge.status === 'refunded' ? 'refunded' : 'success';
+}
+
+/** The platform's records of one charge: its payment (once captured) and each refund. */
+function recordsOfCharge(charge: Charge): PlatformRecord[] {
+  if (charge.paidAt === null || charge.status === 'pending' || charge.status === 'failed') return [];
+  const base = { merchantOrderNo: charge.id, orderId: charge.orderId, institutionId: institutionOfCharge(charge), channel: charge.channel, expectedFee: toStored(fromStored({ amount: '0', currency: charge.currency })) };
+  const out: PlatformRecord[] = [{ ...base, merchantRefundNo: '', type: 'payment', amount: charge.captured, status: platformStatusOf(charge), at: charge.paidAt }];
+  for (const r of charge.refunds) out.push({ ...base, merchantRefundNo: r.id, type: 'refund', amount: toStored(negate(fromStored(r.amount))), status: 'success', at: r.at });
+  return out;
+}
+
+class Reader {
+  rows = 0;
+  constructor(private readonly io: DayReadIo) {}
+
+  step(rows: number): void {
+    if (this.io.cancelled?.() === true) throw new ReconRunCancelled('the reconciliation run was cancelled');
+    this.rows += rows;
+    this.io.onRows?.(this.rows);
+  }
+
+  /** Every row of `collection` (at most `max`), a page at a time. */
+  async pages<T>(collection: () => Collection<T>, max: number): Promise<T[]> {
+    const out: T[] = [];
+    const pagesMax = Math.ceil(max / dayReadPageRows) + 1;
+    for (let page = 0; page < pagesMax && out.length < max; page++) {
+      this.step(0);
+      const rows = await collection().offset(out.length).limit(Math.min(dayReadPageRows, max - out.length)).toArray();
+      out.push(...rows);
+      this.step(rows.length);
+      if (rows.length < dayReadPageRows) break;
+    }
+    return out;
+  }
+
+  /** `get(keys)` for every key, a page of keys at a time. */
+  async byKeys<T>(keys: readonly string[], get: (page: string[]) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < keys.length; i += dayReadPageRows) {
+      this.step(0);
+      const rows = await get(keys.slice(i, i + dayReadPageRows));
+      out.push(...rows);
+      this.step(Math.min(dayReadPageRows, keys.length - i));
+    }
+    return out;
+  }
+}
+
+/**
+ * The journal entries of `transferIds` (their first leg each), read by spans of stored rows
+ * rather than one read per entry: a day's trades are thousands of entries close together.
+ */
+async function entriesOf(db: WorldDb, reader: Reader, transferIds: readonly string[]): Promise<JournalEntry[]> {
+  const { transfers, journal } = ledgerTables(db);
+  const rows = await reader.byKeys(transferIds, async (page) => (await transfers.bulkGet(page)).filter((t) => t !== undefined));
+  const seqs = [...new Set(rows.map((t) => t.entrySeq).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
+  const wanted = new Set(seqs);
+  const out: JournalEntry[] = [];
+  for (let i = 0; i < seqs.length; ) {
+    // One span: the rows from the block of seqs[i] up to the last wanted seq within journalSpanMax.
+    const from = blockStart(blockOf(seqs[i]!));
+    let j = i;
+    while (j + 1 < seqs.length && seqs[j + 1]! - from < journalSpanMax) j += 1;
+    reader.step(0);
+    const stored = await journal.where('first').between(from, seqs[j]! + 1, true, false).toArray();
+    for (const row of stored) {
+      let decoded: JournalEntry[] | undefined;
+      for (let k = 0; k < row.count; k++) {
+        if (!wanted.has(row.first + k)) continue;
+        decoded ??= rowEntries(row); // only the rows holding a wanted entry are decoded
+        out.push(decoded[k]!);
+      }
+    }
+    reader.step(j + 1 - i);
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Rows the match of `date` reads, roughly: the total a run's progress counts towards. */
+export async function dayRowsEstimate(db: WorldDb, date: string): Promise<number> {
+  const window = billWindowOf(date);
+  const start = dateStartMs(date);
+  const [charges, trades, counter] = await Promise.all([
+    paymentsTables(db).charges.where('createdAt').between(start - chargeLookbackDays * dayMs, window.to + 2 * dayMs, true, false).count(),
+    reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]).count(),
+    mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]).count(),
+  ]);
+  // Charges, their orders and the earlier bills' look-up of today's records; trades, their
+  // transfers and entries; the counter payments.
+  return charges * 3 + trades * 3 + counter;
+}
+
+/** Everything the match of `date` needs, for one scope. Reads only; callable inside a command. */
+export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string, io: DayReadIo = {}): Promise<DayInputs> {
+  const reader = new Reader(io);
+  const window = billWindowOf(date);
+  const start = dateStartMs(date);
+  const charges = await reader.pages(() => paymentsTables(db).charges.where('createdAt').between(start - chargeLookbackDays * dayMs, window.to + 2 * dayMs, true, false), dayChargesMax);
+  const orderIds = [...new Set(charges.map((c) => c.orderId))];
+  const orders = await reader.byKeys(orderIds, async (page) => (await marketTables(db).orders.bulkGet(page)).filter((o): o is OrderRow => o !== undefined));
+  const sellerByOrder = new Map(orders.map((o) => [o.id, o.sellerId] as const));
+  const inScope = (orderId: string, sellerId?: string) => scope === 'platform' || (sellerId ?? sellerByOrder.get(orderId)) === scope;
+  const trades = await reader.pages(() => reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]), dayTradesMax);
+  const platform: PlatformRecord[] = [];
+  for (const charge of charges) if (inScope(charge.orderId)) platform.push(...recordsOfCharge(charge));
+  // Earlier bills' rows of today's records (a callback that came late, or was restored by 补单).
+  const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date).map((p) => p.merchantOrderNo))];
+  const known = new Set(trades.map((t) => t.channelTradeNo));
+  const earlier = await reader.byKeys(today, (page) => reconTables(db).channelTrades.where('merchantOrderNo').anyOf(page).limit(dayTradesMax).toArray());
+  const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo))].filter((t) => inScope(t.orderId, t.sellerId));
+  // A refund the desk asked for itself (a duplicate returned) is the platform's record as well.
+  for (const t of all) if (t.platformAt !== null) platform.push({ merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, orderId: t.orderId, institutionId: t.institutionId, channel: t.channel, type: t.type === 'refund' ? 'refund' : 'payment', amount: t.gross, expectedFee: t.fee, status: 'success', at: t.platformAt });
+  // Counter payments (手机支付): no order and no charge; the seller's own record of each payment,
+  // kept on the escrow agent's bill date, is the platform side of its bill row. A trade of the
+  // day whose record is of another bill date (the channel moved it across the cut-off) brings
+  // its record too, so tomorrow's bill still finds it.
+  const counter = await reader.pages(() => mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]), dayTradesMax);
+  const counterIds = new Set(counter.map((m) => m.id));
+  const strays = all.filter((t) => t.channel === mobileChannel && t.type === 'payment' && t.origin !== 'duplicate' && !counterIds.has(t.channelTradeNo)).map((t) => t.channelTradeNo);
+  if (strays.length > 0) counter.push(...(await reader.byKeys(strays, async (page) => (await mobileTables(db).mobilePayments.bulkGet(page)).filter((m): m is MobilePaymentRow => m !== undefined))));
+  for (const m of counter) {
+    if (m.status !== 'paid' || m.paidAt === null || !inScope('', m.payeeId)) continue;
+    platform.push({ merchantOrderNo: counterReceiptNo(m.id), merchantRefundNo: '', orderId: '', institutionId: m.institutionId, channel: mobileChannel, type: 'payment', amount: m.amount, expectedFee: toStored(zero(m.amount.currency)), status: 'success', at: m.paidAt, billDate: m.billDate });
+  }
+  // The bank side: the money each of the day's trades moved, as the ledger recorded it.
+  const todays = all.filter((t) => t.billDate === date);
+  const entries = await entriesOf(db, reader, todays.flatMap((t) => t.ledgerIds.slice(0, 1)));
+  const amountOf = new Map(entries.map((e) => [e.transferId, e.amount]));
+  const bank: BankLine[] = todays.map((t) => {
+    const moved = t.ledgerIds[0] === undefined ? undefined : amountOf.get(t.ledgerIds[0]);
+    const amount = fromStored({ amount: moved ?? '0', currency: t.gross.currency });
+    return { id: t.channelTradeNo, institutionId: t.institutionId, billDate: date, amount: toStored(t.type === 'payment' ? amount : negate(amount)) };
+  });
+  assert(platform.length <= dayChargesMax * 4, 'a day of records within bounds');
+  return { platform, bill: all.map(billRowOf), bank, trades: all };
+}
+
+export function matchInputs(date: string, inputs: DayInputs): MatchResult {
+  return matchDay({ date, currency: 'CNY', platform: inputs.platform, bill: inputs.bill, bank: inputs.bank });
+}
+
+/**
+ * A match computed outside the desk's command (by a reconciliation worker, src/app/recon-worker),
+ * with the world's stamp taken before its reads began.
+ */
+export type PrecomputedMatch = { readonly result: MatchResult; readonly stamp: number };
+
+/**
+ * A stamp of everything a match reads: every command that changes anything adds its row to the
+ * commands table (runCommand), so the same count before a match was read and when its result is
+ * saved means nothing changed in between.
+ */
+export function worldStamp(db: WorldDb): Promise<number> {
+  return db.table('commands').count();
+}
