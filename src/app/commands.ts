@@ -4,6 +4,10 @@ import { applyForBankAccountCommand, approveBankApplicationCommand, rejectBankAp
 import { counterDepositCommand, counterWithdrawalCommand, giveCashCommand } from './banking/cash.ts';
 import { onlineBankingTransferCommand } from './banking/transfers.ts';
 import { completeOnlineBankingLoginCommand, logoutOnlineBankingCommand, startOnlineBankingLoginCommand } from './identity/banking-login.ts';
+import { approveCardApplicationCommand, applyForCardCommand, rejectCardApplicationCommand, repayCardCommand } from './payments/cards.ts';
+import { payOrderWithCommand } from './payments/checkout.ts';
+import { collectCodCommand, refuseCodCommand } from './payments/channel-cod.ts';
+import { matchRemittanceByHandCommand, matchRemittancesCommand, returnRemittanceCommand } from './payments/channel-remittance.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -27,4 +31,15 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   startOnlineBankingLogin: startOnlineBankingLoginCommand,
   completeOnlineBankingLogin: completeOnlineBankingLoginCommand,
   logoutOnlineBanking: logoutOnlineBankingCommand,
+  // payments: checkout through the gateway, the card company, cash on delivery, remittance
+  payOrderWith: payOrderWithCommand,
+  applyForCard: applyForCardCommand,
+  approveCardApplication: approveCardApplicationCommand,
+  rejectCardApplication: rejectCardApplicationCommand,
+  repayCard: repayCardCommand,
+  collectCod: collectCodCommand,
+  refuseCod: refuseCodCommand,
+  matchRemittances: matchRemittancesCommand,
+  matchRemittanceByHand: matchRemittanceByHandCommand,
+  returnRemittance: returnRemittanceCommand,
 };

@@ -21,11 +21,13 @@ import {
   type CardStatementRow,
   type ChannelEffect,
   type Result,
+  type StoredMoney,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { paymentsTables, type CardApplicationRow } from '../../storage/payments-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import { applyChannelEffects } from './booking.ts';
@@ -68,41 +70,40 @@ async function ensureIssuerAccounts(tx: Tx): Promise<void> {
   }
 }
 
-/** A customer applies for a card. */
-export async function applyForCard(db: WorldDb, meta: CommandMeta, input: { readonly kind: CardKind }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
-  if (input.kind !== 'credit' && input.kind !== 'charge') return err('card_kind_invalid');
-  return runCommand(db, 'applyForCard', meta, async (tx) => {
-    const party = await tx.db.parties.get(meta.actor);
+/** A customer (the actor) applies for a card. */
+export const applyForCardCommand = defineCommand({
+  name: 'applyForCard',
+  apply: async (tx, input: { readonly kind: CardKind }): Promise<Result<CardApplicationRow, string>> => {
+    const applicantId = tx.meta.actor;
+    const party = await tx.db.parties.get(applicantId);
     if (party === undefined || party.institution) return err('not_a_customer');
     const t = paymentsTables(tx.db);
-    const open = await t.cardApplications.where('applicantId').equals(meta.actor).filter((a) => a.status === 'pending' && a.kind === input.kind).count();
+    const open = await t.cardApplications.where('applicantId').equals(applicantId).filter((a) => a.status === 'pending' && a.kind === input.kind).count();
     if (open > 0) return err('card_application_pending');
-    const row: CardApplicationRow = { id: `card-app:${meta.id}`.slice(0, 80), applicantId: meta.actor, kind: input.kind, status: 'pending', appliedAt: tx.now, decidedAt: null, limit: null, billingDay: null, cardId: null, reason: null };
+    const row: CardApplicationRow = { id: `card-app:${tx.meta.id}`.slice(0, 80), applicantId, kind: input.kind, status: 'pending', appliedAt: tx.now, decidedAt: null, limit: null, billingDay: null, cardId: null, reason: null };
     await t.cardApplications.add(row);
     tx.notify({ to: [cardIssuerId], kind: 'payments.card_applied', ref: row.id });
     return ok(row);
-  }, env);
+  },
+});
+
+/** A customer applies for a card. */
+export async function applyForCard(db: WorldDb, meta: CommandMeta, input: { readonly kind: CardKind }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
+  if (input.kind !== 'credit' && input.kind !== 'charge') return err('card_kind_invalid');
+  return execute(db, applyForCardCommand, meta, { kind: input.kind }, env);
 }
 
-/** The card company approves with a limit and a billing day: the card is issued. */
-export async function approveCardApplication(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number },
-  env: CommandEnv = {},
-): Promise<Result<CardRow, string>> {
-  const limit = parseMoney(input.limit, 'CNY', { max: moneyOf(cardLimitMaxMajorUnits, 'CNY') });
-  if (!limit.ok) return limit;
-  if (!limit.value.amount.greaterThan(0)) return err('card_limit_invalid');
-  if (!isBillingDay(input.billingDay)) return err('billing_day_invalid');
-  return runCommand(db, 'approveCardApplication', meta, async (tx) => {
-    if (meta.actor !== cardIssuerId) return err('not_the_card_company');
+/** The card company approves with a limit (a stored CNY decimal, parsed by the wrapper) and a billing day. */
+export const approveCardApplicationCommand = defineCommand({
+  name: 'approveCardApplication',
+  apply: async (tx, input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number }): Promise<Result<CardRow, string>> => {
+    if (tx.meta.actor !== cardIssuerId) return err('not_the_card_company');
     const t = paymentsTables(tx.db);
     const application = await t.cardApplications.get(input.applicationId);
     if (application === undefined) return err('card_application_not_found');
     if (application.status !== 'pending') return err('card_application_decided');
     const cardId = await nextCardId(tx.db);
-    const opened = openCard({ id: cardId, kind: application.kind, holderId: application.applicantId, limit: toStored(limit.value), billingDay: input.billingDay }, tx.now, cardConfig());
+    const opened = openCard({ id: cardId, kind: application.kind, holderId: application.applicantId, limit: { amount: input.limit, currency: 'CNY' }, billingDay: input.billingDay }, tx.now, cardConfig());
     await ensureIssuerAccounts(tx);
     const account = await openAccountInTransaction(
       tx.db,
@@ -117,42 +118,70 @@ export async function approveCardApplication(
     await tx.appendEvent({ type: 'card.issued', actor: cardIssuerId, parties: [application.applicantId], payload: { cardId, kind: application.kind, limit: opened.card.limit.amount } });
     tx.notify({ to: [application.applicantId], kind: 'payments.card_issued', ref: cardId });
     return ok(opened.card);
-  }, env);
+  },
+});
+
+/** The card company approves with a limit and a billing day: the card is issued. */
+export async function approveCardApplication(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number },
+  env: CommandEnv = {},
+): Promise<Result<CardRow, string>> {
+  const limit = parseMoney(input.limit, 'CNY', { max: moneyOf(cardLimitMaxMajorUnits, 'CNY') });
+  if (!limit.ok) return limit;
+  if (!limit.value.amount.greaterThan(0)) return err('card_limit_invalid');
+  if (!isBillingDay(input.billingDay)) return err('billing_day_invalid');
+  return execute(db, approveCardApplicationCommand, meta, { applicationId: input.applicationId, limit: toStored(limit.value).amount, billingDay: input.billingDay }, env);
 }
 
-export async function rejectCardApplication(db: WorldDb, meta: CommandMeta, input: { readonly applicationId: string; readonly reason: string }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
-  return runCommand(db, 'rejectCardApplication', meta, async (tx) => {
-    if (meta.actor !== cardIssuerId) return err('not_the_card_company');
+/** The card company refuses, with the reason (trimmed, at most 200 characters, by the wrapper). */
+export const rejectCardApplicationCommand = defineCommand({
+  name: 'rejectCardApplication',
+  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }): Promise<Result<CardApplicationRow, string>> => {
+    if (tx.meta.actor !== cardIssuerId) return err('not_the_card_company');
     const t = paymentsTables(tx.db);
     const application = await t.cardApplications.get(input.applicationId);
     if (application === undefined) return err('card_application_not_found');
     if (application.status !== 'pending') return err('card_application_decided');
-    const row: CardApplicationRow = { ...application, status: 'rejected', decidedAt: tx.now, reason: input.reason.trim().slice(0, 200) };
+    const row: CardApplicationRow = { ...application, status: 'rejected', decidedAt: tx.now, reason: input.reason };
     await t.cardApplications.put(row);
     tx.notify({ to: [application.applicantId], kind: 'payments.card_rejected', ref: row.id });
     return ok(row);
-  }, env);
+  },
+});
+
+export async function rejectCardApplication(db: WorldDb, meta: CommandMeta, input: { readonly applicationId: string; readonly reason: string }, env: CommandEnv = {}): Promise<Result<CardApplicationRow, string>> {
+  return execute(db, rejectCardApplicationCommand, meta, { applicationId: input.applicationId, reason: input.reason.trim().slice(0, 200) }, env);
 }
+
+/** Repayment (还款) by the actor from its deposit account at `bankId`; the amount is a stored CNY decimal. */
+export const repayCardCommand = defineCommand({
+  name: 'repayCard',
+  apply: async (tx, input: { readonly cardId: string; readonly bankId: string; readonly amount: string }): Promise<Result<CardRow, string>> => {
+    const payerId = tx.meta.actor;
+    const t = paymentsTables(tx.db);
+    const card = await t.cards.get(input.cardId);
+    if (card === undefined) return err('card_not_found');
+    const account = await ledgerTables(tx.db).accounts.get(ids.deposit(input.bankId, payerId));
+    if (account === undefined) return err('payer_account_not_found', { accountId: ids.deposit(input.bankId, payerId) });
+    const amount: StoredMoney = { amount: input.amount, currency: 'CNY' };
+    const step = repayCard(card, { id: tx.meta.id.slice(0, 80), amount, from: { bankId: input.bankId, partyId: payerId }, available: toStored(availableOf(account)) }, tx.now);
+    if (!step.ok) return step;
+    const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
+    if (!applied.ok) return applied;
+    await t.cards.put(step.value.card);
+    await tx.appendEvent({ type: 'card.repaid', actor: payerId, parties: [cardIssuerId, card.holderId], payload: { cardId: card.id, amount: input.amount } });
+    tx.notify({ to: [cardIssuerId, card.holderId], kind: 'payments.card_repaid', ref: card.id });
+    return ok(step.value.card);
+  },
+});
 
 /** Repayment (还款) from the payer's deposit account at `bankId` (through clearing when needed). */
 export async function repayCardFromBank(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<CardRow, string>> {
   const amount = parseMoney(input.amount, 'CNY', { max: moneyOf(cardLimitMaxMajorUnits, 'CNY') });
   if (!amount.ok) return amount;
-  return runCommand(db, 'repayCard', meta, async (tx) => {
-    const t = paymentsTables(tx.db);
-    const card = await t.cards.get(input.cardId);
-    if (card === undefined) return err('card_not_found');
-    const account = await ledgerTables(tx.db).accounts.get(ids.deposit(input.bankId, meta.actor));
-    if (account === undefined) return err('payer_account_not_found', { accountId: ids.deposit(input.bankId, meta.actor) });
-    const step = repayCard(card, { id: tx.meta.id.slice(0, 80), amount: toStored(amount.value), from: { bankId: input.bankId, partyId: meta.actor }, available: toStored(availableOf(account)) }, tx.now);
-    if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
-    if (!applied.ok) return applied;
-    await t.cards.put(step.value.card);
-    await tx.appendEvent({ type: 'card.repaid', actor: meta.actor, parties: [cardIssuerId, card.holderId], payload: { cardId: card.id, amount: toStored(amount.value).amount } });
-    tx.notify({ to: [cardIssuerId, card.holderId], kind: 'payments.card_repaid', ref: card.id });
-    return ok(step.value.card);
-  }, env);
+  return execute(db, repayCardCommand, meta, { cardId: input.cardId, bankId: input.bankId, amount: toStored(amount.value).amount }, env);
 }
 
 // ---- jobs: the billing day and the due date ----------------------------------------------------

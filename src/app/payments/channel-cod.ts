@@ -27,7 +27,8 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { applyMarketEffects } from '../market/effects.ts';
 import { stepOrder } from '../market/orders.ts';
@@ -81,13 +82,14 @@ async function parcel(tx: Tx, shipmentId: string) {
 }
 
 /** The courier collects the cash at the door (actor: the logistics company). */
-export async function collectCod(db: WorldDb, meta: CommandMeta, input: { readonly shipmentId: string }, env: CommandEnv = {}): Promise<Result<CodShipmentRow, string>> {
-  return runCommand(db, 'collectCod', meta, async (tx) => {
+export const collectCodCommand = defineCommand({
+  name: 'collectCod',
+  apply: async (tx, input: { readonly shipmentId: string }): Promise<Result<CodShipmentRow, string>> => {
     const found = await parcel(tx, input.shipmentId);
     if (!found.ok) return found;
     const state = await codAdapter.load(tx, found.value.charge, 'capture');
     assert(state.ok, 'COD state loads');
-    const step = collectCashOnDelivery(found.value.shipment, found.value.charge, state.value.buyerCash!, { now: tx.now, actorId: meta.actor });
+    const step = collectCashOnDelivery(found.value.shipment, found.value.charge, state.value.buyerCash!, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
     const applied = await applyChannelEffects(tx, found.value.charge.orderId, step.value.effects, codLogisticsId);
     if (!applied.ok) return applied;
@@ -97,16 +99,21 @@ export async function collectCod(db: WorldDb, meta: CommandMeta, input: { readon
     const dueAt = startOfWorldDay(tx.now) + dayMs;
     await tx.schedule({ id: `${codJobKind}:${step.value.shipment.logisticsId}:${worldDay(tx.now)}`, kind: codJobKind, dueAt, payload: { logisticsId: step.value.shipment.logisticsId } });
     return ok(step.value.shipment);
-  }, env);
+  },
+});
+
+export async function collectCod(db: WorldDb, meta: CommandMeta, input: { readonly shipmentId: string }, env: CommandEnv = {}): Promise<Result<CodShipmentRow, string>> {
+  return execute(db, collectCodCommand, meta, { shipmentId: input.shipmentId }, env);
 }
 
 /** The buyer refuses the parcel at the door: the charge fails, stock returns, the order closes. */
-export async function refuseCod(db: WorldDb, meta: CommandMeta, input: { readonly shipmentId: string }, env: CommandEnv = {}): Promise<Result<CodShipmentRow, string>> {
-  return runCommand(db, 'refuseCod', meta, async (tx) => {
+export const refuseCodCommand = defineCommand({
+  name: 'refuseCod',
+  apply: async (tx, input: { readonly shipmentId: string }): Promise<Result<CodShipmentRow, string>> => {
     const found = await parcel(tx, input.shipmentId);
     if (!found.ok) return found;
     const { shipment, charge } = found.value;
-    const step = refuseCashOnDelivery(shipment, charge, { now: tx.now, actorId: meta.actor });
+    const step = refuseCashOnDelivery(shipment, charge, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
     const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects, codLogisticsId);
     if (!applied.ok) return applied;
@@ -126,7 +133,11 @@ export async function refuseCod(db: WorldDb, meta: CommandMeta, input: { readonl
       if (!agreed.ok) return agreed;
     }
     return ok(step.value.shipment);
-  }, env);
+  },
+});
+
+export async function refuseCod(db: WorldDb, meta: CommandMeta, input: { readonly shipmentId: string }, env: CommandEnv = {}): Promise<Result<CodShipmentRow, string>> {
+  return execute(db, refuseCodCommand, meta, { shipmentId: input.shipmentId }, env);
 }
 
 async function remitTx(tx: Tx, logisticsId: string): Promise<CodBatch | null> {

@@ -1,7 +1,7 @@
 import { availableOf, bankingAccountIds as ids, compare, err, fromStored, notForImmediateChannel, ok, toStored, type PaymentChannel, type StoredMoney } from '../../domain/index.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
-import { requireOnlineBanking } from '../identity/banking-login.ts';
+import { checkBankingSession, sessionInTx } from '../identity/banking-login.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { ensureWallet, walletId } from '../market/accounts.ts';
 import { indexOrderEntries } from './booking.ts';
@@ -37,12 +37,19 @@ export const onlineBankingChannel: PaymentChannel<OnlineBankingState> = {
 export const onlineBankingAdapter: ChannelAdapter<OnlineBankingState> = {
   channel: onlineBankingChannel,
   settlement: 'escrow',
-  async prepare(tx, order, source) {
+  async proveInTab(db, env, payerId, source) {
+    // The buyer's online-banking session lives in this tab's key ring: checked here, before the
+    // command; prepare checks what it proved (and the certificate) against the world.
+    const bankId = source.bankId;
+    if (bankId === undefined || bankId === '') return {};
+    return { session: await checkBankingSession(db, env, bankId, payerId) };
+  },
+  async prepare(tx, order, source, proof) {
     const bankId = source.bankId;
     if (bankId === undefined || bankId === '') return err('bank_required');
     const account = await bankingTables(tx.db).bankAccounts.get(ids.deposit(bankId, order.buyerId));
     if (account === undefined) return err('payer_account_not_found', { accountId: ids.deposit(bankId, order.buyerId) });
-    const session = await requireOnlineBanking(tx, bankId, order.buyerId);
+    const session = await sessionInTx(tx, proof.session, bankId, order.buyerId);
     if (!session.ok) return session;
     await ensureWallet(tx.db, order.buyerId, tx.now);
     return ok({ payee: { partyId: 'escrow', bankId }, source: { bankId } });

@@ -20,7 +20,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
 import { applyChannelEffects } from './booking.ts';
 import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
@@ -132,19 +133,26 @@ export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Resul
   return ok({ matched: run.matches.length, exceptions: run.exceptions.length });
 }
 
+/** The matcher as a command of its own (a tab that saw a new transfer reach the payee runs it). */
+export const matchRemittancesCommand = defineCommand({
+  name: 'matchRemittances',
+  apply: (tx, input: { readonly payeeId: string }) => matchRemittancesTx(tx, input.payeeId),
+});
+
 export async function matchRemittances(db: WorldDb, meta: CommandMeta, input: { readonly payeeId: string }, env: CommandEnv = {}) {
-  return runCommand(db, 'matchRemittances', meta, (tx) => matchRemittancesTx(tx, input.payeeId), env);
+  return execute(db, matchRemittancesCommand, meta, { payeeId: input.payeeId }, env);
 }
 
 /** The payee places a queued transfer on one of its awaiting remittance orders. */
-export async function matchExceptionByHand(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string; readonly chargeId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
-  return runCommand(db, 'matchRemittanceByHand', meta, async (tx) => {
+export const matchRemittanceByHandCommand = defineCommand({
+  name: 'matchRemittanceByHand',
+  apply: async (tx, input: { readonly exceptionId: string; readonly chargeId: string }): Promise<Result<RemittanceExceptionRow, string>> => {
     const t = paymentsTables(tx.db);
     const row = await t.remittanceExceptions.get(input.exceptionId);
     if (row === undefined) return err('remittance_exception_not_found');
     const charge = await t.charges.get(input.chargeId);
     if (charge === undefined) return err('charge_not_found');
-    const step = matchRemittanceByHand(row, charge, { now: tx.now, actorId: meta.actor });
+    const step = matchRemittanceByHand(row, charge, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
     const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
     if (!applied.ok) return applied;
@@ -154,22 +162,31 @@ export async function matchExceptionByHand(db: WorldDb, meta: CommandMeta, input
     const paid = await payOrderOf(tx, step.value.charge);
     if (!paid.ok) return paid;
     return ok(step.value.exception);
-  }, env);
+  },
+});
+
+export async function matchExceptionByHand(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string; readonly chargeId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
+  return execute(db, matchRemittanceByHandCommand, meta, { exceptionId: input.exceptionId, chargeId: input.chargeId }, env);
 }
 
 /** The payee sends a queued transfer back to the account it came from. */
-export async function returnException(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
-  return runCommand(db, 'returnRemittance', meta, async (tx) => {
+export const returnRemittanceCommand = defineCommand({
+  name: 'returnRemittance',
+  apply: async (tx, input: { readonly exceptionId: string }): Promise<Result<RemittanceExceptionRow, string>> => {
     const t = paymentsTables(tx.db);
     const row = await t.remittanceExceptions.get(input.exceptionId);
     if (row === undefined) return err('remittance_exception_not_found');
-    const step = returnRemittance(row, { now: tx.now, actorId: meta.actor });
+    const step = returnRemittance(row, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
     const applied = await applyChannelEffects(tx, null, step.value.effects);
     if (!applied.ok) return applied;
     await t.remittanceExceptions.put(step.value.exception);
     return ok(step.value.exception);
-  }, env);
+  },
+});
+
+export async function returnException(db: WorldDb, meta: CommandMeta, input: { readonly exceptionId: string }, env: CommandEnv = {}): Promise<Result<RemittanceExceptionRow, string>> {
+  return execute(db, returnRemittanceCommand, meta, { exceptionId: input.exceptionId }, env);
 }
 
 /** Exceptions the payee's queue lists, newest first (issue #18: read through [transfer.payeeId+openedAt]). */

@@ -2,9 +2,10 @@ import { err, fromStored, isPositive, ok, type Charge, type OrderRow, type Resul
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { setOrderPaymentHook, stepOrder } from '../market/orders.ts';
-import { captureChargeTx, chargesOfOrder, chargesPerOrderMax, channelAdapter, createChargeTx, isRegisteredChannel, refundChargeTx, registeredChannels, voidChargeTx } from './gateway.ts';
+import { captureChargeTx, chargesOfOrder, type CheckoutProof, chargesPerOrderMax, channelAdapter, createChargeTx, isRegisteredChannel, refundChargeTx, registeredChannels, voidChargeTx } from './gateway.ts';
 
 // Checkout through the gateway: the buyer pays an order with any registered channel. One command:
 // the charge is created (and authorized by its channel); if it succeeded (immediate) or is pending
@@ -15,13 +16,29 @@ import { captureChargeTx, chargesOfOrder, chargesPerOrderMax, channelAdapter, cr
 // After every later order step the gateway follows the order (setOrderPaymentHook): a refund the
 // order's settlement gives back to the buyer is refunded on the charge, by its channel.
 
-export type PayWithInput = { readonly orderId: string; readonly channel: string; readonly source?: Readonly<Record<string, string>> };
+export type PayWithInput = {
+  readonly orderId: string;
+  readonly channel: string;
+  readonly source?: Readonly<Record<string, string>>;
+  /** What the paying tab proved (the channel's proveInTab); absent: nothing. */
+  readonly proof?: CheckoutProof;
+};
 export type PayWithResult = { readonly charge: Charge; readonly order: OrderRow };
+
+/** Checkout as a command: the buyer (the actor) pays the order; the channel's tab proof is in the input. */
+export const payOrderWithCommand = defineCommand({
+  name: 'payOrderWith',
+  apply: (tx, input: { readonly orderId: string; readonly channel: string; readonly source: Readonly<Record<string, string>>; readonly proof: CheckoutProof }) => payOrderWithInTx(tx, tx.meta, input),
+});
 
 export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWithInput, env: CommandEnv = {}): Promise<Result<PayWithResult, string>> {
   const channel = input.channel;
   if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
-  return runCommand(db, 'payOrderWith', meta, (tx) => payOrderWithInTx(tx, meta, input), env);
+  const source = input.source ?? {};
+  const adapter = channelAdapter(channel)!;
+  // Tab state (an online-banking session) is read here, never inside the command.
+  const proof = adapter.proveInTab === undefined ? {} : await adapter.proveInTab(db, env, meta.actor, source);
+  return execute(db, payOrderWithCommand, meta, { orderId: input.orderId, channel, source: { ...source }, proof }, env);
 }
 
 /** The checkout step inside a caller's command (the e-wallet pays and records in one transaction). */
@@ -38,7 +55,7 @@ export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWith
   const switching = order.paymentMethod !== channel;
   if (switching && !earlier.some((c) => c.status === 'failed')) return err('payment_method_mismatch', { method: order.paymentMethod });
   const adapter = channelAdapter(channel)!;
-  const parts = await adapter.prepare(tx, order, input.source ?? {});
+  const parts = await adapter.prepare(tx, order, input.source ?? {}, input.proof ?? {});
   if (!parts.ok) return parts;
   // A charge waiting for its money (a remittance) is the order's payment: no second one.
   if (earlier.some((c) => c.status === 'pending')) return err('charge_pending');

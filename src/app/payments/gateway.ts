@@ -20,7 +20,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import type { Tx } from '../command.ts';
+import type { CommandEnv, Tx } from '../command.ts';
+import type { BankingSessionCheck } from '../identity/banking-login.ts';
 import { applyChannelEffects } from './booking.ts';
 import { recordChannelStep } from '../reconciliation/records.ts';
 
@@ -48,6 +49,13 @@ export type ChannelSettlement = 'escrow' | 'direct';
 
 export type ChargeParts = { readonly payee: ChargePayee; readonly source: Readonly<Record<string, string>> };
 
+/**
+ * What the paying tab proved before checkout's command ran, from its own state (docs/pipeline.md
+ * rule 4): plain JSON, carried in the command's input and handed to `prepare`. Online banking: the
+ * buyer's session with the bank (the tab's key ring).
+ */
+export type CheckoutProof = { readonly session?: BankingSessionCheck };
+
 export type ChannelAdapter<S> = {
   readonly channel: PaymentChannel<S>;
   readonly settlement: ChannelSettlement;
@@ -57,8 +65,13 @@ export type ChannelAdapter<S> = {
    * money arrived (remittance: the matcher captures and steps PAY).
    */
   readonly payOrderOn?: 'authorize' | 'capture';
+  /**
+   * Optional, in the paying tab before the command (never inside a transaction): what the channel
+   * needs proved from the tab's own state, for `prepare` to check against the world.
+   */
+  proveInTab?(db: WorldDb, env: CommandEnv, payerId: string, source: Readonly<Record<string, string>>): Promise<CheckoutProof>;
   /** Checkout: what the buyer chose (`source`) → the charge's payee and source. Refusal: err(code). */
-  prepare(tx: Tx, order: OrderRow, source: Readonly<Record<string, string>>): Promise<Result<ChargeParts, string>>;
+  prepare(tx: Tx, order: OrderRow, source: Readonly<Record<string, string>>, proof: CheckoutProof): Promise<Result<ChargeParts, string>>;
   /** The channel's state for one step. */
   load(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<S, string>>;
   /** Persists the state the channel returned (card rows...). Optional: stateless channels. */
