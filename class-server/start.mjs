@@ -60,7 +60,7 @@ const env = {
   SETTLELAB_NATS_HOST: '127.0.0.1',
   SETTLELAB_NATS_PORT: '4222',
   SETTLELAB_NATS_WS_PORT: '9222',
-  SETTLELAB_NATS_MONITOR_PORT: '8222',
+  SETTLELAB_NATS_MONITOR: '127.0.0.1:8222',
   SETTLELAB_NATS_STORE: join(stateDir, 'store'),
   ...process.env,
   ...passwords,

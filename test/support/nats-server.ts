@@ -110,7 +110,7 @@ function nodeHandle(spec: NodeSpec, cluster: boolean): NatsServerHandle {
     SETTLELAB_NATS_HOST: '127.0.0.1',
     SETTLELAB_NATS_PORT: String(spec.ports.client),
     SETTLELAB_NATS_WS_PORT: String(spec.ports.websocket),
-    SETTLELAB_NATS_MONITOR_PORT: String(spec.ports.monitor),
+    SETTLELAB_NATS_MONITOR: `127.0.0.1:${spec.ports.monitor}`,
     SETTLELAB_CLUSTER_PORT: String(spec.ports.cluster),
     SETTLELAB_NATS_STORE: spec.storeDir,
     SETTLELAB_DEMO_TEACHER_PASSWORD: demoClass.teacher.pass,
