@@ -1,5 +1,5 @@
 import { expect, inject } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
 
 // Steps the end-to-end tests share: moving a tab to a page, a user's registration, activation and
@@ -220,4 +220,18 @@ export async function sellerAccount(seller: Page, bankTab: Page, worldId: string
   await seller.getByTestId('apply-submit').click();
   await bankTab.locator(`[data-testid="application-row"][data-party="${partyId}"]`).getByTestId('application-approve').click({ timeout: 10_000 });
   await seller.locator(`[data-testid="my-account-row"][data-bank="${bankId}"]`).waitFor({ timeout: 10_000 });
+}
+
+/** Buy now: checkout for one product (express, escrow wallet); returns the order id from the order page. */
+export async function buyNow(buyer: Page, worldId: string, partyId: string, productId: string): Promise<string> {
+  await go(buyer, worldId, partyId, 'shop', 'checkout', productId, '1');
+  await buyer.getByTestId('checkout-submit').click();
+  const detail = buyer.getByTestId('order-detail');
+  await detail.waitFor();
+  return (await detail.getAttribute('data-order'))!;
+}
+
+/** The arrows of the sequence diagram `diagram` (a seq-diagram locator): [step, stored amount or ''] each, top to bottom. */
+export async function diagramArrows(diagram: Locator): Promise<string[][]> {
+  return diagram.getByTestId('seq-arrow').evaluateAll((els) => els.map((el) => [el.getAttribute('data-step') ?? '', el.getAttribute('data-amount') ?? '']));
 }

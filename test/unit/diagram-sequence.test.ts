@@ -50,7 +50,7 @@ describe('the sequence of an order', () => {
     expect(s.participants).toEqual([b, 'escrow', m.seller, 'logistics', 'platform']);
     expect(arrows(s)).toEqual([
       [b, m.seller, 'order', 'marketplace_order_created', '57.00', false],
-      [b, 'escrow', 'payment', 'marketplace_pay', '57.00', false],
+      ['escrow', m.seller, 'notice', 'marketplace_pay', '57.00', false],
       [b, 'escrow', 'money', 'money_hold', '57.00', false],
       [m.seller, 'logistics', 'shipment', 'market_shipment_booked', null, false],
       ['logistics', b, 'shipment', 'marketplace_ship', null, false],

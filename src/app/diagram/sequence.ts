@@ -127,7 +127,8 @@ function route(e: WorldEvent, input: SequenceInput): Routed | null {
     case 'marketplace.order_created':
       return msg(buyer, seller, 'order', { amount: moneyOf(p.total, p.currency) });
     case 'marketplace.pay':
-      return msg(buyer, escrow, 'payment', order === undefined ? {} : { amount: order.total });
+      // The escrow agent tells the seller the money is held: ship now.
+      return msg(escrow, seller, 'notice', order === undefined ? {} : { amount: order.total });
     case 'marketplace.cancel':
       return msg(buyer, seller, 'notice');
     case 'marketplace.pay_timeout':
@@ -157,13 +158,14 @@ function route(e: WorldEvent, input: SequenceInput): Routed | null {
     case 'marketplace.review':
       return msg(buyer, seller, 'notice');
     case 'charge.succeeded':
-    case 'charge.failed':
     case 'charge.authorized':
+      // The buyer's payment through the gateway (run by the escrow agent, 第三方支付).
+      return msg(e.actor, escrow, 'payment', { amount: moneyOf(p.amount, p.currency) });
+    case 'charge.failed':
+      return msg(escrow, e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
     case 'charge.captured':
     case 'charge.refunded':
-      // The gateway's answer about the buyer's payment, from the channel (escrow agent for the
-      // wallet; the payee side otherwise is the seller the charge pays).
-      return msg(p.channel === 'escrow' ? escrow : (otherParty(e) ?? escrow), e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
+      return msg(escrow, buyer ?? e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
     case 'echeque.written':
       return msg(e.actor, str(p.payee), 'cheque', { amount: moneyOf(p.amount, 'CNY'), signed: true, doc: { kind: 'cheque', chequeId: String(p.chequeId) } });
     case 'echeque.endorsed':
@@ -237,7 +239,7 @@ function preferredOrder(input: SequenceInput): string[] {
 
 /** Which events a money step follows (the command that moved it); others follow the latest event before them. */
 const causes: Readonly<Record<string, readonly string[]>> = {
-  money_hold: ['marketplace.pay'],
+  money_hold: ['charge.succeeded', 'charge.authorized', 'marketplace.pay'],
   money_partial_refund: settling(),
   money_release: settling(),
   money_payout: settling(),
@@ -279,7 +281,11 @@ export function buildSequence(input: SequenceInput): Sequence {
     for (const s of slots) {
       const e = s.message.event!;
       if (e.at > m.at) break;
-      if (types === undefined || types.includes(e.type)) cause = s;
+      if (types === undefined || types.includes(e.type)) {
+        cause = s;
+        // The hold follows the payment that made it (the gateway's, when there is one).
+        if (m.step === 'money_hold') break;
+      }
     }
     if (cause === undefined) loose.push(m);
     else {

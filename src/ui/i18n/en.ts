@@ -13,12 +13,13 @@ import * as teacher from './catalogs/teacher.ts';
 import * as names from './catalogs/names.ts';
 import * as mobile from './catalogs/mobile.ts';
 import * as reconciliation from './catalogs/reconciliation.ts';
+import * as diagram from './catalogs/diagram.ts';
 import * as labs from './catalogs/labs.ts';
 import * as guidance from './catalogs/guidance.ts';
 import * as classworld from './catalogs/classworld.ts';
 
-export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names, reconciliation, mobile, guidance, classworld, labs] as const;
+export const catalogs = [world, ledger, identity, banking, market, payments, echeque, ecash, teacher, names, reconciliation, mobile, diagram, guidance, classworld, labs] as const;
 
-export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en, ...reconciliation.en, ...mobile.en, ...guidance.en, ...classworld.en, ...labs.en } as const;
+export const en = { ...world.en, ...ledger.en, ...identity.en, ...banking.en, ...market.en, ...payments.en, ...echeque.en, ...ecash.en, ...teacher.en, ...names.en, ...reconciliation.en, ...mobile.en, ...diagram.en, ...guidance.en, ...classworld.en, ...labs.en } as const;
 
 export type MessageKey = keyof typeof en;

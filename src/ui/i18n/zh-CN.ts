@@ -11,9 +11,10 @@ import * as teacher from './catalogs/teacher.ts';
 import * as names from './catalogs/names.ts';
 import * as mobile from './catalogs/mobile.ts';
 import * as reconciliation from './catalogs/reconciliation.ts';
+import * as diagram from './catalogs/diagram.ts';
 import * as labs from './catalogs/labs.ts';
 import * as guidance from './catalogs/guidance.ts';
 import * as classworld from './catalogs/classworld.ts';
 
 // 简体中文目录：各功能目录的合集，键与 en.ts 完全相同（类型检查保证）。
-export const zhCN: Record<MessageKey, string> = { ...world.zh, ...ledger.zh, ...identity.zh, ...banking.zh, ...market.zh, ...payments.zh, ...echeque.zh, ...ecash.zh, ...teacher.zh, ...names.zh, ...reconciliation.zh, ...mobile.zh, ...guidance.zh, ...classworld.zh, ...labs.zh };
+export const zhCN: Record<MessageKey, string> = { ...world.zh, ...ledger.zh, ...identity.zh, ...banking.zh, ...market.zh, ...payments.zh, ...echeque.zh, ...ecash.zh, ...teacher.zh, ...names.zh, ...reconciliation.zh, ...mobile.zh, ...diagram.zh, ...guidance.zh, ...classworld.zh, ...labs.zh };
