@@ -1,5 +1,11 @@
 import type { CommandDefinition } from './pipeline.ts';
 import { advanceClockCommand } from './clock.ts';
+import { jobCommand, jobFailedCommand } from './scheduler.ts';
+import { addToCartCommand, removeFromCartCommand, setCartQuantityCommand } from './market/cart.ts';
+import { agreeRefundCommand, arbitrateCommand, cancelOrderCommand, cancelRefundCommand, payOrderCommand, placeOrdersCommand, refuseRefundCommand, requestRefundCommand, retryParkedOrderJobCommand, reviewOrderCommand } from './market/orders.ts';
+import { bookShipmentCommand, pickUpShipmentCommand, postTrackingCommand } from './market/shipping.ts';
+import { confirmReceiptCommand } from './market/receipt.ts';
+import { topUpWalletCommand, withdrawFromWalletCommand } from './market/wallet.ts';
 import { applyForBankAccountCommand, approveBankApplicationCommand, rejectBankApplicationCommand } from './banking/accounts.ts';
 import { counterDepositCommand, counterWithdrawalCommand, giveCashCommand } from './banking/cash.ts';
 import { onlineBankingTransferCommand } from './banking/transfers.ts';
@@ -11,7 +17,8 @@ import { matchRemittanceByHandCommand, matchRemittancesCommand, returnRemittance
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
-// listed. Jobs (`job:<kind>`) and `jobFailed` are found through the scheduler (replay.ts).
+// listed. Jobs (`job:<kind>`) are found through the scheduler's job kinds (jobCommand), which the
+// feature modules register when they load (features.ts; replay.ts imports it).
 
 // Definitions are contravariant in their input: the registry holds them by name, any input.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +27,29 @@ type AnyCommand = CommandDefinition<any, unknown>;
 export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   // the world clock
   advanceClock: advanceClockCommand,
+  // the scheduler: a failed attempt written on its job row
+  jobFailed: jobFailedCommand,
+  // the market: cart, checkout, escrow payment, shipping, receipt, refunds and disputes, reviews
+  addToCart: addToCartCommand,
+  setCartQuantity: setCartQuantityCommand,
+  removeFromCart: removeFromCartCommand,
+  placeOrders: placeOrdersCommand,
+  payOrder: payOrderCommand,
+  cancelOrder: cancelOrderCommand,
+  bookShipment: bookShipmentCommand,
+  pickUpShipment: pickUpShipmentCommand,
+  postTracking: postTrackingCommand,
+  confirmReceipt: confirmReceiptCommand,
+  requestRefund: requestRefundCommand,
+  cancelRefund: cancelRefundCommand,
+  agreeRefund: agreeRefundCommand,
+  refuseRefund: refuseRefundCommand,
+  arbitrate: arbitrateCommand,
+  reviewOrder: reviewOrderCommand,
+  retryParkedOrderJob: retryParkedOrderJobCommand,
+  // the escrow wallet: top-up and withdrawal through the banks
+  topUpWallet: topUpWalletCommand,
+  withdrawFromWallet: withdrawFromWalletCommand,
   // banking: accounts, the counter's cash, online-banking transfers and the U盾 login
   applyForBankAccount: applyForBankAccountCommand,
   approveBankApplication: approveBankApplicationCommand,
@@ -43,3 +73,10 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   matchRemittanceByHand: matchRemittanceByHandCommand,
   returnRemittance: returnRemittanceCommand,
 };
+
+/** The command a log row names: a registered one, or a job kind's `job:<kind>`. */
+export function commandByName(name: string): AnyCommand | undefined {
+  if (Object.hasOwn(commandRegistry, name)) return commandRegistry[name];
+  if (name.startsWith('job:')) return jobCommand(name.slice('job:'.length));
+  return undefined;
+}

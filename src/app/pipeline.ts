@@ -56,8 +56,11 @@ export async function execute<I extends CommandInput, T>(
   input: I,
   env: CommandEnv = {},
 ): Promise<Result<T, string>> {
+  // Optional members left undefined are dropped, as the log's JSON would drop them: `apply` sees
+  // live exactly the input replay will give it.
+  const plain = withoutUndefined(input) as I;
   // A programmer error: an input replay could not carry (or that would change when stored).
-  const problem = jsonSafetyProblem(input);
+  const problem = jsonSafetyProblem(plain);
   assert(problem === null, `command ${command.name}: input is not plain JSON (${problem})`);
   const at = command.at;
   return runCommand(
@@ -65,16 +68,25 @@ export async function execute<I extends CommandInput, T>(
     command.name,
     meta,
     async (tx) => {
-      const r = await command.apply(tx, input);
-      if (r.ok) await appendLog(tx.db, { name: command.name, input, actor: meta.actor, commandId: meta.id, at: tx.now, resultDigest: resultDigest(r) });
+      const r = await command.apply(tx, plain);
+      if (r.ok) await appendLog(tx.db, { name: command.name, input: plain, actor: meta.actor, commandId: meta.id, at: tx.now, resultDigest: resultDigest(r) });
       return r;
     },
     env,
     {
       ...(command.stores === undefined ? {} : { stores: [...command.stores, logStore] }),
-      ...(at === undefined ? {} : { at: (clock: number) => at(db, input, clock) }),
+      ...(at === undefined ? {} : { at: (clock: number) => at(db, plain, clock) }),
     },
   );
+}
+
+/** `value` without its undefined object members, at any depth (arrays keep their holes' places). */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+  return out;
 }
 
 /** Appends one row to the command log (inside the caller's transaction). */

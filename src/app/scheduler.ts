@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { assert, failJob, isRunnable, ok, type Job, type JobFailure, type JobFailurePolicy, type Result } from '../domain/index.ts';
 import type { WorldDb } from '../storage/schema.ts';
-import { runCommand, type CommandEnv, type Tx } from './command.ts';
+import type { CommandEnv, Tx } from './command.ts';
+import { defineCommand, execute, type CommandDefinition } from './pipeline.ts';
 import { readClock } from './clock-read.ts';
 
 // The leader tab runs due jobs. Each job runs as a named command (`job:<kind>`) through runCommand,
@@ -63,51 +64,86 @@ async function nextRunnable(db: WorldDb): Promise<{ job: Job; clock: number } | 
   });
 }
 
+/** A job command's input: which job, which attempt (1 = first), and the tab that runs it. */
+export type JobInput = { readonly jobId: string; readonly attempt: number; readonly runner: string };
+
+const jobCommands = new Map<string, CommandDefinition<JobInput, Job | null>>();
+
+/**
+ * The command `job:<kind>` that runs one attempt of a job of that kind (undefined for a kind no
+ * module registered). It acts at the job's due time; it first re-reads the job and proceeds only
+ * while the job is pending at this attempt, so a job run meanwhile by another tab (or cancelled) is
+ * left as it is. Its input names the job, so replay (replay.ts) runs it again from the log.
+ */
+export function jobCommand(kind: string): CommandDefinition<JobInput, Job | null> | undefined {
+  const registered = kinds.get(kind);
+  if (registered === undefined) return undefined;
+  const known = jobCommands.get(kind);
+  if (known !== undefined) return known;
+  const stores = registered.options.stores;
+  const command = defineCommand<JobInput, Job | null>({
+    name: `job:${kind}`,
+    ...(stores === undefined ? {} : { stores }),
+    at: async (db, input, clock) => (await db.jobs.get(input.jobId))?.dueAt ?? clock,
+    apply: async (tx, input) => {
+      const current = await tx.db.jobs.get(input.jobId);
+      // Run meanwhile by another tab, or cancelled by a user's step: nothing to do.
+      if (current === undefined || current.status !== 'pending' || (current.attempts ?? 0) + 1 !== input.attempt) return ok(current ?? null);
+      const r = await registered.handler(tx, current);
+      if (r !== undefined && !r.ok) return r;
+      const done: Job = { ...current, status: 'done', ranAt: current.dueAt, ranBy: input.runner, attempts: input.attempt };
+      await tx.db.jobs.put(done);
+      return ok(done);
+    },
+  });
+  jobCommands.set(kind, command);
+  return command;
+}
+
+/** A failed attempt written on the job row: its own logged command, since the attempt rolled back. */
+export type JobFailedInput = { readonly jobId: string; readonly attempt: number; readonly failure: JobFailure };
+
+export const jobFailedCommand = defineCommand<JobFailedInput, Job | null>({
+  name: 'jobFailed',
+  stores: [],
+  apply: async (tx, input) => {
+    const current = await tx.db.jobs.get(input.jobId);
+    // Another tab recorded this attempt, or ran the job, meanwhile.
+    if (current === undefined || current.status !== 'pending' || (current.attempts ?? 0) + 1 !== input.attempt) return ok(current ?? null);
+    const failed = failJob(current, input.failure, tx.now, jobFailurePolicy(current.kind));
+    await tx.db.jobs.put(failed);
+    return ok(failed);
+  },
+});
+
 /** Runs one attempt of `job`; the job row after it (done, or failed and pending or parked). */
-async function attempt(db: WorldDb, job: Job, runnerId: string, clock: number, env: CommandEnv): Promise<{ row: Job; thrown?: unknown }> {
-  const kind = kinds.get(job.kind);
-  assert(kind !== undefined, `no handler for job kind ${job.kind}`);
+async function attempt(db: WorldDb, job: Job, runnerId: string, env: CommandEnv): Promise<{ row: Job; thrown?: unknown }> {
+  const command = jobCommand(job.kind);
+  assert(command !== undefined, `no handler for job kind ${job.kind}`);
   const tries = (job.attempts ?? 0) + 1;
   // The attempt's id is deterministic: two tabs running the same attempt are one command.
   const meta = { id: `job:${job.id}#${tries}`, actor: 'system' };
-  const stores = kind.options.stores;
-  let result: Result<Job, string>;
+  // Jobs act for the world, not for a party of this tab: no key ring or sign-in gate.
+  const jobEnv: CommandEnv = env.publish === undefined ? {} : { publish: env.publish };
+  let result: Result<Job | null, string>;
   try {
-    result = await runCommand(
-      db,
-      `job:${job.kind}`,
-      meta,
-      async (tx) => {
-        const current = await tx.db.jobs.get(job.id);
-        // Run meanwhile by another tab, or cancelled by a user's step: nothing to do.
-        if (current === undefined || current.status !== 'pending' || (current.attempts ?? 0) !== (job.attempts ?? 0)) return ok(current ?? job);
-        const r = await kind.handler(tx, current);
-        if (r !== undefined && !r.ok) return r;
-        const done: Job = { ...current, status: 'done', ranAt: current.dueAt, ranBy: runnerId, attempts: tries };
-        await tx.db.jobs.put(done);
-        return ok(done);
-      },
-      // Jobs act for the world, not for a party of this tab: no key ring or sign-in gate.
-      env.publish === undefined ? {} : { publish: env.publish },
-      { ...(stores === undefined ? {} : { stores }), at: () => job.dueAt },
-    );
+    result = await execute(db, command, meta, { jobId: job.id, attempt: tries, runner: runnerId }, jobEnv);
   } catch (e) {
-    return { row: await recordJobFailure(db, job, { code: 'job_crashed', detail: { message: e instanceof Error ? e.message : String(e) } }, clock), thrown: e };
+    return { row: await recordJobFailure(db, job, tries, { code: 'job_crashed', detail: { message: e instanceof Error ? e.message : String(e) } }, jobEnv), thrown: e };
   }
-  if (result.ok) return { row: result.value };
-  return { row: await recordJobFailure(db, job, { code: result.code, ...(result.detail === undefined ? {} : { detail: result.detail }) }, clock) };
+  if (result.ok) return { row: result.value ?? job };
+  return { row: await recordJobFailure(db, job, tries, { code: result.code, ...(result.detail === undefined ? {} : { detail: plainDetail(result.detail) }) }, jobEnv) };
 }
 
-/** Writes a failed attempt on the job row, in its own transaction (the attempt itself rolled back). */
-async function recordJobFailure(db: WorldDb, job: Job, failure: JobFailure, clock: number): Promise<Job> {
-  return db.transaction('rw', db.jobs, async () => {
-    const current = await db.jobs.get(job.id);
-    // Another tab recorded this attempt, or ran the job, meanwhile.
-    if (current === undefined || current.status !== 'pending' || (current.attempts ?? 0) !== (job.attempts ?? 0)) return current ?? job;
-    const failed = failJob(current, failure, clock, jobFailurePolicy(job.kind));
-    await db.jobs.put(failed);
-    return failed;
-  });
+/** A failure's detail as plain JSON (a handler may name a Decimal or leave a member undefined). */
+function plainDetail(detail: unknown): Readonly<Record<string, string | number>> {
+  return JSON.parse(JSON.stringify(detail ?? {})) as Record<string, string | number>;
+}
+
+/** Writes a failed attempt on the job row (jobFailedCommand); a storage fault leaves the job to retry. */
+async function recordJobFailure(db: WorldDb, job: Job, tries: number, failure: JobFailure, env: CommandEnv): Promise<Job> {
+  const r = await execute(db, jobFailedCommand, { id: `job-failed:${job.id}#${tries}`, actor: 'system' }, { jobId: job.id, attempt: tries, failure }, env);
+  return r.ok ? (r.value ?? job) : job;
 }
 
 export async function runDueJobs(db: WorldDb, runnerId: string, env: CommandEnv = {}): Promise<PassReport> {
@@ -121,7 +157,7 @@ export async function runDueJobs(db: WorldDb, runnerId: string, env: CommandEnv 
       return { ran, failed, remaining: false };
     }
     assert(next.job.status === 'pending' && next.job.dueAt <= next.clock, 'selected job is due');
-    const outcome = await attempt(db, next.job, runnerId, next.clock, env);
+    const outcome = await attempt(db, next.job, runnerId, env);
     // A job another tab ran meanwhile comes back done by that tab: not this pass's run.
     if (outcome.row.status === 'done' && outcome.row.ranBy === runnerId) ran.push(outcome.row);
     else if (outcome.row.lastError !== undefined && outcome.row.triedAt === next.clock) failed.push(outcome.row);

@@ -60,13 +60,16 @@ describe('a scheduled refund whose money cannot move', () => {
     expect(await depositBalance(w.db, 'bank-a', w.seller)).toBe('0.00');
     // Day 5: the seller stayed silent, so the refund is agreed by the timer; it cannot be paid.
     unwrap(await advanceClock(w.db, meta('platform'), { kind: 'days', days: 5 }));
-    const before = await dumpWorld(w.db, ['jobs', 'commands']);
+    const before = await dumpWorld(w.db, ['jobs', 'commands', 'commandLog']);
+    const logged = await w.db.commandLog.count();
     const commandsBefore = await w.db.commands.count();
     const report = await runDueJobs(w.db, 'test-leader');
     expect(report.failed.map((j) => j.kind)).toEqual([marketplaceJobKinds.sellerResponseTimeout]);
-    // Every table is as it was; only the attempt's own record was added.
-    expect(await dumpWorld(w.db, ['jobs', 'commands'])).toEqual(before);
-    expect(await w.db.commands.count()).toBe(commandsBefore + 1);
+    // Every table is as it was; only the attempt's own record (and its failure's) were added.
+    expect(await dumpWorld(w.db, ['jobs', 'commands', 'commandLog'])).toEqual(before);
+    // The log gained only the failure written on the job row (the attempt itself rolled back).
+    expect((await w.db.commandLog.toArray()).slice(logged).map((r) => r.name)).toEqual(['jobFailed']);
+    expect(await w.db.commands.count()).toBe(commandsBefore + 2);
     const order = (await orderById(w.db, w.orderId))!;
     expect(order).toMatchObject({ state: 'WAIT_BUYER_CONFIRM_GOODS', refund: { status: 'WAIT_SELLER_AGREE' }, settlement: null });
     expect((await chargesOfOrder(w.db, w.orderId)).map((c) => c.status)).toEqual(['succeeded']);
@@ -136,7 +139,10 @@ describe('a job that throws midway', () => {
     // The other due job ran (its event and its attempt's record); nothing of the crashed one stayed.
     const fine = after.events!.slice(before.events!.length);
     expect(fine).toMatchObject([{ type: 'test.fine' }]);
-    expect({ ...after, events: after.events!.slice(0, before.events!.length), commands: after.commands!.filter((c) => !(c as { id: string }).id.startsWith('job:j2')) }).toEqual(before);
+    // The log and the command records gain j2's run and j1's failure (written on its job row), nothing else.
+    const notTheseJobs = (id: string) => !id.startsWith('job:j2') && !id.startsWith('job-failed:j1');
+    expect(after.commandLog!.slice(before.commandLog!.length).map((r) => (r as { name: string }).name)).toEqual(['jobFailed', 'job:test.fine']);
+    expect({ ...after, events: after.events!.slice(0, before.events!.length), commands: after.commands!.filter((c) => notTheseJobs((c as { id: string }).id)), commandLog: after.commandLog!.slice(0, before.commandLog!.length) }).toEqual(before);
     expect(await db.jobs.get('j1')).toMatchObject({ status: 'pending', attempts: 1, lastError: { code: 'job_crashed', detail: { message: 'bug after writing' } } });
     expect(await db.jobs.get('j1:next')).toBeUndefined();
     expect(await db.jobs.get('j2')).toMatchObject({ status: 'done', attempts: 1 });

@@ -13,7 +13,8 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 
 // The buyer's cart (购物车), one row per buyer in IndexedDB: every tab of that buyer shows it live,
 // and two tabs changing it at once each see the other's change (each command re-reads the row in
@@ -31,39 +32,57 @@ export async function cartOf(db: WorldDb, buyerId: string): Promise<CartRow> {
   return (await marketTables(db).carts.get(buyerId)) ?? emptyCart(buyerId, 0);
 }
 
-type CartChange = (cart: CartRow, db: WorldDb, now: number) => Promise<Result<CartRow, string>>;
+type CartChange<I> = (cart: CartRow, db: WorldDb, now: number, input: I) => Promise<Result<CartRow, string>>;
 
-async function changeCart(db: WorldDb, name: string, meta: CommandMeta, change: CartChange, env: CommandEnv): Promise<Result<CartRow, string>> {
-  return runCommand(db, name, meta, async (tx) => {
-    const buyer = await requireBuyer(tx.db, meta.actor);
-    if (!buyer.ok) return buyer;
-    const cart = await cartOf(tx.db, meta.actor);
-    const changed = await change(cart, tx.db, Math.max(tx.now, cart.updatedAt));
-    if (!changed.ok) return changed;
-    await marketTables(tx.db).carts.put(changed.value);
-    return changed;
-  }, env);
+/** A command that changes the acting buyer's cart (re-read inside its own transaction). */
+function cartCommand<I extends { readonly productId: string }>(name: string, change: CartChange<I>) {
+  return defineCommand<I, CartRow>({
+    name,
+    stores: ['users', 'carts', 'products'],
+    apply: async (tx, input) => {
+      const buyer = await requireBuyer(tx.db, tx.meta.actor);
+      if (!buyer.ok) return buyer;
+      const cart = await cartOf(tx.db, tx.meta.actor);
+      const changed = await change(cart, tx.db, Math.max(tx.now, cart.updatedAt), input);
+      if (!changed.ok) return changed;
+      await marketTables(tx.db).carts.put(changed.value);
+      return changed;
+    },
+  });
 }
 
-export async function addToCart(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
-  return changeCart(db, 'addToCart', meta, async (cart, tdb, now) => {
-    const product = await marketTables(tdb).products.get(input.productId);
-    if (product === undefined) return err('product_missing', { productId: input.productId });
-    return addLine(cart, product, input.quantity, now);
-  }, env);
+type LineInput = { readonly productId: string; readonly quantity: number };
+
+/** A quantity a form made from bad text (NaN) is refused by the domain's own check, as 0.5 would be. */
+function lineInput(input: LineInput): LineInput {
+  return { productId: input.productId, quantity: Number.isFinite(input.quantity) ? input.quantity : -1 };
 }
+
+export const addToCartCommand = cartCommand<LineInput>('addToCart', async (cart, tdb, now, input) => {
+  const product = await marketTables(tdb).products.get(input.productId);
+  if (product === undefined) return err('product_missing', { productId: input.productId });
+  return addLine(cart, product, input.quantity, now);
+});
+
+export async function addToCart(db: WorldDb, meta: CommandMeta, input: LineInput, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
+  return execute(db, addToCartCommand, meta, lineInput(input), env);
+}
+
+export const setCartQuantityCommand = cartCommand<LineInput>('setCartQuantity', async (cart, tdb, now, input) => {
+  const product = await marketTables(tdb).products.get(input.productId);
+  if (product === undefined) return input.quantity === 0 ? removeLine(cart, input.productId, now) : err('product_missing', { productId: input.productId });
+  return setLine(cart, product, input.quantity, now);
+});
 
 /** Sets a line's quantity; 0 removes the line. */
-export async function setCartQuantity(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
-  return changeCart(db, 'setCartQuantity', meta, async (cart, tdb, now) => {
-    const product = await marketTables(tdb).products.get(input.productId);
-    if (product === undefined) return input.quantity === 0 ? removeLine(cart, input.productId, now) : err('product_missing', { productId: input.productId });
-    return setLine(cart, product, input.quantity, now);
-  }, env);
+export async function setCartQuantity(db: WorldDb, meta: CommandMeta, input: LineInput, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
+  return execute(db, setCartQuantityCommand, meta, lineInput(input), env);
 }
 
+export const removeFromCartCommand = cartCommand<{ readonly productId: string }>('removeFromCart', async (cart, _db, now, input) => removeLine(cart, input.productId, now));
+
 export async function removeFromCart(db: WorldDb, meta: CommandMeta, input: { readonly productId: string }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
-  return changeCart(db, 'removeFromCart', meta, async (cart, _db, now) => removeLine(cart, input.productId, now), env);
+  return execute(db, removeFromCartCommand, meta, { productId: input.productId }, env);
 }
 
 /** The cart with its products, subtotals and total (lines that cannot be bought now are marked). */

@@ -18,7 +18,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables } from '../../storage/market-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute, type CommandDefinition } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { readMarketConfig } from './config.ts';
 import { applyMarketEffects } from './effects.ts';
@@ -74,21 +75,17 @@ export type PlaceOrdersInput = {
   readonly buyNow?: { readonly productId: string; readonly quantity: number };
 };
 
-/**
- * Checks out: the cart (or one "buy now" product) becomes one order per seller, WAIT_BUYER_PAY,
- * with its stock reserved and its pay deadline scheduled. The products are read inside this
- * readwrite transaction, so two buyers racing for the last unit are serialized by IndexedDB: the
- * second sees stock 0 and gets out_of_stock, and nothing of its checkout is written.
- */
-export async function placeOrders(db: WorldDb, meta: CommandMeta, input: PlaceOrdersInput, env: CommandEnv = {}): Promise<Result<OrderRow[], string>> {
-  if (!checkoutMethods().includes(input.paymentMethod)) return err('payment_method_invalid');
-  return runCommand(db, 'placeOrders', meta, async (tx) => {
-    const buyer = await requireBuyer(tx.db, meta.actor);
+export const placeOrdersCommand = defineCommand({
+  name: 'placeOrders',
+  apply: async (tx, input: PlaceOrdersInput) => {
+    const actor = tx.meta.actor;
+    if (!checkoutMethods().includes(input.paymentMethod)) return err('payment_method_invalid');
+    const buyer = await requireBuyer(tx.db, actor);
     if (!buyer.ok) return buyer;
     const t = marketTables(tx.db);
     const config = await readMarketConfig(tx.db);
-    const stored = input.buyNow === undefined ? ((await t.carts.get(meta.actor)) ?? emptyCart(meta.actor, 0)) : null;
-    const cart: CartRow = stored ?? { buyerId: meta.actor, lines: [{ productId: input.buyNow!.productId, quantity: input.buyNow!.quantity, addedAt: tx.now }], updatedAt: 0 };
+    const stored = input.buyNow === undefined ? ((await t.carts.get(actor)) ?? emptyCart(actor, 0)) : null;
+    const cart: CartRow = stored ?? { buyerId: actor, lines: [{ productId: input.buyNow!.productId, quantity: input.buyNow!.quantity, addedAt: tx.now }], updatedAt: 0 };
     const products = (await t.products.bulkGet(cart.lines.map((l) => l.productId))).filter((p) => p !== undefined);
     const checkoutId = await nextCheckoutId(tx.db);
     const placed = checkout({
@@ -110,9 +107,20 @@ export async function placeOrders(db: WorldDb, meta: CommandMeta, input: PlaceOr
       tx.notify({ to: [order.sellerId], kind: 'market.order_placed', ref: order.id });
     }
     if (stored !== null) await t.carts.put(placed.value.cart);
-    await ensureWallet(tx.db, meta.actor, tx.now);
+    await ensureWallet(tx.db, actor, tx.now);
     return ok(placed.value.orders.map((o) => o.order));
-  }, env);
+  },
+});
+
+/**
+ * Checks out: the cart (or one "buy now" product) becomes one order per seller, WAIT_BUYER_PAY,
+ * with its stock reserved and its pay deadline scheduled. The products are read inside this
+ * readwrite transaction, so two buyers racing for the last unit are serialized by IndexedDB: the
+ * second sees stock 0 and gets out_of_stock, and nothing of its checkout is written.
+ */
+export async function placeOrders(db: WorldDb, meta: CommandMeta, input: PlaceOrdersInput, env: CommandEnv = {}): Promise<Result<OrderRow[], string>> {
+  if (!checkoutMethods().includes(input.paymentMethod)) return err('payment_method_invalid');
+  return execute(db, placeOrdersCommand, meta, input, env);
 }
 
 /**
@@ -143,56 +151,68 @@ export async function stepOrder(tx: Tx, orderId: string, event: OrderEvent, acto
 
 type Role = 'buyer' | 'seller' | 'platform';
 
-async function orderCommand(
-  db: WorldDb,
+type OrderInput = { readonly orderId: string };
+
+/**
+ * A command that steps one order by an event made from its input, as the acting party in `role`;
+ * `before` checks or writes first inside the same transaction.
+ */
+function orderStepCommand<I extends OrderInput>(
   name: string,
-  meta: CommandMeta,
-  orderId: string,
   role: Role,
-  event: OrderEvent,
-  env: CommandEnv,
+  eventOf: (input: I) => OrderEvent,
   before?: (tx: Tx, order: OrderRow) => Promise<Result<null, string>>,
-): Promise<Result<OrderRow, string>> {
-  return runCommand(db, name, meta, async (tx) => {
-    const order = await marketTables(tx.db).orders.get(orderId);
-    if (order === undefined) return err('order_not_found', { orderId });
-    if (role === 'platform') {
-      const party = await tx.db.parties.get(meta.actor);
-      if (party?.kind !== 'operator') return err('not_the_operator');
-    }
-    if (before !== undefined) {
-      const checked = await before(tx, order);
-      if (!checked.ok) return checked;
-    }
-    return stepOrder(tx, orderId, event, { role, partyId: meta.actor });
-  }, env);
+): CommandDefinition<I, OrderRow> {
+  return defineCommand<I, OrderRow>({
+    name,
+    apply: async (tx, input) => {
+      const order = await marketTables(tx.db).orders.get(input.orderId);
+      if (order === undefined) return err('order_not_found', { orderId: input.orderId });
+      if (role === 'platform') {
+        const party = await tx.db.parties.get(tx.meta.actor);
+        if (party?.kind !== 'operator') return err('not_the_operator');
+      }
+      if (before !== undefined) {
+        const checked = await before(tx, order);
+        if (!checked.ok) return checked;
+      }
+      return stepOrder(tx, input.orderId, eventOf(input), { role, partyId: tx.meta.actor });
+    },
+  });
 }
+
+export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer', () => ({ type: 'PAY' }), async (tx, order) => {
+  if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
+  await ensureWallet(tx.db, tx.meta.actor, tx.now);
+  return ok(null);
+});
 
 /** The buyer pays: the order total moves from the buyer's escrow wallet into a pending hold. */
 export async function payOrder(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
-  return orderCommand(db, 'payOrder', meta, input.orderId, 'buyer', { type: 'PAY' }, env, async (tx, order) => {
-    if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
-    await ensureWallet(tx.db, meta.actor, tx.now);
-    return ok(null);
-  });
+  return execute(db, payOrderCommand, meta, { orderId: input.orderId }, env);
 }
+
+export const cancelOrderCommand = orderStepCommand<OrderInput>('cancelOrder', 'buyer', () => ({ type: 'CANCEL' }), async (tx, order) => {
+  // A courier booked but not yet at the door does not come.
+  const shipments = marketTables(tx.db).shipments;
+  const booked = await shipments.get(shipmentIdOf(order.id));
+  if (booked !== undefined && booked.status === 'booked') {
+    await shipments.put({ ...booked, status: 'cancelled', events: [...booked.events, { at: tx.now, status: 'cancelled', place: '', note: '' }] });
+  }
+  return ok(null);
+});
 
 /** The buyer cancels before shipping: stock back, and any payment back in full. */
 export async function cancelOrder(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
-  return orderCommand(db, 'cancelOrder', meta, input.orderId, 'buyer', { type: 'CANCEL' }, env, async (tx, order) => {
-    // A courier booked but not yet at the door does not come.
-    const shipments = marketTables(tx.db).shipments;
-    const booked = await shipments.get(shipmentIdOf(order.id));
-    if (booked !== undefined && booked.status === 'booked') {
-      await shipments.put({ ...booked, status: 'cancelled', events: [...booked.events, { at: tx.now, status: 'cancelled', place: '', note: '' }] });
-    }
-    return ok(null);
-  });
+  return execute(db, cancelOrderCommand, meta, { orderId: input.orderId }, env);
 }
 
 export function shipmentIdOf(orderId: string): string {
   return `ship-${orderId}`;
 }
+
+type RefundRequestInput = OrderInput & { readonly reason: string; readonly amount: string | null; readonly returnTrackingNumber: string | null };
+export const requestRefundCommand = orderStepCommand<RefundRequestInput>('requestRefund', 'buyer', (i) => ({ type: 'REFUND_REQUEST', reason: i.reason, amount: i.amount, returnTrackingNumber: i.returnTrackingNumber }));
 
 export async function requestRefund(
   db: WorldDb,
@@ -200,13 +220,17 @@ export async function requestRefund(
   input: { readonly orderId: string; readonly reason: string; readonly amount?: string | null; readonly returnTrackingNumber?: string | null },
   env: CommandEnv = {},
 ): Promise<Result<OrderRow, string>> {
-  const event: OrderEvent = { type: 'REFUND_REQUEST', reason: input.reason, amount: input.amount ?? null, returnTrackingNumber: input.returnTrackingNumber ?? null };
-  return orderCommand(db, 'requestRefund', meta, input.orderId, 'buyer', event, env);
+  return execute(db, requestRefundCommand, meta, { orderId: input.orderId, reason: input.reason, amount: input.amount ?? null, returnTrackingNumber: input.returnTrackingNumber ?? null }, env);
 }
 
+export const cancelRefundCommand = orderStepCommand<OrderInput>('cancelRefund', 'buyer', () => ({ type: 'REFUND_CANCEL' }));
+
 export async function cancelRefund(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {
-  return orderCommand(db, 'cancelRefund', meta, input.orderId, 'buyer', { type: 'REFUND_CANCEL' }, env);
+  return execute(db, cancelRefundCommand, meta, { orderId: input.orderId }, env);
 }
+
+export const agreeRefundCommand = orderStepCommand<OrderInput>('agreeRefund', 'seller', () => ({ type: 'REFUND_AGREE' }));
+export const refuseRefundCommand = orderStepCommand<OrderInput & { readonly reason: string }>('refuseRefund', 'seller', (i) => ({ type: 'REFUND_REFUSE', reason: i.reason }));
 
 /** The seller agrees to the refund request, or refuses it with a reason (the platform then decides). */
 export async function answerRefund(
@@ -215,9 +239,12 @@ export async function answerRefund(
   input: { readonly orderId: string; readonly agree: boolean; readonly reason?: string },
   env: CommandEnv = {},
 ): Promise<Result<OrderRow, string>> {
-  const event: OrderEvent = input.agree ? { type: 'REFUND_AGREE' } : { type: 'REFUND_REFUSE', reason: input.reason ?? '' };
-  return orderCommand(db, input.agree ? 'agreeRefund' : 'refuseRefund', meta, input.orderId, 'seller', event, env);
+  if (input.agree) return execute(db, agreeRefundCommand, meta, { orderId: input.orderId }, env);
+  return execute(db, refuseRefundCommand, meta, { orderId: input.orderId, reason: input.reason ?? '' }, env);
 }
+
+type ArbitrateInput = OrderInput & { readonly outcome: ArbitrationOutcome; readonly reason: string; readonly amount: string | null };
+export const arbitrateCommand = orderStepCommand<ArbitrateInput>('arbitrate', 'platform', (i) => ({ type: 'ARBITRATE', outcome: i.outcome, reason: i.reason, amount: i.amount }));
 
 /** The platform operator decides a refused refund: full refund, partial refund or release. */
 export async function arbitrate(
@@ -226,9 +253,11 @@ export async function arbitrate(
   input: { readonly orderId: string; readonly outcome: ArbitrationOutcome; readonly reason: string; readonly amount?: string | null },
   env: CommandEnv = {},
 ): Promise<Result<OrderRow, string>> {
-  const event: OrderEvent = { type: 'ARBITRATE', outcome: input.outcome, reason: input.reason, amount: input.amount ?? null };
-  return orderCommand(db, 'arbitrate', meta, input.orderId, 'platform', event, env);
+  return execute(db, arbitrateCommand, meta, { orderId: input.orderId, outcome: input.outcome, reason: input.reason, amount: input.amount ?? null }, env);
 }
+
+type ReviewInput = OrderInput & { readonly rating: number; readonly text: string };
+export const reviewOrderCommand = orderStepCommand<ReviewInput>('reviewOrder', 'buyer', (i) => ({ type: 'REVIEW', rating: i.rating, text: i.text }));
 
 export async function reviewOrder(
   db: WorldDb,
@@ -236,7 +265,9 @@ export async function reviewOrder(
   input: { readonly orderId: string; readonly rating: number; readonly text: string },
   env: CommandEnv = {},
 ): Promise<Result<OrderRow, string>> {
-  return orderCommand(db, 'reviewOrder', meta, input.orderId, 'buyer', { type: 'REVIEW', rating: input.rating, text: input.text }, env);
+  // A rating a form made from bad text (NaN) cannot be logged: the domain's own refusal names it.
+  const rating = Number.isFinite(input.rating) ? input.rating : -1;
+  return execute(db, reviewOrderCommand, meta, { orderId: input.orderId, rating, text: input.text }, env);
 }
 
 // ---- jobs: the escrow agent's and the platform's timers -----------------------------------------
@@ -272,17 +303,23 @@ export const orderJobKinds: readonly string[] = [marketplaceJobKinds.payTimeout,
  * fixed (the seller's bank account can pay the refund now): it runs at the clock's next move, and
  * one more failure parks it again.
  */
-export async function retryParkedOrderJob(db: WorldDb, meta: CommandMeta, input: { readonly jobId: string }, env: CommandEnv = {}): Promise<Result<Job, string>> {
-  return runCommand(db, 'retryParkedOrderJob', meta, async (tx) => {
-    const party = await tx.db.parties.get(meta.actor);
+export const retryParkedOrderJobCommand = defineCommand({
+  name: 'retryParkedOrderJob',
+  stores: ['parties'],
+  apply: async (tx, input: { readonly jobId: string }) => {
+    const party = await tx.db.parties.get(tx.meta.actor);
     if (party?.kind !== 'escrow' && party?.kind !== 'operator') return err('not_authorized');
     const job = await tx.db.jobs.get(input.jobId);
     if (job === undefined || job.status !== 'parked' || !orderJobKinds.includes(job.kind)) return err('job_not_parked');
     const pending: Job = { ...job, status: 'pending' };
     await tx.db.jobs.put(pending);
-    await tx.appendEvent({ type: 'market.timer_retried', actor: meta.actor, payload: { jobId: job.id, orderId: String(job.payload.orderId) } });
+    await tx.appendEvent({ type: 'market.timer_retried', actor: tx.meta.actor, payload: { jobId: job.id, orderId: String(job.payload.orderId) } });
     return ok(pending);
-  }, env, { stores: ['parties'] });
+  },
+});
+
+export async function retryParkedOrderJob(db: WorldDb, meta: CommandMeta, input: { readonly jobId: string }, env: CommandEnv = {}): Promise<Result<Job, string>> {
+  return execute(db, retryParkedOrderJobCommand, meta, { jobId: input.jobId }, env);
 }
 
 // ---- queries ------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables, type ReceiptRow } from '../../storage/market-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { latestCertificateOf } from '../identity/ca.ts';
 import { tabKeys, type KeyRing } from '../identity/keys.ts';
@@ -74,28 +75,33 @@ function matches(payload: unknown, order: OrderRow): boolean {
  * The escrow agent accepts a signed receipt confirmation: verified, about this order, signed by its
  * buyer; then the order's money is released (less the commission) and the document is kept.
  */
+export const confirmReceiptCommand = defineCommand({
+  name: 'confirmReceipt',
+  apply: async (tx, input: { readonly orderId: string; readonly confirmation: SignedDocument }) => {
+    const t = marketTables(tx.db);
+    const order = await t.orders.get(input.orderId);
+    if (order === undefined) return err('order_not_found', { orderId: input.orderId });
+    if (tx.meta.actor !== order.buyerId) return err('not_authorized', { event: 'CONFIRM_RECEIPT', role: 'buyer' });
+    const verdict = await verifyInWorld(tx.db, input.confirmation, { role: 'buyer', now: tx.now });
+    if (!verdict.ok) return verdict;
+    if (verdict.value.subject.partyId !== order.buyerId) return err('receipt_signer_mismatch');
+    if (!matches(input.confirmation.payload, order)) return err('confirmation_mismatch');
+    const id = receiptIdOf(order.id);
+    const stepped = await stepOrder(tx, order.id, { type: 'CONFIRM_RECEIPT', confirmationId: id }, { role: 'buyer', partyId: tx.meta.actor });
+    if (!stepped.ok) return stepped;
+    const row: ReceiptRow = { id, orderId: order.id, buyerId: order.buyerId, doc: input.confirmation, serial: verdict.value.serial, at: tx.now };
+    await t.receipts.put(row);
+    return stepped;
+  },
+});
+
 export async function confirmReceipt(
   db: WorldDb,
   meta: CommandMeta,
   input: { readonly orderId: string; readonly confirmation: SignedDocument },
   env: CommandEnv = {},
 ): Promise<Result<OrderRow, string>> {
-  return runCommand(db, 'confirmReceipt', meta, async (tx) => {
-    const t = marketTables(tx.db);
-    const order = await t.orders.get(input.orderId);
-    if (order === undefined) return err('order_not_found', { orderId: input.orderId });
-    if (meta.actor !== order.buyerId) return err('not_authorized', { event: 'CONFIRM_RECEIPT', role: 'buyer' });
-    const verdict = await verifyInWorld(tx.db, input.confirmation, { role: 'buyer', now: tx.now });
-    if (!verdict.ok) return verdict;
-    if (verdict.value.subject.partyId !== order.buyerId) return err('receipt_signer_mismatch');
-    if (!matches(input.confirmation.payload, order)) return err('confirmation_mismatch');
-    const id = receiptIdOf(order.id);
-    const stepped = await stepOrder(tx, order.id, { type: 'CONFIRM_RECEIPT', confirmationId: id }, { role: 'buyer', partyId: meta.actor });
-    if (!stepped.ok) return stepped;
-    const row: ReceiptRow = { id, orderId: order.id, buyerId: order.buyerId, doc: input.confirmation, serial: verdict.value.serial, at: tx.now };
-    await t.receipts.put(row);
-    return stepped;
-  }, env);
+  return execute(db, confirmReceiptCommand, meta, { orderId: input.orderId, confirmation: input.confirmation }, env);
 }
 
 // The auditor's "verify everything signed" covers the receipts, each as of when it was accepted.

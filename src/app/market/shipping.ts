@@ -1,7 +1,8 @@
 import { assert, err, isDeliveryMethod, ok, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables, shipmentStatuses, type ShipmentRow, type ShipmentStatus, type TrackingEvent } from '../../storage/market-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { shipmentIdOf, stepOrder } from './orders.ts';
 
 // Shipping through the logistics company (物流公司). The seller books a courier for a paid order;
@@ -29,17 +30,13 @@ async function nextTrackingNumber(db: WorldDb): Promise<string> {
 }
 
 /** The seller books the courier for a paid order (寄件). */
-export async function bookShipment(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly orderId: string; readonly method?: string },
-  env: CommandEnv = {},
-): Promise<Result<ShipmentRow, string>> {
-  return runCommand(db, 'bookShipment', meta, async (tx) => {
+export const bookShipmentCommand = defineCommand({
+  name: 'bookShipment',
+  apply: async (tx, input: { readonly orderId: string; readonly method?: string }) => {
     const t = marketTables(tx.db);
     const order = await t.orders.get(input.orderId);
     if (order === undefined) return err('order_not_found', { orderId: input.orderId });
-    if (order.sellerId !== meta.actor) return err('not_authorized', { event: 'SHIP', role: 'seller' });
+    if (order.sellerId !== tx.meta.actor) return err('not_authorized', { event: 'SHIP', role: 'seller' });
     if (order.state !== 'WAIT_SELLER_SEND_GOODS') return err('illegal_transition', { state: order.state, phase: order.state, event: 'SHIP' });
     const method = input.method ?? order.deliveryMethod;
     if (!isDeliveryMethod(method)) return err('delivery_method_invalid');
@@ -60,10 +57,19 @@ export async function bookShipment(
       events: [{ at: tx.now, status: 'booked', place: '', note: '' }],
     };
     await t.shipments.put(row);
-    await tx.appendEvent({ type: 'market.shipment_booked', actor: meta.actor, parties: [carrierId, order.buyerId], payload: { orderId: order.id, method } });
+    await tx.appendEvent({ type: 'market.shipment_booked', actor: tx.meta.actor, parties: [carrierId, order.buyerId], payload: { orderId: order.id, method } });
     tx.notify({ to: [carrierId], kind: 'market.shipment_booked', ref: row.id });
     return ok(row);
-  }, env);
+  },
+});
+
+export async function bookShipment(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly orderId: string; readonly method?: string },
+  env: CommandEnv = {},
+): Promise<Result<ShipmentRow, string>> {
+  return execute(db, bookShipmentCommand, meta, { orderId: input.orderId, method: input.method }, env);
 }
 
 async function requireCarrier(db: WorldDb, partyId: string): Promise<Result<null, string>> {
@@ -75,16 +81,10 @@ async function requireCarrier(db: WorldDb, partyId: string): Promise<Result<null
  * The courier picks the parcel up: the waybill gets its tracking number and the order is shipped
  * (the seller's SHIP, which the seller asked for by booking), in one transaction.
  */
-export async function pickUpShipment(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly shipmentId: string; readonly place?: string },
-  env: CommandEnv = {},
-): Promise<Result<ShipmentRow, string>> {
-  const place = (input.place ?? '').trim();
-  if ([...place].length > trackingPlaceLengthMax) return err('tracking_place_too_long', { max: trackingPlaceLengthMax });
-  return runCommand(db, 'pickUpShipment', meta, async (tx) => {
-    const carrier = await requireCarrier(tx.db, meta.actor);
+export const pickUpShipmentCommand = defineCommand({
+  name: 'pickUpShipment',
+  apply: async (tx, input: { readonly shipmentId: string; readonly place: string }) => {
+    const carrier = await requireCarrier(tx.db, tx.meta.actor);
     if (!carrier.ok) return carrier;
     const t = marketTables(tx.db);
     const shipment = await t.shipments.get(input.shipmentId);
@@ -98,18 +98,51 @@ export async function pickUpShipment(
       status: 'picked_up',
       trackingNumber,
       pickedUpAt: tx.now,
-      events: [...shipment.events, { at: tx.now, status: 'picked_up', place, note: '' }],
+      events: [...shipment.events, { at: tx.now, status: 'picked_up', place: input.place, note: '' }],
     };
     await t.shipments.put(row);
     tx.notify({ to: [shipment.sellerId], kind: 'market.shipment_picked_up', ref: shipment.orderId });
     return ok(row);
-  }, env);
+  },
+});
+
+export async function pickUpShipment(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly shipmentId: string; readonly place?: string },
+  env: CommandEnv = {},
+): Promise<Result<ShipmentRow, string>> {
+  const place = (input.place ?? '').trim();
+  if ([...place].length > trackingPlaceLengthMax) return err('tracking_place_too_long', { max: trackingPlaceLengthMax });
+  return execute(db, pickUpShipmentCommand, meta, { shipmentId: input.shipmentId, place }, env);
 }
 
 export type TrackingStatus = Exclude<ShipmentStatus, 'booked' | 'picked_up' | 'cancelled'>;
 export const trackingStatuses: readonly TrackingStatus[] = ['in_transit', 'out_for_delivery', 'delivered'];
 
 /** The courier posts a tracking event; a parcel only moves forward, and only in_transit repeats. */
+export const postTrackingCommand = defineCommand({
+  name: 'postTracking',
+  apply: async (tx, input: { readonly shipmentId: string; readonly status: TrackingStatus; readonly place: string; readonly note: string }) => {
+    const carrier = await requireCarrier(tx.db, tx.meta.actor);
+    if (!carrier.ok) return carrier;
+    const t = marketTables(tx.db);
+    const shipment = await t.shipments.get(input.shipmentId);
+    if (shipment === undefined) return err('shipment_not_found');
+    const from = statusRank[shipment.status];
+    const to = statusRank[input.status];
+    const forward = shipment.status !== 'booked' && shipment.status !== 'cancelled' && shipment.status !== 'delivered' && (to > from || (to === from && input.status === 'in_transit'));
+    if (!forward) return err('tracking_out_of_order', { status: shipment.status });
+    if (shipment.events.length >= trackingEventsMax) return err('tracking_events_full', { max: trackingEventsMax });
+    const event: TrackingEvent = { at: tx.now, status: input.status, place: input.place, note: input.note };
+    const row: ShipmentRow = { ...shipment, status: input.status, deliveredAt: input.status === 'delivered' ? tx.now : shipment.deliveredAt, events: [...shipment.events, event] };
+    await t.shipments.put(row);
+    await tx.appendEvent({ type: 'market.tracking', actor: tx.meta.actor, parties: [shipment.buyerId, shipment.sellerId], payload: { orderId: shipment.orderId, trackingNumber: shipment.trackingNumber ?? '', status: input.status, place: input.place } });
+    tx.notify({ to: [shipment.buyerId, shipment.sellerId], kind: `market.tracking.${input.status}`, ref: shipment.orderId });
+    return ok(row);
+  },
+});
+
 export async function postTracking(
   db: WorldDb,
   meta: CommandMeta,
@@ -121,24 +154,7 @@ export async function postTracking(
   const note = (input.note ?? '').trim();
   if ([...place].length > trackingPlaceLengthMax) return err('tracking_place_too_long', { max: trackingPlaceLengthMax });
   if ([...note].length > trackingNoteLengthMax) return err('tracking_note_too_long', { max: trackingNoteLengthMax });
-  return runCommand(db, 'postTracking', meta, async (tx) => {
-    const carrier = await requireCarrier(tx.db, meta.actor);
-    if (!carrier.ok) return carrier;
-    const t = marketTables(tx.db);
-    const shipment = await t.shipments.get(input.shipmentId);
-    if (shipment === undefined) return err('shipment_not_found');
-    const from = statusRank[shipment.status];
-    const to = statusRank[input.status];
-    const forward = shipment.status !== 'booked' && shipment.status !== 'cancelled' && shipment.status !== 'delivered' && (to > from || (to === from && input.status === 'in_transit'));
-    if (!forward) return err('tracking_out_of_order', { status: shipment.status });
-    if (shipment.events.length >= trackingEventsMax) return err('tracking_events_full', { max: trackingEventsMax });
-    const event: TrackingEvent = { at: tx.now, status: input.status, place, note };
-    const row: ShipmentRow = { ...shipment, status: input.status, deliveredAt: input.status === 'delivered' ? tx.now : shipment.deliveredAt, events: [...shipment.events, event] };
-    await t.shipments.put(row);
-    await tx.appendEvent({ type: 'market.tracking', actor: meta.actor, parties: [shipment.buyerId, shipment.sellerId], payload: { orderId: shipment.orderId, trackingNumber: shipment.trackingNumber ?? '', status: input.status, place } });
-    tx.notify({ to: [shipment.buyerId, shipment.sellerId], kind: `market.tracking.${input.status}`, ref: shipment.orderId });
-    return ok(row);
-  }, env);
+  return execute(db, postTrackingCommand, meta, { shipmentId: input.shipmentId, status: input.status, place, note }, env);
 }
 
 // ---- queries ------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@ import { add, assert, availableOf, balanceOf, compare, compareJobs, err, fromSto
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
-import { requireOnlineBanking } from '../identity/banking-login.ts';
+import { checkBankingSession, sessionInTx, type BankingSessionCheck } from '../identity/banking-login.ts';
 import { ensureWallet, escrowPartyId, settlingId, walletId } from './accounts.ts';
 import { moveOrderMoney } from './effects.ts';
 
@@ -61,34 +62,44 @@ async function requireWalletUser(db: WorldDb, partyId: string): Promise<Result<n
   return ok(null);
 }
 
-/**
- * Top-up (充值) through online banking: the user, logged in to the bank with the U盾 (an open
- * online-banking session), pays from the deposit account at `bankId` to the escrow agent's account
- * at the same bank, and the escrow agent credits the wallet. Linked transfers in both books:
- * `B:deposit:<user>` → `B:deposit:escrow` and `escrow:at:B` → `escrow:wallet:<user>`.
- */
-export async function topUpWallet(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
-  const amount = parseAmount(input.amount);
-  if (!amount.ok) return amount;
-  return runCommand(db, 'topUpWallet', meta, async (tx) => {
-    const user = await requireWalletUser(tx.db, meta.actor);
+type WalletMoveInput = { readonly bankId: string; readonly amount: string };
+
+export const topUpWalletCommand = defineCommand({
+  name: 'topUpWallet',
+  apply: async (tx, input: WalletMoveInput & { readonly session: BankingSessionCheck }) => {
+    const actor = tx.meta.actor;
+    const user = await requireWalletUser(tx.db, actor);
     if (!user.ok) return user;
-    const session = await requireOnlineBanking(tx, input.bankId, meta.actor);
+    const session = await sessionInTx(tx, input.session, input.bankId, actor);
     if (!session.ok) return session;
-    await ensureWallet(tx.db, meta.actor, tx.now);
+    await ensureWallet(tx.db, actor, tx.now);
     const moved = await postBankTransfer(tx, {
-      id: `topup:${meta.id}`,
+      id: `topup:${tx.meta.id}`,
       code: 'escrow.topup',
       channel: 'online',
-      payer: { bankId: input.bankId, partyId: meta.actor },
-      payee: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(meta.actor) },
-      amount: amount.value,
-      refs: { wallet: walletId(meta.actor) },
+      payer: { bankId: input.bankId, partyId: actor },
+      payee: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(actor) },
+      amount: input.amount,
+      refs: { wallet: walletId(actor) },
     });
     if (!moved.ok) return moved;
-    await tx.appendEvent({ type: 'market.wallet_topup', actor: meta.actor, parties: [escrowPartyId, input.bankId], payload: { amount: amount.value, bank: input.bankId } });
-    return ok(await walletOf(tx.db, meta.actor));
-  }, env);
+    await tx.appendEvent({ type: 'market.wallet_topup', actor, parties: [escrowPartyId, input.bankId], payload: { amount: input.amount, bank: input.bankId } });
+    return ok(await walletOf(tx.db, actor));
+  },
+});
+
+/**
+ * Top-up (充值) through online banking: the user, logged in to the bank with the U盾 (an open
+ * online-banking session in this tab, checked here and carried in the input), pays from the deposit
+ * account at `bankId` to the escrow agent's account at the same bank, and the escrow agent credits
+ * the wallet. Linked transfers in both books: `B:deposit:<user>` → `B:deposit:escrow` and
+ * `escrow:at:B` → `escrow:wallet:<user>`.
+ */
+export async function topUpWallet(db: WorldDb, meta: CommandMeta, input: WalletMoveInput, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
+  const amount = parseAmount(input.amount);
+  if (!amount.ok) return amount;
+  const session = await checkBankingSession(db, env, input.bankId, meta.actor);
+  return execute(db, topUpWalletCommand, meta, { bankId: input.bankId, amount: amount.value, session }, env);
 }
 
 /** A seller has at most this many released orders still settling (T+N) read to date a withdrawal. */
@@ -120,24 +131,30 @@ async function shortWithdrawal(db: WorldDb, partyId: string, amount: string): Pr
  * settling (T+N) cannot be withdrawn: the wallet's no-overdraft rule refuses it, and the refusal says
  * when it can be (shortWithdrawal).
  */
-export async function withdrawFromWallet(db: WorldDb, meta: CommandMeta, input: { readonly bankId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
-  const amount = parseAmount(input.amount);
-  if (!amount.ok) return amount;
-  return runCommand(db, 'withdrawFromWallet', meta, async (tx) => {
-    const user = await requireWalletUser(tx.db, meta.actor);
+export const withdrawFromWalletCommand = defineCommand({
+  name: 'withdrawFromWallet',
+  apply: async (tx, input: WalletMoveInput) => {
+    const actor = tx.meta.actor;
+    const user = await requireWalletUser(tx.db, actor);
     if (!user.ok) return user;
-    await ensureWallet(tx.db, meta.actor, tx.now);
+    await ensureWallet(tx.db, actor, tx.now);
     const moved = await postBankTransfer(tx, {
-      id: `withdraw:${meta.id}`,
+      id: `withdraw:${tx.meta.id}`,
       code: 'escrow.withdrawal',
       channel: 'service',
-      payer: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(meta.actor) },
-      payee: { bankId: input.bankId, partyId: meta.actor },
-      amount: amount.value,
-      refs: { wallet: walletId(meta.actor) },
+      payer: { bankId: input.bankId, partyId: escrowPartyId, bookAccountId: walletId(actor) },
+      payee: { bankId: input.bankId, partyId: actor },
+      amount: input.amount,
+      refs: { wallet: walletId(actor) },
     });
-    if (!moved.ok) return moved.code === 'insufficient_funds' && moved.detail?.accountId === walletId(meta.actor) ? shortWithdrawal(tx.db, meta.actor, amount.value) : moved;
-    await tx.appendEvent({ type: 'market.wallet_withdrawal', actor: meta.actor, parties: [escrowPartyId, input.bankId], payload: { amount: amount.value, bank: input.bankId } });
-    return ok(await walletOf(tx.db, meta.actor));
-  }, env);
+    if (!moved.ok) return moved.code === 'insufficient_funds' && moved.detail?.accountId === walletId(actor) ? shortWithdrawal(tx.db, actor, input.amount) : moved;
+    await tx.appendEvent({ type: 'market.wallet_withdrawal', actor, parties: [escrowPartyId, input.bankId], payload: { amount: input.amount, bank: input.bankId } });
+    return ok(await walletOf(tx.db, actor));
+  },
+});
+
+export async function withdrawFromWallet(db: WorldDb, meta: CommandMeta, input: WalletMoveInput, env: CommandEnv = {}): Promise<Result<WalletView, string>> {
+  const amount = parseAmount(input.amount);
+  if (!amount.ok) return amount;
+  return execute(db, withdrawFromWalletCommand, meta, { bankId: input.bankId, amount: amount.value }, env);
 }
