@@ -167,6 +167,16 @@ export async function topUp(buyer: Page, worldId: string, partyId: string, amoun
   expect(await buyer.getByTestId('wallet-error').count()).toBe(0);
 }
 
+/**
+ * The buyer confirms receipt on the order's page: the button asks first, showing what is signed
+ * and by whom (#14), and signing it there sends the signed confirmation.
+ */
+export async function confirmReceipt(buyer: Page): Promise<void> {
+  await buyer.getByTestId('order-confirm').click();
+  await buyer.getByTestId('receipt-sign').waitFor();
+  await buyer.getByTestId('receipt-sign-submit').click();
+}
+
 export async function orderState(page: Page): Promise<string | null> {
   return page.getByTestId('order-detail').getAttribute('data-state');
 }

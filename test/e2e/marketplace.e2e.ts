@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, orderState, register, ship, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, confirmReceipt, go, orderState, register, ship, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // The B2C marketplace end to end, one browser profile, one tab per party: a buyer and a seller
 // register and activate, the seller lists goods with a picture, the buyer searches, carts, checks
@@ -162,7 +162,7 @@ describe('the B2C marketplace, paid through the escrow agent', () => {
     await expect.poll(() => buyer.getByTestId('tracking-status').getAttribute('data-status'), { timeout: 5_000 }).toBe('delivered');
 
     // The buyer confirms receipt: a signed document, verified before the escrow releases the money.
-    await buyer.getByTestId('order-confirm').click();
+    await confirmReceipt(buyer);
     await expect.poll(() => orderState(buyer)).toBe('TRADE_FINISHED');
     // Commission: 3% of ¥199.00 = ¥5.97 (digital) + 2% of ¥45.00 = ¥0.90 (books) = ¥6.87.
     expect(await buyer.getByTestId('settlement-commission').textContent()).toBe('CN¥6.87');

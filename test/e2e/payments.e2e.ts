@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, ship, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, confirmReceipt, go, openStore, orderState, register, sellerAccount, ship, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // The payment gateway end to end, one browser profile, one tab per party: one test per channel the
 // gateway offers (escrow wallet, online banking, debit card, credit card, charge card, remittance,
@@ -35,7 +35,7 @@ async function complete(buyer: Page, seller: Page, logistics: Page, worldId: str
   await ship(seller, logistics, worldId, sellerId, orderId);
   await go(buyer, worldId, buyerId, 'orders', orderId);
   await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
-  await buyer.getByTestId('order-confirm').click();
+  await confirmReceipt(buyer);
   await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_FINISHED');
 }
 
@@ -236,7 +236,7 @@ describe('the payment gateway: one order through each channel', () => {
     await parcel.getByTestId('cod-collect').click({ timeout: 10_000 });
     await expect.poll(() => parcel.getAttribute('data-status')).toBe('collected');
     await go(buyer, worldId, buyerId, 'orders', order);
-    await buyer.getByTestId('order-confirm').click();
+    await confirmReceipt(buyer);
     await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_FINISHED');
     await nextDay(l);
     await go(seller, worldId, sellerId, 'my-bank');

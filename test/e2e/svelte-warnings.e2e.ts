@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, openStore, orderState, register, ship, tab, topUp } from './flows.ts';
+import { bankAccount, certify, confirmReceipt, go, openStore, orderState, register, ship, tab, topUp } from './flows.ts';
 
 // Svelte's runtime warnings in the buyer's tab (issue #12): `derived_inert` means a value derived
 // from a component's props or state was read after the component was gone (here: the buy-now
@@ -52,7 +52,7 @@ describe('Svelte runtime warnings', () => {
     await expect.poll(() => orderState(buyer)).toBe('WAIT_SELLER_SEND_GOODS');
     await ship(seller, logistics, worldId, sellerId, orderId);
     await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
-    await buyer.getByTestId('order-confirm').click();
+    await confirmReceipt(buyer);
     await expect.poll(() => orderState(buyer)).toBe('TRADE_FINISHED');
 
     expect(warnings.filter((w) => w.includes('derived_inert'))).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, certify, go, openStore, orderState, register, sellerAccount, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
+import { bankAccount, certify, confirmReceipt, go, openStore, orderState, register, sellerAccount, ship, signIn, signInAsTeacher, tab, topUp } from './flows.ts';
 
 // Every word in the student's language (issue #15): a world that used the escrow wallet, a partial
 // and a full refund, a debit card, a credit card, e-cash, an e-cheque and the clearing batch is read page by page, as every
@@ -147,7 +147,7 @@ describe('every word in the student’s language', () => {
     await ship(seller, logistics, worldId, sellerId, finished);
     await go(buyer, worldId, buyerId, 'orders', finished);
     await expect.poll(() => orderState(buyer), { timeout: 5_000 }).toBe('WAIT_BUYER_CONFIRM_GOODS');
-    await buyer.getByTestId('order-confirm').click();
+    await confirmReceipt(buyer);
     await expect.poll(() => orderState(buyer)).toBe('TRADE_FINISHED');
 
     // 2. Escrow, shipped, a ¥20 partial refund agreed by the seller.
