@@ -40,6 +40,12 @@ export async function launchProfile(options: { locale?: string } = {}): Promise<
     viewport: { width: 1280, height: 900 },
   });
   context.setDefaultTimeout(15_000);
+  // Headless Chromium's save picker refuses at once as if the user closed it: the app's exports
+  // fall back to a download, which the tests save. A test that wants the picker adds its own.
+  await context.addInitScript(() => {
+    delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+    delete (Window.prototype as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+  });
   context.on('page', (page) => {
     page.on('pageerror', (e) => {
       console.error('page error:', e.message);

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
+import { resealStreamBytes, splitStream, type FileTable, type StreamFile } from '../helpers/world-stream-file.ts';
 import { chromiumArgs, chromiumPath, createWorld, launchProfile, newPage, partyUrl, teacherPasswords, type Profile } from './browser.ts';
 
 // Issue 13 items 4-6 in Chromium: world files edited on purpose (with a recomputed SHA-256) are
@@ -24,17 +24,15 @@ afterEach(async () => {
   while (profiles.length) await profiles.pop()!.close();
 });
 
-type DexieExport = { data: { data: { tableName: string; rows: Record<string, unknown>[] }[] } };
+// A streamed world file's tables, as the forgers below edit them (test/helpers/world-stream-file.ts).
+type DexieExport = { data: { data: FileTable[] }; file: StreamFile };
 
 /** Rewrites a world file's data and reseals it (new length and SHA-256), as a forger would. */
 function forged(bytes: Buffer, edit: (body: DexieExport) => void): Buffer {
-  const nl = bytes.indexOf(0x0a);
-  const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as Record<string, unknown>;
-  const body = JSON.parse(bytes.subarray(nl + 1).toString('utf8')) as DexieExport;
+  const file = splitStream(bytes);
+  const body: DexieExport = { data: { data: file.tables }, file };
   edit(body);
-  const data = Buffer.from(JSON.stringify(body), 'utf8');
-  const sealed = { ...header, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
-  return Buffer.concat([Buffer.from(JSON.stringify(sealed) + '\n', 'utf8'), data]);
+  return Buffer.from(resealStreamBytes({ ...file, tables: body.data.data }));
 }
 
 function rows(body: DexieExport, table: string): Record<string, unknown>[] {

@@ -26,12 +26,20 @@ export function splitStream(bytes: Uint8Array): StreamFile {
 
 /** The file written again, one page per table, sealed with a fresh digest (the trailer's other fields kept). */
 export function resealStream(file: StreamFile): Blob {
+  return new Blob([resealStreamBytes(file) as Uint8Array<ArrayBuffer>]);
+}
+
+export function resealStreamBytes(file: StreamFile): Uint8Array {
   const enc = new TextEncoder();
   const lines = [JSON.stringify(file.header) + '\n', ...file.tables.map((t) => JSON.stringify({ table: t.tableName, rows: t.rows, ...(t.keys ? { keys: t.keys } : {}) }) + '\n')];
   const data = enc.encode(lines.join(''));
   const tables = Object.fromEntries(file.tables.map((t) => [t.tableName, t.rows.length]));
   const trailer = { ...file.trailer, tables, bytes: data.length, sha256: bytesToHex(sha256(data)) };
-  return new Blob([data as Uint8Array<ArrayBuffer>, JSON.stringify(trailer) + '\n']);
+  const end = enc.encode(JSON.stringify(trailer) + '\n');
+  const out = new Uint8Array(data.length + end.length);
+  out.set(data);
+  out.set(end, data.length);
+  return out;
 }
 
 export function rowsOfTable(file: StreamFile, table: string): Record<string, unknown>[] {

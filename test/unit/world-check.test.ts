@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { exportWorld, importWorld } from '../../src/app/world-file.ts';
