@@ -38,7 +38,7 @@ export async function labOrder(db: WorldDb, parties: LabParties): Promise<OrderR
 const notDone: CheckResult = { done: false, at: null };
 const doneAt = (at: number | null | undefined): CheckResult => (at === null || at === undefined ? notDone : { done: true, at });
 
-function orderCheck(read: (order: OrderRow, db: WorldDb) => Promise<number | null | undefined> | number | null | undefined): LabCheck {
+function orderCheck(read: (order: OrderRow, db: WorldDb) => Promise<number | null | undefined>): LabCheck {
   return async (db, parties) => {
     const order = await labOrder(db, parties);
     return order === undefined ? notDone : doneAt(await read(order, db));
@@ -47,25 +47,40 @@ function orderCheck(read: (order: OrderRow, db: WorldDb) => Promise<number | nul
 
 export const labChecks: Readonly<Record<string, LabCheck>> = {
   /** The buyer paid the trade: the money is held by the escrow agent. */
-  'order.paid': orderCheck((o) => o.paidAt),
+  'order.paid': orderCheck(async (o) => o.paidAt),
   /** The seller booked the courier for it. */
   'order.shipment_booked': orderCheck(async (o, db) => {
     const s = await marketTables(db).shipments.where('orderId').equals(o.id).first();
     return s !== undefined && s.status !== 'cancelled' ? s.bookedAt : null;
   }),
   /** The courier picked the parcel up: the order shipped with its tracking number. */
-  'order.shipped': orderCheck((o) => o.shipment?.at),
+  'order.shipped': orderCheck(async (o) => o.shipment?.at),
   /** The courier delivered it. */
   'order.delivered': orderCheck(async (o, db) => (await marketTables(db).shipments.where('orderId').equals(o.id).first())?.deliveredAt),
   /** The buyer signed the receipt confirmation (not the automatic one after 10 days). */
-  'order.receipt_signed': orderCheck((o) => (o.receipt !== null && !o.receipt.auto ? o.receipt.at : null)),
+  'order.receipt_signed': orderCheck(async (o) => (o.receipt !== null && !o.receipt.auto ? o.receipt.at : null)),
   /** The buyer reviewed the trade. */
-  'order.reviewed': orderCheck((o) => o.reviewedAt),
+  'order.reviewed': orderCheck(async (o) => o.reviewedAt),
   /** The released money became withdrawable in the seller's wallet (T+N): the event says when. */
   'seller.funds_available': orderCheck(async (o, db) => {
     const events = await db.events.where('type').equals('market.funds_available').limit(labOrdersScannedMax).toArray();
     return events.find((e) => (e.payload as { orderId?: unknown }).orderId === o.id)?.at;
   }),
+};
+
+/**
+ * The tables each check reads. A lab panel re-reads its progress when one of them changes: it
+ * watches them in a flat live query rather than running the checks inside one (a chain of nested
+ * awaits that deep loses Dexie's live-query zone, and reads after that point are not watched).
+ */
+export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
+  'order.paid': ['orders'],
+  'order.shipment_booked': ['orders', 'shipments'],
+  'order.shipped': ['orders'],
+  'order.delivered': ['orders', 'shipments'],
+  'order.receipt_signed': ['orders'],
+  'order.reviewed': ['orders'],
+  'seller.funds_available': ['orders', 'events'],
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {

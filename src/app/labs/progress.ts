@@ -1,6 +1,6 @@
 import { answerMatches, type LabFile, type LabStep } from '../../domain/labs/lab.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { labChecks, labQueries, type CheckResult } from './checks.ts';
+import { labCheckTables, labChecks, labQueries, type CheckResult } from './checks.ts';
 import { partiesOf } from './catalogue.ts';
 
 // Where a lab world stands: each step done or not (from its check, against the world), the step
@@ -27,6 +27,11 @@ export async function labProgress(db: WorldDb, lab: LabFile): Promise<LabProgres
   return { steps, current: steps.find((s) => !s.done)?.step ?? null };
 }
 
+/** The tables whose changes may change the lab's progress or its failures (its checks' and the commands). */
+export function labTables(lab: LabFile): string[] {
+  return [...new Set(['commands', ...lab.steps.flatMap((s) => labCheckTables[s.check] ?? [])])];
+}
+
 /** A refused command: which, its result code and detail, when (world time). */
 export type FailedAttempt = { readonly name: string; readonly code: string; readonly detail: Readonly<Record<string, string | number>> | undefined; readonly at: number };
 
@@ -38,13 +43,12 @@ export async function latestFailure(db: WorldDb, names: readonly string[]): Prom
   if (names.length === 0) return null;
   const wanted = new Set(names);
   let newest: FailedAttempt | null = null;
-  await db.commands
-    .limit(labCommandsScannedMax)
-    .each((row) => {
-      const r = row.result as { ok?: boolean; code?: unknown; detail?: Record<string, string | number> } | null;
-      if (!wanted.has(row.name) || r === null || r.ok !== false || typeof r.code !== 'string') return;
-      if (newest === null || row.at >= newest.at) newest = { name: row.name, code: r.code, detail: r.detail, at: row.at };
-    });
+  const rows = await db.commands.limit(labCommandsScannedMax).toArray();
+  for (const row of rows) {
+    const r = row.result as { ok?: boolean; code?: unknown; detail?: Record<string, string | number> } | null;
+    if (!wanted.has(row.name) || r === null || r.ok !== false || typeof r.code !== 'string') continue;
+    if (newest === null || row.at >= newest.at) newest = { name: row.name, code: r.code, detail: r.detail, at: row.at };
+  }
   return newest;
 }
 

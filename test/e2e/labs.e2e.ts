@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchProfile, newPage, type Profile } from './browser.ts';
+import { go, labPassword, orderState } from './flows.ts';
+
+// A guided lab end to end (issue #14), through the UI only: "Try a demo" on the start page builds
+// the B2C escrow lab's world, and the lab is done in the buyer's, seller's and logistics company's
+// tabs, each opened from the lab panel's links. Every step ticks in every tab from the world's
+// state; a wrong answer is not accepted and shows the hint; the right ones are accepted.
+
+const baseUrl = inject('baseUrl');
+const profiles: Profile[] = [];
+afterEach(async () => {
+  while (profiles.length) await profiles.pop()!.close();
+});
+
+/** The password of the lab's buyer and seller, as the lab panel shows it. */
+const labUserPassword = 'settlelab 2026';
+const stepIds = ['pay', 'book', 'pickup', 'deliver', 'confirm', 'review', 'settled'];
+
+async function stepDone(page: Page, id: string): Promise<string | null> {
+  return page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
+}
+
+/** Follows a lab panel link that opens another party's tab; returns that tab. */
+async function openFromPanel(context: BrowserContext, page: Page, testid: string): Promise<Page> {
+  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId(testid).click()]);
+  await opened.waitForLoadState();
+  await opened.getByTestId('lab-panel').waitFor({ timeout: 15_000 });
+  return opened;
+}
+
+/** Signs the tab in from the sign-in panel its page shows (the lab panel names the password). */
+async function signInHere(page: Page, password: string): Promise<void> {
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logged-in').or(page.getByTestId('sign-in-panel')).first().waitFor();
+  await expect.poll(() => page.getByTestId('sign-in-panel').count(), { timeout: 30_000 }).toBe(0);
+}
+
+describe('the B2C escrow lab', () => {
+  it('Try a demo → buyer pays → seller ships → courier delivers → buyer confirms and reviews → T+1; every step ticks, every question answered from the world', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const buyer = await newPage(p, baseUrl);
+    await buyer.getByTestId('lab-card-b2c-escrow').waitFor();
+    await buyer.getByTestId('try-demo').click();
+    await buyer.getByTestId('lab-panel').waitFor({ timeout: 60_000 });
+    const worldId = decodeURIComponent(/#\/w\/([^/]+)\//.exec(buyer.url())![1]!);
+    const buyerId = 'u-lab_buyer';
+    const sellerId = 'u-lab_seller';
+
+    // The buyer's tab: its step is due, the lab names the password, the navigation shows the
+    // lab's pages with the rest under "More pages".
+    await expect.poll(() => buyer.getByTestId('lab-step-pay').getAttribute('data-current')).toBe('true');
+    expect(await buyer.getByTestId('lab-sign-in').textContent()).toContain(labUserPassword);
+    await signInHere(buyer, labUserPassword);
+    expect(await buyer.getByTestId('page-shop').count()).toBe(1);
+    expect(await buyer.getByTestId('page-wallet').count()).toBe(0);
+    await buyer.getByTestId('lab-more-pages').click();
+    expect(await buyer.getByTestId('page-wallet').count()).toBe(1);
+    await buyer.getByTestId('lab-more-pages').click();
+
+    // A question asked before the world has its answer is not accepted.
+    await buyer.getByTestId('lab-answer-commission').fill('0.90');
+    await buyer.getByTestId('lab-check-commission').click();
+    await buyer.getByTestId('lab-not-yet-commission').waitFor();
+
+    // Step 1: buy the textbook with the escrow wallet and pay. Checking out alone ticks nothing.
+    await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-demo-01`, '1');
+    await buyer.getByTestId('checkout-submit').click();
+    await buyer.getByTestId('order-detail').waitFor();
+    const orderId = (await buyer.getByTestId('order-detail').getAttribute('data-order'))!;
+    expect(await stepDone(buyer, 'pay')).toBe('false');
+    await buyer.getByTestId('order-pay').click();
+    await expect.poll(() => orderState(buyer)).toBe('WAIT_SELLER_SEND_GOODS');
+    await expect.poll(() => stepDone(buyer, 'pay'), { timeout: 5_000 }).toBe('true');
+    await expect.poll(() => buyer.getByTestId('lab-step-book').getAttribute('data-current')).toBe('true');
+
+    // Step 2: the seller's tab, opened from the buyer's panel, ships.
+    const seller = await openFromPanel(p.context, buyer, 'lab-open-seller');
+    expect(await stepDone(seller, 'pay')).toBe('true');
+    await signInHere(seller, labUserPassword);
+    await go(seller, worldId, sellerId, 'orders', orderId);
+    await seller.getByTestId('order-ship').click();
+    await seller.getByTestId('order-booked').waitFor();
+    await expect.poll(() => stepDone(seller, 'book'), { timeout: 5_000 }).toBe('true');
+
+    // Steps 3 and 4: the logistics company's tab, opened from the seller's panel.
+    const logistics = await openFromPanel(p.context, seller, 'lab-open-logistics');
+    await signInHere(logistics, await labPassword(logistics, worldId, 'logistics'));
+    await go(logistics, worldId, 'logistics', 'shipments');
+    const row = logistics.locator(`[data-testid="shipment-row"][data-order="${orderId}"]`);
+    await row.getByTestId('shipment-pickup').click({ timeout: 10_000 });
+    await expect.poll(() => stepDone(logistics, 'pickup'), { timeout: 5_000 }).toBe('true');
+    await row.getByTestId('shipment-status').selectOption('delivered');
+    await row.getByTestId('shipment-post').click();
+    await expect.poll(() => stepDone(logistics, 'deliver'), { timeout: 5_000 }).toBe('true');
+
+    // Steps 5 and 6: the buyer confirms receipt (signed) and reviews.
+    await expect.poll(() => buyer.getByTestId('lab-step-confirm').getAttribute('data-current'), { timeout: 5_000 }).toBe('true');
+    await go(buyer, worldId, buyerId, 'orders', orderId);
+    await buyer.getByTestId('order-confirm').click();
+    // The order page may ask first and show what is signed (#14 item 4): sign there.
+    const sign = buyer.getByTestId('receipt-sign-submit');
+    await sign.or(buyer.locator('[data-testid="order-detail"][data-state="TRADE_FINISHED"]')).first().waitFor();
+    if ((await sign.count()) > 0) await sign.click();
+    await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('TRADE_FINISHED');
+    await expect.poll(() => stepDone(buyer, 'confirm')).toBe('true');
+    await buyer.getByTestId('review-rating').selectOption('5');
+    await buyer.getByTestId('review-text').fill('书很新，发货快。');
+    await buyer.getByTestId('review-submit').click();
+    await expect.poll(() => stepDone(buyer, 'review'), { timeout: 5_000 }).toBe('true');
+
+    // Step 7: the seller moves the clock a day; the released money becomes withdrawable (T+1).
+    expect(await stepDone(seller, 'settled')).toBe('false');
+    await go(seller, worldId, sellerId, 'activity');
+    await seller.getByTestId('advance-days').fill('1');
+    await seller.getByTestId('advance').click();
+    await expect.poll(() => stepDone(seller, 'settled'), { timeout: 15_000 }).toBe('true');
+
+    // Every step ticked, in every tab.
+    for (const page of [buyer, seller, logistics]) {
+      for (const id of stepIds) await expect.poll(() => stepDone(page, id), { timeout: 5_000 }).toBe('true');
+      await page.getByTestId('lab-complete').waitFor();
+    }
+
+    // The questions, read off the order's page. A wrong answer is refused with the hint.
+    const commission = (await buyer.getByTestId('settlement-commission').textContent())!;
+    const sellerNet = (await buyer.getByTestId('settlement-seller-net').textContent())!;
+    const tracking = (await buyer.getByTestId('tracking-number').textContent())!;
+    expect(commission).toBe('CN¥0.90'); // 2% of ¥45.00 (books)
+    await buyer.getByTestId('lab-answer-commission').fill('1.90');
+    await buyer.getByTestId('lab-check-commission').click();
+    expect(await buyer.getByTestId('lab-wrong-commission').textContent()).toContain('money trail');
+    expect(await buyer.getByTestId('lab-correct-commission').count()).toBe(0);
+    await buyer.getByTestId('lab-answer-commission').fill(commission.replace('CN', ''));
+    await buyer.getByTestId('lab-check-commission').click();
+    await buyer.getByTestId('lab-correct-commission').waitFor();
+    await buyer.getByTestId('lab-answer-seller-net').fill(sellerNet.replace('CN¥', ''));
+    await buyer.getByTestId('lab-check-seller-net').click();
+    await buyer.getByTestId('lab-correct-seller-net').waitFor();
+    await buyer.getByTestId('lab-answer-tracking').fill(tracking.trim());
+    await buyer.getByTestId('lab-check-tracking').click();
+    await buyer.getByTestId('lab-correct-tracking').waitFor();
+  });
+});
