@@ -81,6 +81,13 @@ function isPermanentPublishError(e: unknown): boolean {
   return /permission|maximum payload|max_payload/i.test(text);
 }
 
+/** Carries a throw from the caller's onMessage out of the follower's own error handling. */
+class FollowerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('onMessage threw');
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -242,25 +249,65 @@ export class ClassTransport {
 
   /**
    * Delivers the stream's commands in stream order, from `fromSeq` on, to `onMessage`, one at a
-   * time (the next waits for the previous to finish). An ordered consumer: after a reconnect or a
-   * server restart it resumes after the last delivered sequence by itself.
+   * time (the next waits for the previous to finish), until stopped. Each round is an ordered
+   * consumer from the sequence after the last one delivered; when the link comes back after an
+   * outage (a server restart, a dead cluster node) the round is ended and a new one starts at once,
+   * instead of waiting for the old consumer to notice its missed heartbeats. A round that cannot
+   * start (the stream is electing a leader) is tried again after a short wait. A throw from
+   * `onMessage` is a programmer error: following stops and `stopped` rejects with it.
    */
-  async follow(fromSeq: number, onMessage: (message: StreamMessage) => Promise<void>): Promise<{ stop(): Promise<void> }> {
+  async follow(fromSeq: number, onMessage: (message: StreamMessage) => Promise<void>): Promise<{ stop(): Promise<void>; readonly stopped: Promise<void> }> {
     assert(Number.isSafeInteger(fromSeq) && fromSeq >= 1, 'stream sequences start at 1');
-    // No subject filter: the stream holds only the command subject, and filter_subjects needs a 2.10 server.
-    const consumer = await this.js.consumers.get(this.names.stream, { opt_start_seq: fromSeq });
-    // Heartbeats every few seconds: when the node holding the consumer dies, two missed beats make
-    // the ordered consumer re-create itself on a live node after the last delivered sequence.
-    const messages: ConsumerMessages = await consumer.consume({ idle_heartbeat: followHeartbeatMs });
-    const done = (async () => {
-      for await (const m of messages) {
-        await onMessage({ seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data });
+    let next = fromSeq;
+    let stopping = false;
+    let round: ConsumerMessages | null = null;
+    const unwatch = this.onStatus((status) => {
+      if (status === 'connected') void round?.close();
+    });
+    const startRound = async (): Promise<ConsumerMessages> => {
+      // No subject filter: the stream holds only the command subject, and filter_subjects needs a 2.10 server.
+      const consumer = await this.js.consumers.get(this.names.stream, { opt_start_seq: next });
+      // Heartbeats every few seconds: an ordered consumer whose node died re-creates itself after two missed beats.
+      return consumer.consume({ idle_heartbeat: followHeartbeatMs });
+    };
+    const stopped = (async () => {
+      let attempt = 0;
+      try {
+        while (!stopping && !this.isClosed()) {
+          try {
+            round = await startRound();
+          } catch {
+            await sleep(retryDelaysMs[Math.min(attempt++, retryDelaysMs.length - 1)]!);
+            continue;
+          }
+          if (stopping) break;
+          attempt = 0;
+          try {
+            for await (const m of round) {
+              if (m.seq < next) continue; // already delivered by an earlier round
+              const message: StreamMessage = { seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data };
+              next = m.seq + 1;
+              await onMessage(message).catch((e: unknown) => {
+                stopping = true;
+                throw new FollowerError(e);
+              });
+            }
+          } catch (e) {
+            if (e instanceof FollowerError) throw e.cause;
+            // The round's consumer failed (its node went away): the next round starts after `next - 1`.
+          }
+        }
+      } finally {
+        unwatch();
+        await round?.close().catch(() => undefined);
       }
     })();
     return {
+      stopped,
       async stop() {
-        await messages.close();
-        await done;
+        stopping = true;
+        await round?.close();
+        await stopped;
       },
     };
   }
