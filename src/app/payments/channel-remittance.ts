@@ -92,8 +92,8 @@ export async function remittanceInstruction(db: WorldDb, charge: Charge): Promis
   return remittanceInstructionOf(charge, await receivingNumberOf(db, charge));
 }
 
-async function incomingOf(tx: Tx, payeeId: string): Promise<IncomingTransfer[]> {
-  const rows = await bankingTables(tx.db).bankTransfers.where('payeePartyId').equals(payeeId).limit(remittanceRunMax).toArray();
+async function incomingOf(db: WorldDb, payeeId: string): Promise<IncomingTransfer[]> {
+  const rows = await bankingTables(db).bankTransfers.where('payeePartyId').equals(payeeId).limit(remittanceRunMax).toArray();
   // Customer transfers only (online banking, the counter): services (wallet withdrawals, acquiring,
   // refunds) are not remittances.
   return rows
@@ -110,14 +110,20 @@ async function payOrderOf(tx: Tx, charge: Charge): Promise<Result<null, string>>
 }
 
 /** Matches the payee's new incoming transfers, inside the caller's transaction. */
-export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Result<{ matched: number; exceptions: number }, string>> {
-  const t = paymentsTables(tx.db);
-  const transfers = await incomingOf(tx, payeeId);
-  if (transfers.length === 0) return ok({ matched: 0, exceptions: 0 });
-  const processed = new Set<string>([
+/** The ids of those transfers the matcher already matched or queued. */
+async function processedOf(db: WorldDb, transfers: readonly IncomingTransfer[]): Promise<Set<string>> {
+  const t = paymentsTables(db);
+  return new Set<string>([
     ...(await t.remittanceMatches.bulkGet(transfers.map((x) => x.id))).filter((m) => m !== undefined).map((m) => m.transferId),
     ...(await t.remittanceExceptions.bulkGet(transfers.map((x) => x.id))).filter((e) => e !== undefined).map((e) => e.id),
   ]);
+}
+
+export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Result<{ matched: number; exceptions: number }, string>> {
+  const t = paymentsTables(tx.db);
+  const transfers = await incomingOf(tx.db, payeeId);
+  if (transfers.length === 0) return ok({ matched: 0, exceptions: 0 });
+  const processed = await processedOf(tx.db, transfers);
   if (transfers.every((x) => processed.has(x.id))) return ok({ matched: 0, exceptions: 0 });
   const charges = (await t.charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance');
   const run = processIncomingTransfers(transfers, charges, processed, { now: tx.now, actorId: 'system' });
@@ -140,6 +146,12 @@ export const matchRemittancesCommand = defineCommand({
 });
 
 export async function matchRemittances(db: WorldDb, meta: CommandMeta, input: { readonly payeeId: string }, env: CommandEnv = {}) {
+  // Pages run the matcher whenever they see the payee's transfers change: with nothing new to
+  // match it would change nothing, so it is not run (nor logged). A transfer that arrives after
+  // this read is matched by the next run, which its arrival triggers.
+  const transfers = await incomingOf(db, input.payeeId);
+  const processed = await processedOf(db, transfers);
+  if (transfers.every((x) => processed.has(x.id))) return ok({ matched: 0, exceptions: 0 });
   return execute(db, matchRemittancesCommand, meta, { payeeId: input.payeeId }, env);
 }
 
