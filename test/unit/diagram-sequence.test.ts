@@ -135,6 +135,9 @@ describe('the sequence of a cheque', () => {
     const stored = await journalEntriesAt(ledgerTables(db).journal, money.entries.map((e) => e.seq));
     expect(stored.map((e) => e.amount)).toEqual(['300.00', '300.00']);
     for (const m of s.messages.filter((x) => x.signed)) expect((await docDetail(db, m.doc!, { certificateIssuer: 'ca' }))!.check, m.step).toEqual({ ok: true });
+    // The drawer's online-banking login names its certificate too, but is not part of the certificate's flow.
+    const drawerCert = (await latestCertificateOf(db, drawer))!;
+    expect(arrows((await certificateFlow(db, drawerCert.serial))!).map((a) => a[3])).toEqual(['certificate_requested', 'certificate_issued']);
   });
 });
 

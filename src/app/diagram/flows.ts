@@ -95,6 +95,8 @@ export async function certificateFlow(db: WorldDb, serial: number): Promise<Sequ
     const p = e.payload;
     if (e.type === 'certificate.requested') return request !== undefined && p.requestId === request.id;
     // This certificate's issue, its revocation, and its renewal (a newer certificate from this one).
+    // Only the CA's own events: an online-banking login also names the certificate it used.
+    if (!e.type.startsWith('certificate.')) return false;
     return p.serial === serial || (e.type === 'certificate.renewed' && p.old === serial);
   });
   return buildSequence({ flow: { kind: 'certificate', id: String(serial) }, events, truncated });

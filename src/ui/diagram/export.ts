@@ -10,7 +10,6 @@ const svgNs = 'http://www.w3.org/2000/svg';
 /** A standalone SVG document of `svg`: namespaces, a white background, the font in a <style>. */
 export function standaloneSvg(svg: SVGSVGElement, title: string): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', svgNs);
   copy.setAttribute('version', '1.1');
   copy.removeAttribute('class');
   const style = document.createElementNS(svgNs, 'style');
@@ -27,7 +26,11 @@ export function standaloneSvg(svg: SVGSVGElement, title: string): string {
     el.removeAttribute('tabindex');
     el.removeAttribute('role');
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
+  // XMLSerializer writes the SVG namespace of an element made in it; setting the attribute as
+  // well would make it twice (a file no parser accepts), so it is added only when missing.
+  let text = new XMLSerializer().serializeToString(copy);
+  if (!/^<svg[^>]*\sxmlns="/.test(text)) text = text.replace(/^<svg/, `<svg xmlns="${svgNs}"`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${text}`;
 }
 
 /** The SVG text drawn into a canvas at `scale` (sharper print), as a PNG. */
