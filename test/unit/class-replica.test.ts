@@ -1,0 +1,56 @@
+// The class replica without a server: stream messages handed to it directly. It resumes from the
+// sequence its progress store kept, skips a message delivered again, and applies a command id once
+// even when the stream holds it twice (published again after JetStream's duplicate window).
+import { describe, expect, it } from 'vitest';
+import { commandRegistry } from '../../src/app/commands.ts';
+import { replay, worldDigest } from '../../src/app/replay.ts';
+import { readClock } from '../../src/app/clock-read.ts';
+import { latestCertificateOf } from '../../src/app/identity/ca.ts';
+import { WorldDb } from '../../src/storage/schema.ts';
+import { encodeEnvelope, signClassCommand } from '../../src/sync/class/envelope.ts';
+import { ClassReplica, indexedDbProgress } from '../../src/sync/class/replica.ts';
+import { freshWorld } from '../helpers/world.ts';
+import { labPassword, loggedInTab } from '../helpers/identity.ts';
+
+const hourMs = 3_600_000;
+
+describe('class replica', () => {
+  it('resumes where it stopped, skips a repeated delivery, and applies a command id once', async () => {
+    const world = await freshWorld('class replica');
+    const genesis = (await world.db.commandLog.orderBy('seq').first())!;
+    // Sign in on a copy: signing in writes the world, the replica's world must see only the stream.
+    const keychain = new WorldDb(`keychain-${world.id}`);
+    expect((await replay([genesis], keychain)).ok).toBe(true);
+    const ring = await loggedInTab(keychain, world.id, 'platform', await labPassword(keychain, 'platform'));
+    const certificate = (await latestCertificateOf(keychain, 'platform'))!.certificate;
+    const seed = ring.seed(world.id, 'platform')!;
+    const message = (seq: number, commandId: string) => ({
+      seq,
+      messageId: null,
+      data: encodeEnvelope(signClassCommand({ classId: 'demo', name: 'advanceClock', commandId, actor: 'platform', input: { step: { kind: 'hours', hours: 1 } } }, seed, certificate)),
+    });
+    const digest = async (db: WorldDb) => (await worldDigest(db)).digest;
+    const progress = indexedDbProgress(world.db.name);
+    const make = () => new ClassReplica({ db: world.db, classId: 'demo', replicaId: 'pc', registry: commandRegistry, digest, progress });
+    const start = await readClock(world.db);
+
+    const first = make();
+    expect(await first.appliedSeq()).toBe(0);
+    expect(await first.apply(message(1, 'm-1'))).toMatchObject({ kind: 'applied', seq: 1, result: { ok: true } });
+    expect(await first.apply(message(2, 'm-2'))).toMatchObject({ kind: 'applied', seq: 2, result: { ok: true } });
+    expect(await first.apply(message(2, 'm-2'))).toBeNull();
+
+    // A reload: a new replica over the same world and progress starts after sequence 2.
+    const again = make();
+    expect(await again.appliedSeq()).toBe(2);
+    expect(await again.apply(message(1, 'm-1'))).toBeNull();
+    const before = await digest(world.db);
+    // m-1 stored a second time, at sequence 3: its first result, nothing changes.
+    const repeat = await again.apply(message(3, 'm-1'));
+    expect(repeat).toMatchObject({ kind: 'applied', seq: 3, commandId: 'm-1', result: { ok: true, value: { from: start, to: start + hourMs } } });
+    expect(await digest(world.db)).toBe(before);
+    expect(await readClock(world.db)).toBe(start + 2 * hourMs);
+    expect(await again.appliedSeq()).toBe(3);
+    keychain.close();
+  });
+});
