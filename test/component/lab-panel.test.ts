@@ -42,7 +42,10 @@ describe('the lab panel', () => {
     await waitFor(() => expect(step('pay').dataset.current).toBe('true'));
     expect(step('pay').dataset.done).toBe('false');
     expect(screen.getByTestId('lab-now').textContent).toContain('Your turn');
-    expect(screen.getByTestId('lab-sign-in').textContent).toBe('Sign in as lab_buyer with the password settlelab 2026.');
+    await waitFor(() => expect(screen.getByTestId('lab-password-buyer').textContent).toBe('settlelab 2026'));
+    // An institution's password is the teacher's to hand out: this tab has no teacher sign-in.
+    expect(screen.queryByTestId('lab-password-logistics')).toBeNull();
+    expect(screen.getByTestId('lab-sign-in-logistics').textContent).toContain('lab sheet');
 
     // Placing the order is not paying: no tick. Paying an order that is not there is refused, and
     // the panel says why in words, with the step's hint.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
-import { go, labPassword, orderState } from './flows.ts';
+import { go, orderState } from './flows.ts';
 
 // A guided lab end to end (issue #14), through the UI only: "Try a demo" on the start page builds
 // the B2C escrow lab's world, and the lab is done in the buyer's, seller's and logistics company's
@@ -53,7 +53,9 @@ describe('the B2C escrow lab', () => {
     // The buyer's tab: its step is due, the lab names the password, the navigation shows the
     // lab's pages with the rest under "More pages".
     await expect.poll(() => buyer.getByTestId('lab-step-pay').getAttribute('data-current')).toBe('true');
-    expect(await buyer.getByTestId('lab-sign-in').textContent()).toContain(labUserPassword);
+    expect(await buyer.getByTestId('lab-password-buyer').textContent()).toBe(labUserPassword);
+    // The tab that started the lab is the world's teacher: it shows the institution's password too.
+    const logisticsPassword = (await buyer.getByTestId('lab-password-logistics').textContent())!;
     await signInHere(buyer, labUserPassword);
     expect(await buyer.getByTestId('page-shop').count()).toBe(1);
     expect(await buyer.getByTestId('page-wallet').count()).toBe(0);
@@ -88,7 +90,9 @@ describe('the B2C escrow lab', () => {
 
     // Steps 3 and 4: the logistics company's tab, opened from the seller's panel.
     const logistics = await openFromPanel(p.context, seller, 'lab-open-logistics');
-    await signInHere(logistics, await labPassword(logistics, worldId, 'logistics'));
+    // Not the teacher's tab: the logistics password is not shown here, it comes from the buyer's tab.
+    expect(await logistics.getByTestId('lab-password-logistics').count()).toBe(0);
+    await signInHere(logistics, logisticsPassword);
     await go(logistics, worldId, 'logistics', 'shipments');
     const row = logistics.locator(`[data-testid="shipment-row"][data-order="${orderId}"]`);
     await row.getByTestId('shipment-pickup').click({ timeout: 10_000 });
