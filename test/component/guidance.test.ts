@@ -89,7 +89,7 @@ describe('refusals on the order page', () => {
     const { world, buyer, orderId, id } = await trade(false);
     render(OrderDetail, { world, party: buyer, orderId });
     await fireEvent.click(await screen.findByTestId('order-pay'));
-    await waitFor(() => expect(screen.getByTestId('order-error').textContent).toBeTruthy());
+    await waitFor(() => expect(screen.getByTestId('order-error').textContent).toBe('Payment failed: Not enough money in the account to pay this order.'));
     const link = screen.getByTestId('remedy-link');
     expect(link.getAttribute('href')).toBe(`#/w/${id}/p/${buyer.id}/wallet`);
     expect(link.textContent).toContain('Top up your wallet');

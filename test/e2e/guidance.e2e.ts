@@ -95,6 +95,6 @@ describe('guidance from a refusal to its remedy', () => {
     await seller.getByTestId('wallet-withdraw').click();
     const refusal = await seller.getByTestId('wallet-error').textContent();
     expect(refusal).toContain('still settling (T+N)');
-    expect(refusal).toMatch(/from \S.*\d{4}.*; withdrawable now: ¥0\.00\.$/);
+    expect(refusal).toMatch(/from \S.*\d{4}.*; withdrawable now: CN¥0\.00\.$/);
   });
 });

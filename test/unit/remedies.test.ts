@@ -20,7 +20,7 @@ describe('remedies', () => {
       expect(rule.kinds.length, rule.code).toBeGreaterThan(0);
       for (const kind of rule.kinds) {
         expect(partyKinds).toContain(kind);
-        expect(page!.visible({ kind } as Parameters<typeof page.visible>[0]), `${rule.code} → ${rule.page[0]} for a ${kind}`).toBe(true);
+        expect(page!.visible({ kind } as Parameters<NonNullable<typeof page>['visible']>[0]), `${rule.code} → ${rule.page[0]} for a ${kind}`).toBe(true);
       }
     }
   });

@@ -402,8 +402,8 @@ export const en = {
   'event.market.timer_refused': 'Timer of order {orderId} not applied: {code}',
   'event.market.timer_retried': 'A parked timer of order {orderId} will be tried again',
 
-  'error.withdrawal_settling': 'Not yet: this money is still settling (T+N). You can withdraw this amount from {at}; withdrawable now: ¥{available}.',
-  'error.withdrawal_exceeds_available': 'You can withdraw at most ¥{available}: the rest of your wallet is held for orders or still settling.',
+  'error.withdrawal_settling': 'Not yet: this money is still settling (T+N). You can withdraw this amount from {at}; withdrawable now: {available}.',
+  'error.withdrawal_exceeds_available': 'You can withdraw at most {available}: the rest of your wallet is held for orders or still settling.',
   'error.product_invalid': 'Please correct the product’s fields.',
   'error.product_already_listed': 'The product is already on sale.',
   'error.product_already_delisted': 'The product is already off the shelf.',
@@ -876,8 +876,8 @@ export const zh: Record<keyof typeof en, string> = {
   'event.market.timer_refused': '订单 {orderId} 的计时任务未执行：{code}',
   'event.market.timer_retried': '订单 {orderId} 已搁置的计时任务将重试',
 
-  'error.withdrawal_settling': '还不能提现：这笔钱仍在结算期（T+N）。{at} 起可以提现这个金额；现在可提现：¥{available}。',
-  'error.withdrawal_exceeds_available': '最多可提现 ¥{available}：钱包里其余的钱被订单冻结或仍在结算期。',
+  'error.withdrawal_settling': '还不能提现：这笔钱仍在结算期（T+N）。{at} 起可以提现这个金额；现在可提现：{available}。',
+  'error.withdrawal_exceeds_available': '最多可提现 {available}：钱包里其余的钱被订单冻结或仍在结算期。',
   'error.product_invalid': '请改正商品信息。',
   'error.product_already_listed': '该商品已在售。',
   'error.product_already_delisted': '该商品已下架。',
