@@ -46,7 +46,17 @@ export type CommandEnv = {
   readonly acting?: (partyId: string) => boolean;
   /** The tab's key ring (its online-banking sessions); the module's `tabKeys` when absent. */
   readonly keyRing?: KeyRing;
+  /**
+   * Class mode (docs/class-server.md): when present, `execute` (pipeline.ts) does not run the
+   * command in this tab. It hands over the prepared command; this signs it with the actor's key,
+   * publishes it to the class stream and resolves with the command's result once this PC's replica
+   * has applied it in stream order, as every PC does. Replicas and jobs run with an env without it.
+   */
+  readonly classSubmit?: (command: ClassSubmission) => Promise<Result<unknown, string>>;
 };
+
+/** A prepared command as `execute` hands it to class mode: its registered name, meta and plain-JSON input. */
+export type ClassSubmission = { readonly name: string; readonly meta: CommandMeta; readonly input: { readonly [key: string]: unknown } };
 
 /**
  * Commands a tab runs for a party that has not signed in (yet): registering, activating, logging

@@ -62,6 +62,10 @@ export async function execute<I extends CommandInput, T>(
   // A programmer error: an input replay could not carry (or that would change when stored).
   const problem = jsonSafetyProblem(plain);
   assert(problem === null, `command ${command.name}: input is not plain JSON (${problem})`);
+  // Class mode (#20): the command is not run here but sent through the class stream; this tab's
+  // own replica applies it in stream order (through this function, with an env without the hook)
+  // and its result comes back as this call's result.
+  if (env.classSubmit !== undefined) return (await env.classSubmit({ name: command.name, meta, input: plain })) as Result<T, string>;
   const at = command.at;
   return runCommand(
     db,
