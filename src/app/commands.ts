@@ -14,6 +14,11 @@ import { approveCardApplicationCommand, applyForCardCommand, rejectCardApplicati
 import { payOrderWithCommand } from './payments/checkout.ts';
 import { collectCodCommand, refuseCodCommand } from './payments/channel-cod.ts';
 import { matchRemittanceByHandCommand, matchRemittancesCommand, returnRemittanceCommand } from './payments/channel-remittance.ts';
+import { enableChequeAccountCommand, issueChequebookCommand } from './echeque/chequebooks.ts';
+import { writeChequeCommand } from './echeque/write.ts';
+import { depositChequeCommand, endorseChequeCommand, labAlterChequeAmountCommand, verifyChequeCommand } from './echeque/payee.ts';
+import { decidePresentmentCommand, presentChequeCommand } from './echeque/presentment.ts';
+import { stopChequeCommand } from './echeque/stop.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -72,6 +77,19 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   matchRemittances: matchRemittancesCommand,
   matchRemittanceByHand: matchRemittanceByHandCommand,
   returnRemittance: returnRemittanceCommand,
+  // e-cheques: cheque accounts and books, writing (signed in the tab), the payee's checklist,
+  // endorsement and deposit, presentment and the paying bank's decision, stop orders, the lab's
+  // altered amount (the teacher's check in the wrapper)
+  enableChequeAccount: enableChequeAccountCommand,
+  issueChequebook: issueChequebookCommand,
+  writeCheque: writeChequeCommand,
+  verifyCheque: verifyChequeCommand,
+  endorseCheque: endorseChequeCommand,
+  depositCheque: depositChequeCommand,
+  presentCheque: presentChequeCommand,
+  decidePresentment: decidePresentmentCommand,
+  stopCheque: stopChequeCommand,
+  labAlterChequeAmount: labAlterChequeAmountCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

@@ -2,7 +2,8 @@ import { chequeNumberText, chequesPerBookMax, err, issueChequebook, ok, type Che
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { echequeMetaKeys, echequeTables, type ChequeAccountRow } from '../../storage/echeque-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { chequeAccountOf, chequeNameOf } from './common.ts';
 
 // The bank's side of chequebooks (电子支票簿): it enables a customer's deposit account for cheques
@@ -16,9 +17,11 @@ export const firstChequeNumber = 10_000_001;
 /** A new book has this many leaves unless the bank says otherwise. */
 export const defaultBookSize = 25;
 
-/** The bank (meta.actor) enables the deposit account `accountId` for cheques. */
-export async function enableChequeAccount(db: WorldDb, meta: CommandMeta, input: { readonly accountId: string }, env: CommandEnv = {}): Promise<Result<ChequeAccountRow, string>> {
-  return runCommand(db, 'enableChequeAccount', meta, async (tx) => {
+/** The bank (tx.meta.actor) enables the deposit account `accountId` for cheques. */
+export const enableChequeAccountCommand = defineCommand({
+  name: 'enableChequeAccount',
+  apply: async (tx, input: { readonly accountId: string }): Promise<Result<ChequeAccountRow, string>> => {
+    const meta = tx.meta;
     const account = await bankingTables(tx.db).bankAccounts.get(input.accountId);
     if (account === undefined) return err('bank_account_not_found');
     if (account.bankId !== meta.actor) return err('not_this_bank');
@@ -38,18 +41,20 @@ export async function enableChequeAccount(db: WorldDb, meta: CommandMeta, input:
     await tx.appendEvent({ type: 'echeque.account_enabled', actor: meta.actor, parties: [row.partyId], payload: { account: row.accountNumber } });
     tx.notify({ to: [row.partyId], kind: 'echeque.account_enabled', ref: row.id });
     return ok(row);
-  }, env);
+  },
+});
+
+/** The bank (meta.actor) enables the deposit account `accountId` for cheques. */
+export async function enableChequeAccount(db: WorldDb, meta: CommandMeta, input: { readonly accountId: string }, env: CommandEnv = {}): Promise<Result<ChequeAccountRow, string>> {
+  return execute(db, enableChequeAccountCommand, meta, { accountId: input.accountId }, env);
 }
 
-/** The bank (meta.actor) issues a chequebook of `count` numbers on a cheque-enabled account. */
-export async function issueChequebookAtBank(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly accountId: string; readonly count?: number },
-  env: CommandEnv = {},
-): Promise<Result<ChequebookRow, string>> {
-  const count = input.count ?? defaultBookSize;
-  return runCommand(db, 'issueChequebook', meta, async (tx) => {
+/** The bank (tx.meta.actor) issues a chequebook of `count` numbers on a cheque-enabled account. */
+export const issueChequebookCommand = defineCommand({
+  name: 'issueChequebook',
+  apply: async (tx, input: { readonly accountId: string; readonly count: number }): Promise<Result<ChequebookRow, string>> => {
+    const meta = tx.meta;
+    const count = input.count;
     const t = echequeTables(tx.db);
     const accountRow = await t.chequeAccounts.get(input.accountId);
     if (accountRow === undefined) return err('account_not_cheque_enabled');
@@ -66,7 +71,20 @@ export async function issueChequebookAtBank(
     await tx.appendEvent({ type: 'echeque.chequebook_issued', actor: meta.actor, parties: [book.holderPartyId], payload: { book: book.id, first: book.firstNumber, count: book.count } });
     tx.notify({ to: [book.holderPartyId], kind: 'echeque.chequebook_issued', ref: book.id });
     return ok(book);
-  }, env);
+  },
+});
+
+/** The bank (meta.actor) issues a chequebook of `count` numbers on a cheque-enabled account. */
+export async function issueChequebookAtBank(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly accountId: string; readonly count?: number },
+  env: CommandEnv = {},
+): Promise<Result<ChequebookRow, string>> {
+  const count = input.count ?? defaultBookSize;
+  // A count the log could not carry (NaN, Infinity) is the same refusal apply gives a bad size.
+  if (!Number.isInteger(count)) return err('chequebook_size_invalid', { max: chequesPerBookMax });
+  return execute(db, issueChequebookCommand, meta, { accountId: input.accountId, count }, env);
 }
 
 // ---- queries ------------------------------------------------------------------------------------

@@ -13,12 +13,15 @@ import {
   utf8Encode,
   type ChequePayeeChecklist,
   type Result,
+  type SignedChequeEndorsement,
+  type StoredMoney,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { echequeTables, type ChequePresentmentRow, type ChequeRow } from '../../storage/echeque-tables.ts';
 import { readClock } from '../clock-read.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { requireTrust } from '../identity/common.ts';
 import { commandIdOf, pushChequeStatus, readEchequeConfig, signerOf, type ChequeOptions } from './common.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
@@ -37,14 +40,11 @@ export async function payeeChecklistOf(db: WorldDb, chequeId: string, payeeParty
   return ok(chequePayeeChecklist(row.cheque, payeePartyId, trust.value, await readClock(db), await readEchequeConfig(db)));
 }
 
-/** The payee (meta.actor) runs the checklist and records the cheque as verified (验证). */
-export async function verifyReceivedCheque(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly chequeId: string },
-  env: CommandEnv = {},
-): Promise<Result<{ readonly cheque: ChequeRow; readonly checklist: ChequePayeeChecklist }, string>> {
-  return runCommand(db, 'verifyCheque', meta, async (tx) => {
+/** The payee (tx.meta.actor) runs the checklist and records the cheque as verified (验证). */
+export const verifyChequeCommand = defineCommand({
+  name: 'verifyCheque',
+  apply: async (tx, input: { readonly chequeId: string }): Promise<Result<{ readonly cheque: ChequeRow; readonly checklist: ChequePayeeChecklist }, string>> => {
+    const meta = tx.meta;
     const row = await echequeTables(tx.db).cheques.get(input.chequeId);
     if (row === undefined || row.payeePartyId !== meta.actor) return err('cheque_not_found');
     const trust = await requireTrust(tx.db);
@@ -59,8 +59,39 @@ export async function verifyReceivedCheque(
       await echequeTables(tx.db).cheques.put(next);
     }
     return ok({ cheque: next, checklist });
-  }, env);
+  },
+});
+
+/** The payee (meta.actor) runs the checklist and records the cheque as verified (验证). */
+export async function verifyReceivedCheque(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly chequeId: string },
+  env: CommandEnv = {},
+): Promise<Result<{ readonly cheque: ChequeRow; readonly checklist: ChequePayeeChecklist }, string>> {
+  return execute(db, verifyChequeCommand, meta, { chequeId: input.chequeId }, env);
 }
+
+/**
+ * The payee's endorsement, signed by the wrapper over the cheque whose hash is `chequeHash` (the
+ * key stays in the tab); `depositBankId` is the bank it endorses the cheque to.
+ */
+export const endorseChequeCommand = defineCommand({
+  name: 'endorseCheque',
+  apply: async (tx, input: { readonly chequeId: string; readonly chequeHash: string; readonly endorsement: SignedChequeEndorsement; readonly depositBankId: string }): Promise<Result<ChequeRow, string>> => {
+    const payeePartyId = tx.meta.actor;
+    const fresh = await echequeTables(tx.db).cheques.get(input.chequeId);
+    if (fresh === undefined || fresh.payeePartyId !== payeePartyId) return err('cheque_not_found');
+    // The lab may have changed the cheque since we signed: the endorsement is over what we saw.
+    if (chequeHash(fresh.cheque) !== input.chequeHash) return err('cheque_changed_meanwhile');
+    const next = recordEndorsement(fresh, input.endorsement, payeePartyId, tx.now);
+    if (!next.ok) return next;
+    const updated: ChequeRow = { ...fresh, status: next.value.status, history: next.value.history, endorsement: next.value.endorsement };
+    await echequeTables(tx.db).cheques.put(updated);
+    await tx.appendEvent({ type: 'echeque.endorsed', actor: payeePartyId, parties: [fresh.drawerPartyId], payload: { chequeId: fresh.id, depositTo: input.depositBankId } });
+    return ok(updated);
+  },
+});
 
 /**
  * The payee (logged in in this tab) endorses the cheque for deposit to its account at `bankId`
@@ -88,18 +119,7 @@ export async function endorseReceivedCheque(
   if (!endorsed.ok) return endorsed;
   const hash = chequeHash(row.cheque);
   const meta = { id: options.commandId ?? commandIdOf('endorseCheque', options.random), actor: payeePartyId };
-  return runCommand(db, 'endorseCheque', meta, async (tx) => {
-    const fresh = await echequeTables(tx.db).cheques.get(input.chequeId);
-    if (fresh === undefined) return err('cheque_not_found');
-    // The lab may have changed the cheque since we signed: the endorsement is over what we saw.
-    if (chequeHash(fresh.cheque) !== hash) return err('cheque_changed_meanwhile');
-    const next = recordEndorsement(fresh, endorsed.value.endorsement, payeePartyId, tx.now);
-    if (!next.ok) return next;
-    const updated: ChequeRow = { ...fresh, status: next.value.status, history: next.value.history, endorsement: next.value.endorsement };
-    await echequeTables(tx.db).cheques.put(updated);
-    await tx.appendEvent({ type: 'echeque.endorsed', actor: payeePartyId, parties: [fresh.drawerPartyId], payload: { chequeId: fresh.id, depositTo: account.bankId } });
-    return ok(updated);
-  }, options.env);
+  return execute(db, endorseChequeCommand, meta, { chequeId: input.chequeId, chequeHash: hash, endorsement: endorsed.value.endorsement, depositBankId: account.bankId }, options.env);
 }
 
 /** A presentment id from the deposit command's id: short, and the same on a retry. */
@@ -112,8 +132,10 @@ export function presentmentIdOf(commandId: string): string {
  * collecting bank's queue gets it. A cheque may be deposited again after a return, and the lab
  * lets a paid one be deposited again, to watch the duplicate check.
  */
-export async function depositCheque(db: WorldDb, meta: CommandMeta, input: { readonly chequeId: string }, env: CommandEnv = {}): Promise<Result<ChequePresentmentRow, string>> {
-  return runCommand(db, 'depositCheque', meta, async (tx) => {
+export const depositChequeCommand = defineCommand({
+  name: 'depositCheque',
+  apply: async (tx, input: { readonly chequeId: string }): Promise<Result<ChequePresentmentRow, string>> => {
+    const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.cheques.get(input.chequeId);
     if (row === undefined || row.payeePartyId !== meta.actor) return err('cheque_not_found');
@@ -148,8 +170,42 @@ export async function depositCheque(db: WorldDb, meta: CommandMeta, input: { rea
     await tx.appendEvent({ type: 'echeque.deposited', actor: meta.actor, parties: [collectingBankId], payload: { chequeId: row.id, presentment: presentment.id, amount: presentment.amount } });
     tx.notify({ to: [collectingBankId], kind: 'echeque.deposited', ref: presentment.id });
     return ok(presentment);
-  }, env);
+  },
+});
+
+/**
+ * The payee (meta.actor) deposits its endorsed cheque at the bank it endorsed it to (进账): the
+ * collecting bank's queue gets it (see depositChequeCommand).
+ */
+export async function depositCheque(db: WorldDb, meta: CommandMeta, input: { readonly chequeId: string }, env: CommandEnv = {}): Promise<Result<ChequePresentmentRow, string>> {
+  return execute(db, depositChequeCommand, meta, { chequeId: input.chequeId }, env);
 }
+
+/**
+ * Lab (实验): the cheque's amount changed after signing. The wrapper checked the teacher's sign-in
+ * (tab state) and parsed the amount: `teacher: true` records that it did.
+ */
+export const labAlterChequeAmountCommand = defineCommand({
+  name: 'labAlterChequeAmount',
+  apply: async (tx, input: { readonly chequeId: string; readonly amount: StoredMoney; readonly rewriteWords: boolean; readonly teacher: true }): Promise<Result<ChequeRow, string>> => {
+    const meta = tx.meta;
+    const amount = input.amount;
+    const t = echequeTables(tx.db);
+    const row = await t.cheques.get(input.chequeId);
+    if (row === undefined || row.payeePartyId !== meta.actor) return err('cheque_not_found');
+    if (row.status === 'paid' || row.status === 'stopped') return err('cheque_closed', { status: row.status });
+    if (!isChequeAmount(amount) || amount.amount === row.cheque.payload.amount.amount) return err('amount_invalid');
+    const altered: ChequeRow = {
+      ...row,
+      cheque: alterChequeAmount(row.cheque, amount, { rewriteWords: input.rewriteWords }),
+      alteredFrom: row.alteredFrom ?? row.cheque.payload.amount.amount,
+      checklistPassed: null,
+    };
+    await t.cheques.put(altered);
+    await tx.appendEvent({ type: 'echeque.lab_altered', actor: meta.actor, parties: [row.drawerPartyId], payload: { chequeId: row.id, from: row.cheque.payload.amount.amount, to: amount.amount } });
+    return ok(altered);
+  },
+});
 
 /**
  * Lab (实验): the holder of a cheque (meta.actor, its payee) changes the amount after signing,
@@ -167,20 +223,5 @@ export async function labAlterChequeAmount(
   const parsed = parseMoney(input.amount, 'CNY');
   if (!parsed.ok) return err('amount_invalid');
   const amount = toStored(parsed.value);
-  return runCommand(db, 'labAlterChequeAmount', meta, async (tx) => {
-    const t = echequeTables(tx.db);
-    const row = await t.cheques.get(input.chequeId);
-    if (row === undefined || row.payeePartyId !== meta.actor) return err('cheque_not_found');
-    if (row.status === 'paid' || row.status === 'stopped') return err('cheque_closed', { status: row.status });
-    if (!isChequeAmount(amount) || amount.amount === row.cheque.payload.amount.amount) return err('amount_invalid');
-    const altered: ChequeRow = {
-      ...row,
-      cheque: alterChequeAmount(row.cheque, amount, { rewriteWords: input.rewriteWords ?? true }),
-      alteredFrom: row.alteredFrom ?? row.cheque.payload.amount.amount,
-      checklistPassed: null,
-    };
-    await t.cheques.put(altered);
-    await tx.appendEvent({ type: 'echeque.lab_altered', actor: meta.actor, parties: [row.drawerPartyId], payload: { chequeId: row.id, from: row.cheque.payload.amount.amount, to: amount.amount } });
-    return ok(altered);
-  }, env);
+  return execute(db, labAlterChequeAmountCommand, meta, { chequeId: input.chequeId, amount, rewriteWords: input.rewriteWords ?? true, teacher: true }, env);
 }

@@ -1,7 +1,8 @@
 import { err, ok, presentCheque, type ChequePresentmentDecision, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { echequeTables, type ChequePresentmentRow, type ChequePresentmentStatus } from '../../storage/echeque-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { requireTrust } from '../identity/common.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { captureOrderCheque, failOrderCheque } from './channel.ts';
@@ -14,9 +15,10 @@ import { applyChequeEffects, availableText, chequeAccountByNumber, chequeAccount
 // banks' clearing accounts and left for the night's netting batch), the returned-cheque fee, the
 // mail to both sides and the event log.
 
-/** The collecting bank (meta.actor) presents a deposited cheque to the drawer's bank. */
-export async function presentDepositedCheque(db: WorldDb, meta: CommandMeta, input: { readonly presentmentId: string }, env: CommandEnv = {}): Promise<Result<ChequePresentmentRow, string>> {
-  return runCommand(db, 'presentCheque', meta, async (tx) => {
+export const presentChequeCommand = defineCommand({
+  name: 'presentCheque',
+  apply: async (tx, input: { readonly presentmentId: string }): Promise<Result<ChequePresentmentRow, string>> => {
+    const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.chequePresentments.get(input.presentmentId);
     if (row === undefined) return err('presentment_not_found');
@@ -32,14 +34,20 @@ export async function presentDepositedCheque(db: WorldDb, meta: CommandMeta, inp
     await tx.appendEvent({ type: 'echeque.presented', actor: meta.actor, parties: [row.payingBankId, row.depositorPartyId], payload: { presentment: row.id, chequeId: row.chequeId, clearing: row.clearing } });
     tx.notify({ to: [row.payingBankId], kind: 'echeque.presented', ref: row.id });
     return ok(next);
-  }, env);
+  },
+});
+
+/** The collecting bank (meta.actor) presents a deposited cheque to the drawer's bank. */
+export async function presentDepositedCheque(db: WorldDb, meta: CommandMeta, input: { readonly presentmentId: string }, env: CommandEnv = {}): Promise<Result<ChequePresentmentRow, string>> {
+  return execute(db, presentChequeCommand, meta, { presentmentId: input.presentmentId }, env);
 }
 
 export type DecidedPresentment = { readonly presentment: ChequePresentmentRow; readonly decision: ChequePresentmentDecision };
 
-/** The drawer's bank (meta.actor) decides a presented cheque: pays it or returns it with its reason. */
-export async function decidePresentment(db: WorldDb, meta: CommandMeta, input: { readonly presentmentId: string }, env: CommandEnv = {}): Promise<Result<DecidedPresentment, string>> {
-  return runCommand(db, 'decidePresentment', meta, async (tx) => {
+export const decidePresentmentCommand = defineCommand({
+  name: 'decidePresentment',
+  apply: async (tx, input: { readonly presentmentId: string }): Promise<Result<DecidedPresentment, string>> => {
+    const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.chequePresentments.get(input.presentmentId);
     if (row === undefined) return err('presentment_not_found');
@@ -119,7 +127,12 @@ export async function decidePresentment(db: WorldDb, meta: CommandMeta, input: {
     }
     tx.notify({ to: [row.collectingBankId, row.depositorPartyId], kind: `echeque.${status}`, ref: row.id });
     return ok({ presentment: next, decision });
-  }, env);
+  },
+});
+
+/** The drawer's bank (meta.actor) decides a presented cheque: pays it or returns it with its reason. */
+export async function decidePresentment(db: WorldDb, meta: CommandMeta, input: { readonly presentmentId: string }, env: CommandEnv = {}): Promise<Result<DecidedPresentment, string>> {
+  return execute(db, decidePresentmentCommand, meta, { presentmentId: input.presentmentId }, env);
 }
 
 // ---- queries ------------------------------------------------------------------------------------

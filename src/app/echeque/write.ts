@@ -12,12 +12,15 @@ import {
   writeCheque,
   type ChequebookRow,
   type Result,
+  type SignedCheque,
+  type SignedChequePaymentNotice,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { echequeTables, type ChequeRow } from '../../storage/echeque-tables.ts';
 import { readClock } from '../clock-read.ts';
-import { runCommand, type CommandEnv } from '../command.ts';
+import type { CommandEnv } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { sendMail } from '../mailbox.ts';
 import { chequeNameOf, commandIdOf, pushChequeStatus, signerOf, type ChequeOptions } from './common.ts';
 import { checkChequeForOrder } from './channel.ts';
@@ -49,6 +52,63 @@ export async function unusedChequeNumbers(db: WorldDb, book: ChequebookRow): Pro
   const written = await echequeTables(db).cheques.bulkGet(ids);
   return numbers.filter((n, i) => written[i] === undefined && !wasChequePaid(book, n) && !isChequeStopped(book, n));
 }
+
+/**
+ * The command: the cheque and the bank's payment notice were signed by the wrapper (the drawer's
+ * key never enters the input); `date` is the world time written on both.
+ */
+export type WriteChequeCommandInput = {
+  readonly bookId: string;
+  readonly chequeNumber: string;
+  readonly payeePartyId: string;
+  readonly cheque: SignedCheque;
+  readonly notice: SignedChequePaymentNotice;
+  readonly date: number;
+};
+
+export const writeChequeCommand = defineCommand({
+  name: 'writeCheque',
+  apply: async (tx, input: WriteChequeCommandInput): Promise<Result<ChequeRow, string>> => {
+    const { cheque, notice, chequeNumber, date } = input;
+    const drawerPartyId = tx.meta.actor;
+    const chequeId = chequeIdOf(cheque.payload);
+    const fresh = await echequeTables(tx.db).chequebooks.get(input.bookId);
+    if (fresh === undefined) return err('chequebook_not_found');
+    if (fresh.holderPartyId !== drawerPartyId) return err('not_your_chequebook');
+    if (wasChequePaid(fresh, chequeNumber)) return err('cheque_already_paid');
+    if (isChequeStopped(fresh, chequeNumber)) return err('cheque_stopped');
+    const tables = echequeTables(tx.db);
+    if ((await tables.cheques.get(chequeId)) !== undefined) return err('cheque_number_used', { chequeNumber });
+    // A cheque for an order (the gateway's e-cheque channel) pays exactly that order, to its seller.
+    if (cheque.payload.orderId !== null) {
+      const fits = await checkChequeForOrder(tx, cheque.payload.orderId, drawerPartyId, input.payeePartyId, cheque.payload.amount.amount);
+      if (!fits.ok) return fits;
+    }
+    const record = newChequeRecord(cheque, drawerPartyId, date);
+    const row: ChequeRow = {
+      ...record,
+      drawerPartyId,
+      payeePartyId: input.payeePartyId,
+      writtenAt: date,
+      checklistPassed: null,
+      alteredFrom: null,
+    };
+    await tables.cheques.add(row);
+    const delivered = await pushChequeStatus(tx, row, 'delivered', drawerPartyId);
+    if (!delivered.ok) return delivered;
+    await tables.chequeNotices.put({ chequeId, bankId: fresh.bankId, notice, receivedAt: tx.now });
+    const params = { chequeNumber, amount: cheque.payload.amount.amount, drawer: cheque.payload.drawer.name, payee: cheque.payload.payee.name };
+    await sendMail(tx, { to: input.payeePartyId, from: drawerPartyId, subject: { key: 'echeque.mail.received.subject', params }, body: { key: 'echeque.mail.received', params }, ref: chequeId });
+    await sendMail(tx, { to: fresh.bankId, from: drawerPartyId, subject: { key: 'echeque.mail.payment_notice.subject', params }, body: { key: 'echeque.mail.payment_notice', params }, ref: chequeId });
+    await tx.appendEvent({
+      type: 'echeque.written',
+      actor: drawerPartyId,
+      parties: [input.payeePartyId, fresh.bankId],
+      payload: { chequeId, chequeNumber, amount: cheque.payload.amount.amount, payee: input.payeePartyId, ...(cheque.payload.orderId === null ? {} : { orderId: cheque.payload.orderId }) },
+    });
+    return ok(delivered.value);
+  },
+});
 
 /**
  * The drawer (`drawerPartyId`, logged in in this tab) writes, signs and sends a cheque: the payee
@@ -92,42 +152,6 @@ export async function writeAndSendCheque(
   if (!written.ok) return written;
   const cheque = written.value;
   const notice = makeChequePaymentNotice(cheque, signer.value.seed, signer.value.certificate, date);
-  const chequeId = chequeIdOf(cheque.payload);
   const meta = { id: options.commandId ?? commandIdOf('writeCheque', options.random), actor: drawerPartyId };
-  return runCommand(db, 'writeCheque', meta, async (tx) => {
-    const fresh = await echequeTables(tx.db).chequebooks.get(book.id);
-    if (fresh === undefined) return err('chequebook_not_found');
-    if (wasChequePaid(fresh, chequeNumber)) return err('cheque_already_paid');
-    if (isChequeStopped(fresh, chequeNumber)) return err('cheque_stopped');
-    const tables = echequeTables(tx.db);
-    if ((await tables.cheques.get(chequeId)) !== undefined) return err('cheque_number_used', { chequeNumber });
-    // A cheque for an order (the gateway's e-cheque channel) pays exactly that order, to its seller.
-    if (cheque.payload.orderId !== null) {
-      const fits = await checkChequeForOrder(tx, cheque.payload.orderId, drawerPartyId, input.payeePartyId, cheque.payload.amount.amount);
-      if (!fits.ok) return fits;
-    }
-    const record = newChequeRecord(cheque, drawerPartyId, date);
-    const row: ChequeRow = {
-      ...record,
-      drawerPartyId,
-      payeePartyId: input.payeePartyId,
-      writtenAt: date,
-      checklistPassed: null,
-      alteredFrom: null,
-    };
-    await tables.cheques.add(row);
-    const delivered = await pushChequeStatus(tx, row, 'delivered', drawerPartyId);
-    if (!delivered.ok) return delivered;
-    await tables.chequeNotices.put({ chequeId, bankId: book.bankId, notice, receivedAt: tx.now });
-    const params = { chequeNumber, amount: cheque.payload.amount.amount, drawer: cheque.payload.drawer.name, payee: cheque.payload.payee.name };
-    await sendMail(tx, { to: input.payeePartyId, from: drawerPartyId, subject: { key: 'echeque.mail.received.subject', params }, body: { key: 'echeque.mail.received', params }, ref: chequeId });
-    await sendMail(tx, { to: book.bankId, from: drawerPartyId, subject: { key: 'echeque.mail.payment_notice.subject', params }, body: { key: 'echeque.mail.payment_notice', params }, ref: chequeId });
-    await tx.appendEvent({
-      type: 'echeque.written',
-      actor: drawerPartyId,
-      parties: [input.payeePartyId, book.bankId],
-      payload: { chequeId, chequeNumber, amount: cheque.payload.amount.amount, payee: input.payeePartyId, ...(cheque.payload.orderId === null ? {} : { orderId: cheque.payload.orderId }) },
-    });
-    return ok(delivered.value);
-  }, options.env);
+  return execute(db, writeChequeCommand, meta, { bookId: book.id, chequeNumber, payeePartyId: input.payeePartyId, cheque, notice, date }, options.env);
 }
