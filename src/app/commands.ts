@@ -19,6 +19,10 @@ import { writeChequeCommand } from './echeque/write.ts';
 import { depositChequeCommand, endorseChequeCommand, labAlterChequeAmountCommand, verifyChequeCommand } from './echeque/payee.ts';
 import { decidePresentmentCommand, presentChequeCommand } from './echeque/presentment.ts';
 import { stopChequeCommand } from './echeque/stop.ts';
+import { ecashCreateWalletCommand } from './ecash/wallet.ts';
+import { ecashAbandonCommand, ecashOpenSessionCommand, ecashSignBlindedCommand, ecashStoreCoinCommand } from './ecash/withdraw.ts';
+import { ecashDepositCommand, ecashPayBackCommand, ecashPayCommand } from './ecash/spend.ts';
+import { ecashPayOrderFromWalletCommand, ecashRemoveCardCommand, ecashSaveCardCommand } from './ecash/wallet-cards.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -90,6 +94,20 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   decidePresentment: decidePresentmentCommand,
   stopCheque: stopChequeCommand,
   labAlterChequeAmount: labAlterChequeAmountCommand,
+  // e-cash: the wallet (its key sealed in the tab), blind withdrawal (the bank's nonce randomness and
+  // the wallet's sealed state made by the tab; the banks' keys seeded at genesis), paying, the
+  // merchant's deposit (double spends refused), paying back; saved cards paying orders
+  'ecash.createWallet': ecashCreateWalletCommand,
+  'ecash.openSession': ecashOpenSessionCommand,
+  'ecash.signBlinded': ecashSignBlindedCommand,
+  'ecash.storeCoin': ecashStoreCoinCommand,
+  'ecash.abandon': ecashAbandonCommand,
+  'ecash.pay': ecashPayCommand,
+  'ecash.deposit': ecashDepositCommand,
+  'ecash.payBack': ecashPayBackCommand,
+  'ecash.saveCard': ecashSaveCardCommand,
+  'ecash.removeCard': ecashRemoveCardCommand,
+  'ecash.payOrderFromWallet': ecashPayOrderFromWalletCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

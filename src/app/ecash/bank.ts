@@ -22,11 +22,12 @@ import { openAccountInTransaction } from '../ledger.ts';
 import { moveLinked } from '../banking/common.ts';
 import type { Tx } from '../command.ts';
 import { registerWorldSeeder } from '../worlds.ts';
+import { readClock } from '../clock-read.ts';
 
 // The banks' side of e-cash: each bank's key seed (its "HSM"), the published keys derived from it,
 // and the liability account for coins in circulation. A world gets the keys at creation (the `ecash`
-// seeder); a world made before this feature gets them on first use (ensureEcashBank), with random
-// bytes drawn synchronously so it can run inside a command's transaction. The liability account
+// seeder, drawing from the genesis's recorded random tape); a world made before this feature gets
+// them before its first withdrawal (ensureEcashBankKeys, outside any command). The liability account
 // `<bank>:ecash:outstanding` is opened when the bank first signs a coin.
 
 export const ecashBankIds: readonly string[] = institutionSeeds.filter((p) => p.kind === 'bank').map((p) => p.id);
@@ -68,12 +69,29 @@ registerWorldSeeder<Record<string, Uint8Array>>({
   },
 });
 
-/** Opens a bank's e-cash keys (older worlds) and its liability account on first use (inside a transaction). */
+/**
+ * A world made before e-cash got its banks' keys at creation (the `ecash` seeder) gets them here,
+ * on first use, in its own transaction: OUTSIDE any command (issue #19 item 2: key generation is
+ * never part of a command's body, so a logged command's input and the world decide its effect).
+ * Every world with a command log has a genesis that seeded the keys, so there this never writes;
+ * the worlds it writes to have no log and cannot be replayed anyway. Run by the wrapper before
+ * the bank's first command.
+ */
+export async function ensureEcashBankKeys(db: WorldDb, bankId: string): Promise<void> {
+  assert(ecashBankIds.includes(bankId), `not a bank: ${bankId}`);
+  if ((await ecashTables(db).bankSecrets.get(bankId)) !== undefined) return;
+  const seed = crypto.getRandomValues(new Uint8Array(ecashKeySeedLength));
+  await db.transaction('rw', [db.table('ecashBankSecrets'), db.table('ecashKeys'), db.meta], async () => {
+    // Another tab may have written them meanwhile: the first one's keys stay.
+    if ((await ecashTables(db).bankSecrets.get(bankId)) === undefined) await writeBank(db, bankId, seed, await readClock(db));
+  });
+  seed.fill(0);
+}
+
+/** Opens a bank's e-cash liability account on first use (inside a command; its keys are there already). */
 export async function ensureEcashBank(db: WorldDb, bankId: string, now: number): Promise<void> {
   assert(ecashBankIds.includes(bankId), `not a bank: ${bankId}`);
-  if ((await ecashTables(db).bankSecrets.get(bankId)) === undefined) {
-    await writeBank(db, bankId, crypto.getRandomValues(new Uint8Array(ecashKeySeedLength)), now);
-  }
+  assert((await ecashTables(db).bankSecrets.get(bankId)) !== undefined, `e-cash keys of ${bankId} (seeded, or ensureEcashBankKeys before the command)`);
   await ensureOutstanding(db, bankId, now);
 }
 

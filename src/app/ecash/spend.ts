@@ -31,7 +31,8 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables, type BankAccountRow, type BankTransferRow } from '../../storage/banking-tables.ts';
 import { scheduleClearing } from '../banking/clearing.ts';
 import { checkClearingCover } from '../banking/transfers.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
 import { applyPaymentEffects } from './bank.ts';
 import { openForWallet, type UnlockedWallet } from './wallet.ts';
@@ -84,9 +85,16 @@ async function recordPayment(tx: Tx, input: EcashPayInput, paymentId: string, ch
   return recorded;
 }
 
+/** Hands exactly these coins (opened from the purse by the tab) to the merchant, who checks them. */
+export const ecashPayCommand = defineCommand({
+  name: 'ecash.pay',
+  apply: (tx, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }) => payCoinsInTx(tx, input),
+});
+
 /** Hands exactly these coins to the merchant (the merchant's check and the till happen in one command). */
 export async function payCoins(db: WorldDb, meta: CommandMeta, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }, env: CommandEnv = {}): Promise<Result<{ paymentId: string; serials: string[] }, string>> {
-  return runCommand(db, 'ecash.pay', meta, (tx) => payCoinsInTx(tx, input), env);
+  const { merchantId, payee, amount, reference, note, coins } = input;
+  return execute(db, ecashPayCommand, meta, { merchantId, payee, amount, reference, note, coins: coins.map((c) => ({ rowId: c.rowId, coin: c.coin })) }, env);
 }
 
 /** Hands the coins over inside the caller's transaction (also used by the checkout channel). */
@@ -200,19 +208,11 @@ export function usualBank(accounts: readonly Pick<BankAccountRow, 'bankId' | 'op
   return first?.bankId ?? null;
 }
 
-/**
- * The merchant deposits coins from its till (default: every held coin) at its own bank: `bankId`
- * if given (it must hold an account there), else its usual bank. That bank forwards the coins to
- * each issuing bank, one deposit per issuer. Passing serials already deposited is the lab's
- * replay: the issuer refuses 'double_spend' and nothing of the command is kept.
- */
-export async function depositTill(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly serials?: readonly string[]; readonly bankId?: string } = {},
-  env: CommandEnv = {},
-): Promise<Result<{ amount: string; coins: number; bankId: string }, string>> {
-  return runCommand(db, 'ecash.deposit', meta, async (tx) => {
+/** The merchant deposits coins from its till at its bank (see depositTill). */
+export const ecashDepositCommand = defineCommand({
+  name: 'ecash.deposit',
+  apply: async (tx, input: { readonly serials?: readonly string[]; readonly bankId?: string }): Promise<Result<{ amount: string; coins: number; bankId: string }, string>> => {
+    const meta = tx.meta;
     const t = ecashTables(tx.db);
     const rows = input.serials === undefined
       ? await t.till.where('[merchantId+status]').equals([meta.actor, 'held']).toArray()
@@ -237,12 +237,29 @@ export async function depositTill(
       });
     }
     return ok({ amount: ecashMoneyOfMinor(totalMinor).amount, coins: rows.length, bankId: acquirerId });
-  }, env);
+  },
+});
+
+/**
+ * The merchant deposits coins from its till (default: every held coin) at its own bank: `bankId`
+ * if given (it must hold an account there), else its usual bank. That bank forwards the coins to
+ * each issuing bank, one deposit per issuer. Passing serials already deposited is the lab's
+ * replay: the issuer refuses 'double_spend' and nothing of the command is kept.
+ */
+export async function depositTill(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly serials?: readonly string[]; readonly bankId?: string } = {},
+  env: CommandEnv = {},
+): Promise<Result<{ amount: string; coins: number; bankId: string }, string>> {
+  return execute(db, ecashDepositCommand, meta, { serials: input.serials === undefined ? undefined : [...input.serials], bankId: input.bankId }, env);
 }
 
-/** The wallet owner pays unspent coins back into its own account at the issuing bank. */
-export async function payBackCoins(db: WorldDb, meta: CommandMeta, input: { readonly coins: readonly PurseCoin[] }, env: CommandEnv = {}): Promise<Result<{ coins: number }, string>> {
-  return runCommand(db, 'ecash.payBack', meta, async (tx) => {
+/** The wallet owner pays coins (opened from the purse by the tab) back into its account at the issuer. */
+export const ecashPayBackCommand = defineCommand({
+  name: 'ecash.payBack',
+  apply: async (tx, input: { readonly coins: readonly PurseCoin[] }): Promise<Result<{ coins: number }, string>> => {
+    const meta = tx.meta;
     if (input.coins.length === 0) return err('ecash_nothing_to_deposit');
     const t = ecashTables(tx.db);
     const byBank = new Map<string, PurseCoin[]>();
@@ -258,7 +275,12 @@ export async function payBackCoins(db: WorldDb, meta: CommandMeta, input: { read
       await tx.appendEvent({ type: 'ecash.paid_back', actor: meta.actor, parties: [bankId], payload: { coins: coins.length } });
     }
     return ok({ coins: input.coins.length });
-  }, env);
+  },
+});
+
+/** The wallet owner pays unspent coins back into its own account at the issuing bank. */
+export async function payBackCoins(db: WorldDb, meta: CommandMeta, input: { readonly coins: readonly PurseCoin[] }, env: CommandEnv = {}): Promise<Result<{ coins: number }, string>> {
+  return execute(db, ecashPayBackCommand, meta, { coins: input.coins.map((c) => ({ rowId: c.rowId, coin: c.coin })) }, env);
 }
 
 export async function tillOf(db: WorldDb, merchantId: string): Promise<EcashTillRow[]> {

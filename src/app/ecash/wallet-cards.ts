@@ -13,7 +13,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import type { EcashWalletRow } from '../../storage/ecash-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { payOrderWithInTx } from '../payments/checkout.ts';
 import { recordWalletPayment } from './recorder.ts';
 import type { UnlockedWallet } from './wallet.ts';
@@ -72,6 +73,27 @@ export async function walletSavedCards(db: WorldDb, ownerId: string): Promise<Wa
   return [...(row?.savedCards ?? [])];
 }
 
+/** Saves one of the owner's real cards (the reference, spaces removed by the wrapper) into the wallet. */
+export const ecashSaveCardCommand = defineCommand({
+  name: 'ecash.saveCard',
+  apply: async (tx, input: { readonly kind: WalletSavedCardKind; readonly cardRef: string }): Promise<Result<WalletCardRef, string>> => {
+    const meta = tx.meta;
+    const rows = walletRows(tx.db);
+    const row = await rows.get(meta.actor);
+    if (row === undefined) return err('wallet_not_found');
+    const saved = row.savedCards ?? [];
+    const cardRef = input.cardRef;
+    if (saved.some((c) => c.kind === input.kind && c.cardRef === cardRef)) return err('wallet_card_already_saved');
+    if (saved.length >= walletSavedCardsMax) return err('wallet_cards_full', { max: walletSavedCardsMax });
+    const real = await realCard(tx, meta.actor, input.kind, cardRef);
+    if (!real.ok) return real;
+    const ref: WalletCardRef = { id: `wc-${meta.id}`, kind: input.kind, cardRef, issuerId: real.value.issuerId, last4: real.value.last4, savedAt: tx.now };
+    await rows.put({ ...row, savedCards: [...saved, ref] });
+    await tx.appendEvent({ type: 'wallet.card_saved', actor: meta.actor, payload: { kind: ref.kind, issuerId: ref.issuerId, last4: ref.last4 } });
+    return ok(ref);
+  },
+});
+
 /** Saves one of the owner's real cards into the (unlocked) wallet. */
 export async function saveCardToWallet(
   db: WorldDb,
@@ -84,25 +106,14 @@ export async function saveCardToWallet(
   if (!(walletSavedCardKinds as readonly string[]).includes(input.kind)) return err('card_kind_unknown');
   const cardRef = input.cardRef.replace(/\s+/g, '');
   if (cardRef === '') return err('card_required');
-  return runCommand(db, 'ecash.saveCard', meta, async (tx) => {
-    const rows = walletRows(tx.db);
-    const row = await rows.get(meta.actor);
-    if (row === undefined) return err('wallet_not_found');
-    const saved = row.savedCards ?? [];
-    if (saved.some((c) => c.kind === input.kind && c.cardRef === cardRef)) return err('wallet_card_already_saved');
-    if (saved.length >= walletSavedCardsMax) return err('wallet_cards_full', { max: walletSavedCardsMax });
-    const real = await realCard(tx, meta.actor, input.kind, cardRef);
-    if (!real.ok) return real;
-    const ref: WalletCardRef = { id: `wc-${meta.id}`, kind: input.kind, cardRef, issuerId: real.value.issuerId, last4: real.value.last4, savedAt: tx.now };
-    await rows.put({ ...row, savedCards: [...saved, ref] });
-    await tx.appendEvent({ type: 'wallet.card_saved', actor: meta.actor, payload: { kind: ref.kind, issuerId: ref.issuerId, last4: ref.last4 } });
-    return ok(ref);
-  }, env);
+  return execute(db, ecashSaveCardCommand, meta, { kind: input.kind, cardRef }, env);
 }
 
 /** Removes a saved card from the wallet (the real card is untouched). */
-export async function removeCardFromWallet(db: WorldDb, meta: CommandMeta, input: { readonly savedCardId: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
-  return runCommand(db, 'ecash.removeCard', meta, async (tx) => {
+export const ecashRemoveCardCommand = defineCommand({
+  name: 'ecash.removeCard',
+  apply: async (tx, input: { readonly savedCardId: string }): Promise<Result<null, string>> => {
+    const meta = tx.meta;
     const rows = walletRows(tx.db);
     const row = await rows.get(meta.actor);
     if (row === undefined) return err('wallet_not_found');
@@ -110,7 +121,12 @@ export async function removeCardFromWallet(db: WorldDb, meta: CommandMeta, input
     if (!saved.some((c) => c.id === input.savedCardId)) return err('wallet_card_not_found');
     await rows.put({ ...row, savedCards: saved.filter((c) => c.id !== input.savedCardId) });
     return ok(null);
-  }, env);
+  },
+});
+
+/** Removes a saved card from the wallet (the real card is untouched). */
+export async function removeCardFromWallet(db: WorldDb, meta: CommandMeta, input: { readonly savedCardId: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
+  return execute(db, ecashRemoveCardCommand, meta, { savedCardId: input.savedCardId }, env);
 }
 
 function recorderStatus(charge: Charge): WalletTransaction['status'] {
@@ -119,21 +135,11 @@ function recorderStatus(charge: Charge): WalletTransaction['status'] {
   return 'completed';
 }
 
-/**
- * Pays an order from the unlocked wallet with one of its saved cards: the card's kind is the
- * channel (it must be the order's payment method), the real card reference is the source, and the
- * recorder row (time, payee, amount, channel, status) is written in the same transaction. A card
- * refusal stores the charge failed and records a failed row (the buyer's diary shows the attempt).
- */
-export async function payOrderFromWallet(
-  db: WorldDb,
-  meta: CommandMeta,
-  wallet: UnlockedWallet,
-  input: { readonly orderId: string; readonly savedCardId: string },
-  env: CommandEnv = {},
-): Promise<Result<{ charge: Charge; order: OrderRow; recorded: WalletTransaction }, string>> {
-  assert(meta.actor === wallet.ownerId, 'only the wallet owner pays from it');
-  return runCommand(db, 'ecash.payOrderFromWallet', meta, async (tx) => {
+/** Pays an order with a saved card of the wallet and records it (see payOrderFromWallet). */
+export const ecashPayOrderFromWalletCommand = defineCommand({
+  name: 'ecash.payOrderFromWallet',
+  apply: async (tx, input: { readonly orderId: string; readonly savedCardId: string }): Promise<Result<{ charge: Charge; order: OrderRow; recorded: WalletTransaction }, string>> => {
+    const meta = tx.meta;
     const row = await walletRows(tx.db).get(meta.actor);
     if (row === undefined) return err('wallet_not_found');
     const card = (row.savedCards ?? []).find((c) => c.id === input.savedCardId);
@@ -150,5 +156,22 @@ export async function payOrderFromWallet(
     });
     if (!recorded.ok) return recorded;
     return ok({ charge, order, recorded: recorded.value });
-  }, env);
+  },
+});
+
+/**
+ * Pays an order from the unlocked wallet with one of its saved cards: the card's kind is the
+ * channel (it must be the order's payment method), the real card reference is the source, and the
+ * recorder row (time, payee, amount, channel, status) is written in the same transaction. A card
+ * refusal stores the charge failed and records a failed row (the buyer's diary shows the attempt).
+ */
+export async function payOrderFromWallet(
+  db: WorldDb,
+  meta: CommandMeta,
+  wallet: UnlockedWallet,
+  input: { readonly orderId: string; readonly savedCardId: string },
+  env: CommandEnv = {},
+): Promise<Result<{ charge: Charge; order: OrderRow; recorded: WalletTransaction }, string>> {
+  assert(meta.actor === wallet.ownerId, 'only the wallet owner pays from it');
+  return execute(db, ecashPayOrderFromWalletCommand, meta, { orderId: input.orderId, savedCardId: input.savedCardId }, env);
 }

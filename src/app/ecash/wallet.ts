@@ -11,11 +11,13 @@ import {
   ivLength,
   saltLength,
   type Result,
+  type SealedPrivateKey,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ecashTables, type SealedBlob } from '../../storage/ecash-tables.ts';
 import { readPasswordIterations, systemRandom, type Random } from '../identity/common.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 
 // The e-wallet's lock. Each user's wallet has a random 32-byte wallet key, stored only sealed under
 // the wallet password (PBKDF2-SHA256 → AES-GCM-256, the crypto module's sealPrivateKey, the same
@@ -39,6 +41,18 @@ export async function hasWallet(db: WorldDb, ownerId: string): Promise<boolean> 
   return (await ecashTables(db).wallets.get(ownerId)) !== undefined;
 }
 
+/** The wallet's row: its key sealed under the password by the wrapper (never the key or the password). */
+export const ecashCreateWalletCommand = defineCommand({
+  name: 'ecash.createWallet',
+  apply: async (tx, input: { readonly sealedKey: SealedPrivateKey }): Promise<Result<null, string>> => {
+    const t = ecashTables(tx.db);
+    if (await t.wallets.get(tx.meta.actor)) return err('wallet_exists');
+    await t.wallets.add({ ownerId: tx.meta.actor, sealedKey: input.sealedKey, createdAt: tx.now });
+    await tx.appendEvent({ type: 'wallet.created', actor: tx.meta.actor, payload: {} });
+    return ok(null);
+  },
+});
+
 /** Creates the user's wallet under `password` and returns it unlocked. */
 export async function createWallet(
   db: WorldDb,
@@ -51,13 +65,7 @@ export async function createWallet(
   const keyBytes = random(walletKeyLength);
   const iterations = await readPasswordIterations(db);
   const sealedKey = await sealPrivateKey(keyBytes, input.password, random(saltLength), random(ivLength), iterations);
-  const created = await runCommand(db, 'ecash.createWallet', meta, async (tx) => {
-    const t = ecashTables(tx.db);
-    if (await t.wallets.get(meta.actor)) return err('wallet_exists');
-    await t.wallets.add({ ownerId: meta.actor, sealedKey, createdAt: tx.now });
-    await tx.appendEvent({ type: 'wallet.created', actor: meta.actor, payload: {} });
-    return ok(null);
-  }, env);
+  const created = await execute(db, ecashCreateWalletCommand, meta, { sealedKey }, env);
   if (!created.ok) return created;
   const key = await importKey(keyBytes);
   keyBytes.fill(0);

@@ -1,6 +1,7 @@
 import {
   assert,
   bytesToHex,
+  hexToBytes,
   denominationMinor,
   ecashAbandonExpiredSessions,
   ecashBankAbandonSession,
@@ -27,11 +28,12 @@ import {
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { ecashTables, type EcashPurseRow } from '../../storage/ecash-tables.ts';
+import { ecashTables, type EcashPurseRow, type SealedBlob } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
-import { runCommand, type CommandEnv } from '../command.ts';
+import type { CommandEnv } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
-import { applyPaymentEffects, bankSigningKeys, ecashBankIds, ensureEcashBank, publishedKeys } from './bank.ts';
+import { applyPaymentEffects, bankSigningKeys, ecashBankIds, ensureEcashBank, ensureEcashBankKeys, publishedKeys } from './bank.ts';
 import { openForWallet, sealForWallet, type UnlockedWallet } from './wallet.ts';
 
 // Withdrawing e-cash, one blind signing session per coin (SCHEME.md). The customer's tab runs the
@@ -53,6 +55,46 @@ function commandId(rowId: string, step: string): string {
   return `ecash:${step}:${rowId}`;
 }
 
+/**
+ * The bank opens its signing session for one coin and the purse row is written (withdrawing). The
+ * wallet's state comes sealed (AES-GCM in the tab), the bank's nonce randomness as hex: both made
+ * by the wrapper. `totalMinor` is what the whole withdrawal still needs (decimal minor units).
+ */
+export const ecashOpenSessionCommand = defineCommand({
+  name: 'ecash.openSession',
+  apply: async (
+    tx,
+    input: { readonly rowId: string; readonly bankId: string; readonly denomination: EcashDenomination; readonly totalMinor: string; readonly sealed: SealedBlob; readonly nonceRandom: string },
+  ): Promise<Result<EcashNonceCommitment, string>> => {
+    const ownerId = tx.meta.actor;
+    const { rowId, bankId } = input;
+    const sessionId = `ecs-${rowId}`;
+    await ensureEcashBank(tx.db, bankId, tx.now);
+    const account = await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'bank_deposit', bankId, partyId: ownerId }));
+    if (account === undefined) return err('ecash_no_bank_account', { bankId, partyId: ownerId });
+    // Refused before any session opens: a session left open would block the key for everyone.
+    if (toMinorUnits(availableOf(account)) < BigInt(input.totalMinor)) {
+      return err('insufficient_funds', { accountId: account.id });
+    }
+    const t = ecashTables(tx.db);
+    const keys = await bankSigningKeys(tx.db, bankId);
+    const key = findEcashKey(keys, bankId, input.denomination);
+    assert(key !== undefined, 'every denomination has a key');
+    const open = await t.sessions.where('[keyId+status]').equals([key.keyId, 'open']).toArray();
+    // Sessions whose wallet went away are closed here, so they block the key only until they expire.
+    for (const s of ecashAbandonExpiredSessions(open, tx.now)) await t.sessions.put(s);
+    const committed = ecashBankCommitNonce(open.filter((s) => s.expiresAt > tx.now), { sessionId, account: ownerId, key, nonceRandom: hexToBytes(input.nonceRandom), now: tx.now });
+    if (!committed.ok) return committed;
+    await t.sessions.add(committed.value.session);
+    const row: EcashPurseRow = {
+      id: rowId, ownerId, bankId, denomination: input.denomination, state: 'withdrawing',
+      sealed: input.sealed, sessionId, response: null, updatedAt: tx.now,
+    };
+    await t.purse.add(row);
+    return ok(committed.value.commitment);
+  },
+});
+
 /** Opens the bank's signing session for one coin and writes the purse row (withdrawing). */
 async function openSession(
   db: WorldDb,
@@ -64,35 +106,38 @@ async function openSession(
   random: Random,
 ): Promise<Result<EcashNonceCommitment, string>> {
   const sealed = await sealForWallet(wallet, rowId, started, random);
-  const nonceRandom = random(64);
-  const sessionId = `ecs-${rowId}`;
-  return runCommand(db, 'ecash.openSession', { id: commandId(rowId, 'open'), actor: wallet.ownerId }, async (tx) => {
-    const bankId = started.bankId;
-    await ensureEcashBank(tx.db, bankId, tx.now);
-    const account = await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'bank_deposit', bankId, partyId: wallet.ownerId }));
-    if (account === undefined) return err('ecash_no_bank_account', { bankId, partyId: wallet.ownerId });
-    // Refused before any session opens: a session left open would block the key for everyone.
-    if (toMinorUnits(availableOf(account)) < totalMinor) {
-      return err('insufficient_funds', { accountId: account.id });
-    }
-    const t = ecashTables(tx.db);
-    const keys = await bankSigningKeys(tx.db, bankId);
-    const key = findEcashKey(keys, bankId, started.denomination);
-    assert(key !== undefined, 'every denomination has a key');
-    const open = await t.sessions.where('[keyId+status]').equals([key.keyId, 'open']).toArray();
-    // Sessions whose wallet went away are closed here, so they block the key only until they expire.
-    for (const s of ecashAbandonExpiredSessions(open, tx.now)) await t.sessions.put(s);
-    const committed = ecashBankCommitNonce(open.filter((s) => s.expiresAt > tx.now), { sessionId, account: wallet.ownerId, key, nonceRandom, now: tx.now });
-    if (!committed.ok) return committed;
-    await t.sessions.add(committed.value.session);
-    const row: EcashPurseRow = {
-      id: rowId, ownerId: wallet.ownerId, bankId, denomination: started.denomination, state: 'withdrawing',
-      sealed, sessionId, response: null, updatedAt: tx.now,
-    };
-    await t.purse.add(row);
-    return ok(committed.value.commitment);
-  }, env);
+  const nonceRandom = bytesToHex(random(64));
+  // A world older than e-cash gets its bank's keys now, outside the command.
+  await ensureEcashBankKeys(db, started.bankId);
+  const input = { rowId, bankId: started.bankId, denomination: started.denomination, totalMinor: totalMinor.toString(), sealed, nonceRandom };
+  return execute(db, ecashOpenSessionCommand, { id: commandId(rowId, 'open'), actor: wallet.ownerId }, input, env);
 }
+
+/** The bank signs the blinded challenge and debits the customer; the purse row keeps s (and the sealed blinded state). */
+export const ecashSignBlindedCommand = defineCommand({
+  name: 'ecash.signBlinded',
+  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string; readonly blindedChallenge: string; readonly sealed: SealedBlob }): Promise<Result<EcashBlindResponse, string>> => {
+    const ownerId = tx.meta.actor;
+    const t = ecashTables(tx.db);
+    const session = await t.sessions.get(input.sessionId);
+    if (session === undefined) return err('session_not_open', { sessionId: input.sessionId });
+    assert(session.account === ownerId, 'a customer completes only its own session');
+    const key = findEcashKey(await bankSigningKeys(tx.db, session.bankId), session.bankId, session.denomination);
+    assert(key !== undefined, 'session key exists');
+    const signed = ecashBankSignBlinded(session, { sessionId: session.sessionId, challenge: input.blindedChallenge }, key, tx.now);
+    if (!signed.ok) return signed;
+    const moved = await applyPaymentEffects(tx, signed.value.effects);
+    if (!moved.ok) return moved;
+    await t.sessions.put(signed.value.session);
+    await t.purse.update(input.rowId, { sealed: input.sealed, response: signed.value.response.s, updatedAt: tx.now });
+    // The event names what the bank saw: the account, the value and the session, never a serial.
+    await tx.appendEvent({
+      type: 'ecash.withdrawn', actor: ownerId, parties: [session.bankId],
+      payload: { sessionId: session.sessionId, bankId: session.bankId, denomination: session.denomination },
+    });
+    return ok(signed.value.response);
+  },
+});
 
 /** The bank signs the blinded challenge and debits the customer; the purse row keeps s. */
 async function signBlinded(
@@ -105,27 +150,22 @@ async function signBlinded(
 ): Promise<Result<EcashBlindResponse, string>> {
   assert(blinded.status === 'blinded', 'sign a blinded withdrawal');
   const sealed = await sealForWallet(wallet, rowId, blinded, random);
-  return runCommand(db, 'ecash.signBlinded', { id: commandId(rowId, 'sign'), actor: wallet.ownerId }, async (tx) => {
-    const t = ecashTables(tx.db);
-    const session = await t.sessions.get(blinded.sessionId);
-    if (session === undefined) return err('session_not_open', { sessionId: blinded.sessionId });
-    assert(session.account === wallet.ownerId, 'a customer completes only its own session');
-    const key = findEcashKey(await bankSigningKeys(tx.db, session.bankId), session.bankId, session.denomination);
-    assert(key !== undefined, 'session key exists');
-    const signed = ecashBankSignBlinded(session, { sessionId: session.sessionId, challenge: blinded.blindedChallenge }, key, tx.now);
-    if (!signed.ok) return signed;
-    const moved = await applyPaymentEffects(tx, signed.value.effects);
-    if (!moved.ok) return moved;
-    await t.sessions.put(signed.value.session);
-    await t.purse.update(rowId, { sealed, response: signed.value.response.s, updatedAt: tx.now });
-    // The event names what the bank saw: the account, the value and the session, never a serial.
-    await tx.appendEvent({
-      type: 'ecash.withdrawn', actor: wallet.ownerId, parties: [session.bankId],
-      payload: { sessionId: session.sessionId, bankId: session.bankId, denomination: session.denomination },
-    });
-    return ok(signed.value.response);
-  }, env);
+  const input = { rowId, sessionId: blinded.sessionId, blindedChallenge: blinded.blindedChallenge, sealed };
+  return execute(db, ecashSignBlindedCommand, { id: commandId(rowId, 'sign'), actor: wallet.ownerId }, input, env);
 }
+
+/** The unblinded coin, sealed in the tab, replaces the withdrawal's state in its purse row (held). */
+export const ecashStoreCoinCommand = defineCommand({
+  name: 'ecash.storeCoin',
+  apply: async (tx, input: { readonly rowId: string; readonly sealed: SealedBlob }): Promise<Result<null, string>> => {
+    const t = ecashTables(tx.db);
+    const row = await t.purse.get(input.rowId);
+    // The wrapper read it withdrawing and signed; only this command (one id per row) moves it on.
+    assert(row !== undefined && row.ownerId === tx.meta.actor && row.state === 'withdrawing', `purse row ${input.rowId} is a signed withdrawal`);
+    await t.purse.put({ ...row, state: 'held', sealed: input.sealed, sessionId: null, response: null, updatedAt: tx.now });
+    return ok(null);
+  },
+});
 
 /** Unblinds a signed withdrawal into a coin and stores it sealed in the purse (held). */
 async function finish(db: WorldDb, wallet: UnlockedWallet, row: EcashPurseRow, env: CommandEnv, random: Random): Promise<Result<EcashCoin, string>> {
@@ -137,24 +177,27 @@ async function finish(db: WorldDb, wallet: UnlockedWallet, row: EcashPurseRow, e
   if (!coin.ok) return coin;
   // The new blob holds only the coin: the blinding factors a and b (the link to the session) are gone.
   const sealed = await sealForWallet(wallet, row.id, coin.value, random);
-  const stored = await runCommand(db, 'ecash.storeCoin', { id: commandId(row.id, 'store'), actor: wallet.ownerId }, async (tx) => {
-    await ecashTables(tx.db).purse.put({ ...row, state: 'held', sealed, sessionId: null, response: null, updatedAt: tx.now });
-    return ok(null);
-  }, env);
+  const stored = await execute(db, ecashStoreCoinCommand, { id: commandId(row.id, 'store'), actor: wallet.ownerId }, { rowId: row.id, sealed }, env);
   if (!stored.ok) return stored;
   return coin;
 }
 
 /** Closes the bank session of a withdrawal that will not complete and drops its purse row. */
-async function abandon(db: WorldDb, wallet: UnlockedWallet, rowId: string, sessionId: string, env: CommandEnv): Promise<void> {
-  await runCommand(db, 'ecash.abandon', { id: commandId(rowId, 'abandon'), actor: wallet.ownerId }, async (tx) => {
+export const ecashAbandonCommand = defineCommand({
+  name: 'ecash.abandon',
+  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string }): Promise<Result<null, string>> => {
     const t = ecashTables(tx.db);
-    const session = await t.sessions.get(sessionId);
+    const session = await t.sessions.get(input.sessionId);
     if (session?.status === 'open') await t.sessions.put(ecashBankAbandonSession(session, tx.now));
-    const row = await t.purse.get(rowId);
-    if (row?.state === 'withdrawing' && row.response === null) await t.purse.delete(rowId);
+    const row = await t.purse.get(input.rowId);
+    if (row?.state === 'withdrawing' && row.response === null) await t.purse.delete(input.rowId);
     return ok(null);
-  }, env);
+  },
+});
+
+/** Closes the bank session of a withdrawal that will not complete and drops its purse row. */
+async function abandon(db: WorldDb, wallet: UnlockedWallet, rowId: string, sessionId: string, env: CommandEnv): Promise<void> {
+  await execute(db, ecashAbandonCommand, { id: commandId(rowId, 'abandon'), actor: wallet.ownerId }, { rowId, sessionId }, env);
 }
 
 /** Withdraws coins of exactly these denominations from the wallet owner's account at `bankId`. */
