@@ -6,6 +6,11 @@ import { agreeRefundCommand, arbitrateCommand, cancelOrderCommand, cancelRefundC
 import { bookShipmentCommand, pickUpShipmentCommand, postTrackingCommand } from './market/shipping.ts';
 import { confirmReceiptCommand } from './market/receipt.ts';
 import { topUpWalletCommand, withdrawFromWalletCommand } from './market/wallet.ts';
+import { listProductCommand } from './market/products.ts';
+import { activateAccountCommand, registerCommand, resendActivationCodeCommand } from './identity/registration.ts';
+import { changePasswordAttemptCommand, changePasswordCommand, loginCommand, logoutCommand } from './identity/login.ts';
+import { applyForStoreCommand, decideStoreCommand } from './identity/stores.ts';
+import { applyForCertificateCommand, issueCertificateCommand, rejectCertificateRequestCommand } from './identity/ca.ts';
 import { applyForBankAccountCommand, approveBankApplicationCommand, rejectBankApplicationCommand } from './banking/accounts.ts';
 import { counterDepositCommand, counterWithdrawalCommand, giveCashCommand } from './banking/cash.ts';
 import { onlineBankingTransferCommand } from './banking/transfers.ts';
@@ -59,6 +64,20 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   // the escrow wallet: top-up and withdrawal through the banks
   topUpWallet: topUpWalletCommand,
   withdrawFromWallet: withdrawFromWalletCommand,
+  listProduct: listProductCommand,
+  // identity: registration and activation, password attempts, stores, certificates (prepared inputs)
+  register: registerCommand,
+  activateAccount: activateAccountCommand,
+  resendActivationCode: resendActivationCodeCommand,
+  login: loginCommand,
+  changePasswordAttempt: changePasswordAttemptCommand,
+  changePassword: changePasswordCommand,
+  logout: logoutCommand,
+  applyForStore: applyForStoreCommand,
+  decideStore: decideStoreCommand,
+  applyForCertificate: applyForCertificateCommand,
+  issueCertificate: issueCertificateCommand,
+  rejectCertificateRequest: rejectCertificateRequestCommand,
   // banking: accounts, the counter's cash, online-banking transfers and the U盾 login
   applyForBankAccount: applyForBankAccountCommand,
   approveBankApplication: approveBankApplicationCommand,

@@ -1,11 +1,15 @@
 import {
   assert,
   bytesToHex,
+  canonicalString,
+  certificateSigningBytes,
   certificateStatus,
   certificateValidityMsDefault,
   checkCertificateRequest,
   err,
   fingerprint,
+  hexToBytes,
+  isHex,
   isRevocationReason,
   issueCertificate,
   keyPairFromSeed,
@@ -13,7 +17,10 @@ import {
   makeRevocationList,
   ok,
   renewCertificate,
+  signatureLength,
+  verify,
   type Certificate,
+  type CertificateRequest,
   type RevocationList,
   type RevocationReason,
   type Result,
@@ -27,6 +34,7 @@ import {
   type CertificateRow,
 } from '../../storage/identity-tables.ts';
 import { runCommand, type CommandEnv, type Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { sendMail } from '../mailbox.ts';
 import { issuingCa, readTrust, requireTrust, systemRandom, takeSerial, type Random } from './common.ts';
@@ -63,24 +71,13 @@ function caSeedOf(keyRing: KeyRing, worldId: string, caPartyId: string, ca: Cert
   return ok(seed);
 }
 
-/** A party asks the CA for a certificate for its key. The party must be logged in in this tab. */
-export async function applyForCertificate(
-  db: WorldDb,
-  worldId: string,
-  partyId: string,
-  options: CaOptions = {},
-): Promise<Result<{ requestId: string }, string>> {
-  const seed = (options.keyRing ?? tabKeys).seed(worldId, partyId);
-  if (seed === null) return err('login_required');
-  const t = identityTables(db);
-  const user = await t.users.get(partyId);
-  if (user === undefined) return err('user_not_found');
-  const party = await db.parties.get(partyId);
-  assert(party !== undefined, 'a user is a party');
-  const name = user.profile?.realName ?? party.name.en;
-  const request = makeCertificateRequest({ name, role: user.role, partyId }, seed, await readClock(db));
-  const requestId = `req-${bytesToHex((options.random ?? systemRandom)(8))}`;
-  return runCommand(db, 'applyForCertificate', { id: idOf(options, 'apply'), actor: partyId }, async (tx) => {
+/** A certificate request as the applicant's tab signed it (outside the transaction), and its id. */
+export const applyForCertificateCommand = defineCommand({
+  name: 'applyForCertificate',
+  apply: async (tx, input: { readonly requestId: string; readonly request: CertificateRequest }) => {
+    const t = identityTables(tx.db);
+    const partyId = tx.meta.actor;
+    const { request, requestId } = input;
     const fresh = await t.users.get(partyId);
     if (fresh?.status !== 'active') return err('account_not_activated');
     const pending = await t.certificateRequests.where('partyId').equals(partyId).filter((r) => r.status === 'pending').count();
@@ -110,8 +107,82 @@ export async function applyForCertificate(
     await tx.appendEvent({ type: 'certificate.requested', actor: partyId, parties: ['ca'], payload: { requestId } });
     tx.notify({ to: ['ca'], kind: 'certificate.requested', ref: requestId });
     return ok({ requestId });
-  }, options.env);
+  },
+});
+
+/** A party asks the CA for a certificate for its key. The party must be logged in in this tab. */
+export async function applyForCertificate(
+  db: WorldDb,
+  worldId: string,
+  partyId: string,
+  options: CaOptions = {},
+): Promise<Result<{ requestId: string }, string>> {
+  const seed = (options.keyRing ?? tabKeys).seed(worldId, partyId);
+  if (seed === null) return err('login_required');
+  const t = identityTables(db);
+  const user = await t.users.get(partyId);
+  if (user === undefined) return err('user_not_found');
+  const party = await db.parties.get(partyId);
+  assert(party !== undefined, 'a user is a party');
+  const name = user.profile?.realName ?? party.name.en;
+  const request = makeCertificateRequest({ name, role: user.role, partyId }, seed, await readClock(db));
+  const requestId = `req-${bytesToHex((options.random ?? systemRandom)(8))}`;
+  return execute(db, applyForCertificateCommand, { id: idOf(options, 'apply'), actor: partyId }, { requestId, request }, options.env);
 }
+
+/** A certificate the CA's tab issued (signed outside the transaction) for a pending request. */
+export const issueCertificateCommand = defineCommand({
+  name: 'issueCertificate',
+  apply: async (tx, input: { readonly requestId: string; readonly certificate: Certificate | null; readonly problem: string | null }) => {
+    const t = identityTables(tx.db);
+    const row = await t.certificateRequests.get(input.requestId);
+    if (row === undefined) return err('certificate_request_not_found');
+    if (row.status !== 'pending') return err('certificate_request_decided');
+    const user = await t.users.get(row.partyId);
+    if (user?.status !== 'active') return err('account_not_activated');
+    // The identity check: the request must name the party as it registered, with its own key.
+    const party = await tx.db.parties.get(row.partyId);
+    assert(party !== undefined, 'a user is a party');
+    const expectedName = user.profile?.realName ?? party.name.en;
+    const subject = row.request.subject;
+    if (subject.name !== expectedName || subject.role !== user.role || subject.partyId !== row.partyId) return err('subject_mismatch');
+    const key = await t.partyKeys.get(row.partyId);
+    if (key?.publicKey !== row.request.publicKey) return err('key_mismatch');
+    // Signed by the CA's tab before the transaction for the serial and time it read then: another
+    // issue or a clock move since makes it stale (the CA tries again), and only the CA's key signs.
+    // What the CA's signing refused (an altered request), named after the identity checks above.
+    if (input.certificate === null) return err(input.problem ?? 'certificate_altered');
+    const certificate = input.certificate;
+    const serial = await takeSerial(tx.db);
+    if (certificate.body.serial !== serial || certificate.body.notBefore !== tx.now) return err('certificate_state_changed');
+    if (certificate.body.publicKey !== row.request.publicKey || canonicalString(certificate.body.subject) !== canonicalString(row.request.subject)) return err('subject_mismatch');
+    const trust = await readTrust(tx.db);
+    if (trust === null) return err('identities_not_set_up');
+    const ca = issuingCa(trust);
+    if (!isHex(certificate.signature, signatureLength) || !verify(hexToBytes(certificate.signature), certificateSigningBytes(certificate.body), hexToBytes(ca.body.publicKey))) return err('certificate_altered');
+    const certRow: CertificateRow = {
+      serial,
+      partyId: row.partyId,
+      fingerprint: fingerprint(certificate),
+      certificate,
+      issuedAt: tx.now,
+      requestId: row.id,
+      renewedFrom: null,
+      revoked: null,
+    };
+    await t.certificates.add(certRow);
+    await t.certificateRequests.put({ ...row, status: 'issued', serial, decidedAt: tx.now, decidedBy: tx.meta.actor });
+    await sendMail(tx, {
+      to: row.partyId,
+      from: tx.meta.actor,
+      subject: { key: 'mail.certificateIssued.subject', params: { serial } },
+      body: { key: 'mail.certificateIssued.body', params: { serial, notAfter: certificate.body.notAfter } },
+      ref: String(serial),
+    });
+    await tx.appendEvent({ type: 'certificate.issued', actor: tx.meta.actor, parties: [row.partyId], payload: { serial, subject: subject.name } });
+    return ok(certRow);
+  },
+});
 
 /** The CA issues the certificate a pending request asks for, after checking it against the registration. */
 export async function issueRequestedCertificate(
@@ -128,48 +199,38 @@ export async function issueRequestedCertificate(
   if (!seed.ok) return seed;
   const validityMs = input.validityMs ?? certificateValidityMsDefault;
   if (!Number.isSafeInteger(validityMs) || validityMs <= 0) return err('validity_invalid');
-  return runCommand(db, 'issueCertificate', { id: idOf(options, 'issue'), actor: caPartyId }, async (tx) => {
+  // The serial and world time the certificate is signed for: the command checks both are still so.
+  const request = await identityTables(db).certificateRequests.get(input.requestId);
+  if (request === undefined) return err('certificate_request_not_found');
+  const serialRow = await db.meta.get(identityMetaKeys.nextSerial);
+  assert(serialRow !== undefined && Number.isSafeInteger(serialRow.value), 'the CA has a serial counter');
+  const issued = issueCertificate(request.request, seed.value, ca, serialRow.value as number, await readClock(db), validityMs);
+  const prepared = issued.ok ? { certificate: issued.value, problem: null } : { certificate: null, problem: issued.code };
+  return execute(db, issueCertificateCommand, { id: idOf(options, 'issue'), actor: caPartyId }, { requestId: input.requestId, ...prepared }, options.env);
+}
+
+export const rejectCertificateRequestCommand = defineCommand({
+  name: 'rejectCertificateRequest',
+  apply: async (tx, input: { readonly requestId: string; readonly reason: string }) => {
+    const party = await tx.db.parties.get(tx.meta.actor);
+    if (party?.kind !== 'ca') return err('not_the_ca');
     const t = identityTables(tx.db);
     const row = await t.certificateRequests.get(input.requestId);
     if (row === undefined) return err('certificate_request_not_found');
     if (row.status !== 'pending') return err('certificate_request_decided');
-    const user = await t.users.get(row.partyId);
-    if (user?.status !== 'active') return err('account_not_activated');
-    // The identity check: the request must name the party as it registered, with its own key.
-    const party = await tx.db.parties.get(row.partyId);
-    assert(party !== undefined, 'a user is a party');
-    const expectedName = user.profile?.realName ?? party.name.en;
-    const subject = row.request.subject;
-    if (subject.name !== expectedName || subject.role !== user.role || subject.partyId !== row.partyId) return err('subject_mismatch');
-    const key = await t.partyKeys.get(row.partyId);
-    if (key?.publicKey !== row.request.publicKey) return err('key_mismatch');
-    const serial = await takeSerial(tx.db);
-    const issued = issueCertificate(row.request, seed.value, ca, serial, tx.now, validityMs);
-    if (!issued.ok) return issued;
-    const certificate = issued.value;
-    const certRow: CertificateRow = {
-      serial,
-      partyId: row.partyId,
-      fingerprint: fingerprint(certificate),
-      certificate,
-      issuedAt: tx.now,
-      requestId: row.id,
-      renewedFrom: null,
-      revoked: null,
-    };
-    await t.certificates.add(certRow);
-    await t.certificateRequests.put({ ...row, status: 'issued', serial, decidedAt: tx.now, decidedBy: caPartyId });
+    const rejected: CertificateRequestRow = { ...row, status: 'rejected', reason: input.reason, decidedAt: tx.now, decidedBy: tx.meta.actor };
+    await t.certificateRequests.put(rejected);
     await sendMail(tx, {
       to: row.partyId,
-      from: caPartyId,
-      subject: { key: 'mail.certificateIssued.subject', params: { serial } },
-      body: { key: 'mail.certificateIssued.body', params: { serial, notAfter: certificate.body.notAfter } },
-      ref: String(serial),
+      from: tx.meta.actor,
+      subject: { key: 'mail.certificateRejected.subject' },
+      body: { key: 'mail.certificateRejected.body', params: { reason: input.reason } },
+      ref: row.id,
     });
-    await tx.appendEvent({ type: 'certificate.issued', actor: caPartyId, parties: [row.partyId], payload: { serial, subject: subject.name } });
-    return ok(certRow);
-  }, options.env);
-}
+    await tx.appendEvent({ type: 'certificate.rejected', actor: tx.meta.actor, parties: [row.partyId], payload: { requestId: row.id, reason: input.reason } });
+    return ok(rejected);
+  },
+});
 
 /** The CA refuses a request, with a reason the applicant reads in the mailbox. */
 export async function rejectCertificateRequest(
@@ -181,25 +242,7 @@ export async function rejectCertificateRequest(
   const reason = input.reason.trim();
   if (reason === '') return err('reason_required');
   if ([...reason].length > rejectionReasonLengthMax) return err('reason_too_long', { max: rejectionReasonLengthMax });
-  return runCommand(db, 'rejectCertificateRequest', { id: idOf(options, 'reject'), actor: caPartyId }, async (tx) => {
-    const party = await tx.db.parties.get(caPartyId);
-    if (party?.kind !== 'ca') return err('not_the_ca');
-    const t = identityTables(tx.db);
-    const row = await t.certificateRequests.get(input.requestId);
-    if (row === undefined) return err('certificate_request_not_found');
-    if (row.status !== 'pending') return err('certificate_request_decided');
-    const rejected: CertificateRequestRow = { ...row, status: 'rejected', reason, decidedAt: tx.now, decidedBy: caPartyId };
-    await t.certificateRequests.put(rejected);
-    await sendMail(tx, {
-      to: row.partyId,
-      from: caPartyId,
-      subject: { key: 'mail.certificateRejected.subject' },
-      body: { key: 'mail.certificateRejected.body', params: { reason } },
-      ref: row.id,
-    });
-    await tx.appendEvent({ type: 'certificate.rejected', actor: caPartyId, parties: [row.partyId], payload: { requestId: row.id, reason } });
-    return ok(rejected);
-  }, options.env);
+  return execute(db, rejectCertificateRequestCommand, { id: idOf(options, 'reject'), actor: caPartyId }, { requestId: input.requestId, reason }, options.env);
 }
 
 async function readCrl(tx: Tx): Promise<RevocationList> {

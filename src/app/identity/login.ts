@@ -15,7 +15,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { identityTables, type PartyKeyRow, type UserRow } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute, type CommandDefinition } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { protectWithPassword, readPasswordIterations, systemRandom, type Random } from './common.ts';
 import { tabKeys, type KeyRing, type OpenKey } from './keys.ts';
@@ -55,30 +56,44 @@ async function readAccount(db: WorldDb, where: { loginName: string } | { partyId
   });
 }
 
+/** One password attempt as the wrapper checked it (PBKDF2 outside the transaction): its verdict, and the hash it checked against. */
+type AttemptInput = { readonly partyId: string; readonly success: boolean; readonly checkedHash: string };
+
 /**
- * Records one password attempt for `user` at world time. Succeeds (and keeps the count) whatever
- * the password was, so a wrong password is remembered; the caller turns the outcome into a result.
+ * Records one password attempt at world time. Succeeds (and keeps the count) whatever the password
+ * was, so a wrong password is remembered; the caller turns the outcome into a result.
  */
-async function recordAttempt(db: WorldDb, meta: CommandMeta, user: UserRow, success: boolean, env: CommandEnv | undefined, name: string): Promise<Result<AttemptOutcome, string>> {
-  return runCommand<AttemptOutcome>(db, name, meta, async (tx) => {
-    const { users } = identityTables(tx.db);
-    const fresh = await users.get(user.partyId);
-    assert(fresh !== undefined, 'a user is never deleted');
-    // The password was changed between our check and now: our verdict is about the old one.
-    if (fresh.passwordHash.hash !== user.passwordHash.hash) return err('password_changed_meanwhile');
-    const attempt = loginAttempt(fresh.login, success, tx.now);
-    await users.put({ ...fresh, login: attempt.state });
-    if (attempt.result === 'locked') return ok({ outcome: 'locked', until: attempt.lockedUntil! });
-    if (attempt.result === 'wrong_password') {
-      const lockedUntil = attempt.lockedUntil ?? null;
-      await tx.appendEvent({ type: 'identity.login_failed', actor: fresh.partyId, payload: { attemptsLeft: attempt.attemptsLeft } });
-      if (lockedUntil !== null) await tx.appendEvent({ type: 'identity.login_locked', actor: fresh.partyId, payload: { until: lockedUntil } });
-      return ok({ outcome: 'wrong_password', attemptsLeft: attempt.attemptsLeft, lockedUntil });
-    }
-    if (fresh.status !== 'active') return ok({ outcome: 'not_activated' });
-    await tx.appendEvent({ type: 'identity.logged_in', actor: fresh.partyId, payload: { loginName: fresh.loginName } });
-    return ok({ outcome: 'ok' });
-  }, env);
+function attemptCommand(name: string) {
+  return defineCommand<AttemptInput, AttemptOutcome>({
+    name,
+    stores: ['users'],
+    apply: async (tx, input) => {
+      const { users } = identityTables(tx.db);
+      const fresh = await users.get(input.partyId);
+      assert(fresh !== undefined, 'a user is never deleted');
+      // The password was changed between our check and now: our verdict is about the old one.
+      if (fresh.passwordHash.hash !== input.checkedHash) return err('password_changed_meanwhile');
+      const attempt = loginAttempt(fresh.login, input.success, tx.now);
+      await users.put({ ...fresh, login: attempt.state });
+      if (attempt.result === 'locked') return ok({ outcome: 'locked', until: attempt.lockedUntil! });
+      if (attempt.result === 'wrong_password') {
+        const lockedUntil = attempt.lockedUntil ?? null;
+        await tx.appendEvent({ type: 'identity.login_failed', actor: fresh.partyId, payload: { attemptsLeft: attempt.attemptsLeft } });
+        if (lockedUntil !== null) await tx.appendEvent({ type: 'identity.login_locked', actor: fresh.partyId, payload: { until: lockedUntil } });
+        return ok({ outcome: 'wrong_password', attemptsLeft: attempt.attemptsLeft, lockedUntil });
+      }
+      if (fresh.status !== 'active') return ok({ outcome: 'not_activated' });
+      await tx.appendEvent({ type: 'identity.logged_in', actor: fresh.partyId, payload: { loginName: fresh.loginName } });
+      return ok({ outcome: 'ok' });
+    },
+  });
+}
+
+export const loginCommand = attemptCommand('login');
+export const changePasswordAttemptCommand = attemptCommand('changePasswordAttempt');
+
+async function recordAttempt(db: WorldDb, meta: CommandMeta, user: UserRow, success: boolean, env: CommandEnv | undefined, command: CommandDefinition<AttemptInput, AttemptOutcome>): Promise<Result<AttemptOutcome, string>> {
+  return execute(db, command, meta, { partyId: user.partyId, success, checkedHash: user.passwordHash.hash }, env);
 }
 
 function failureOf(outcome: Exclude<AttemptOutcome, { outcome: 'ok' }>) {
@@ -114,7 +129,16 @@ export async function login(
   // The hash and the sealed key come from one password: they agree unless the data is damaged.
   assert(passwordOk === opened.ok, 'password hash and sealed key agree');
   const meta: CommandMeta = { id: commandId(options, 'login'), actor: user.partyId };
-  const recorded = await recordAttempt(db, meta, user, passwordOk, options.env, 'login');
+  const classMode = options.env?.classSubmit !== undefined;
+  if (classMode) {
+    // Class mode (#20): the attempt is a command every PC applies, published signed with the
+    // party's own key, so the key must be open in this tab first. A wrong password opens no key:
+    // it cannot be signed, so no PC counts it (the class login, not the lockout, keeps strangers out).
+    if (!opened.ok) return err('wrong_login');
+    keyRing.open({ worldId, partyId: user.partyId, loginName: user.loginName, loggedInAtMs: Date.now() }, opened.value);
+  }
+  const recorded = await recordAttempt(db, meta, user, passwordOk, options.env, loginCommand);
+  if (classMode && !(recorded.ok && recorded.value.outcome === 'ok')) keyRing.forget(worldId, user.partyId);
   if (!recorded.ok) return recorded;
   if (recorded.value.outcome !== 'ok') return failureOf(recorded.value);
   assert(opened.ok, 'a right password opens the key');
@@ -122,6 +146,15 @@ export async function login(
   opened.value.fill(0);
   return ok(session);
 }
+
+export const logoutCommand = defineCommand({
+  name: 'logout',
+  stores: [],
+  apply: async (tx) => {
+    await tx.appendEvent({ type: 'identity.logged_out', actor: tx.meta.actor, payload: {} });
+    return ok(null);
+  },
+});
 
 /** Forgets the party's key in this tab. */
 export async function logout(
@@ -132,10 +165,7 @@ export async function logout(
 ): Promise<Result<null, string>> {
   const keyRing = options.keyRing ?? tabKeys;
   if (!keyRing.forget(worldId, partyId)) return err('not_logged_in');
-  return runCommand(db, 'logout', { id: commandId(options, 'logout'), actor: partyId }, async (tx) => {
-    await tx.appendEvent({ type: 'identity.logged_out', actor: partyId, payload: {} });
-    return ok(null);
-  }, options.env);
+  return execute(db, logoutCommand, { id: commandId(options, 'logout'), actor: partyId }, {}, options.env);
 }
 
 export type PasswordField = 'oldPassword' | 'newPassword' | 'newPasswordAgain';
@@ -152,6 +182,25 @@ export function newPasswordProblems(loginName: string, password: string, again: 
   else if (again.normalize('NFKC') !== password.normalize('NFKC')) fields.newPasswordAgain = 'password_mismatch';
   return fields;
 }
+
+/** A new password as prepared outside the transaction: its PBKDF2 hash and the key sealed under it. */
+export const changePasswordCommand = defineCommand({
+  name: 'changePassword',
+  stores: ['users', 'partyKeys', 'labSheet'],
+  apply: async (tx, input: { readonly partyId: string; readonly checkedHash: string; readonly passwordHash: UserRow['passwordHash']; readonly sealed: PartyKeyRow['sealed'] }) => {
+    const t = identityTables(tx.db);
+    const fresh = await t.users.get(input.partyId);
+    const key = await t.partyKeys.get(input.partyId);
+    assert(fresh !== undefined && key !== undefined, 'a user is never deleted');
+    if (fresh.passwordHash.hash !== input.checkedHash) return err('password_changed_meanwhile');
+    await t.users.put({ ...fresh, passwordHash: input.passwordHash, passwordChangedAt: tx.now, login: loginStateInitial });
+    await t.partyKeys.put({ ...key, sealed: input.sealed, updatedAt: tx.now });
+    const sheet = await t.labSheet.get(input.partyId);
+    if (sheet !== undefined) await t.labSheet.put({ ...sheet, password: null, changedAt: tx.now });
+    await tx.appendEvent({ type: 'identity.password_changed', actor: input.partyId, payload: {} });
+    return ok(null);
+  },
+});
 
 /**
  * Changes a party's password: the old one must be right (a wrong one counts toward the lockout),
@@ -175,7 +224,7 @@ export async function changePassword(
   assert(passwordOk === opened.ok, 'password hash and sealed key agree');
   const id = commandId(options, 'changePassword');
   if (!opened.ok) {
-    const recorded = await recordAttempt(db, { id, actor: user.partyId }, user, false, options.env, 'changePasswordAttempt');
+    const recorded = await recordAttempt(db, { id, actor: user.partyId }, user, false, options.env, changePasswordAttemptCommand);
     if (!recorded.ok) return recorded;
     assert(recorded.value.outcome !== 'ok', 'a wrong password never succeeds');
     return failureOf(recorded.value);
@@ -183,16 +232,5 @@ export async function changePassword(
   const iterations = await readPasswordIterations(db);
   const { passwordHash, sealed } = await protectWithPassword(opened.value, input.newPassword, options.random ?? systemRandom, iterations);
   opened.value.fill(0);
-  return runCommand(db, 'changePassword', { id, actor: user.partyId }, async (tx) => {
-    const t = identityTables(tx.db);
-    const fresh = await t.users.get(user.partyId);
-    assert(fresh !== undefined, 'a user is never deleted');
-    if (fresh.passwordHash.hash !== user.passwordHash.hash) return err('password_changed_meanwhile');
-    await t.users.put({ ...fresh, passwordHash, passwordChangedAt: tx.now, login: loginStateInitial });
-    await t.partyKeys.put({ ...key, sealed, updatedAt: tx.now });
-    const sheet = await t.labSheet.get(user.partyId);
-    if (sheet !== undefined) await t.labSheet.put({ ...sheet, password: null, changedAt: tx.now });
-    await tx.appendEvent({ type: 'identity.password_changed', actor: user.partyId, payload: {} });
-    return ok(null);
-  }, options.env);
+  return execute(db, changePasswordCommand, { id, actor: user.partyId }, { partyId: user.partyId, checkedHash: user.passwordHash.hash, passwordHash, sealed }, options.env);
 }

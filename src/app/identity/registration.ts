@@ -23,8 +23,9 @@ import {
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { identityTables, type UserProfile, type UserRow } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { identityTables, type PartyKeyRow, type UserProfile, type UserRow } from '../../storage/identity-tables.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { sendMail } from '../mailbox.ts';
 import { protectWithPassword, readPasswordIterations, systemRandom, type Random } from './common.ts';
@@ -96,6 +97,56 @@ export function registrationProblems(input: RegisterInput, now: number): { field
 }
 
 /**
+ * A registration as prepared outside the transaction (register): the PBKDF2 hash, the sealed key and
+ * its public half, the activation code; never the password or the key's seed.
+ */
+export type RegisterCommandInput = {
+  readonly partyId: string;
+  readonly loginName: string;
+  readonly loginNameKey: string;
+  readonly role: RegistrationData['role'];
+  readonly profile: UserRow['profile'];
+  readonly passwordHash: UserRow['passwordHash'];
+  readonly sealed: PartyKeyRow['sealed'];
+  readonly publicKey: string;
+  readonly activationCode: string;
+  readonly store: StoreInput | null;
+};
+
+export const registerCommand = defineCommand({
+  name: 'register',
+  apply: async (tx, input: RegisterCommandInput) => {
+    const t = identityTables(tx.db);
+    const partyId = input.partyId;
+    if ((await t.users.where('loginNameKey').equals(input.loginNameKey).count()) > 0) return err('login_name_taken');
+    if ((await tx.db.parties.get(partyId)) !== undefined) return err('login_name_taken');
+    await tx.db.parties.add({ id: partyId, kind: input.role, name: { zh: input.loginName, en: input.loginName }, createdAt: tx.now, institution: false });
+    const user: UserRow = {
+      partyId,
+      loginName: input.loginName,
+      loginNameKey: input.loginNameKey,
+      role: input.role,
+      institution: false,
+      profile: input.profile,
+      passwordHash: input.passwordHash,
+      status: 'pending_activation',
+      activation: { code: input.activationCode, expiresAt: tx.now + activationValidityMs, wrongCodes: 0 },
+      login: loginStateInitial,
+      createdAt: tx.now,
+      activatedAt: null,
+      passwordChangedAt: null,
+    };
+    await t.users.add(user);
+    await t.partyKeys.add({ partyId, keyId: keyIdOf(input.publicKey), publicKey: input.publicKey, sealed: input.sealed, createdAt: tx.now, updatedAt: tx.now });
+    await sendActivationMail(tx, partyId, input.activationCode, tx.now + activationValidityMs);
+    if (input.store !== null) await openStoreInTransaction(tx, partyId, input.store);
+    await tx.appendEvent({ type: 'identity.registered', actor: partyId, payload: { loginName: input.loginName, role: input.role } });
+    tx.notify({ to: ['*'], kind: 'party.registered', ref: partyId });
+    return ok({ partyId, loginName: input.loginName });
+  },
+});
+
+/**
  * Registers a buyer or seller. On success the party exists, its account waits for activation and
  * the code is in its mailbox. Field problems come back in `fields` (including a taken login name).
  */
@@ -117,34 +168,19 @@ export async function register(db: WorldDb, input: RegisterInput, options: Ident
   const partyId = partyIdForLogin(data.loginNameKey);
   const meta: CommandMeta = { id: options.commandId ?? `register:${bytesToHex(random(16))}`, actor: partyId };
 
-  const result = await runCommand(db, 'register', meta, async (tx) => {
-    const t = identityTables(tx.db);
-    if ((await t.users.where('loginNameKey').equals(data.loginNameKey).count()) > 0) return err('login_name_taken');
-    if ((await tx.db.parties.get(partyId)) !== undefined) return err('login_name_taken');
-    await tx.db.parties.add({ id: partyId, kind: data.role, name: { zh: data.loginName, en: data.loginName }, createdAt: tx.now, institution: false });
-    const user: UserRow = {
-      partyId,
-      loginName: data.loginName,
-      loginNameKey: data.loginNameKey,
-      role: data.role,
-      institution: false,
-      profile: profileOf(data),
-      passwordHash,
-      status: 'pending_activation',
-      activation: { code, expiresAt: tx.now + activationValidityMs, wrongCodes: 0 },
-      login: loginStateInitial,
-      createdAt: tx.now,
-      activatedAt: null,
-      passwordChangedAt: null,
-    };
-    await t.users.add(user);
-    await t.partyKeys.add({ partyId, keyId: keyIdOf(publicKey), publicKey, sealed, createdAt: tx.now, updatedAt: tx.now });
-    await sendActivationMail(tx, partyId, code, tx.now + activationValidityMs);
-    if (store !== null) await openStoreInTransaction(tx, partyId, store);
-    await tx.appendEvent({ type: 'identity.registered', actor: partyId, payload: { loginName: data.loginName, role: data.role } });
-    tx.notify({ to: ['*'], kind: 'party.registered', ref: partyId });
-    return ok({ partyId, loginName: data.loginName });
-  }, options.env);
+  const prepared: RegisterCommandInput = {
+    partyId,
+    loginName: data.loginName,
+    loginNameKey: data.loginNameKey,
+    role: data.role,
+    profile: profileOf(data),
+    passwordHash,
+    sealed,
+    publicKey,
+    activationCode: code,
+    store,
+  };
+  const result = await execute(db, registerCommand, meta, prepared, options.env);
   if (!result.ok && result.code === 'login_name_taken') return fieldFailure({ loginName: 'login_name_taken' });
   return result;
 }
@@ -173,17 +209,10 @@ export type ActivationOutcome =
   | { readonly outcome: 'activated' }
   | { readonly outcome: 'wrong_code'; readonly attemptsLeft: number };
 
-/**
- * Activates an account with the code from its mailbox. A wrong code is counted (and that count
- * is kept, so the command succeeds and reports it); after five the code is void.
- */
-export async function activateAccount(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly partyId: string; readonly code: string },
-  env: CommandEnv = {},
-): Promise<Result<{ partyId: string }, string>> {
-  const result = await runCommand<ActivationOutcome>(db, 'activateAccount', meta, async (tx) => {
+export const activateAccountCommand = defineCommand<{ readonly partyId: string; readonly code: string }, ActivationOutcome>({
+  name: 'activateAccount',
+  stores: ['users'],
+  apply: async (tx, input) => {
     const { users } = identityTables(tx.db);
     const user = await users.get(input.partyId);
     if (user === undefined) return err('user_not_found');
@@ -200,7 +229,20 @@ export async function activateAccount(
     await users.put({ ...user, status: 'active', activation: null, activatedAt: tx.now });
     await tx.appendEvent({ type: 'identity.activated', actor: user.partyId, payload: { loginName: user.loginName } });
     return ok({ outcome: 'activated' });
-  }, env);
+  },
+});
+
+/**
+ * Activates an account with the code from its mailbox. A wrong code is counted (and that count
+ * is kept, so the command succeeds and reports it); after five the code is void.
+ */
+export async function activateAccount(
+  db: WorldDb,
+  meta: CommandMeta,
+  input: { readonly partyId: string; readonly code: string },
+  env: CommandEnv = {},
+): Promise<Result<{ partyId: string }, string>> {
+  const result = await execute(db, activateAccountCommand, meta, { partyId: input.partyId, code: input.code }, env);
   if (!result.ok) return result;
   if (result.value.outcome === 'wrong_code') {
     const left = result.value.attemptsLeft;
@@ -208,6 +250,20 @@ export async function activateAccount(
   }
   return ok({ partyId: input.partyId });
 }
+
+export const resendActivationCodeCommand = defineCommand({
+  name: 'resendActivationCode',
+  apply: async (tx, input: { readonly partyId: string; readonly code: string }) => {
+    const { users } = identityTables(tx.db);
+    const user = await users.get(input.partyId);
+    if (user === undefined) return err('user_not_found');
+    if (user.status === 'active') return err('account_already_active');
+    const expiresAt = tx.now + activationValidityMs;
+    await users.put({ ...user, activation: { code: input.code, expiresAt, wrongCodes: 0 } });
+    await sendActivationMail(tx, user.partyId, input.code, expiresAt);
+    return ok(null);
+  },
+});
 
 /** Mails a fresh code (the old one stops working), for an expired or void code. */
 export async function resendActivationCode(
@@ -217,14 +273,5 @@ export async function resendActivationCode(
   options: { readonly random?: Random; readonly env?: CommandEnv } = {},
 ): Promise<Result<null, string>> {
   const code = makeActivationCode((options.random ?? systemRandom)(activationCodeLength));
-  return runCommand(db, 'resendActivationCode', meta, async (tx) => {
-    const { users } = identityTables(tx.db);
-    const user = await users.get(input.partyId);
-    if (user === undefined) return err('user_not_found');
-    if (user.status === 'active') return err('account_already_active');
-    const expiresAt = tx.now + activationValidityMs;
-    await users.put({ ...user, activation: { code, expiresAt, wrongCodes: 0 } });
-    await sendActivationMail(tx, user.partyId, code, expiresAt);
-    return ok(null);
-  }, options.env);
+  return execute(db, resendActivationCodeCommand, meta, { partyId: input.partyId, code }, options.env);
 }

@@ -1,7 +1,8 @@
 import { err, ok, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { identityTables, type StoreRow } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { sendMail } from '../mailbox.ts';
 
 // A seller's store (店铺): the seller applies with a name and a description when registering (or
@@ -63,6 +64,17 @@ export async function openStoreInTransaction(tx: Tx, sellerId: string, input: St
   return row;
 }
 
+export const applyForStoreCommand = defineCommand({
+  name: 'applyForStore',
+  apply: async (tx, input: StoreInput) => {
+    const user = await identityTables(tx.db).users.get(tx.meta.actor);
+    if (user === undefined || user.role !== 'seller') return err('not_a_seller');
+    const existing = await identityTables(tx.db).stores.get(storeIdOf(tx.meta.actor));
+    if (existing?.status === 'approved') return err('store_already_approved');
+    return ok(await openStoreInTransaction(tx, tx.meta.actor, input));
+  },
+});
+
 /** A seller applies again after a rejection (or changes a pending application). */
 export async function applyForStore(
   db: WorldDb,
@@ -72,14 +84,45 @@ export async function applyForStore(
 ): Promise<Result<StoreRow, string>> {
   const checked = checkStoreInput(input);
   if (!checked.ok) return err('invalid_store', checked.fields);
-  return runCommand(db, 'applyForStore', meta, async (tx) => {
-    const user = await identityTables(tx.db).users.get(meta.actor);
-    if (user === undefined || user.role !== 'seller') return err('not_a_seller');
-    const existing = await identityTables(tx.db).stores.get(storeIdOf(meta.actor));
-    if (existing?.status === 'approved') return err('store_already_approved');
-    return ok(await openStoreInTransaction(tx, meta.actor, checked.value));
-  }, env);
+  return execute(db, applyForStoreCommand, meta, checked.value, env);
 }
+
+export const decideStoreCommand = defineCommand({
+  name: 'decideStore',
+  apply: async (tx, input: { readonly storeId: string; readonly decision: 'approve' | 'reject'; readonly reason: string }) => {
+    const operator = await tx.db.parties.get(tx.meta.actor);
+    if (operator?.kind !== 'operator') return err('not_the_operator');
+    const { stores } = identityTables(tx.db);
+    const store = await stores.get(input.storeId);
+    if (store === undefined) return err('store_not_found');
+    if (store.status !== 'pending') return err('store_already_decided');
+    const approved = input.decision === 'approve';
+    const decided: StoreRow = {
+      ...store,
+      status: approved ? 'approved' : 'rejected',
+      reason: approved ? null : input.reason,
+      decidedAt: tx.now,
+      decidedBy: tx.meta.actor,
+    };
+    await stores.put(decided);
+    await sendMail(tx, {
+      to: store.sellerId,
+      from: tx.meta.actor,
+      subject: { key: approved ? 'mail.storeApproved.subject' : 'mail.storeRejected.subject', params: { name: store.name } },
+      body: approved
+        ? { key: 'mail.storeApproved.body', params: { name: store.name } }
+        : { key: 'mail.storeRejected.body', params: { name: store.name, reason: input.reason } },
+      ref: store.id,
+    });
+    await tx.appendEvent({
+      type: approved ? 'store.approved' : 'store.rejected',
+      actor: tx.meta.actor,
+      parties: [store.sellerId],
+      payload: approved ? { name: store.name } : { name: store.name, reason: input.reason },
+    });
+    return ok(decided);
+  },
+});
 
 /** The operator approves a pending store, or rejects it with a reason the seller reads. */
 export async function decideStore(
@@ -91,39 +134,7 @@ export async function decideStore(
   const reason = (input.reason ?? '').trim();
   if (input.decision === 'reject' && reason === '') return err('reason_required');
   if ([...reason].length > decisionReasonLengthMax) return err('reason_too_long', { max: decisionReasonLengthMax });
-  return runCommand(db, 'decideStore', meta, async (tx) => {
-    const operator = await tx.db.parties.get(meta.actor);
-    if (operator?.kind !== 'operator') return err('not_the_operator');
-    const { stores } = identityTables(tx.db);
-    const store = await stores.get(input.storeId);
-    if (store === undefined) return err('store_not_found');
-    if (store.status !== 'pending') return err('store_already_decided');
-    const approved = input.decision === 'approve';
-    const decided: StoreRow = {
-      ...store,
-      status: approved ? 'approved' : 'rejected',
-      reason: approved ? null : reason,
-      decidedAt: tx.now,
-      decidedBy: meta.actor,
-    };
-    await stores.put(decided);
-    await sendMail(tx, {
-      to: store.sellerId,
-      from: meta.actor,
-      subject: { key: approved ? 'mail.storeApproved.subject' : 'mail.storeRejected.subject', params: { name: store.name } },
-      body: approved
-        ? { key: 'mail.storeApproved.body', params: { name: store.name } }
-        : { key: 'mail.storeRejected.body', params: { name: store.name, reason } },
-      ref: store.id,
-    });
-    await tx.appendEvent({
-      type: approved ? 'store.approved' : 'store.rejected',
-      actor: meta.actor,
-      parties: [store.sellerId],
-      payload: approved ? { name: store.name } : { name: store.name, reason },
-    });
-    return ok(decided);
-  }, env);
+  return execute(db, decideStoreCommand, meta, { storeId: input.storeId, decision: input.decision, reason }, env);
 }
 
 /** For listing goods: the seller's store when the operator approved it. */

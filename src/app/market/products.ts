@@ -1,4 +1,6 @@
 import {
+  bytesToHex,
+  hexToBytes,
   assert,
   createProduct,
   demoCatalogue,
@@ -22,6 +24,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables, type PictureRow } from '../../storage/market-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
 import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { approvedStoreOf } from '../identity/stores.ts';
 
 // A seller's goods: list (with pictures), edit, delist and relist, restock, and the one-click demo
@@ -75,6 +78,42 @@ async function numberTaken(db: WorldDb, number: string): Promise<boolean> {
   return n !== '' && (await marketTables(db).products.where('number').equals(n).count()) > 0;
 }
 
+/** A picture as a command's input carries it: its bytes as hex (read from the Blob before the transaction). */
+export type PictureBytes = { readonly type: string; readonly hex: string };
+export type PreparedPicture = { readonly image: PictureBytes; readonly thumbnail: PictureBytes; readonly width: number; readonly height: number };
+
+/** Reads a picture's Blobs into plain JSON (outside any transaction). */
+export async function preparePicture(p: PictureInput): Promise<PreparedPicture> {
+  const bytes = async (b: Blob): Promise<PictureBytes> => ({ type: b.type, hex: bytesToHex(new Uint8Array(await b.arrayBuffer())) });
+  return { image: await bytes(p.image), thumbnail: await bytes(p.thumbnail), width: p.width, height: p.height };
+}
+
+/** The Blobs a prepared picture stands for (inside the transaction: no await). */
+function pictureOf(p: PreparedPicture): PictureInput {
+  const blob = (b: PictureBytes) => new Blob([hexToBytes(b.hex)], { type: b.type });
+  return { image: blob(p.image), thumbnail: blob(p.thumbnail), width: p.width, height: p.height };
+}
+
+export const listProductCommand = defineCommand({
+  name: 'listProduct',
+  apply: async (tx, input: { readonly product: Omit<ProductInput, 'pictureIds'>; readonly pictures: readonly PreparedPicture[] }) => {
+    const actor = tx.meta.actor;
+    const seller = await requireSellingSeller(tx.db, actor);
+    if (!seller.ok) return seller;
+    const pictures = input.pictures.map(pictureOf);
+    const id = await nextProductId(tx.db);
+    const pictureIds = pictures.map((_, i) => `${id}-p${i + 1}`);
+    const taken = (await numberTaken(tx.db, input.product.number)) ? [normalizeProductNumber(input.product.number)] : [];
+    const created = createProduct({ ...input.product, pictureIds }, { id, sellerId: actor, now: tx.now, currency: 'CNY', takenNumbers: taken });
+    if (!created.ok) return created;
+    const t = marketTables(tx.db);
+    await t.products.add(created.value);
+    if (pictures.length > 0) await t.pictures.bulkAdd(pictureRows(tx, created.value, pictureIds, pictures));
+    await tx.appendEvent({ type: 'market.product_listed', actor, payload: { productId: id, number: created.value.number, name: created.value.name } });
+    return ok(created.value);
+  },
+});
+
 /** A seller lists a new product from the form, with its pictures. */
 export async function listProduct(
   db: WorldDb,
@@ -85,20 +124,9 @@ export async function listProduct(
   const pictures = input.pictures ?? [];
   const checked = checkPictures(pictures);
   if (!checked.ok) return checked;
-  return runCommand(db, 'listProduct', meta, async (tx) => {
-    const seller = await requireSellingSeller(tx.db, meta.actor);
-    if (!seller.ok) return seller;
-    const id = await nextProductId(tx.db);
-    const pictureIds = pictures.map((_, i) => `${id}-p${i + 1}`);
-    const taken = (await numberTaken(tx.db, input.product.number)) ? [normalizeProductNumber(input.product.number)] : [];
-    const created = createProduct({ ...input.product, pictureIds }, { id, sellerId: meta.actor, now: tx.now, currency: 'CNY', takenNumbers: taken });
-    if (!created.ok) return created;
-    const t = marketTables(tx.db);
-    await t.products.add(created.value);
-    if (pictures.length > 0) await t.pictures.bulkAdd(pictureRows(tx, created.value, pictureIds, pictures));
-    await tx.appendEvent({ type: 'market.product_listed', actor: meta.actor, payload: { productId: id, number: created.value.number, name: created.value.name } });
-    return ok(created.value);
-  }, env);
+  const prepared: PreparedPicture[] = [];
+  for (const p of pictures) prepared.push(await preparePicture(p));
+  return execute(db, listProductCommand, meta, { product: input.product, pictures: prepared }, env);
 }
 
 async function ownProduct(tx: Tx, productId: string): Promise<Result<ProductRow, string>> {

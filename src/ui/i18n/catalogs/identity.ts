@@ -288,7 +288,7 @@ export const en = {
   'event.certificate.rejected': 'Rejected a certificate application: {reason}',
   'event.certificate.revoked': 'Revoked certificate {serial} ({revocationReason})',
   'event.certificate.renewed': 'Renewed certificate {old} as {serial}',
-  'event.banking.login': 'Online-banking login of {customer} with certificate {serial}, until {until}',
+  'event.banking.login': 'Online-banking login of {customer} with certificate {serial} (valid until {until})',
   'event.banking.login_refused': 'Refused the online-banking login of {customer}: {reason}',
   'event.banking.logout': 'Left online banking',
 
@@ -316,6 +316,7 @@ export const en = {
   'error.key_mismatch': 'The key does not match the one registered for this party.',
   'error.certificate_request_not_found': 'That application does not exist.',
   'error.certificate_request_decided': 'That application was already decided.',
+  'error.certificate_state_changed': 'Another certificate was issued or the world clock moved while this one was being signed. Issue it again.',
   'error.subject_mismatch': 'The request’s name or role differs from the registration: refused.',
   'error.reason_required': 'Give a reason.',
   'error.reason_too_long': 'The reason is too long (at most {max} characters).',
@@ -654,7 +655,7 @@ export const zh: Record<keyof typeof en, string> = {
   'event.certificate.rejected': '拒绝了一份证书申请：{reason}',
   'event.certificate.revoked': '吊销了证书 {serial}（{revocationReason}）',
   'event.certificate.renewed': '将证书 {old} 更新为 {serial}',
-  'event.banking.login': '{customer} 用证书 {serial} 登录网上银行，有效期至 {until}',
+  'event.banking.login': '{customer} 用证书 {serial}（有效期至 {until}）登录网上银行',
   'event.banking.login_refused': '拒绝了 {customer} 的网上银行登录：{reason}',
   'event.banking.logout': '退出了网上银行',
 
@@ -682,6 +683,7 @@ export const zh: Record<keyof typeof en, string> = {
   'error.key_mismatch': '密钥与该参与方登记的密钥不符。',
   'error.certificate_request_not_found': '没有这份申请。',
   'error.certificate_request_decided': '这份申请已经处理过了。',
+  'error.certificate_state_changed': '签发这张证书时，另一张证书刚签发或世界时钟已经走动。请再签发一次。',
   'error.subject_mismatch': '申请中的姓名或角色与注册信息不符：拒绝。',
   'error.reason_required': '请填写原因。',
   'error.reason_too_long': '原因太长（最多 {max} 个字符）。',
