@@ -43,6 +43,7 @@ describe('the reconciliation desk runs a day in the background', () => {
 
     await fireEvent.click(screen.getByTestId('recon-run'));
     const bar = await screen.findByTestId('recon-progress');
+    expect(bar.getAttribute('data-state')).toBe('running');
     expect(reconcileDayInBackground).toHaveBeenCalledWith({}, expect.objectContaining({ actor: 'platform' }), { scope: 'platform', date }, expect.anything(), {});
     expect(bar.getAttribute('data-total')).toBe('1000');
     runs[0]!.io.onProgress?.(250, 1000);
@@ -58,7 +59,7 @@ describe('the reconciliation desk runs a day in the background', () => {
     expect((screen.getByTestId('recon-run') as HTMLButtonElement).disabled).toBe(false);
   });
 
-  it('a run that finishes removes the bar and shows no error', async () => {
+  it('a run that finishes leaves the bar full and says so, without Cancel or an error', async () => {
     render(ReconciliationPage, { world, party: operator, page: [] });
     await screen.findByTestId('recon-status');
     await fireEvent.click(screen.getByTestId('recon-run'));
@@ -66,8 +67,11 @@ describe('the reconciliation desk runs a day in the background', () => {
     const run = runs[runs.length - 1]!;
     run.io.onProgress?.(1000, 1000);
     await waitFor(() => expect(screen.getByTestId('recon-progress').getAttribute('data-done')).toBe('1000'));
+    run.io.onProgress?.(990, 1000);
     run.finish();
-    await waitFor(() => expect(screen.queryByTestId('recon-progress')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('recon-progress').getAttribute('data-state')).toBe('done'));
+    expect(screen.getByTestId('recon-progress').getAttribute('data-done')).toBe('1000');
+    expect(screen.getByTestId('recon-progress-text').textContent).toBe('Done: 1000 rows read and matched.');
     expect(screen.queryByTestId('recon-error')).toBeNull();
     expect(screen.queryByTestId('recon-cancel')).toBeNull();
   });

@@ -88,9 +88,21 @@ describe('reconciliation desk', () => {
     await go(platform, worldId, 'platform', 'reconciliation');
     await expect.poll(() => platform.getByTestId('recon-date').inputValue()).toBe('2026-01-05');
     await platform.getByTestId('recon-run').waitFor();
+    // The day is read and matched in a reconciliation worker (its own bundled chunk), whose progress
+    // bar runs to the day's total and stays full when the desk's command has saved the match.
+    const workers: string[] = [];
+    platform.on('worker', (w) => workers.push(w.url()));
     await platform.getByTestId('recon-run').click();
     await platform.locator('[data-testid="recon-status"][data-state="open"], [data-testid="recon-error"]').first().waitFor({ timeout: 10_000 });
     expect(await platform.getByTestId('recon-error').count(), (await platform.getByTestId('recon-error').allTextContents()).join()).toBe(0);
+    const bar = platform.getByTestId('recon-progress');
+    await expect.poll(() => bar.getAttribute('data-state')).toBe('done');
+    const total = Number(await bar.getAttribute('data-total'));
+    expect(total).toBeGreaterThan(0);
+    expect(Number(await bar.getAttribute('data-done'))).toBe(total);
+    expect(await bar.evaluate((el) => (el as HTMLProgressElement).value === (el as HTMLProgressElement).max)).toBe(true);
+    expect(await platform.getByTestId('recon-cancel').count()).toBe(0);
+    expect(workers.some((url) => /recon\.worker/.test(url)), workers.join()).toBe(true);
     const rows = platform.getByTestId('recon-difference');
     await expect.poll(() => rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-kind')).sort())).toEqual(['duplicate_payment', 'long']);
     await expect.poll(() => platform.getByTestId('recon-status').getAttribute('data-state')).toBe('open');

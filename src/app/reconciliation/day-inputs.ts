@@ -43,6 +43,8 @@ export const dayChargesMax = 250_000;
 export const dayTradesMax = 500_000;
 /** Rows per read: one page decodes in a few milliseconds, and progress is told after each. */
 export const dayReadPageRows = 5_000;
+/** Trades of one merchant number at most (a payment, its duplicates and refunds). */
+const tradesPerNumberMax = 64;
 /** Journal positions one read spans at most when looking up the trades' entries. */
 const journalSpanMax = 8_192;
 
@@ -101,28 +103,53 @@ class Reader {
     this.io.onRows?.(this.rows);
   }
 
-  /** Every row of `collection` (at most `max`), a page at a time. */
-  async pages<T>(collection: () => Collection<T>, max: number): Promise<T[]> {
+  /**
+   * Every row of `range(lower, inclusive)` (an index range from `lower` up), a page at a time: each
+   * page is one getAll from where the last ended (no cursor walking row by row, no offset). Rows
+   * at the page's last index value are read again by the next page and skipped by primary key; a
+   * page all of one value reads that value whole.
+   */
+  async pagesFrom<T>(range: (lower: number, inclusive: boolean) => Collection<T>, value: (row: T) => number, keyOf: (row: T) => string, start: number, max: number): Promise<T[]> {
     const out: T[] = [];
-    const pagesMax = Math.ceil(max / dayReadPageRows) + 1;
+    let lower = start;
+    let inclusive = true;
+    let seen = new Set<string>();
+    const pagesMax = Math.ceil(max / dayReadPageRows) * 2 + 2;
     for (let page = 0; page < pagesMax && out.length < max; page++) {
       this.step(0);
-      const rows = await collection().offset(out.length).limit(Math.min(dayReadPageRows, max - out.length)).toArray();
-      out.push(...rows);
-      this.step(rows.length);
-      if (rows.length < dayReadPageRows) break;
+      const rows = await range(lower, inclusive).limit(dayReadPageRows).toArray();
+      const last = rows.length === 0 ? undefined : value(rows[rows.length - 1]!);
+      if (last !== undefined && rows.length === dayReadPageRows && value(rows[0]!) === last) {
+        // One index value fills the page: read that value whole, then go on after it.
+        const all = await range(last, true).and((r) => value(r) === last).limit(max).toArray();
+        const fresh = all.filter((r) => !seen.has(keyOf(r)));
+        out.push(...fresh);
+        this.step(fresh.length);
+        lower = last;
+        inclusive = false;
+        seen = new Set();
+        continue;
+      }
+      const fresh = rows.filter((r) => !seen.has(keyOf(r)));
+      out.push(...fresh);
+      this.step(fresh.length);
+      if (rows.length < dayReadPageRows || last === undefined) break;
+      seen = new Set(rows.filter((r) => value(r) === last).map(keyOf));
+      lower = last;
+      inclusive = true;
     }
+    assert(out.length <= max, 'rows within the bound');
     return out;
   }
 
-  /** `get(keys)` for every key, a page of keys at a time. */
-  async byKeys<T>(keys: readonly string[], get: (page: string[]) => Promise<T[]>): Promise<T[]> {
+  /** `get(keys)` for every key, `pageKeys` keys at a time; progress counts the rows read. */
+  async byKeys<T>(keys: readonly string[], get: (page: string[]) => Promise<T[]>, pageKeys = dayReadPageRows): Promise<T[]> {
     const out: T[] = [];
-    for (let i = 0; i < keys.length; i += dayReadPageRows) {
+    for (let i = 0; i < keys.length; i += pageKeys) {
       this.step(0);
-      const rows = await get(keys.slice(i, i + dayReadPageRows));
+      const rows = await get(keys.slice(i, i + pageKeys));
       out.push(...rows);
-      this.step(Math.min(dayReadPageRows, keys.length - i));
+      this.step(pageKeys === dayReadPageRows ? Math.min(dayReadPageRows, keys.length - i) : rows.length);
     }
     return out;
   }
@@ -178,18 +205,22 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   const reader = new Reader(io);
   const window = billWindowOf(date);
   const start = dateStartMs(date);
-  const charges = await reader.pages(() => paymentsTables(db).charges.where('createdAt').between(start - chargeLookbackDays * dayMs, window.to + 2 * dayMs, true, false), dayChargesMax);
+  const chargesTo = window.to + 2 * dayMs;
+  const charges = await reader.pagesFrom((lower, inclusive) => paymentsTables(db).charges.where('createdAt').between(lower, chargesTo, inclusive, false), (c) => c.createdAt, (c) => c.id, start - chargeLookbackDays * dayMs, dayChargesMax);
   const orderIds = [...new Set(charges.map((c) => c.orderId))];
   const orders = await reader.byKeys(orderIds, async (page) => (await marketTables(db).orders.bulkGet(page)).filter((o): o is OrderRow => o !== undefined));
   const sellerByOrder = new Map(orders.map((o) => [o.id, o.sellerId] as const));
   const inScope = (orderId: string, sellerId?: string) => scope === 'platform' || (sellerId ?? sellerByOrder.get(orderId)) === scope;
-  const trades = await reader.pages(() => reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]), dayTradesMax);
+  // A bill day's trades in one read each (one getAll: reading them row by row costs several times more).
+  const trades = await reader.byKeys([date, nextDate(date)], (days) => reconTables(db).channelTrades.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
   const platform: PlatformRecord[] = [];
   for (const charge of charges) if (inScope(charge.orderId)) platform.push(...recordsOfCharge(charge));
   // Earlier bills' rows of today's records (a callback that came late, or was restored by 补单).
   const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date).map((p) => p.merchantOrderNo))];
   const known = new Set(trades.map((t) => t.channelTradeNo));
-  const earlier = await reader.byKeys(today, (page) => reconTables(db).channelTrades.where('merchantOrderNo').anyOf(page).limit(dayTradesMax).toArray());
+  // One equality read per number, all of a page at once in one transaction (IndexedDB runs them
+  // back to back; anyOf walks a cursor from key to key, one round trip each).
+  const earlier = await reader.byKeys(today, (page) => db.transaction('r', reconTables(db).channelTrades, async () => (await Promise.all(page.map((no) => reconTables(db).channelTrades.where('merchantOrderNo').equals(no).limit(tradesPerNumberMax).toArray()))).flat()));
   const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo))].filter((t) => inScope(t.orderId, t.sellerId));
   // A refund the desk asked for itself (a duplicate returned) is the platform's record as well.
   for (const t of all) if (t.platformAt !== null) platform.push({ merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, orderId: t.orderId, institutionId: t.institutionId, channel: t.channel, type: t.type === 'refund' ? 'refund' : 'payment', amount: t.gross, expectedFee: t.fee, status: 'success', at: t.platformAt });
@@ -197,7 +228,7 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   // kept on the escrow agent's bill date, is the platform side of its bill row. A trade of the
   // day whose record is of another bill date (the channel moved it across the cut-off) brings
   // its record too, so tomorrow's bill still finds it.
-  const counter = await reader.pages(() => mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]), dayTradesMax);
+  const counter = await reader.byKeys([date, nextDate(date)], (days) => mobileTables(db).mobilePayments.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
   const counterIds = new Set(counter.map((m) => m.id));
   const strays = all.filter((t) => t.channel === mobileChannel && t.type === 'payment' && t.origin !== 'duplicate' && !counterIds.has(t.channelTradeNo)).map((t) => t.channelTradeNo);
   if (strays.length > 0) counter.push(...(await reader.byKeys(strays, async (page) => (await mobileTables(db).mobilePayments.bulkGet(page)).filter((m): m is MobilePaymentRow => m !== undefined))));
