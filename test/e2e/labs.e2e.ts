@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
+import { readFileSync } from 'node:fs';
 import { go, orderState } from './flows.ts';
+import { readLabReportFile } from '../../src/app/labs/report.ts';
 
 // A guided lab end to end (issue #14), through the UI only: "Try a demo" on the start page builds
 // the B2C escrow lab's world, and the lab is done in the buyer's, seller's and logistics company's
@@ -147,5 +149,20 @@ describe('the B2C escrow lab', () => {
     await buyer.getByTestId('lab-answer-tracking').fill(tracking.trim());
     await buyer.getByTestId('lab-check-tracking').click();
     await buyer.getByTestId('lab-correct-tracking').waitFor();
+    // Right answers are kept in the world: the seller's tab shows them answered too.
+    for (const q of ['commission', 'seller-net', 'tracking']) await seller.getByTestId(`lab-correct-${q}`).waitFor({ timeout: 5_000 });
+
+    // The lab report: steps with world times, the answers, the ledger head; downloaded with a checksum.
+    await expect.poll(() => buyer.getByTestId('lab-report-answer-commission').textContent()).toContain('¥0.90');
+    const [download] = await Promise.all([buyer.waitForEvent('download'), buyer.getByTestId('lab-report-download').click()]);
+    const file = readFileSync((await download.path())!, 'utf8');
+    const report = readLabReportFile(file);
+    expect(report.ok).toBe(true);
+    if (report.ok) {
+      expect(report.value.steps.map((s) => s.done)).toEqual(stepIds.map(() => true));
+      expect(report.value.answers.map((a) => a.answer)).toEqual([commission.replace('CN', ''), sellerNet.replace('CN¥', ''), tracking.trim()]);
+      expect(await buyer.getByTestId('lab-report-head').textContent()).toContain(report.value.ledgerHead.hash);
+    }
+    expect(readLabReportFile(file.replace('"done": true', '"done": false'))).toMatchObject({ ok: false, code: 'report_checksum_mismatch' });
   });
 });

@@ -3,6 +3,7 @@ import { createLabWorld, labOfWorld } from '../../src/app/labs/lab-world.ts';
 import { labById } from '../../src/app/labs/catalogue.ts';
 import { checkAnswer, labProgress, latestFailure } from '../../src/app/labs/progress.ts';
 import { labUserPassword } from '../../src/app/labs/presets.ts';
+import { answerLabQuestion, labAnswersOf, labReport, labReportFile, readLabReportFile } from '../../src/app/labs/report.ts';
 import { openWorldDb } from '../../src/app/worlds.ts';
 import { journalHeadKey } from '../../src/storage/ledger-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
@@ -89,6 +90,29 @@ describe('the B2C escrow lab', () => {
     expect(await checkAnswer(db, lab, 'commission', '1.00')).toBe('wrong');
     expect(await checkAnswer(db, lab, 'seller-net', settled.settlement.sellerNet.amount)).toBe('correct');
     expect(await checkAnswer(db, lab, 'tracking', picked.trackingNumber!.toLowerCase())).toBe('correct');
+
+    // Answering: a wrong answer changes nothing; a right one is kept in the world, once.
+    expect(unwrap(await answerLabQuestion(db, lab, meta(buyer), { questionId: 'commission', answer: '9.99' })).verdict).toBe('wrong');
+    expect(await labAnswersOf(db)).toEqual({});
+    expect(unwrap(await answerLabQuestion(db, lab, meta(buyer), { questionId: 'commission', answer: ' ¥0.90 ' })).verdict).toBe('correct');
+    expect(unwrap(await answerLabQuestion(db, lab, meta(buyer), { questionId: 'commission', answer: '0.9' })).verdict).toBe('correct');
+    expect(Object.keys(await labAnswersOf(db))).toEqual(['commission']);
+    expect((await labAnswersOf(db)).commission?.answer).toBe('¥0.90');
+    expect(await answerLabQuestion(db, lab, meta(buyer), { questionId: 'nope', answer: '1' })).toMatchObject({ ok: false, code: 'lab_question_not_found' });
+
+    // The report: every step with its world time, the answers, the ledger head; a file with a checksum.
+    const report = await labReport(db, lab);
+    expect(report.steps.every((s) => s.done && typeof s.at === 'number')).toBe(true);
+    expect(report.answers).toEqual([
+      { id: 'commission', answer: '¥0.90', at: expect.any(Number) },
+      { id: 'seller-net', answer: null, at: null },
+      { id: 'tracking', answer: null, at: null },
+    ]);
+    expect(report.ledgerHead).toEqual(await head(db));
+    const file = labReportFile(report);
+    expect(readLabReportFile(file)).toEqual({ ok: true, value: report });
+    expect(readLabReportFile(file.replace('¥0.90', '¥9.90'))).toMatchObject({ ok: false, code: 'report_checksum_mismatch' });
+    expect(readLabReportFile('{"hello": 1}')).toMatchObject({ ok: false, code: 'report_not_a_report' });
     await expectLedgerSound(db);
   });
 });
