@@ -28,6 +28,7 @@ import { ecashCreateWalletCommand } from './ecash/wallet.ts';
 import { ecashAbandonCommand, ecashOpenSessionCommand, ecashSignBlindedCommand, ecashStoreCoinCommand } from './ecash/withdraw.ts';
 import { ecashDepositCommand, ecashPayBackCommand, ecashPayCommand } from './ecash/spend.ts';
 import { ecashPayOrderFromWalletCommand, ecashRemoveCardCommand, ecashSaveCardCommand } from './ecash/wallet-cards.ts';
+import { smartCardDepositCommand, smartCardIssueCommand, smartCardLoadCommand, smartCardLostCommand, smartCardPayCommand, smartCardRecoverCommand, smartCardRegisterDeviceCommand } from './smartcard/smartcard.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -127,6 +128,15 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   'ecash.saveCard': ecashSaveCardCommand,
   'ecash.removeCard': ecashRemoveCardCommand,
   'ecash.payOrderFromWallet': ecashPayOrderFromWalletCommand,
+  // Mondex smart cards: cards and devices (keys derived from the world's seeded secret), load, the
+  // card-device exchange (the device's nonce derived from the command id), recovery, deposit, loss
+  'smartcard.issue': smartCardIssueCommand,
+  'smartcard.registerDevice': smartCardRegisterDeviceCommand,
+  'smartcard.load': smartCardLoadCommand,
+  'smartcard.pay': smartCardPayCommand,
+  'smartcard.recover': smartCardRecoverCommand,
+  'smartcard.deposit': smartCardDepositCommand,
+  'smartcard.lost': smartCardLostCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

@@ -1,6 +1,7 @@
 import {
   assert,
   bytesToHex,
+  concatBytes,
   createMerchantDevice,
   createSmartCard,
   dayMs,
@@ -22,6 +23,8 @@ import {
   ok,
   paymentAccountId,
   reportSmartCardLost,
+  sha256,
+  utf8Encode,
   type AccountInput,
   type MerchantDevice,
   type MondexAuthContext,
@@ -33,8 +36,10 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { smartCardTables, type SmartCardSchemeRow } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
-import { applyPaymentEffects, ecashBankIds } from '../ecash/bank.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
+import { applyPaymentEffects, ecashBankIds, ensureEcashBankKeys } from '../ecash/bank.ts';
+import { ecashTables } from '../../storage/ecash-tables.ts';
 import { recordWalletPayment } from '../ecash/recorder.ts';
 
 // Mondex smart cards (智能卡). The scheme has its own CA (made on first use): it certifies every chip
@@ -51,16 +56,38 @@ const schemeValidityMs = 3650 * dayMs;
 /** Where the lab cuts the exchange: after the card signed the value (value lost) or after the device accepted it (ack lost). */
 export type MondexInterrupt = 'none' | 'value_lost' | 'ack_lost';
 
-function randomSeed(): Uint8Array {
-  // Sync randomness is allowed inside a transaction (only awaits are not).
-  return crypto.getRandomValues(new Uint8Array(32));
+// No randomness inside a command (issue #19, docs/pipeline.md): the scheme's and the chips' keys are
+// derived, inside the transaction, from a secret the world already holds, and the device's nonce
+// from the command's id. The scheme CA's root seed is a domain-separated hash of the first bank's
+// e-cash key seed (seeded at the world's creation from the genesis tape; the banks run the scheme);
+// a chip's or device's seed is a hash of the root seed and its id. So replay derives the same keys,
+// and no key ever travels in a command's input (the log). A world whose scheme was made before
+// this keeps its stored random root; its new chips derive from that.
+
+/** The bank whose e-cash key seed the scheme's root is derived from. */
+const schemeSecretBankId = ecashBankIds[0]!;
+
+function derivedSeed(label: string, secret: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8Encode(`settlelab/mondex/${label}`), secret));
+}
+
+/** The device's fresh nonce for one payment: the command's id is unique (idempotency) and drawn by the tab. */
+function paymentNonce(commandId: string, deviceId: string): Uint8Array {
+  return sha256(utf8Encode(`settlelab/mondex/nonce/${deviceId}/${commandId}`));
+}
+
+/** Before a command that may create the scheme: a world made before e-cash gets its banks' keys. */
+async function prepareScheme(db: WorldDb): Promise<void> {
+  await ensureEcashBankKeys(db, schemeSecretBankId);
 }
 
 async function scheme(db: WorldDb, now: number): Promise<SmartCardSchemeRow> {
   const t = smartCardTables(db);
   const row = await t.scheme.get('scheme');
   if (row !== undefined) return row;
-  const seed = randomSeed();
+  const bankSecret = await ecashTables(db).bankSecrets.get(schemeSecretBankId);
+  assert(bankSecret !== undefined, `e-cash keys of ${schemeSecretBankId} (seeded, or prepareScheme before the command)`);
+  const seed = derivedSeed('scheme-root/v1', hexToBytes(bankSecret.seed));
   const created: SmartCardSchemeRow = {
     id: 'scheme', rootSeed: bytesToHex(seed), nextSerial: 2, revoked: [],
     root: makeRootCertificate(seed, { name: 'Mondex scheme CA', partyId: 'mondex-ca' }, now, schemeValidityMs),
@@ -76,7 +103,7 @@ function contextOf(s: SmartCardSchemeRow, now: number): MondexAuthContext {
 async function certify(db: WorldDb, partyId: string, name: string, now: number): Promise<{ keyRef: string; certificate: SmartCard['certificate'] }> {
   const t = smartCardTables(db);
   const s = await scheme(db, now);
-  const seed = randomSeed();
+  const seed = derivedSeed(`chip/v1/${partyId}`, hexToBytes(s.rootSeed));
   const request = makeCertificateRequest({ name, role: 'device', partyId }, seed, now);
   const issued = issueCertificate(request, hexToBytes(s.rootSeed), s.root, s.nextSerial, now);
   assert(issued.ok, 'the scheme CA certifies its own request');
@@ -110,8 +137,10 @@ async function hasDeposit(db: WorldDb, bankId: string, partyId: string): Promise
 }
 
 /** The holder gets a Mondex card from a bank where it has an account (the card's issuer). */
-export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly issuerId: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
-  return runCommand(db, 'smartcard.issue', meta, async (tx) => {
+export const smartCardIssueCommand = defineCommand({
+  name: 'smartcard.issue',
+  apply: async (tx, input: { readonly issuerId: string }): Promise<Result<SmartCard, string>> => {
+    const meta = tx.meta;
     if (!ecashBankIds.includes(input.issuerId)) return err('bank_not_found', { bankId: input.issuerId });
     if (!(await hasDeposit(tx.db, input.issuerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.issuerId, partyId: meta.actor });
     const t = smartCardTables(tx.db);
@@ -123,12 +152,20 @@ export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { re
     await ensureAccount(tx.db, floatInput(input.issuerId), tx.now);
     await tx.appendEvent({ type: 'smartcard.issued', actor: meta.actor, parties: [input.issuerId], payload: { cardId } });
     return ok(card);
-  }, env);
+  },
+});
+
+/** The holder gets a Mondex card from a bank where it has an account (the card's issuer). */
+export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly issuerId: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
+  await prepareScheme(db);
+  return execute(db, smartCardIssueCommand, meta, { issuerId: input.issuerId }, env);
 }
 
 /** A merchant installs a device whose takings go to its account at the acquiring bank. */
-export async function registerMerchantDevice(db: WorldDb, meta: CommandMeta, input: { readonly acquirerId: string }, env: CommandEnv = {}): Promise<Result<MerchantDevice, string>> {
-  return runCommand(db, 'smartcard.registerDevice', meta, async (tx) => {
+export const smartCardRegisterDeviceCommand = defineCommand({
+  name: 'smartcard.registerDevice',
+  apply: async (tx, input: { readonly acquirerId: string }): Promise<Result<MerchantDevice, string>> => {
+    const meta = tx.meta;
     if (!ecashBankIds.includes(input.acquirerId)) return err('bank_not_found', { bankId: input.acquirerId });
     if (!(await hasDeposit(tx.db, input.acquirerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.acquirerId, partyId: meta.actor });
     const t = smartCardTables(tx.db);
@@ -138,7 +175,13 @@ export async function registerMerchantDevice(db: WorldDb, meta: CommandMeta, inp
     await t.devices.add(device);
     await tx.appendEvent({ type: 'smartcard.device', actor: meta.actor, parties: [input.acquirerId], payload: { deviceId } });
     return ok(device);
-  }, env);
+  },
+});
+
+/** A merchant installs a device whose takings go to its account at the acquiring bank. */
+export async function registerMerchantDevice(db: WorldDb, meta: CommandMeta, input: { readonly acquirerId: string }, env: CommandEnv = {}): Promise<Result<MerchantDevice, string>> {
+  await prepareScheme(db);
+  return execute(db, smartCardRegisterDeviceCommand, meta, { acquirerId: input.acquirerId }, env);
 }
 
 async function ownCard(db: WorldDb, actor: string, cardId: string): Promise<Result<SmartCard, string>> {
@@ -148,8 +191,10 @@ async function ownCard(db: WorldDb, actor: string, cardId: string): Promise<Resu
 }
 
 /** Loads value from the holder's account at the issuer onto the chip. */
-export async function loadSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
-  return runCommand(db, 'smartcard.load', meta, async (tx) => {
+export const smartCardLoadCommand = defineCommand({
+  name: 'smartcard.load',
+  apply: async (tx, input: { readonly cardId: string; readonly amount: string }): Promise<Result<SmartCard, string>> => {
+    const meta = tx.meta;
     const card = await ownCard(tx.db, meta.actor, input.cardId);
     if (!card.ok) return card;
     const loaded = mondexLoadCard(card.value, { loadId: meta.id, amount: input.amount, now: tx.now });
@@ -159,8 +204,21 @@ export async function loadSmartCard(db: WorldDb, meta: CommandMeta, input: { rea
     await smartCardTables(tx.db).cards.put(loaded.value.card);
     await tx.appendEvent({ type: 'smartcard.loaded', actor: meta.actor, parties: [card.value.issuerId], payload: { cardId: input.cardId, amount: loaded.value.effects[0]!.amount.amount } });
     return ok(loaded.value.card);
-  }, env);
+  },
+});
+
+/** Loads value from the holder's account at the issuer onto the chip. */
+export async function loadSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
+  return execute(db, smartCardLoadCommand, meta, { cardId: input.cardId, amount: input.amount }, env);
 }
+
+type SmartCardPayInput = { readonly cardId: string; readonly deviceId: string; readonly amount: string; readonly reference?: string; readonly interrupt?: MondexInterrupt };
+
+/** The card pays the merchant's device (see payWithSmartCard). */
+export const smartCardPayCommand = defineCommand({
+  name: 'smartcard.pay',
+  apply: (tx, input: SmartCardPayInput) => payWithSmartCardInTx(tx, input),
+});
 
 export type SmartCardPayOutcome = { readonly card: SmartCard; readonly device: MerchantDevice; readonly stage: 'completed' | Exclude<MondexInterrupt, 'none'> };
 
@@ -175,7 +233,8 @@ export async function payWithSmartCard(
   input: { readonly cardId: string; readonly deviceId: string; readonly amount: string; readonly reference?: string; readonly interrupt?: MondexInterrupt },
   env: CommandEnv = {},
 ): Promise<Result<SmartCardPayOutcome, string>> {
-  return runCommand(db, 'smartcard.pay', meta, (tx) => payWithSmartCardInTx(tx, input), env);
+  const { cardId, deviceId, amount, reference, interrupt } = input;
+  return execute(db, smartCardPayCommand, meta, { cardId, deviceId, amount, reference, interrupt }, env);
 }
 
 /** The card–device exchange inside the caller's transaction (also used by the checkout channel). */
@@ -193,7 +252,7 @@ export async function payWithSmartCardInTx(
   const cardSeed = await seedOf(tx.db, card.keyRef);
   const deviceSeed = await seedOf(tx.db, device.keyRef);
   if (card.status !== 'active') return err('card_lost');
-  const requested = mondexDeviceRequest(device, mondexCardHello(card, cardSeed), { amount: input.amount, nonce: randomSeed(), now: tx.now }, context, deviceSeed);
+  const requested = mondexDeviceRequest(device, mondexCardHello(card, cardSeed), { amount: input.amount, nonce: paymentNonce(tx.meta.id, device.deviceId), now: tx.now }, context, deviceSeed);
   if (!requested.ok) return requested;
   device = requested.value.device;
   const paid = mondexCardPay(card, requested.value.request, context, cardSeed);
@@ -225,9 +284,11 @@ export async function payWithSmartCardInTx(
   return ok({ card, device, stage });
 }
 
-/** Card and device meet again: every pending entry of the card for that device is resolved (ack or abort). */
-export async function recoverSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly deviceId: string }, env: CommandEnv = {}): Promise<Result<{ card: SmartCard; outcomes: { sequence: number; outcome: 'cleared' | 'refunded' }[] }, string>> {
-  return runCommand(db, 'smartcard.recover', meta, async (tx) => {
+/** Card and device meet again: every pending entry of the card for that device is resolved. */
+export const smartCardRecoverCommand = defineCommand({
+  name: 'smartcard.recover',
+  apply: async (tx, input: { readonly cardId: string; readonly deviceId: string }): Promise<Result<{ card: SmartCard; outcomes: { sequence: number; outcome: 'cleared' | 'refunded' }[] }, string>> => {
+    const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const owned = await ownCard(tx.db, meta.actor, input.cardId);
     if (!owned.ok) return owned;
@@ -244,12 +305,19 @@ export async function recoverSmartCard(db: WorldDb, meta: CommandMeta, input: { 
     }
     await tx.appendEvent({ type: 'smartcard.recovered', actor: meta.actor, parties: [device.merchantId], payload: { cardId: input.cardId, deviceId: input.deviceId, outcomes: recovered.value.outcomes.length } });
     return ok({ card: recovered.value.card, outcomes: recovered.value.outcomes });
-  }, env);
+  },
+});
+
+/** Card and device meet again: every pending entry of the card for that device is resolved (ack or abort). */
+export async function recoverSmartCard(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly deviceId: string }, env: CommandEnv = {}): Promise<Result<{ card: SmartCard; outcomes: { sequence: number; outcome: 'cleared' | 'refunded' }[] }, string>> {
+  return execute(db, smartCardRecoverCommand, meta, { cardId: input.cardId, deviceId: input.deviceId }, env);
 }
 
 /** The merchant deposits its device's takings at the acquiring bank. */
-export async function depositDeviceTakings(db: WorldDb, meta: CommandMeta, input: { readonly deviceId: string }, env: CommandEnv = {}): Promise<Result<{ amount: string }, string>> {
-  return runCommand(db, 'smartcard.deposit', meta, async (tx) => {
+export const smartCardDepositCommand = defineCommand({
+  name: 'smartcard.deposit',
+  apply: async (tx, input: { readonly deviceId: string }): Promise<Result<{ amount: string }, string>> => {
+    const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const device = await t.devices.get(input.deviceId);
     if (device === undefined || device.merchantId !== meta.actor) return err('unknown_device', { deviceId: input.deviceId });
@@ -273,12 +341,19 @@ export async function depositDeviceTakings(db: WorldDb, meta: CommandMeta, input
     await t.devices.put(deposited.value.device);
     await tx.appendEvent({ type: 'smartcard.deposited', actor: meta.actor, parties: [device.acquirerId], payload: { deviceId: device.deviceId, amount: deposited.value.total.amount } });
     return ok({ amount: deposited.value.total.amount });
-  }, env);
+  },
+});
+
+/** The merchant deposits its device's takings at the acquiring bank. */
+export async function depositDeviceTakings(db: WorldDb, meta: CommandMeta, input: { readonly deviceId: string }, env: CommandEnv = {}): Promise<Result<{ amount: string }, string>> {
+  return execute(db, smartCardDepositCommand, meta, { deviceId: input.deviceId }, env);
 }
 
-/** The holder reports the card lost: the chip's value is lost with it and the scheme revokes its certificate. */
-export async function reportCardLost(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
-  return runCommand(db, 'smartcard.lost', meta, async (tx) => {
+/** The holder reports the card lost (see reportCardLost). */
+export const smartCardLostCommand = defineCommand({
+  name: 'smartcard.lost',
+  apply: async (tx, input: { readonly cardId: string }): Promise<Result<SmartCard, string>> => {
+    const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const owned = await ownCard(tx.db, meta.actor, input.cardId);
     if (!owned.ok) return owned;
@@ -289,7 +364,12 @@ export async function reportCardLost(db: WorldDb, meta: CommandMeta, input: { re
     await t.cards.put(lost.value);
     await tx.appendEvent({ type: 'smartcard.lost', actor: meta.actor, parties: [owned.value.issuerId], payload: { cardId: input.cardId } });
     return ok(lost.value);
-  }, env);
+  },
+});
+
+/** The holder reports the card lost: the chip's value is lost with it and the scheme revokes its certificate. */
+export async function reportCardLost(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string }, env: CommandEnv = {}): Promise<Result<SmartCard, string>> {
+  return execute(db, smartCardLostCommand, meta, { cardId: input.cardId }, env);
 }
 
 export async function smartCardsOf(db: WorldDb, holderId: string): Promise<SmartCard[]> {
