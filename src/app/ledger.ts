@@ -420,17 +420,4 @@ export function statementCsv(rows: readonly StatementRow[]): string {
   );
 }
 
-/** The whole journal as CSV, read in chunks so a large journal never sits in memory as objects. */
-export async function journalCsv(db: WorldDb, onProgress?: (done: number, total: number) => void): Promise<Blob> {
-  const head = await readHead(db);
-  const parts: string[] = [];
-  const columns = ['seq', 'at', 'transferId', 'kind', 'debitAccountId', 'creditAccountId', 'amount', 'releasedAmount', 'currency', 'code', 'pendingId', 'refs', 'prevHash', 'hash'];
-  parts.push(Papa.unparse({ fields: columns, data: [] }) + '\r\n');
-  for (let from = 1; from <= head.seq; from += verifyChunkEntries) {
-    const entries = await readJournalRange(ledgerTables(db).journal, from, Math.min(from + verifyChunkEntries, head.seq + 1));
-    const data = entries.map((e) => columns.map((c) => (c === 'refs' ? JSON.stringify(e.refs) : c === 'at' ? new Date(e.at).toISOString() : String((e as Record<string, unknown>)[c] ?? ''))));
-    if (data.length > 0) parts.push(Papa.unparse({ fields: columns, data }, { header: false, escapeFormulae: true }) + '\r\n');
-    onProgress?.(Math.min(from + verifyChunkEntries - 1, head.seq), head.seq);
-  }
-  return new Blob(parts, { type: 'text/csv;charset=utf-8' });
-}
+// The whole journal as CSV is streamed: journal-csv.ts (written in the export worker, export-jobs.ts).

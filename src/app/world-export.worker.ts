@@ -1,20 +1,27 @@
 import { WorldDb } from '../storage/schema.ts';
 import { buildKey } from './world-build.ts';
 import { writeWorldStream, type StreamDigest, type StreamProgress } from './world-stream.ts';
+import { writeJournalCsv, type CsvSummary } from './journal-csv.ts';
 import type { Result } from '../domain/index.ts';
 
-// The world export's reading, serialising and hashing, off the page's thread (issue #18: no task on
-// the page over 100 ms while a million-entry world is written). The page writes the chunks this
-// sends to the file and acknowledges each, so the worker never runs more than a few chunks ahead.
+// The streamed exports' reading, serialising and hashing, off the page's thread (issue #18: no task
+// on the page over 100 ms while a million-entry world or journal is written): a world file or the
+// journal as CSV. The page writes the chunks this sends to the file and acknowledges each, so the
+// worker never runs more than a few chunks ahead.
+
+/** What the worker exports: a whole world file, or one world's journal as CSV. */
+export type ExportJob =
+  | { readonly kind: 'world'; readonly dbName: string; readonly worldName: string }
+  | { readonly kind: 'journalCsv'; readonly dbName: string };
 
 export type ExportWorkerCommand =
-  | { readonly type: 'start'; readonly dbName: string; readonly worldName: string; readonly chunksAheadMax: number }
+  | { readonly type: 'start'; readonly job: ExportJob; readonly chunksAheadMax: number }
   | { readonly type: 'ack' };
 
 export type ExportWorkerMessage =
   | { readonly type: 'chunk'; readonly chunk: Uint8Array }
   | { readonly type: 'progress'; readonly progress: StreamProgress }
-  | { readonly type: 'done'; readonly result: Result<StreamDigest, string> }
+  | { readonly type: 'done'; readonly result: Result<StreamDigest | CsvSummary, string> }
   | { readonly type: 'failed'; readonly message: string };
 
 // Only run as a worker (the page imports this module for its types only).
@@ -23,19 +30,23 @@ const scope = globalThis as unknown as { postMessage(m: ExportWorkerMessage, tra
 let ahead = 0;
 let wake: (() => void) | null = null;
 
-async function run(dbName: string, worldName: string, chunksAheadMax: number): Promise<void> {
-  const db = new WorldDb(dbName);
+async function run(job: ExportJob, chunksAheadMax: number): Promise<void> {
+  const db = new WorldDb(job.dbName);
+  const emit = async (chunk: Uint8Array): Promise<void> => {
+    scope.postMessage({ type: 'chunk', chunk }, [chunk.buffer]);
+    ahead += 1;
+    // Bounded by the page's acks: each wait ends when one chunk is written.
+    while (ahead > chunksAheadMax) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  const onProgress = (progress: StreamProgress) => scope.postMessage({ type: 'progress', progress });
   try {
     await db.open();
-    const result = await writeWorldStream(db, worldName, async (chunk) => {
-      scope.postMessage({ type: 'chunk', chunk }, [chunk.buffer]);
-      ahead += 1;
-      // Bounded by the page's acks: each wait ends when one chunk is written.
-      while (ahead > chunksAheadMax) await new Promise<void>((resolve) => (wake = resolve));
-    }, {
-      onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
-      skip: (table, row) => table === 'meta' && (row as { key?: unknown }).key === buildKey,
-    });
+    const result = job.kind === 'world'
+      ? await writeWorldStream(db, job.worldName, emit, {
+        onProgress,
+        skip: (table, row) => table === 'meta' && (row as { key?: unknown }).key === buildKey,
+      })
+      : await writeJournalCsv(db, emit, { onProgress });
     scope.postMessage({ type: 'done', result });
   } catch (e) {
     scope.postMessage({ type: 'failed', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
@@ -46,7 +57,7 @@ async function run(dbName: string, worldName: string, chunksAheadMax: number): P
 
 scope.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'start') void run(m.dbName, m.worldName, m.chunksAheadMax);
+  if (m.type === 'start') void run(m.job, m.chunksAheadMax);
   else {
     ahead -= 1;
     const w = wake;

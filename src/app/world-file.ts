@@ -9,7 +9,7 @@ import {
 import { assert } from '../domain/assert.ts';
 import { BlobSink, type ByteSink } from './byte-sink.ts';
 import { databaseAt, decodeValue, LineReader, lineBytesMax, storesAt, writeWorldStream, type ExportOptions, type StreamDigest, type StreamProgress } from './world-stream.ts';
-import type { ExportWorkerCommand, ExportWorkerMessage } from './world-export.worker.ts';
+import { runExportJob } from './export-jobs.ts';
 import { openRegistry, type WorldEntry } from '../storage/registry.ts';
 import { currentSchemaVersion, WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
@@ -32,12 +32,9 @@ export type WorldSigner = { readonly seed: Uint8Array; readonly name: string | n
 
 export type { StreamProgress } from './world-stream.ts';
 
-/** How many chunks the export worker may send ahead of the writer (bounds memory when the disk is slow). */
-const chunksAheadMax = 4;
-
 /** Runs writeWorldStream in a Worker (the page stays free) where there is one, else here (tests, old browsers). */
 async function streamWorld(entry: WorldEntry, emit: (chunk: Uint8Array) => Promise<void>, options: ExportOptions): Promise<Result<StreamDigest, string>> {
-  if (typeof Worker === 'undefined') {
+  return runExportJob<StreamDigest>({ kind: 'world', dbName: entry.dbName, worldName: entry.name }, emit, options, async () => {
     const db = openWorldDb(entry);
     try {
       await db.open();
@@ -45,28 +42,7 @@ async function streamWorld(entry: WorldEntry, emit: (chunk: Uint8Array) => Promi
     } finally {
       db.close();
     }
-  }
-  const worker = new Worker(new URL('./world-export.worker.ts', import.meta.url), { type: 'module' });
-  try {
-    return await new Promise<Result<StreamDigest, string>>((resolve, reject) => {
-      let writing = Promise.resolve();
-      const onAbort = () => resolve(err('file_export_cancelled'));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      worker.onerror = (e) => reject(new Error(e.message));
-      worker.onmessage = (e: MessageEvent<ExportWorkerMessage>) => {
-        const m = e.data;
-        if (m.type === 'chunk') {
-          // Written in order; the worker waits for this ack before running more than chunksAheadMax ahead.
-          writing = writing.then(() => emit(m.chunk)).then(() => worker.postMessage({ type: 'ack' } satisfies ExportWorkerCommand), (x: unknown) => reject(x));
-        } else if (m.type === 'progress') options.onProgress?.(m.progress);
-        else if (m.type === 'done') void writing.then(() => resolve(m.result));
-        else reject(new Error(m.message));
-      };
-      worker.postMessage({ type: 'start', dbName: entry.dbName, worldName: entry.name, chunksAheadMax } satisfies ExportWorkerCommand);
-    });
-  } finally {
-    worker.terminate();
-  }
+  });
 }
 
 function isBuildMarkerRow(table: string, row: unknown): boolean {
