@@ -27,7 +27,8 @@ export class WorldSession {
   readonly db: WorldDb;
   readonly channel: WorldChannel;
   readonly leader: LeaderElection;
-  readonly env: CommandEnv;
+  private tabEnv: CommandEnv;
+  private classMode = false;
   private readonly peers = new Map<string, TabInfo>();
   private clockSub: Subscription | undefined;
   private passRunning = false;
@@ -54,7 +55,22 @@ export class WorldSession {
     });
     // Every command this tab runs passes the tab's gate: it acts only as a party signed in here
     // (or for every party while the teacher plays everyone), whatever page called it.
-    this.env = { publish: (notices) => this.publish(notices), acting: (partyId) => tabKeys.acting(world.id, partyId), keyRing: tabKeys };
+    this.tabEnv = { publish: (notices) => this.publish(notices), acting: (partyId) => tabKeys.acting(world.id, partyId), keyRing: tabKeys };
+  }
+
+  /** What every command of this tab runs with (read per call: class mode changes it). */
+  get env(): CommandEnv {
+    return this.tabEnv;
+  }
+
+  /**
+   * Class mode (#20, sync/class/class-world.ts): the tab's commands go through the class stream
+   * (`classSubmit`), and every PC's replica runs the jobs due after each stream message, so this
+   * tab's leader stops running jobs: they would change this PC's world alone.
+   */
+  enterClassMode(classSubmit: NonNullable<CommandEnv['classSubmit']>): void {
+    this.classMode = true;
+    this.tabEnv = { ...this.tabEnv, classSubmit };
   }
 
   start(): void {
@@ -90,6 +106,7 @@ export class WorldSession {
 
   /** Runs due jobs until none is left. Passes never overlap within a tab. */
   requestPass(): void {
+    if (this.classMode) return;
     if (this.passRunning) {
       this.passAgain = true;
       return;

@@ -21,10 +21,10 @@ import { readClock } from '../../app/clock-read.ts';
 import { encodeEnvelope, openEnvelope, signClassCommand, type ClassCommand, type EnvelopeRefusal } from './envelope.ts';
 import type { Checkpoint, StreamMessage } from './transport.ts';
 
-export type ReplicaRefusal = EnvelopeRefusal | 'class_unknown_command' | 'class_input_invalid' | 'class_command_failed';
+export type ReplicaRefusal = EnvelopeRefusal | 'class_unknown_command' | 'class_input_invalid' | 'class_command_failed' | 'class_no_certificate';
 
 /** Every replica refusal, for the catalog test. */
-export const replicaRefusals: readonly ReplicaRefusal[] = ['class_unknown_command', 'class_input_invalid', 'class_command_failed'];
+export const replicaRefusals: readonly ReplicaRefusal[] = ['class_unknown_command', 'class_input_invalid', 'class_command_failed', 'class_no_certificate'];
 
 /** What one stream message did to this replica's world. */
 export type Outcome =

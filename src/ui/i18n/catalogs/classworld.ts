@@ -18,6 +18,7 @@ export const en = {
   'error.class_unknown_command': 'A command in the class log is one this version of SettleLab does not know: it was skipped on every PC. Update the app on every PC to the same version.',
   'error.class_input_invalid': 'A command in the class log carries no proper input: it was refused.',
   'error.class_command_failed': 'A command in the class log could not be carried out and changed nothing, on every PC.',
+  'error.class_no_certificate': 'In a class world every action is signed with the party’s certificate, and this party has none yet: ask the certificate authority for one first.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -37,4 +38,5 @@ export const zh: Record<keyof typeof en, string> = {
   'error.class_unknown_command': '班级日志中有一条本版本 SettleLab 不认识的指令，所有电脑都已跳过。请把每台电脑上的应用更新到同一版本。',
   'error.class_input_invalid': '班级日志中的一条指令没有正确的输入，已拒绝。',
   'error.class_command_failed': '班级日志中的一条指令无法执行，在所有电脑上都没有改动任何内容。',
+  'error.class_no_certificate': '在班级世界里，每个操作都要用该角色的证书签名，而这个角色还没有证书：请先向认证中心申请。',
 };

@@ -1,0 +1,195 @@
+// A tab in class mode (issue #20): this PC's replica of the class world, following the class
+// stream, and the tab's `classSubmit` (CommandEnv) that sends the tab's own commands through the
+// stream instead of running them here. Wiring only: the envelope, the transport and the replica
+// are their own modules.
+//
+// Scheduled jobs: a job is a consequence of the stream, not a party's act, so it is not published.
+// Every replica runs the jobs that fell due right after applying each stream message, under one
+// runner name (`classJobRunner`): the same jobs at the same point of the stream on every PC, so the
+// same world (a job's command id is deterministic, `job:<id>#<attempt>`). No leader is needed and
+// no one has to sign for the world ('system' has no certificate). The tab's own leader pass
+// (sync/session.ts) must not run jobs in class mode: it would change one PC's world alone.
+import { err, type Certificate, type Result } from '../../domain/index.ts';
+import type { WorldDb } from '../../storage/schema.ts';
+import type { ClassSubmission, CommandEnv } from '../../app/command.ts';
+import type { KeyRing } from '../../app/identity/keys.ts';
+import { latestCertificateOf } from '../../app/identity/ca.ts';
+import { runDueJobs } from '../../app/scheduler.ts';
+import { commandRegistry } from '../../app/commands.ts';
+import { worldDigest } from '../../app/replay.ts';
+import { ClassReplica, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
+import type { ClassLinkStatus, ClassTransport } from './transport.ts';
+
+/** The runner every replica names on the jobs it runs (a job row's ranBy is world state). */
+export const classJobRunner = 'class';
+/** How often a replica says it is here (roster); one missed beat is forgiven. */
+export const presenceEveryMs = 2_000;
+const presenceStaleMs = 3 * presenceEveryMs;
+/** Replicas a roster shows at most (a class is ~40 PCs). */
+const rosterMax = 200;
+
+/** One replica as the roster shows it: which party its tab plays and how far it has applied. */
+export type Presence = { readonly replicaId: string; readonly party: string | null; readonly seq: number; readonly seenAtMs: number };
+
+/** The banner's state: connected, offline (read-only, the tab's commands queued), or diverged. */
+export type ClassBanner = { readonly link: ClassLinkStatus; readonly queued: number; readonly diverged: Divergence | null };
+
+export type ClassWorldOptions = {
+  readonly db: WorldDb;
+  /** The world's id in this browser (the key ring names keys by it). */
+  readonly worldId: string;
+  readonly classId: string;
+  readonly replicaId: string;
+  readonly transport: ClassTransport;
+  readonly keyRing: KeyRing;
+  readonly progress: ProgressStore;
+  /** Passed to the replica's commands (notices to this browser's other tabs). */
+  readonly publish?: CommandEnv['publish'];
+  readonly checkpointEvery?: number;
+  /** Device time for presence only (never world state). */
+  readonly nowMs?: () => number;
+};
+
+function presenceSubject(classId: string): string {
+  return `settlelab.${classId}.presence`;
+}
+
+export class ClassWorld {
+  readonly replica: ClassReplica;
+  private party: string | null = null;
+  private diverged: Divergence | null = null;
+  /** The last stream sequence applied here together with the jobs due after it. */
+  settled = 0;
+  private readonly roster = new Map<string, Presence>();
+  private readonly listeners = new Set<() => void>();
+  private readonly stops: (() => void)[] = [];
+  private following: { stop(): Promise<void> } | null = null;
+  private beat: ReturnType<typeof setInterval> | null = null;
+  private readonly nowMs: () => number;
+
+  private constructor(private readonly options: ClassWorldOptions) {
+    this.nowMs = options.nowMs ?? (() => Date.now());
+    const { db, classId, replicaId, transport, progress } = options;
+    const env = options.publish === undefined ? {} : { publish: options.publish };
+    this.replica = new ClassReplica({
+      db,
+      classId,
+      replicaId,
+      registry: commandRegistry,
+      digest: async (d) => (await worldDigest(d)).digest,
+      progress,
+      env,
+      ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
+      publishCheckpoint: (c) => transport.publishCheckpoint(c),
+    });
+    this.stops.push(transport.onCheckpoint((c) => this.replica.receiveCheckpoint(c)));
+    this.stops.push(
+      this.replica.onDivergence((d) => {
+        this.diverged ??= d;
+        this.changed();
+      }),
+    );
+    this.stops.push(transport.onStatus(() => this.changed()));
+  }
+
+  /** Starts following the class stream from where this PC's replica left off, and saying it is here. */
+  static async start(options: ClassWorldOptions): Promise<ClassWorld> {
+    const world = new ClassWorld(options);
+    const { transport, db } = options;
+    const jobsEnv = options.publish === undefined ? {} : { publish: options.publish };
+    const from = (await world.replica.appliedSeq()) + 1;
+    world.following = await transport.follow(from, async (message) => {
+      const outcome = await world.replica.apply(message);
+      // Jobs due after this message, on every replica alike (see the top of this file).
+      if (outcome !== null) await runDueJobs(db, classJobRunner, jobsEnv);
+      world.settled = message.seq;
+      world.changed();
+    });
+    const subscription = transport.nc.subscribe(presenceSubject(options.classId), {
+      callback: (error, m) => {
+        if (error !== null) return;
+        let value: Partial<Presence>;
+        try {
+          value = m.json<Partial<Presence>>();
+        } catch {
+          return;
+        }
+        if (typeof value.replicaId !== 'string' || !Number.isSafeInteger(value.seq)) return;
+        if (!world.roster.has(value.replicaId) && world.roster.size >= rosterMax) return;
+        world.roster.set(value.replicaId, { replicaId: value.replicaId, party: typeof value.party === 'string' ? value.party : null, seq: value.seq!, seenAtMs: world.nowMs() });
+        world.changed();
+      },
+    });
+    world.stops.push(() => subscription.unsubscribe());
+    world.beat = setInterval(() => void world.announce(), presenceEveryMs);
+    void world.announce();
+    return world;
+  }
+
+  /** The party this tab plays (the roster shows it). */
+  setParty(party: string | null): void {
+    this.party = party;
+    void this.announce();
+  }
+
+  private async announce(): Promise<void> {
+    if (this.options.transport.status !== 'connected') return;
+    const seq = await this.replica.appliedSeq();
+    this.options.transport.nc.publish(presenceSubject(this.options.classId), JSON.stringify({ replicaId: this.options.replicaId, party: this.party, seq }));
+  }
+
+  /**
+   * CommandEnv.classSubmit: the actor's key must be open in this tab (it signed in here); the
+   * command is signed with it, published (queued while offline) and answered by this replica.
+   */
+  readonly submit = async (command: ClassSubmission): Promise<Result<unknown, string>> => {
+    const { worldId, keyRing, db, classId, transport } = this.options;
+    const seed = keyRing.seed(worldId, command.meta.actor);
+    if (seed === null) return err('sign_in_required', { party: command.meta.actor });
+    const row = await latestCertificateOf(db, command.meta.actor);
+    if (row === undefined) return err('class_no_certificate', { party: command.meta.actor });
+    const certificate: Certificate = row.certificate;
+    return submitClassCommand(
+      (id, data) => transport.publish(id, data),
+      this.replica,
+      { classId, name: command.name, commandId: command.meta.id, actor: command.meta.actor, input: command.input as never },
+      seed,
+      certificate,
+    );
+  };
+
+  /** The tab's env in class mode: its own env with the hook that sends commands through the stream. */
+  envFor(env: CommandEnv): CommandEnv {
+    return { ...env, classSubmit: this.submit };
+  }
+
+  get banner(): ClassBanner {
+    return { link: this.options.transport.status, queued: this.options.transport.queued, diverged: this.diverged };
+  }
+
+  /** Replicas heard from recently, this one included. */
+  get present(): Presence[] {
+    const now = this.nowMs();
+    return [...this.roster.values()].filter((p) => now - p.seenAtMs <= presenceStaleMs).sort((a, b) => (a.replicaId < b.replicaId ? -1 : 1));
+  }
+
+  onOutcome(listener: (outcome: Outcome) => void): () => void {
+    return this.replica.onOutcome(listener);
+  }
+
+  /** Called whenever the banner or the roster may have changed. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  async stop(): Promise<void> {
+    if (this.beat !== null) clearInterval(this.beat);
+    for (const stop of this.stops.splice(0)) stop();
+    await this.following?.stop();
+  }
+}
