@@ -1,72 +1,136 @@
-import { dateStartMs, matchDay, type BankLine, type BillRow, type PlatformRecord } from '../src/domain/index.ts';
+import { billDateOf, dateStartMs, nextDate, type Charge, type JournalEntry } from '../src/domain/index.ts';
+import { WorldDb } from '../src/storage/schema.ts';
+import { journalBlockEntries, journalRow, rowEntries, type JournalRow } from '../src/storage/journal-store.ts';
+import type { ChannelTradeRow } from '../src/storage/recon-tables.ts';
+import { matchDayInWorker } from '../src/app/recon-worker/client.ts';
 import { paired, ratePerSecond, type BenchCase } from './cases.ts';
 
-// Reconciliation figure: rows per second through the three-way match of one day (matchDay: every
-// platform record paired with its bill row by merchant number, amounts, fees and statuses compared
-// as money, duplicates, timing and each institution's settlement summed) over a 100,000-order day
-// through four institutions, against a bare hash join of the same rows (a Map by merchant number,
-// string comparison of the three fields, per-institution sums in integer fen), both in memory.
+// Reconciliation figure: orders per second through the desk's run of one day as the page runs it
+// (src/app/recon-worker: a worker opens the world's database, reads the day's charges, orders,
+// channel trades, transfers and journal entries a page at a time with progress, and matches them
+// three ways with the domain's matchDay, money compared as money), over a stored 100,000-order day
+// through four institutions; against a bare hash join of the same stored rows: one readonly
+// IndexedDB transaction, getAll on each store, a Map by merchant number, the three fields compared
+// as strings and each institution's net summed in integer fen.
 
 const ordersCount = 100_000;
 const institutions = ['escrow', 'bank-a', 'bank-b', 'card'] as const;
 const date = '2026-01-07';
+const seedChunkRows = 10_000;
 
-type Fixture = { platform: PlatformRecord[]; bill: BillRow[]; bank: BankLine[] };
-let fixture: Fixture | undefined;
+let fixture: Promise<string> | undefined;
 
 function cny(minor: number) {
   return { amount: (minor / 100).toFixed(2), currency: 'CNY' as const };
 }
 
-function buildFixture(): Fixture {
+/** A world database holding the day: every order paid once, its trade on the day's bill, its money in the journal. */
+async function seed(): Promise<string> {
+  const dbName = `bench-recon-${Math.random().toString(36).slice(2, 8)}`;
+  const db = new WorldDb(dbName);
+  await db.open();
   const start = dateStartMs(date);
-  const platform: PlatformRecord[] = [];
-  const bill: BillRow[] = [];
-  const nets = new Map<string, number>();
+  const charges: Charge[] = [];
+  const orders: { id: string; buyerId: string; sellerId: string; state: string; createdAt: number }[] = [];
+  const trades: ChannelTradeRow[] = [];
+  const transfers: { id: string; entrySeq: number }[] = [];
+  const entries: JournalEntry[] = [];
   for (let i = 0; i < ordersCount; i++) {
     const institutionId = institutions[i % institutions.length]!;
-    const minor = 100 + ((i * 7919) % 500_000);
+    const money = cny(100 + ((i * 7919) % 500_000));
     const at = start + 60_000 + Math.floor((i / ordersCount) * 86_000_000);
-    const orderNo = `T${i}:c1`;
-    platform.push({ merchantOrderNo: orderNo, merchantRefundNo: '', orderId: `T${i}`, institutionId, channel: 'ch', type: 'payment', amount: cny(minor), expectedFee: cny(0), status: 'success', at });
-    bill.push({ channelTradeNo: `${institutionId}:${i}`, merchantOrderNo: orderNo, merchantRefundNo: '', institutionId, channel: 'ch', type: 'payment', gross: cny(minor), fee: cny(0), net: cny(minor), status: 'success', at });
-    nets.set(institutionId, (nets.get(institutionId) ?? 0) + minor);
+    const id = `T${i}:c1`;
+    const sellerId = `seller-${i % 50}`;
+    charges.push({ id, orderId: `T${i}`, amount: money, currency: 'CNY', channel: 'online_banking', payerId: 'buyer', payee: { partyId: sellerId, bankId: institutionId }, source: {}, status: 'succeeded', failureReason: null, authorized: null, captured: money, refunded: cny(0), refunds: [], createdAt: at - 1000, paidAt: at, failedAt: null, history: [] } as unknown as Charge);
+    orders.push({ id: `T${i}`, buyerId: 'buyer', sellerId, state: 'WAIT_SELLER_SEND_GOODS', createdAt: at - 2000 });
+    const transferId = `tr-${i}`;
+    trades.push({ channelTradeNo: `${institutionId}-${i}`, merchantOrderNo: id, merchantRefundNo: '', institutionId, channel: 'online_banking', type: 'payment', gross: money, fee: cny(0), net: money, status: 'success', at, billDate: billDateOf(at), sellerId, orderId: `T${i}`, ledgerIds: [transferId], platformAt: null, origin: 'gateway' });
+    transfers.push({ id: transferId, entrySeq: i + 1 });
+    entries.push({ seq: i + 1, transferId, kind: 'single', debitAccountId: 'buyer', creditAccountId: institutionId, amount: money.amount, currency: 'CNY', code: 'bench', refs: {}, at, prevHash: '0'.repeat(64), hash: '0'.repeat(64) });
   }
-  const bank = [...nets].map(([institutionId, minor]) => ({ id: institutionId, institutionId, billDate: date, amount: cny(minor) }));
-  return { platform, bill, bank };
+  const rows: JournalRow[] = [];
+  for (let i = 0; i < entries.length; i += journalBlockEntries) rows.push(journalRow(i + 1, entries.slice(i, i + journalBlockEntries)));
+  const write = async (table: string, all: readonly unknown[]) => {
+    for (let i = 0; i < all.length; i += seedChunkRows) await db.table(table).bulkAdd(all.slice(i, i + seedChunkRows));
+  };
+  await write('charges', charges);
+  await write('orders', orders);
+  await write('channelTrades', trades);
+  await write('transfers', transfers);
+  await write('journalBlocks', rows);
+  db.close();
+  return dbName;
 }
 
-/** The baseline: a bare hash join of the same rows, comparing the stored strings. */
-function hashJoin(f: Fixture): number {
-  const byNo = new Map<string, PlatformRecord>();
-  for (const p of f.platform) byNo.set(p.merchantOrderNo, p);
+function getAll<T>(source: IDBObjectStore | IDBIndex, range?: IDBKeyRange): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const req = source.getAll(range);
+    req.onsuccess = () => resolve(req.result as T[]);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+let raw: Promise<IDBDatabase> | undefined;
+function openRaw(dbName: string): Promise<IDBDatabase> {
+  raw ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return raw;
+}
+
+/** The baseline: the same rows read bare and hash-joined; returns the differences found. */
+async function hashJoin(dbName: string): Promise<number> {
+  const db = await openRaw(dbName);
+  const tx = db.transaction(['charges', 'orders', 'channelTrades', 'transfers', 'journalBlocks'], 'readonly');
+  const start = dateStartMs(date);
+  const [charges, orders, today, tomorrow, transfers, blocks] = await Promise.all([
+    getAll<Charge>(tx.objectStore('charges').index('createdAt'), IDBKeyRange.bound(start - 90 * 86_400_000, start + 3 * 86_400_000)),
+    getAll<{ id: string; sellerId: string }>(tx.objectStore('orders')),
+    getAll<ChannelTradeRow>(tx.objectStore('channelTrades').index('billDate'), IDBKeyRange.only(date)),
+    getAll<ChannelTradeRow>(tx.objectStore('channelTrades').index('billDate'), IDBKeyRange.only(nextDate(date))),
+    getAll<{ id: string; entrySeq: number }>(tx.objectStore('transfers')),
+    getAll<JournalRow>(tx.objectStore('journalBlocks')),
+  ]);
+  const sellers = new Map(orders.map((o) => [o.id, o.sellerId]));
+  const byNo = new Map<string, Charge>();
+  for (const c of charges) if (sellers.has(c.orderId)) byNo.set(c.id, c);
+  const seqOf = new Map(transfers.map((t) => [t.id, t.entrySeq]));
+  const amounts = new Map<number, string>();
+  for (const block of blocks) for (const e of rowEntries(block)) amounts.set(e.seq, e.amount);
+  const fen = (amount: string) => BigInt(amount.replace('.', ''));
   let differences = 0;
-  const nets = new Map<string, bigint>();
-  for (const r of f.bill) {
-    const p = byNo.get(r.merchantOrderNo);
-    if (p === undefined || p.amount.amount !== r.gross.amount || p.expectedFee.amount !== r.fee.amount || p.status !== r.status) differences++;
-    nets.set(r.institutionId, (nets.get(r.institutionId) ?? 0n) + BigInt(r.net.amount.replace('.', '')));
+  const billNets = new Map<string, bigint>();
+  const moved = new Map<string, bigint>();
+  for (const r of [...today, ...tomorrow]) {
+    if (r.billDate !== date) continue;
+    const c = byNo.get(r.merchantOrderNo);
+    if (c === undefined || c.captured.amount !== r.gross.amount || r.fee.amount !== '0.00' || r.status !== 'success') differences++;
+    billNets.set(r.institutionId, (billNets.get(r.institutionId) ?? 0n) + fen(r.net.amount));
+    moved.set(r.institutionId, (moved.get(r.institutionId) ?? 0n) + fen(amounts.get(seqOf.get(r.ledgerIds[0]!)!)!));
   }
-  for (const line of f.bank) if (nets.get(line.institutionId) !== BigInt(line.amount.amount.replace('.', ''))) differences++;
+  for (const [id, net] of billNets) if (moved.get(id) !== net) differences++;
   return differences;
 }
 
 export const reconCases: readonly BenchCase[] = [
   {
     name: 'reconcile.day',
-    unit: 'rows/s',
+    unit: 'orders/s',
     target: 0.5,
     run: async () => {
-      fixture ??= buildFixture();
-      const f = fixture;
+      fixture ??= seed();
+      const dbName = await fixture;
       return paired(
         () => ratePerSecond(ordersCount, async () => {
-          const result = matchDay({ date, currency: 'CNY', ...f });
-          if (result.differences.length !== 0) throw new Error('a clean day has no differences');
-        }, 1500, 2),
+          let reported = 0;
+          const { result } = await matchDayInWorker(dbName, 'platform', date, { onProgress: (done) => (reported = done) });
+          if (result.differences.length !== 0 || result.matched !== ordersCount || reported === 0) throw new Error('a clean day: every order matched, progress told');
+        }, 1, 1),
         () => ratePerSecond(ordersCount, async () => {
-          if (hashJoin(f) !== 0) throw new Error('a clean day has no differences');
-        }, 1500, 2),
+          if ((await hashJoin(dbName)) !== 0) throw new Error('a clean day has no differences');
+        }, 1, 1),
       );
     },
   },

@@ -93,6 +93,11 @@ function recordsOfCharge(charge: Charge): PlatformRecord[] {
   return out;
 }
 
+/** Appends `rows` one by one: a spread of a whole bill day (100,000 rows) overflows the call stack. */
+function append<T>(out: T[], rows: readonly T[]): void {
+  for (const row of rows) out.push(row);
+}
+
 class Reader {
   rows = 0;
   constructor(private readonly io: DayReadIo) {}
@@ -123,7 +128,7 @@ class Reader {
         // One index value fills the page: read that value whole, then go on after it.
         const all = await range(last, true).and((r) => value(r) === last).limit(max).toArray();
         const fresh = all.filter((r) => !seen.has(keyOf(r)));
-        out.push(...fresh);
+        append(out, fresh);
         this.step(fresh.length);
         lower = last;
         inclusive = false;
@@ -131,7 +136,7 @@ class Reader {
         continue;
       }
       const fresh = rows.filter((r) => !seen.has(keyOf(r)));
-      out.push(...fresh);
+      append(out, fresh);
       this.step(fresh.length);
       if (rows.length < dayReadPageRows || last === undefined) break;
       seen = new Set(rows.filter((r) => value(r) === last).map(keyOf));
@@ -148,7 +153,7 @@ class Reader {
     for (let i = 0; i < keys.length; i += pageKeys) {
       this.step(0);
       const rows = await get(keys.slice(i, i + pageKeys));
-      out.push(...rows);
+      append(out, rows);
       this.step(pageKeys === dayReadPageRows ? Math.min(dayReadPageRows, keys.length - i) : rows.length);
     }
     return out;
@@ -231,7 +236,7 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   const counter = await reader.byKeys([date, nextDate(date)], (days) => mobileTables(db).mobilePayments.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
   const counterIds = new Set(counter.map((m) => m.id));
   const strays = all.filter((t) => t.channel === mobileChannel && t.type === 'payment' && t.origin !== 'duplicate' && !counterIds.has(t.channelTradeNo)).map((t) => t.channelTradeNo);
-  if (strays.length > 0) counter.push(...(await reader.byKeys(strays, async (page) => (await mobileTables(db).mobilePayments.bulkGet(page)).filter((m): m is MobilePaymentRow => m !== undefined))));
+  if (strays.length > 0) append(counter, await reader.byKeys(strays, async (page) => (await mobileTables(db).mobilePayments.bulkGet(page)).filter((m): m is MobilePaymentRow => m !== undefined)));
   for (const m of counter) {
     if (m.status !== 'paid' || m.paidAt === null || !inScope('', m.payeeId)) continue;
     platform.push({ merchantOrderNo: counterReceiptNo(m.id), merchantRefundNo: '', orderId: '', institutionId: m.institutionId, channel: mobileChannel, type: 'payment', amount: m.amount, expectedFee: toStored(zero(m.amount.currency)), status: 'success', at: m.paidAt, billDate: m.billDate });
