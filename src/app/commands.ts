@@ -6,7 +6,7 @@ import { agreeRefundCommand, arbitrateCommand, cancelOrderCommand, cancelRefundC
 import { bookShipmentCommand, pickUpShipmentCommand, postTrackingCommand } from './market/shipping.ts';
 import { confirmReceiptCommand } from './market/receipt.ts';
 import { topUpWalletCommand, withdrawFromWalletCommand } from './market/wallet.ts';
-import { listProductCommand } from './market/products.ts';
+import { listProductCommand, restockCommand, setListedCommand } from './market/products.ts';
 import { activateAccountCommand, registerCommand, resendActivationCodeCommand } from './identity/registration.ts';
 import { changePasswordAttemptCommand, changePasswordCommand, loginCommand, logoutCommand } from './identity/login.ts';
 import { applyForStoreCommand, decideStoreCommand } from './identity/stores.ts';
@@ -66,6 +66,8 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   topUpWallet: topUpWalletCommand,
   withdrawFromWallet: withdrawFromWalletCommand,
   listProduct: listProductCommand,
+  setListed: setListedCommand,
+  restock: restockCommand,
   // identity: registration and activation, password attempts, stores, certificates (prepared inputs)
   register: registerCommand,
   activateAccount: activateAccountCommand,

@@ -171,34 +171,44 @@ export async function updateProduct(
   }, env);
 }
 
-/** 下架 (listed = false) or 上架 (true). */
-export async function setListed(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly listed: boolean }, env: CommandEnv = {}): Promise<Result<ProductRow, string>> {
-  return runCommand(db, 'setListed', meta, async (tx) => {
+export const setListedCommand = defineCommand({
+  name: 'setListed',
+  apply: async (tx, input: { readonly productId: string; readonly listed: boolean }) => {
     const own = await ownProduct(tx, input.productId);
     if (!own.ok) return own;
     if (input.listed) {
-      const seller = await requireSellingSeller(tx.db, meta.actor);
+      const seller = await requireSellingSeller(tx.db, tx.meta.actor);
       if (!seller.ok) return seller;
     }
     const changed = setProductListed(own.value, input.listed, Math.max(tx.now, own.value.updatedAt));
     if (!changed.ok) return changed;
     await marketTables(tx.db).products.put(changed.value);
-    await tx.appendEvent({ type: input.listed ? 'market.product_relisted' : 'market.product_delisted', actor: meta.actor, payload: { productId: own.value.id, number: own.value.number } });
+    await tx.appendEvent({ type: input.listed ? 'market.product_relisted' : 'market.product_delisted', actor: tx.meta.actor, payload: { productId: own.value.id, number: own.value.number } });
     return ok(changed.value);
-  }, env);
+  },
+});
+
+/** 下架 (listed = false) or 上架 (true). */
+export async function setListed(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly listed: boolean }, env: CommandEnv = {}): Promise<Result<ProductRow, string>> {
+  return execute(db, setListedCommand, meta, { productId: input.productId, listed: input.listed }, env);
 }
 
-/** 补货: adds units to the stock. */
-export async function restock(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<ProductRow, string>> {
-  return runCommand(db, 'restock', meta, async (tx) => {
+export const restockCommand = defineCommand({
+  name: 'restock',
+  apply: async (tx, input: { readonly productId: string; readonly quantity: number }) => {
     const own = await ownProduct(tx, input.productId);
     if (!own.ok) return own;
     const changed = restockProduct(own.value, input.quantity, Math.max(tx.now, own.value.updatedAt));
     if (!changed.ok) return changed;
     await marketTables(tx.db).products.put(changed.value);
-    await tx.appendEvent({ type: 'market.product_restocked', actor: meta.actor, payload: { productId: own.value.id, number: own.value.number, quantity: input.quantity, stock: changed.value.stock } });
+    await tx.appendEvent({ type: 'market.product_restocked', actor: tx.meta.actor, payload: { productId: own.value.id, number: own.value.number, quantity: input.quantity, stock: changed.value.stock } });
     return ok(changed.value);
-  }, env);
+  },
+});
+
+/** 补货: adds units to the stock. */
+export async function restock(db: WorldDb, meta: CommandMeta, input: { readonly productId: string; readonly quantity: number }, env: CommandEnv = {}): Promise<Result<ProductRow, string>> {
+  return execute(db, restockCommand, meta, { productId: input.productId, quantity: Number.isFinite(input.quantity) ? input.quantity : -1 }, env);
 }
 
 /** Tags tried for demo numbers when another seller's demo products already use the first one. */
