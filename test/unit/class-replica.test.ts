@@ -8,7 +8,7 @@ import { readClock } from '../../src/app/clock-read.ts';
 import { latestCertificateOf } from '../../src/app/identity/ca.ts';
 import { WorldDb } from '../../src/storage/schema.ts';
 import { encodeEnvelope, signClassCommand } from '../../src/sync/class/envelope.ts';
-import { ClassReplica, indexedDbProgress } from '../../src/sync/class/replica.ts';
+import { ClassReplica, indexedDbProgress, submitClassCommand } from '../../src/sync/class/replica.ts';
 import { freshWorld } from '../helpers/world.ts';
 import { labPassword, loggedInTab } from '../helpers/identity.ts';
 
@@ -51,6 +51,43 @@ describe('class replica', () => {
     expect(await digest(world.db)).toBe(before);
     expect(await readClock(world.db)).toBe(start + 2 * hourMs);
     expect(await again.appliedSeq()).toBe(3);
+    keychain.close();
+  });
+
+  it('answers a command id sent again after the stream de-duplicated it, with its first result', async () => {
+    const world = await freshWorld('class resubmit');
+    const genesis = (await world.db.commandLog.orderBy('seq').first())!;
+    const keychain = new WorldDb(`keychain-${world.id}`);
+    expect((await replay([genesis], keychain)).ok).toBe(true);
+    const ring = await loggedInTab(keychain, world.id, 'platform', await labPassword(keychain, 'platform'));
+    const certificate = (await latestCertificateOf(keychain, 'platform'))!.certificate;
+    const seed = ring.seed(world.id, 'platform')!;
+    const replica = new ClassReplica({ db: world.db, classId: 'demo', replicaId: 'pc', registry: commandRegistry, digest: async (db) => (await worldDigest(db)).digest, progress: indexedDbProgress(`${world.db.name}-resubmit`) });
+    const command = { classId: 'demo', name: 'advanceClock', commandId: 'again-1', actor: 'platform', input: { step: { kind: 'hours', hours: 1 } } };
+    const start = await readClock(world.db);
+    // The first send: stored at sequence 1, applied here when the stream delivers it.
+    const stream: Uint8Array[] = [];
+    const first = submitClassCommand(
+      async (_id, data) => {
+        stream.push(data);
+        await replica.apply({ seq: stream.length, messageId: 'again-1', data });
+        return { duplicate: false };
+      },
+      replica,
+      command,
+      seed,
+      certificate,
+    );
+    expect(await first).toMatchObject({ ok: true, value: { from: start, to: start + hourMs } });
+    // Sent again (a reload, a lost answer): JetStream drops it as a duplicate, no message comes.
+    const again = await submitClassCommand(async () => ({ duplicate: true }), replica, command, seed, certificate);
+    expect(again).toEqual(await first);
+    expect(await readClock(world.db)).toBe(start + hourMs);
+    // A refused one (another class) is answered with its refusal the same way.
+    const wrong = { ...command, classId: 'other', commandId: 'again-2' };
+    const refused = submitClassCommand(async (_id, data) => (await replica.apply({ seq: 2, messageId: 'again-2', data }), { duplicate: false }), replica, wrong, seed, certificate);
+    expect(await refused).toMatchObject({ ok: false, code: 'class_wrong_class' });
+    expect(await submitClassCommand(async () => ({ duplicate: true }), replica, wrong, seed, certificate)).toMatchObject({ ok: false, code: 'class_wrong_class' });
     keychain.close();
   });
 });

@@ -75,6 +75,8 @@ export function indexedDbProgress(worldDbName: string): ProgressStore {
 export const checkpointEveryDefault = 100;
 /** Others' checkpoints held until this replica reaches their sequence; older ones are dropped. */
 const heldCheckpointsMax = 1_000;
+/** Refused command ids remembered, so a re-sent one is answered (a lesson sends far fewer). */
+const refusedKeptMax = 1_000;
 /** Own digests kept to compare with checkpoints that arrive late. */
 const ownDigestsMax = 64;
 
@@ -107,6 +109,8 @@ export class ClassReplica {
   private readonly waiting = new Map<string, ((outcome: Outcome) => void)[]>();
   private readonly ownDigests = new Map<number, string>();
   private readonly held = new Map<number, Checkpoint[]>();
+  /** Refusals of recent command ids: they change nothing, so the commands table does not hold them. */
+  private readonly refusedRecently = new Map<string, Outcome>();
   private readonly checkpointEvery: number;
 
   constructor(private readonly options: ReplicaOptions) {
@@ -140,6 +144,22 @@ export class ClassReplica {
   }
 
   /**
+   * The first result of a command id this replica has already applied (from the world's commands
+   * table, which also records a failure) or refused, or null when it has not got to it yet.
+   */
+  async settledResult(commandId: string): Promise<Result<unknown, string> | null> {
+    const refused = this.refusedRecently.get(commandId);
+    if (refused !== undefined) return resultOf(refused);
+    const row = await this.options.db.commands.get(commandId);
+    return row === undefined ? null : (row.result as Result<unknown, string>);
+  }
+
+  /** Drops the waiters of `commandId` (its sender got the answer another way). */
+  forget(commandId: string): void {
+    this.waiting.delete(commandId);
+  }
+
+  /**
    * Applies one stream message. Messages at or below the applied sequence are skipped (the stream
    * may deliver again after a reconnect); a command id applied before returns its first result and
    * changes nothing (the pipeline's idempotency), so a command published twice applies once.
@@ -154,6 +174,13 @@ export class ClassReplica {
     this.applied = message.seq;
     for (const listener of this.outcomeListeners) listener(outcome);
     const id = outcome.commandId;
+    if (outcome.kind === 'refused' && id !== null) {
+      this.refusedRecently.set(id, outcome);
+      for (const old of this.refusedRecently.keys()) {
+        if (this.refusedRecently.size <= refusedKeptMax) break;
+        this.refusedRecently.delete(old);
+      }
+    }
     if (id !== null) {
       for (const resolve of this.waiting.get(id) ?? []) resolve(outcome);
       this.waiting.delete(id);
@@ -245,7 +272,7 @@ export function resultOf(outcome: Outcome): Result<unknown, string> {
  * (queued while offline), and answered when this PC's replica applies it in stream order.
  */
 export async function submitClassCommand(
-  publish: (messageId: string, data: Uint8Array) => Promise<unknown>,
+  publish: (messageId: string, data: Uint8Array) => Promise<{ readonly duplicate: boolean }>,
   replica: ClassReplica,
   command: ClassCommand,
   seed: Uint8Array,
@@ -254,6 +281,16 @@ export async function submitClassCommand(
   const envelope = encodeEnvelope(signClassCommand(command, seed, certificate));
   // Listen before sending: the replica may apply it before publish's acknowledgement arrives.
   const outcome = replica.outcomeOf(command.commandId);
-  await publish(command.commandId, envelope);
+  const ack = await publish(command.commandId, envelope);
+  if (ack.duplicate) {
+    // The stream already holds this id (a tab sending it again after a reload or a lost answer)
+    // and stores nothing new: if this replica applied it before, no new message will answer, so
+    // the first result comes from the world. If not yet, the replica answers when it gets there.
+    const first = await replica.settledResult(command.commandId);
+    if (first !== null) {
+      replica.forget(command.commandId);
+      return first;
+    }
+  }
   return resultOf(await outcome);
 }
