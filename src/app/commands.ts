@@ -29,6 +29,7 @@ import { ecashAbandonCommand, ecashOpenSessionCommand, ecashSignBlindedCommand, 
 import { ecashDepositCommand, ecashPayBackCommand, ecashPayCommand } from './ecash/spend.ts';
 import { ecashPayOrderFromWalletCommand, ecashRemoveCardCommand, ecashSaveCardCommand } from './ecash/wallet-cards.ts';
 import { smartCardDepositCommand, smartCardIssueCommand, smartCardLoadCommand, smartCardLostCommand, smartCardPayCommand, smartCardRecoverCommand, smartCardRegisterDeviceCommand } from './smartcard/smartcard.ts';
+import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mobileOpenWalletCommand, mobilePayMerchantCommand, mobilePinWrongCommand, mobileSetFreeLimitCommand, mobileSetPinCommand } from './mobile/mobile.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -139,6 +140,17 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   'smartcard.recover': smartCardRecoverCommand,
   'smartcard.deposit': smartCardDepositCommand,
   'smartcard.lost': smartCardLostCommand,
+  // mobile payment: the phone wallet (its TOTP secret drawn by the tab), the PIN (hashed in the
+  // tab; a wrong one counted), the small-amount limit, the cashier's charge, confirm and decline,
+  // paying a merchant's code
+  'mobile.openWallet': mobileOpenWalletCommand,
+  'mobile.setPin': mobileSetPinCommand,
+  'mobile.setFreeLimit': mobileSetFreeLimitCommand,
+  'mobile.chargeCode': mobileChargeCodeCommand,
+  'mobile.pinWrong': mobilePinWrongCommand,
+  'mobile.confirm': mobileConfirmCommand,
+  'mobile.decline': mobileDeclineCommand,
+  'mobile.payMerchant': mobilePayMerchantCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

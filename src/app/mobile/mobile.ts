@@ -4,8 +4,11 @@ import {
   checkPassword,
   checkPinFormat,
   createMobileWallet,
+  bytesToHex,
   err,
   formatWalletNo,
+  fromStored,
+  hexToBytes,
   hashPassword,
   markCodePaid,
   merchantQrText,
@@ -24,11 +27,13 @@ import {
   withPin,
   type MobileWallet,
   type Money,
+  type PasswordHash,
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { mobileTables, type MobilePaymentKind, type MobilePaymentRow } from '../../storage/mobile-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { moveMoney } from '../ledger.ts';
 import { readClock } from '../clock-read.ts';
 import { ensureWallet, escrowPartyId, walletId } from '../market/accounts.ts';
@@ -67,24 +72,31 @@ export async function mobileWalletOf(db: WorldDb, partyId: string): Promise<Mobi
   return walletRow(db, partyId);
 }
 
+/** Opens the party's phone wallet with the shared TOTP secret the tab drew (hex; the wallet row keeps it, as the institution does). */
+export const mobileOpenWalletCommand = defineCommand({
+  name: 'mobile.openWallet',
+  apply: async (tx, input: { readonly secret: string }): Promise<Result<MobileWallet, string>> => {
+    const meta = tx.meta;
+    const t = mobileTables(tx.db).mobileWallets;
+    const existing = await t.get(meta.actor);
+    if (existing !== undefined) return ok(existing);
+    const count = await t.count();
+    if (count >= walletNoMax) return err('mobile_wallets_full');
+    const wallet = createMobileWallet({ partyId: meta.actor, walletNo: formatWalletNo(count + 1), secret: hexToBytes(input.secret), now: tx.now });
+    await t.add(wallet);
+    await ensureWallet(tx.db, meta.actor, tx.now);
+    await tx.appendEvent({ type: 'mobile.wallet_opened', actor: meta.actor, parties: [mobileInstitutionId], payload: {} });
+    return ok(wallet);
+  },
+});
+
 /**
  * Opens the party's phone wallet (idempotent: a second call returns the first wallet). The shared
  * secret is random bytes drawn by the caller (the tab's WebCrypto), so the domain stays replayable.
  */
 export async function openMobileWallet(db: WorldDb, meta: CommandMeta, random: Random, env: CommandEnv = {}): Promise<Result<MobileWallet, string>> {
   const secret = random(secretBytes);
-  return runCommand(db, 'mobile.openWallet', meta, async (tx) => {
-    const t = mobileTables(tx.db).mobileWallets;
-    const existing = await t.get(meta.actor);
-    if (existing !== undefined) return ok(existing);
-    const count = await t.count();
-    if (count >= walletNoMax) return err('mobile_wallets_full');
-    const wallet = createMobileWallet({ partyId: meta.actor, walletNo: formatWalletNo(count + 1), secret, now: tx.now });
-    await t.add(wallet);
-    await ensureWallet(tx.db, meta.actor, tx.now);
-    await tx.appendEvent({ type: 'mobile.wallet_opened', actor: meta.actor, parties: [mobileInstitutionId], payload: {} });
-    return ok(wallet);
-  }, env);
+  return execute(db, mobileOpenWalletCommand, meta, { secret: bytesToHex(secret) }, env);
 }
 
 async function ownWallet(tx: Tx): Promise<Result<MobileWallet, string>> {
@@ -92,35 +104,47 @@ async function ownWallet(tx: Tx): Promise<Result<MobileWallet, string>> {
   return wallet === undefined ? err('mobile_wallet_missing') : ok(wallet);
 }
 
+/** The payment PIN's hash (PBKDF2 in the tab; the PIN never enters the input). */
+export const mobileSetPinCommand = defineCommand({
+  name: 'mobile.setPin',
+  apply: async (tx, input: { readonly hash: PasswordHash }): Promise<Result<null, string>> => {
+    const wallet = await ownWallet(tx);
+    if (!wallet.ok) return wallet;
+    await mobileTables(tx.db).mobileWallets.put(withPin(wallet.value, input.hash));
+    return ok(null);
+  },
+});
+
 /** Sets (or changes) the payment PIN: six digits, stored as a password hash (PBKDF2, as logins). */
 export async function setMobilePin(db: WorldDb, meta: CommandMeta, input: { readonly pin: string }, random: Random, env: CommandEnv = {}): Promise<Result<null, string>> {
   const format = checkPinFormat(input.pin);
   if (!format.ok) return format;
   const hash = await hashPassword(input.pin, random(16), await readPasswordIterations(db));
-  return runCommand(db, 'mobile.setPin', meta, async (tx) => {
-    const wallet = await ownWallet(tx);
-    if (!wallet.ok) return wallet;
-    await mobileTables(tx.db).mobileWallets.put(withPin(wallet.value, hash));
-    return ok(null);
-  }, env);
+  return execute(db, mobileSetPinCommand, meta, { hash }, env);
 }
 
 function cny(text: string): Result<Money, string> {
   return parseMoney(text, 'CNY');
 }
 
+/** The small-amount limit, a stored CNY amount the wrapper parsed. */
+export const mobileSetFreeLimitCommand = defineCommand({
+  name: 'mobile.setFreeLimit',
+  apply: async (tx, input: { readonly amount: string }): Promise<Result<MobileWallet, string>> => {
+    const wallet = await ownWallet(tx);
+    if (!wallet.ok) return wallet;
+    const next = withFreeLimit(wallet.value, fromStored({ amount: input.amount, currency: 'CNY' }));
+    if (!next.ok) return next;
+    await mobileTables(tx.db).mobileWallets.put(next.value);
+    return ok(next.value);
+  },
+});
+
 /** The small-amount password-free limit (小额免密): 0 means always ask for the PIN. */
 export async function setMobileFreeLimit(db: WorldDb, meta: CommandMeta, input: { readonly amount: string }, env: CommandEnv = {}): Promise<Result<MobileWallet, string>> {
   const amount = parseMoney(input.amount, 'CNY', { allowZero: true });
   if (!amount.ok) return amount;
-  return runCommand(db, 'mobile.setFreeLimit', meta, async (tx) => {
-    const wallet = await ownWallet(tx);
-    if (!wallet.ok) return wallet;
-    const next = withFreeLimit(wallet.value, amount.value);
-    if (!next.ok) return next;
-    await mobileTables(tx.db).mobileWallets.put(next.value);
-    return ok(next.value);
-  }, env);
+  return execute(db, mobileSetFreeLimitCommand, meta, { amount: toStored(amount.value).amount }, env);
 }
 
 /** The money moves: buyer's escrow wallet → merchant's escrow wallet (the ledger refuses a short wallet). */
@@ -143,6 +167,31 @@ function newRow(tx: Tx, kind: MobilePaymentKind, payerId: string, payeeId: strin
   return { id: tx.meta.id, kind, payerId, payeeId, amount: toStored(amount), status: 'awaiting_pin', at: tx.now, paidAt: null, billDate: billDateOf(tx.now), institutionId: mobileInstitutionId, transferId: null };
 }
 
+/** The cashier charges a payment code (parsed by the wrapper) for a stored CNY amount. */
+export const mobileChargeCodeCommand = defineCommand({
+  name: 'mobile.chargeCode',
+  apply: async (tx, input: { readonly walletNo: string; readonly code: string; readonly amount: string }): Promise<Result<MobilePaymentRow, string>> => {
+    const meta = tx.meta;
+    const t = mobileTables(tx.db);
+    const amount = fromStored({ amount: input.amount, currency: 'CNY' });
+    const payer = await t.mobileWallets.where('walletNo').equals(input.walletNo).first();
+    if (payer === undefined) return err('payment_code_unknown_wallet');
+    if (payer.partyId === meta.actor) return err('mobile_pay_self');
+    const checked = verifyPaymentCode(payer, input.code, tx.now);
+    if (!checked.ok) return checked;
+    await t.mobileWallets.put(markCodePaid(payer, checked.value.code));
+    const row = newRow(tx, 'payment_code', payer.partyId, meta.actor, amount);
+    if (pinRequired(payer, amount)) {
+      if (payer.pin === null) return err('mobile_pin_not_set');
+      await t.mobilePayments.add(row);
+      await tx.appendEvent({ type: 'mobile.pin_asked', actor: meta.actor, parties: [payer.partyId], payload: { amount: row.amount.amount } });
+      tx.notify({ to: [payer.partyId, meta.actor], kind: 'mobile.pin_asked', ref: row.id });
+      return ok(row);
+    }
+    return settle(tx, row);
+  },
+});
+
 /**
  * The cashier (the merchant, meta.actor) charges a scanned or typed payment code. Up to the buyer's
  * small-amount limit the money moves now; above it the row waits for the buyer's PIN on the phone.
@@ -153,25 +202,20 @@ export async function chargePaymentCode(db: WorldDb, meta: CommandMeta, input: {
   if (!amount.ok) return amount;
   const parsed = parsePaymentCode(input.code);
   if (!parsed.ok) return parsed;
-  return runCommand(db, 'mobile.chargeCode', meta, async (tx) => {
-    const t = mobileTables(tx.db);
-    const payer = await t.mobileWallets.where('walletNo').equals(parsed.value.walletNo).first();
-    if (payer === undefined) return err('payment_code_unknown_wallet');
-    if (payer.partyId === meta.actor) return err('mobile_pay_self');
-    const checked = verifyPaymentCode(payer, parsed.value.code, tx.now);
-    if (!checked.ok) return checked;
-    await t.mobileWallets.put(markCodePaid(payer, checked.value.code));
-    const row = newRow(tx, 'payment_code', payer.partyId, meta.actor, amount.value);
-    if (pinRequired(payer, amount.value)) {
-      if (payer.pin === null) return err('mobile_pin_not_set');
-      await t.mobilePayments.add(row);
-      await tx.appendEvent({ type: 'mobile.pin_asked', actor: meta.actor, parties: [payer.partyId], payload: { amount: row.amount.amount } });
-      tx.notify({ to: [payer.partyId, meta.actor], kind: 'mobile.pin_asked', ref: row.id });
-      return ok(row);
-    }
-    return settle(tx, row);
-  }, env);
+  return execute(db, mobileChargeCodeCommand, meta, { walletNo: parsed.value.walletNo, code: parsed.value.code, amount: toStored(amount.value).amount }, env);
 }
+
+/** A wrong PIN typed on the phone, counted (the check itself ran in the tab). */
+export const mobilePinWrongCommand = defineCommand({
+  name: 'mobile.pinWrong',
+  apply: async (tx): Promise<Result<MobileWallet, string>> => {
+    const w = await ownWallet(tx);
+    if (!w.ok) return w;
+    const next = afterPinAttempt(w.value, false, tx.now);
+    await mobileTables(tx.db).mobileWallets.put(next);
+    return ok(next);
+  },
+});
 
 /**
  * Checks the buyer's PIN outside any transaction (PBKDF2 in WebCrypto). A wrong one is counted by
@@ -184,13 +228,7 @@ async function checkPin(db: WorldDb, meta: CommandMeta, pin: string, env: Comman
   const usable = pinUsable(wallet, await readClock(db));
   if (!usable.ok) return usable;
   if (await checkPassword(usable.value, pin)) return ok(usable.value.hash);
-  const counted = await runCommand(db, 'mobile.pinWrong', { id: `${meta.id}:pin-wrong`, actor: meta.actor }, async (tx) => {
-    const w = await ownWallet(tx);
-    if (!w.ok) return w;
-    const next = afterPinAttempt(w.value, false, tx.now);
-    await mobileTables(tx.db).mobileWallets.put(next);
-    return ok(next);
-  }, env);
+  const counted = await execute(db, mobilePinWrongCommand, { id: `${meta.id}:pin-wrong`, actor: meta.actor }, {}, env);
   if (!counted.ok) return counted;
   return counted.value.pinLockedUntil !== null ? err('mobile_pin_locked') : err('mobile_pin_wrong');
 }
@@ -205,23 +243,32 @@ async function pinStillRight(tx: Tx, checkedHash: string | null): Promise<Result
   return ok(next);
 }
 
+/** The buyer confirms a waiting payment; `pinHash` is the stored hash the tab's PIN check matched. */
+export const mobileConfirmCommand = defineCommand({
+  name: 'mobile.confirm',
+  apply: async (tx, input: { readonly paymentId: string; readonly pinHash: string }): Promise<Result<MobilePaymentRow, string>> => {
+    const meta = tx.meta;
+    const row = await mobileTables(tx.db).mobilePayments.get(input.paymentId);
+    if (row === undefined || row.payerId !== meta.actor) return err('mobile_payment_not_found');
+    if (row.status !== 'awaiting_pin') return err('mobile_payment_not_waiting');
+    const wallet = await pinStillRight(tx, input.pinHash);
+    if (!wallet.ok) return wallet;
+    return settle(tx, row);
+  },
+});
+
 /** The buyer confirms (with the PIN) a payment the cashier asked for above the small-amount limit. */
 export async function confirmMobilePayment(db: WorldDb, meta: CommandMeta, input: { readonly paymentId: string; readonly pin: string }, env: CommandEnv = {}): Promise<Result<MobilePaymentRow, string>> {
   const pin = await checkPin(db, meta, input.pin, env);
   if (!pin.ok) return pin;
-  return runCommand(db, 'mobile.confirm', meta, async (tx) => {
-    const row = await mobileTables(tx.db).mobilePayments.get(input.paymentId);
-    if (row === undefined || row.payerId !== meta.actor) return err('mobile_payment_not_found');
-    if (row.status !== 'awaiting_pin') return err('mobile_payment_not_waiting');
-    const wallet = await pinStillRight(tx, pin.value);
-    if (!wallet.ok) return wallet;
-    return settle(tx, row);
-  }, env);
+  return execute(db, mobileConfirmCommand, meta, { paymentId: input.paymentId, pinHash: pin.value }, env);
 }
 
 /** The buyer declines a payment the cashier asked for (nothing had moved). */
-export async function declineMobilePayment(db: WorldDb, meta: CommandMeta, input: { readonly paymentId: string }, env: CommandEnv = {}): Promise<Result<MobilePaymentRow, string>> {
-  return runCommand(db, 'mobile.decline', meta, async (tx) => {
+export const mobileDeclineCommand = defineCommand({
+  name: 'mobile.decline',
+  apply: async (tx, input: { readonly paymentId: string }): Promise<Result<MobilePaymentRow, string>> => {
+    const meta = tx.meta;
     const t = mobileTables(tx.db).mobilePayments;
     const row = await t.get(input.paymentId);
     if (row === undefined || row.payerId !== meta.actor) return err('mobile_payment_not_found');
@@ -230,8 +277,31 @@ export async function declineMobilePayment(db: WorldDb, meta: CommandMeta, input
     await t.put(declined);
     tx.notify({ to: [row.payeeId], kind: 'mobile.declined', ref: row.id });
     return ok(declined);
-  }, env);
+  },
+});
+
+/** The buyer declines a payment the cashier asked for (nothing had moved). */
+export async function declineMobilePayment(db: WorldDb, meta: CommandMeta, input: { readonly paymentId: string }, env: CommandEnv = {}): Promise<Result<MobilePaymentRow, string>> {
+  return execute(db, mobileDeclineCommand, meta, { paymentId: input.paymentId }, env);
 }
+
+/** The buyer pays a merchant's static code (parsed by the wrapper); `pinHash`: the stored hash the tab's PIN check matched, or null (under the limit). */
+export const mobilePayMerchantCommand = defineCommand({
+  name: 'mobile.payMerchant',
+  apply: async (tx, input: { readonly merchantNo: string; readonly amount: string; readonly pinHash: string | null }): Promise<Result<MobilePaymentRow, string>> => {
+    const meta = tx.meta;
+    const amount = fromStored({ amount: input.amount, currency: 'CNY' });
+    const checkedHash = input.pinHash;
+    const merchant = await mobileTables(tx.db).mobileWallets.where('walletNo').equals(input.merchantNo).first();
+    if (merchant === undefined) return err('merchant_code_unknown');
+    if (merchant.partyId === meta.actor) return err('mobile_pay_self');
+    const wallet = await pinStillRight(tx, checkedHash);
+    if (!wallet.ok) return wallet;
+    // The limit as it is now: a limit lowered meanwhile in another tab asks for the PIN after all.
+    if (checkedHash === null && pinRequired(wallet.value, amount)) return err('mobile_pin_required');
+    return settle(tx, newRow(tx, 'merchant_code', meta.actor, merchant.partyId, amount));
+  },
+});
 
 /**
  * The buyer (meta.actor) pays a merchant whose static code the phone scanned. `pin` is needed above
@@ -251,16 +321,7 @@ export async function payMerchantCode(db: WorldDb, meta: CommandMeta, input: { r
     if (!pin.ok) return pin;
     checkedHash = pin.value;
   }
-  return runCommand(db, 'mobile.payMerchant', meta, async (tx) => {
-    const merchant = await mobileTables(tx.db).mobileWallets.where('walletNo').equals(merchantNo.value).first();
-    if (merchant === undefined) return err('merchant_code_unknown');
-    if (merchant.partyId === meta.actor) return err('mobile_pay_self');
-    const wallet = await pinStillRight(tx, checkedHash);
-    if (!wallet.ok) return wallet;
-    // The limit as it is now: a limit lowered meanwhile in another tab asks for the PIN after all.
-    if (checkedHash === null && pinRequired(wallet.value, amount.value)) return err('mobile_pin_required');
-    return settle(tx, newRow(tx, 'merchant_code', meta.actor, merchant.partyId, amount.value));
-  }, env);
+  return execute(db, mobilePayMerchantCommand, meta, { merchantNo: merchantNo.value, amount: toStored(amount.value).amount, pinHash: checkedHash }, env);
 }
 
 // ---- queries ------------------------------------------------------------------------------------
