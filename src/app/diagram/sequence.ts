@@ -7,8 +7,19 @@ import { trailRows, type TrailSide } from '../market/trail.ts';
 // UI draws them and names each party through names.ts. Nothing here reads Dexie or the clock.
 
 /** The flows a diagram can show; `id` is the flow's own row id (order id, cheque id, serial...). */
-export type FlowKind = 'order' | 'cheque' | 'certificate';
-export type FlowRef = { readonly kind: FlowKind; readonly id: string };
+export type FlowKind = 'order' | 'cheque' | 'certificate' | 'coin' | 'card_payment' | 'remittance';
+export type FlowRef = {
+  readonly kind: FlowKind;
+  /** The order, cheque id, certificate serial, coin serial, or the card payment's / remittance's charge id. */
+  readonly id: string;
+  /**
+   * A coin seen from its owner's wallet: the purse row, which alone links the coin to the blind
+   * withdrawal it came from (the bank's session names the row, never the serial).
+   */
+  readonly purseRowId?: string;
+  /** A coin seen from a merchant's till before it is deposited (the bank's spent list names the depositor after). */
+  readonly merchantId?: string;
+};
 
 /**
  * What a message is, for its words (`seq.kind.<kind>`) and its look: money arrows are solid and
@@ -29,6 +40,9 @@ export type MessageKind =
   | 'request'
   | 'certificate'
   | 'revocation'
+  | 'coin'
+  | 'statement'
+  | 'instruction'
   | 'money';
 
 /** Which signed document a message carries, for the detail panel's check (flows.ts reads and verifies it). */
@@ -38,7 +52,11 @@ export type DocRef =
   | { readonly kind: 'payment_notice'; readonly chequeId: string }
   | { readonly kind: 'endorsement'; readonly chequeId: string }
   | { readonly kind: 'certificate_request'; readonly requestId: string }
-  | { readonly kind: 'certificate'; readonly serial: number };
+  | { readonly kind: 'certificate'; readonly serial: number }
+  /** What the bank saw of a blind withdrawal: the account, the value, R, the blinded challenge e and s. */
+  | { readonly kind: 'ecash_withdrawal'; readonly sessionId: string }
+  /** A coin in a merchant's till (serial and the bank's signature on it, checked against the bank's key). */
+  | { readonly kind: 'ecash_coin'; readonly serial: string; readonly merchantId: string | null };
 
 export type SeqMessage = {
   /** Stable within the flow: `e<event seq>`, `j<journal seq>` or `d<doc>`. */
@@ -68,12 +86,20 @@ export type Sequence = {
 };
 
 /** Party ids of the seeded institutions a flow's messages go through. */
-export const institutionIds = { escrow: 'escrow', platform: 'platform', logistics: 'logistics', ca: 'ca' } as const;
+export const institutionIds = { escrow: 'escrow', platform: 'platform', logistics: 'logistics', ca: 'ca', card: 'card' } as const;
+
+/** Card channels whose payment goes through the card company and the seller's acquiring bank. */
+const cardCompanyChannels: readonly string[] = ['credit_card', 'charge_card'];
+export function isCardCompanyChannel(channel: string): boolean {
+  return cardCompanyChannels.includes(channel);
+}
 
 /** A signed document that is not an event (a cheque's payment notice to the drawer's bank). */
 export type ExtraMessage = Omit<SeqMessage, 'event' | 'entries'> & {
   /** The event it goes out with (the same command), so it is drawn right after it. */
   readonly afterEventSeq?: number;
+  /** Drawn after the money that event's command moved (the bank's answer after it debited the account). */
+  readonly afterMoney?: boolean;
 };
 
 export type SequenceInput = {
@@ -90,6 +116,10 @@ export type SequenceInput = {
   readonly transfers?: readonly FlowTransfer[];
   /** A cheque's collecting bank: the paying bank's answer goes to it. */
   readonly collectingBankId?: string;
+  /** An order paid by credit or charge card: the card company authorises and the seller's acquiring bank captures. */
+  readonly card?: { readonly acquirerId: string };
+  /** An order paid by remittance: the buyer's bank the transfer went from, the seller's that received it. */
+  readonly remittance?: { readonly payerBankId: string; readonly payeeBankId: string };
   readonly extra?: readonly ExtraMessage[];
   readonly truncated?: boolean;
 };
@@ -127,6 +157,10 @@ function route(e: WorldEvent, input: SequenceInput): Routed | null {
     case 'marketplace.order_created':
       return msg(buyer, seller, 'order', { amount: moneyOf(p.total, p.currency) });
     case 'marketplace.pay':
+      // By card: the buyer's card payment asks the card company to authorise (a hold on the card).
+      if (input.card !== undefined) return msg(buyer, institutionIds.card, 'payment', { step: 'card_authorize', ...(order === undefined ? {} : { amount: order.total }) });
+      // By remittance: the matched transfer paid the order; the seller tells the buyer it will ship.
+      if (input.remittance !== undefined) return msg(seller, buyer, 'notice', { step: 'remittance_paid', ...(order === undefined ? {} : { amount: order.total }) });
       // The escrow agent tells the seller the money is held: ship now.
       return msg(escrow, seller, 'notice', order === undefined ? {} : { amount: order.total });
     case 'marketplace.cancel':
@@ -159,13 +193,36 @@ function route(e: WorldEvent, input: SequenceInput): Routed | null {
       return msg(buyer, seller, 'notice');
     case 'charge.succeeded':
     case 'charge.authorized':
+      // A card sale is captured when the seller ships: the acquiring bank asks the card company for the money.
+      if (input.card !== undefined && isCardCompanyChannel(String(p.channel))) return msg(input.card.acquirerId, institutionIds.card, 'request', { step: 'card_capture', amount: moneyOf(p.captured ?? p.amount, p.currency) });
+      // A remittance's charge succeeds when the seller matched a received transfer by its reference and amount.
+      if (input.remittance !== undefined && p.channel === 'remittance') return msg(seller, seller, 'decision', { step: 'remittance_matched', amount: moneyOf(p.amount, p.currency) });
       // The buyer's payment through the gateway (run by the escrow agent, 第三方支付).
       return msg(e.actor, escrow, 'payment', { amount: moneyOf(p.amount, p.currency) });
     case 'charge.failed':
+      if (input.card !== undefined && isCardCompanyChannel(String(p.channel))) return msg(institutionIds.card, buyer ?? e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
       return msg(escrow, e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
     case 'charge.captured':
     case 'charge.refunded':
+      if (input.card !== undefined && isCardCompanyChannel(String(p.channel))) return msg(institutionIds.card, buyer ?? e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
       return msg(escrow, buyer ?? e.actor, 'notice', { amount: moneyOf(p.amount, p.currency) });
+    case 'card.statement_issued':
+      // The card company's monthly statement to the holder: this payment is one of its lines.
+      return msg(e.actor, otherParty(e), 'statement', { amount: moneyOf(p.newBalance, p.currency) });
+    case 'acquiring.batch_settled':
+      // The acquirer's T+1 batch: the seller's card sales paid into its account, less the merchant discount.
+      return msg(e.actor, seller ?? otherParty(e), 'notice');
+    case 'bank.transfer':
+    case 'bank.transfer_interbank':
+      // A remittance: the buyer's transfer order at its bank, quoting the order number as reference.
+      return msg(e.actor, str(p.payerBank), 'instruction', { step: input.remittance !== undefined ? 'remittance_transfer_order' : 'bank_transfer', amount: moneyOf(p.amount, 'CNY') });
+    case 'ecash.withdrawn':
+      // The wallet sends only the blinded challenge: the bank signs without seeing the coin's serial.
+      return msg(e.actor, str(p.bankId), 'coin', { step: 'ecash_blinded', doc: { kind: 'ecash_withdrawal', sessionId: String(p.sessionId) } });
+    case 'ecash.paid':
+      return msg(e.actor, otherParty(e), 'coin', { amount: moneyOf(p.amount, 'CNY') });
+    case 'ecash.deposited':
+      return msg(e.actor, str(p.acquirer), 'deposit', { amount: moneyOf(p.amount, 'CNY') });
     case 'echeque.written':
       return msg(e.actor, str(p.payee), 'cheque', { amount: moneyOf(p.amount, 'CNY'), signed: true, doc: { kind: 'cheque', chequeId: String(p.chequeId) } });
     case 'echeque.endorsed':
@@ -215,6 +272,35 @@ function orderMoney(order: OrderRow, entries: readonly JournalEntry[], owners: R
   });
 }
 
+/**
+ * A card payment's money, from the card company's codes: the hold on the card at checkout, its
+ * capture when the seller ships, the card company paying the acquirer (a leg in each book, one
+ * arrow), a void or a refund back onto the card.
+ */
+function cardMoney(order: OrderRow, acquirerId: string, entries: readonly JournalEntry[]): SeqMessage[] {
+  const card = institutionIds.card;
+  const route: Readonly<Record<string, readonly [string, string, string]>> = {
+    'card.hold': [order.buyerId, card, 'money_card_hold'],
+    'card.capture': [order.buyerId, card, 'money_card_capture'],
+    'card.to_acquirer': [card, acquirerId, 'money_card_to_acquirer'],
+    'card.void': [card, order.buyerId, 'money_card_void'],
+    'card.refund': [card, order.buyerId, 'money_card_refund'],
+  };
+  const arrows: SeqMessage[] = [];
+  for (const e of entries) {
+    const r = route[e.code];
+    if (r === undefined) continue;
+    const last = arrows.at(-1);
+    // The same movement booked in a second book (the card company's, then the acquirer's) is one arrow.
+    if (last !== undefined && last.step === r[2] && last.amount?.amount === e.amount && last.entries.at(-1)!.seq === e.seq - 1) {
+      arrows[arrows.length - 1] = { ...last, entries: [...last.entries, e] };
+      continue;
+    }
+    arrows.push({ id: `j${e.seq}`, at: e.at, from: r[0], to: r[1], kind: 'money', step: r[2], amount: { amount: e.amount, currency: e.currency }, signed: false, doc: null, event: null, entries: [e] });
+  }
+  return arrows;
+}
+
 /** A movement the reader already knows from and to (a bank transfer: all its legs in one arrow). */
 export type FlowTransfer = {
   readonly from: string;
@@ -224,15 +310,19 @@ export type FlowTransfer = {
   readonly code: string;
   /** Its journal entries (one per book), in journal order; never empty. */
   readonly entries: readonly JournalEntry[];
+  /** Its words (`seq.step.<step>`) and the event it follows (`causes`); a bank transfer when absent. */
+  readonly step?: string;
 };
 
 function transferMoney(transfers: readonly FlowTransfer[]): SeqMessage[] {
-  return transfers.map((t) => ({ id: `j${t.entries[0]!.seq}`, at: t.entries[0]!.at, from: t.from, to: t.to, kind: 'money' as const, step: 'money_transfer', amount: t.amount, signed: false, doc: null, event: null, entries: t.entries }));
+  return transfers.map((t) => ({ id: `j${t.entries[0]!.seq}`, at: t.entries[0]!.at, from: t.from, to: t.to, kind: 'money' as const, step: t.step ?? 'money_transfer', amount: t.amount, signed: false, doc: null, event: null, entries: t.entries }));
 }
 
 /** The preferred lifeline order of each flow: the story reads left to right. */
 function preferredOrder(input: SequenceInput): string[] {
   const o = input.order;
+  if (o !== undefined && input.card !== undefined) return [o.buyerId, institutionIds.card, input.card.acquirerId, o.sellerId, institutionIds.logistics, institutionIds.escrow, institutionIds.platform];
+  if (o !== undefined && input.remittance !== undefined) return [o.buyerId, input.remittance.payerBankId, input.remittance.payeeBankId, o.sellerId, institutionIds.logistics, institutionIds.escrow, institutionIds.platform];
   if (o !== undefined) return [o.buyerId, institutionIds.escrow, o.sellerId, institutionIds.logistics, institutionIds.platform];
   return [];
 }
@@ -247,6 +337,14 @@ const causes: Readonly<Record<string, readonly string[]>> = {
   money_refund: [...settling(), 'marketplace.pay_timeout'],
   money_available: ['market.funds_available'],
   money_transfer: ['echeque.paid'],
+  money_returned_fee: ['echeque.returned'],
+  money_card_hold: ['marketplace.pay'],
+  money_card_capture: ['charge.succeeded'],
+  money_card_to_acquirer: ['charge.succeeded'],
+  money_acquiring_net: ['acquiring.batch_settled'],
+  money_remittance: ['bank.transfer', 'bank.transfer_interbank'],
+  money_ecash_withdraw: ['ecash.withdrawn'],
+  money_ecash_deposit: ['ecash.deposited'],
 };
 function settling(): string[] {
   return ['marketplace.confirm_receipt', 'marketplace.auto_confirm', 'marketplace.refund_agree', 'marketplace.seller_response_timeout', 'marketplace.arbitrate', 'marketplace.cancel'];
@@ -261,20 +359,26 @@ const later = (a: WorldEvent, b: WorldEvent) => a.at - b.at || a.seq - b.seq;
  */
 export function buildSequence(input: SequenceInput): Sequence {
   const events = [...input.events].sort(later);
-  const slots: { message: SeqMessage; after: SeqMessage[]; entries: JournalEntry[] }[] = [];
+  const slots: { message: SeqMessage; after: SeqMessage[]; last: SeqMessage[]; entries: JournalEntry[] }[] = [];
   for (const e of events) {
     const r = route(e, input);
-    if (r !== null) slots.push({ message: { id: `e${e.seq}`, at: e.at, ...r, event: e, entries: [] }, after: [], entries: [] });
+    if (r !== null) slots.push({ message: { id: `e${e.seq}`, at: e.at, ...r, event: e, entries: [] }, after: [], last: [], entries: [] });
   }
   const slotOfEvent = (seq: number) => slots.find((s) => s.message.event?.seq === seq);
   const loose: SeqMessage[] = [];
   for (const x of input.extra ?? []) {
     const slot = x.afterEventSeq === undefined ? undefined : slotOfEvent(x.afterEventSeq);
-    const { afterEventSeq: _after, ...m } = x;
-    if (slot !== undefined) slot.after.push({ ...m, event: null, entries: [] });
+    const { afterEventSeq: _after, afterMoney, ...m } = x;
+    if (slot !== undefined) (afterMoney === true ? slot.last : slot.after).push({ ...m, event: null, entries: [] });
     else loose.push({ ...m, event: null, entries: [] });
   }
-  const money = [...(input.order !== undefined ? orderMoney(input.order, input.entries ?? [], input.owners ?? new Map()) : []), ...transferMoney(input.transfers ?? [])];
+  const entries = input.entries ?? [];
+  const isCardEntry = (e: JournalEntry) => input.card !== undefined && e.code.startsWith('card.');
+  const money = [
+    ...(input.order !== undefined ? orderMoney(input.order, entries.filter((e) => !isCardEntry(e)), input.owners ?? new Map()) : []),
+    ...(input.order !== undefined && input.card !== undefined ? cardMoney(input.order, input.card.acquirerId, entries.filter(isCardEntry)) : []),
+    ...transferMoney(input.transfers ?? []),
+  ].sort((a, b) => a.at - b.at || a.entries[0]!.seq - b.entries[0]!.seq);
   for (const m of money) {
     const types = causes[m.step];
     let cause: (typeof slots)[number] | undefined;
@@ -299,7 +403,7 @@ export function buildSequence(input: SequenceInput): Sequence {
   for (const s of slots) {
     while (li < loose.length && loose[li]!.at < s.message.at) messages.push(loose[li++]!);
     messages.push({ ...s.message, entries: [...new Map(s.entries.map((e) => [e.seq, e])).values()].sort((a, b) => a.seq - b.seq) });
-    messages.push(...s.after);
+    messages.push(...s.after, ...s.last);
   }
   messages.push(...loose.slice(li));
   const used = new Set(messages.flatMap((m) => [m.from, m.to]));

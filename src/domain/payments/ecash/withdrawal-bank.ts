@@ -19,8 +19,8 @@ import { assertBytes, utf8Encode } from '../../crypto/index.ts';
 import { minuteMs } from '../../world/clock.ts';
 import { paymentLedgerCodes, paymentTransfer, type PaymentLedgerEffect } from '../wallet/ledger-effects.ts';
 import { denominationMoney, type EcashDenomination } from './denominations.ts';
-import { baseTimes, mod, pointToHex, scalarFromHash, scalarFromHex, scalarRandomLength, scalarToHex } from './group.ts';
-import { ecashSecretOf, type EcashSigningKey } from './keys.ts';
+import { baseTimes, mod, pointFromHex, pointToHex, scalarFromHash, scalarFromHex, scalarRandomLength, scalarToHex, schnorrEquationHolds } from './group.ts';
+import { ecashKeyPoint, ecashSecretOf, type EcashPublicKey, type EcashSigningKey } from './keys.ts';
 
 /** An open session is abandoned after this long without a challenge: a vanished wallet must not block the key. */
 export const ecashSigningSessionTimeoutMs = 5 * minuteMs;
@@ -205,4 +205,17 @@ export function ecashBankWithdrawalView(session: EcashSigningSession): EcashBank
     s: session.response,
     at: session.closedAt,
   };
+}
+
+/**
+ * Whether a signed session's answer holds against the bank's published key: s·G = R + e·X, the
+ * check the wallet makes before it unblinds. It shows the bank did sign e, and nothing about the
+ * coin the wallet made from it.
+ */
+export function ecashBlindSignatureHolds(view: Pick<EcashBankWithdrawalView, 'r' | 'e' | 's'>, key: EcashPublicKey): boolean {
+  const commitment = pointFromHex(view.r);
+  const challenge = scalarFromHex(view.e);
+  const response = scalarFromHex(view.s);
+  if (commitment === null || challenge === null || response === null) return false;
+  return schnorrEquationHolds(commitment, response, challenge, ecashKeyPoint(key));
 }
