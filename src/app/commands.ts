@@ -30,6 +30,8 @@ import { ecashDepositCommand, ecashPayBackCommand, ecashPayCommand } from './eca
 import { ecashPayOrderFromWalletCommand, ecashRemoveCardCommand, ecashSaveCardCommand } from './ecash/wallet-cards.ts';
 import { smartCardDepositCommand, smartCardIssueCommand, smartCardLoadCommand, smartCardLostCommand, smartCardPayCommand, smartCardRecoverCommand, smartCardRegisterDeviceCommand } from './smartcard/smartcard.ts';
 import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mobileOpenWalletCommand, mobilePayMerchantCommand, mobilePinWrongCommand, mobileSetFreeLimitCommand, mobileSetPinCommand } from './mobile/mobile.ts';
+import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/desk.ts';
+import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -151,6 +153,14 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   'mobile.confirm': mobileConfirmCommand,
   'mobile.decline': mobileDeclineCommand,
   'mobile.payMerchant': mobilePayMerchantCommand,
+  // reconciliation: the desk's match of a day (a worker's match saved if the log did not move
+  // since its reads began) and the clerk's actions; the lab's faults (teacher's check in the wrapper)
+  reconcileDay: reconcileDayCommand,
+  resolveDifference: resolveDifferenceCommand,
+  reconLabArm: reconLabArmCommand,
+  reconLabFee: reconLabFeeCommand,
+  reconLabCutoff: reconLabCutoffCommand,
+  reconLabImport: reconLabImportCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

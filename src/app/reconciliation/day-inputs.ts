@@ -265,10 +265,14 @@ export function matchInputs(date: string, inputs: DayInputs): MatchResult {
 export type PrecomputedMatch = { readonly result: MatchResult; readonly stamp: number };
 
 /**
- * A stamp of everything a match reads: every command that changes anything adds its row to the
- * commands table (runCommand), so the same count before a match was read and when its result is
- * saved means nothing changed in between.
+ * A stamp of everything a match reads: every command that changes the world appends its row to
+ * the world's command log (execute, pipeline.ts), so the same last log seq before a match was read
+ * and when its result is saved means nothing changed in between. The log is world state (a
+ * replay rebuilds the same seqs), so the desk's command checks the stamp the same way when its
+ * logged input is replayed; the device's own record of command ids (`commands`, refusals
+ * included) would not be.
  */
-export function worldStamp(db: WorldDb): Promise<number> {
-  return db.table('commands').count();
+export async function worldStamp(db: WorldDb): Promise<number> {
+  const last = await db.commandLog.orderBy('seq').last();
+  return last?.seq ?? 0;
 }

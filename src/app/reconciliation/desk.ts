@@ -22,7 +22,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import { reconTables, type ChannelTradeRow, type ReconDayRow, type ReconResolutionRow } from '../../storage/recon-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
 import { applyChannelEffects } from '../payments/booking.ts';
 import { channelAdapter } from '../payments/gateway.ts';
@@ -99,14 +100,10 @@ async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchRes
   return row;
 }
 
-/**
- * Runs the match of a day (the first run fixes the report's opening differences). With `matched`,
- * the command saves that match instead of reading the day again inside its transaction (a
- * 100,000-order day is read and matched in a worker): only when nothing changed since its reads
- * began, else it refuses with recon_day_changed and the caller matches again.
- */
-export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
-  return runCommand(db, 'reconcileDay', meta, async (tx) => {
+/** Runs (and saves) the match of a day; `matched`: a match made outside the transaction, saved if its stamp holds. */
+export const reconcileDayCommand = defineCommand({
+  name: 'reconcileDay',
+  apply: async (tx, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }): Promise<Result<ReconDayRow, string>> => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
@@ -116,14 +113,25 @@ export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { read
     const result = matched?.result ?? matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
     const before = await reconTables(tx.db).reconDays.get(dayId(input.scope, input.date));
     return ok(await saveDay(tx, input.scope, input.date, result, before?.resolutions ?? []));
-  }, env);
+  },
+});
+
+/**
+ * Runs the match of a day (the first run fixes the report's opening differences). With `matched`,
+ * the command saves that match instead of reading the day again inside its transaction (a
+ * 100,000-order day is read and matched in a worker): only when nothing changed since its reads
+ * began, else it refuses with recon_day_changed and the caller matches again.
+ */
+export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
+  return execute(db, reconcileDayCommand, meta, { scope: input.scope, date: input.date, matched: input.matched }, env);
 }
 
 export type ResolveInput = { readonly scope: ReconScope; readonly date: string; readonly differenceId: string; readonly action: ResolutionAction; readonly reason: string };
 
-/** One of the clerk's actions on one difference; money moves through the channel and the ledger. */
-export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: ResolveInput, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
-  return runCommand(db, 'resolveDifference', meta, async (tx) => {
+/** One of the clerk's actions on one difference (see resolveDifference). */
+export const resolveDifferenceCommand = defineCommand({
+  name: 'resolveDifference',
+  apply: async (tx, input: ResolveInput): Promise<Result<ReconDayRow, string>> => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
@@ -142,7 +150,12 @@ export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: R
     // The match after the action: 补单 turns a long into a matched row.
     const after = matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
     return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, resolutions));
-  }, env);
+  },
+});
+
+/** One of the clerk's actions on one difference; money moves through the channel and the ledger. */
+export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: ResolveInput, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
+  return execute(db, resolveDifferenceCommand, meta, { scope: input.scope, date: input.date, differenceId: input.differenceId, action: input.action, reason: input.reason }, env);
 }
 
 function dedupe(list: readonly Difference[]): Difference[] {

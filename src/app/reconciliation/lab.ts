@@ -3,7 +3,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import { reconTables, type ChannelTradeRow, type ReconLabKind } from '../../storage/recon-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
 import { channelAdapter } from '../payments/gateway.ts';
 import { dayTradesMax } from './day-inputs.ts';
@@ -22,44 +23,55 @@ export function labChannelOk(channel: string): boolean {
   return adapter !== undefined && adapter.channel.flow === 'immediate';
 }
 
+/** Lab: a fault armed for the next payment through the channel (the teacher's sign-in and the channel checked by the wrapper). */
+export const reconLabArmCommand = defineCommand({
+  name: 'reconLabArm',
+  apply: async (tx, input: { readonly channel: string; readonly kind: ReconLabKind; readonly teacher: true }): Promise<Result<null, string>> => {
+    await reconTables(tx.db).reconLab.put({ id: `${input.kind}:${input.channel}`, channel: input.channel, kind: input.kind, armedAt: tx.now });
+    await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, fault: input.kind } });
+    return ok(null);
+  },
+});
+
 /** Arms a fault for the next payment through `channel`: its callback is lost, or delivered twice. */
 export async function labArmFault(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channel: string; readonly kind: ReconLabKind }, env: CommandEnv = {}): Promise<Result<null, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
   if (!labChannelOk(input.channel)) return err('recon_lab_channel_unsupported', { method: input.channel });
-  return runCommand(db, 'reconLabArm', meta, async (tx) => {
-    await reconTables(tx.db).reconLab.put({ id: `${input.kind}:${input.channel}`, channel: input.channel, kind: input.kind, armedAt: tx.now });
-    await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, fault: input.kind } });
-    return ok(null);
-  }, env);
+  return execute(db, reconLabArmCommand, meta, { channel: input.channel, kind: input.kind, teacher: true }, env);
 }
 
 export async function armedFaults(db: WorldDb): Promise<{ channel: string; kind: ReconLabKind }[]> {
   return (await reconTables(db).reconLab.toArray()).map((r) => ({ channel: r.channel, kind: r.kind }));
 }
 
+/** Lab: another fee on one trade (the fee's form checked by the wrapper, trimmed). */
+export const reconLabFeeCommand = defineCommand({
+  name: 'reconLabFee',
+  apply: async (tx, input: { readonly channelTradeNo: string; readonly fee: string; readonly teacher: true }): Promise<Result<ChannelTradeRow, string>> => {
+    const t = reconTables(tx.db).channelTrades;
+    const trade = await t.get(input.channelTradeNo);
+    if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
+    const fee = toStored(money(input.fee, trade.gross.currency));
+    const row = { ...trade, fee, net: toStored(subtract(fromStored(trade.gross), fromStored(fee))) };
+    await t.put(row);
+    await tx.appendEvent({ type: 'recon.lab_fee', actor: tx.meta.actor, payload: { channelTradeNo: trade.channelTradeNo, fee: fee.amount } });
+    return ok(row);
+  },
+});
+
 /** The channel charged another fee on one trade (its bill says so; the ledger does not). */
 export async function labChangeFee(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channelTradeNo: string; readonly fee: string }, env: CommandEnv = {}): Promise<Result<ChannelTradeRow, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
   if (!/^\d{1,9}(\.\d{1,2})?$/.test(input.fee.trim())) return err('amount_invalid');
-  return runCommand(db, 'reconLabFee', meta, async (tx) => {
-    const t = reconTables(tx.db).channelTrades;
-    const trade = await t.get(input.channelTradeNo);
-    if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
-    const fee = toStored(money(input.fee.trim(), trade.gross.currency));
-    const row = { ...trade, fee, net: toStored(subtract(fromStored(trade.gross), fromStored(fee))) };
-    await t.put(row);
-    await tx.appendEvent({ type: 'recon.lab_fee', actor: tx.meta.actor, payload: { channelTradeNo: trade.channelTradeNo, fee: fee.amount } });
-    return ok(row);
-  }, env);
+  return execute(db, reconLabFeeCommand, meta, { channelTradeNo: input.channelTradeNo, fee: input.fee.trim(), teacher: true }, env);
 }
 
-/** The channel's time of one trade moves to 23:59:30 of its day: past the cut-off, into the next bill. */
-export async function labMoveAcrossCutoff(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channelTradeNo: string }, env: CommandEnv = {}): Promise<Result<ChannelTradeRow, string>> {
-  const allowed = requireTeacher(db, teacher);
-  if (!allowed.ok) return allowed;
-  return runCommand(db, 'reconLabCutoff', meta, async (tx) => {
+/** Lab: one trade moved past its day's cut-off. */
+export const reconLabCutoffCommand = defineCommand({
+  name: 'reconLabCutoff',
+  apply: async (tx, input: { readonly channelTradeNo: string; readonly teacher: true }): Promise<Result<ChannelTradeRow, string>> => {
     const t = reconTables(tx.db).channelTrades;
     const trade = await t.get(input.channelTradeNo);
     if (trade === undefined) return err('recon_trade_not_found');
@@ -68,21 +80,23 @@ export async function labMoveAcrossCutoff(db: WorldDb, teacher: TeacherToken | n
     await t.put(row);
     await tx.appendEvent({ type: 'recon.lab_cutoff', actor: tx.meta.actor, payload: { channelTradeNo: trade.channelTradeNo } });
     return ok(row);
-  }, env);
-}
+  },
+});
 
-/**
- * A bill file the teacher edited replaces the channel's records of that institution and day: rows
- * changed, added or left out. A malformed or inconsistent file is refused with its line and reason
- * (err('bill_refused', { line, reason })), and nothing changes.
- */
-export async function labImportBill(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly text: string }, env: CommandEnv = {}): Promise<Result<{ readonly institutionId: string; readonly date: string; readonly rows: number }, string>> {
+/** The channel's time of one trade moves to 23:59:30 of its day: past the cut-off, into the next bill. */
+export async function labMoveAcrossCutoff(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly channelTradeNo: string }, env: CommandEnv = {}): Promise<Result<ChannelTradeRow, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
-  const parsed = parseBillCsv(input.text);
-  if (!parsed.ok) return parsed;
-  const bill = parsed.value;
-  return runCommand(db, 'reconLabImport', meta, async (tx) => {
+  return execute(db, reconLabCutoffCommand, meta, { channelTradeNo: input.channelTradeNo, teacher: true }, env);
+}
+
+/** Lab: an edited bill file replaces the channel's records (the wrapper refused a malformed file first; parsing is pure, so apply parses the same text again). */
+export const reconLabImportCommand = defineCommand({
+  name: 'reconLabImport',
+  apply: async (tx, input: { readonly text: string; readonly teacher: true }): Promise<Result<{ readonly institutionId: string; readonly date: string; readonly rows: number }, string>> => {
+    const parsed = parseBillCsv(input.text);
+    if (!parsed.ok) return parsed;
+    const bill = parsed.value;
     const t = reconTables(tx.db).channelTrades;
     const existing = (await t.where('billDate').equals(bill.date).limit(dayTradesMax).toArray()).filter((r) => r.institutionId === bill.institutionId);
     const byNo = new Map(existing.map((r) => [r.channelTradeNo, r]));
@@ -102,5 +116,18 @@ export async function labImportBill(db: WorldDb, teacher: TeacherToken | null, m
     }
     await tx.appendEvent({ type: 'recon.lab_import', actor: tx.meta.actor, payload: { institutionId: bill.institutionId, date: bill.date, rows: bill.rows.length } });
     return ok({ institutionId: bill.institutionId, date: bill.date, rows: bill.rows.length });
-  }, env);
+  },
+});
+
+/**
+ * A bill file the teacher edited replaces the channel's records of that institution and day: rows
+ * changed, added or left out. A malformed or inconsistent file is refused with its line and reason
+ * (err('bill_refused', { line, reason })), and nothing changes.
+ */
+export async function labImportBill(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { readonly text: string }, env: CommandEnv = {}): Promise<Result<{ readonly institutionId: string; readonly date: string; readonly rows: number }, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  const parsed = parseBillCsv(input.text);
+  if (!parsed.ok) return parsed;
+  return execute(db, reconLabImportCommand, meta, { text: input.text, teacher: true }, env);
 }
