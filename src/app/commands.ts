@@ -32,6 +32,7 @@ import { smartCardDepositCommand, smartCardIssueCommand, smartCardLoadCommand, s
 import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mobileOpenWalletCommand, mobilePayMerchantCommand, mobilePinWrongCommand, mobileSetFreeLimitCommand, mobileSetPinCommand } from './mobile/mobile.ts';
 import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/desk.ts';
 import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
+import { labOpenAccountCommand, labTamperEntryCommand, labTransferCommand, openAccountCommand } from './ledger.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -161,6 +162,11 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   reconLabFee: reconLabFeeCommand,
   reconLabCutoff: reconLabCutoffCommand,
   reconLabImport: reconLabImportCommand,
+  // the ledger: opening an account; the teacher's lab tools (the teacher's check in the wrapper)
+  openAccount: openAccountCommand,
+  labOpenAccount: labOpenAccountCommand,
+  labTransfer: labTransferCommand,
+  labTamperEntry: labTamperEntryCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

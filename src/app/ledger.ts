@@ -11,7 +11,8 @@ import { isHeadRow, journalHeadKey, ledgerTables, type TransferRow } from '../st
 import {
   accountEntriesBefore, appendJournalEntries, journalBlockEntries, journalEntriesAt, journalEntryAt, overwriteJournalEntry, readJournalRange,
 } from '../storage/journal-store.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+import type { CommandEnv, CommandMeta, Tx } from './command.ts';
+import { defineCommand, execute } from './pipeline.ts';
 import { clockKey } from './clock-read.ts';
 import { registerJobHandler } from './scheduler.ts';
 import { runRangeInWorker, VerifyWorkerUnavailable, workersAvailable } from './verify-worker/client.ts';
@@ -160,21 +161,25 @@ export async function openAccountInTransaction(db: WorldDb, input: AccountInput,
   return account;
 }
 
-function openAccountCommand(name: string) {
-  return (db: WorldDb, meta: CommandMeta, input: AccountInput, env: CommandEnv): Promise<Result<Account, string>> =>
-    runCommand(db, name, meta, async (tx) => {
-      const opened = await openAccountInTransaction(tx.db, input, tx.now);
+function openAccountCommandNamed(name: string) {
+  return defineCommand({
+    name,
+    apply: async (tx, input: { readonly account: AccountInput }): Promise<Result<Account, string>> => {
+      const opened = await openAccountInTransaction(tx.db, input.account, tx.now);
       if (!opened.ok) return opened;
-      await tx.appendEvent({ type: 'ledger.account.opened', actor: meta.actor, parties: [input.partyId, input.bookId], payload: { accountId: input.id, code: input.code } });
+      await tx.appendEvent({ type: 'ledger.account.opened', actor: tx.meta.actor, parties: [input.account.partyId, input.account.bookId], payload: { accountId: input.account.id, code: input.account.code } });
       return opened;
-    }, env);
+    },
+  });
 }
-const openAccountRun = openAccountCommand('openAccount');
-const labOpenAccountRun = openAccountCommand('labOpenAccount');
+/** Opens an account (the account's fields in the input). */
+export const openAccountCommand = openAccountCommandNamed('openAccount');
+/** Lab: the teacher opens an account (the teacher's sign-in checked by the wrapper). */
+export const labOpenAccountCommand = openAccountCommandNamed('labOpenAccount');
 
 /** Opens an account for any party in any institution's book, as `meta.actor` (who must be signed in). */
 export async function openAccount(db: WorldDb, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
-  return openAccountRun(db, meta, input, env);
+  return execute(db, openAccountCommand, meta, { account: input }, env);
 }
 
 /**
@@ -184,8 +189,30 @@ export async function openAccount(db: WorldDb, meta: CommandMeta, input: Account
 export async function labOpenAccount(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: AccountInput, env: CommandEnv = {}): Promise<Result<Account, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
-  return labOpenAccountRun(db, meta, input, env);
+  return execute(db, labOpenAccountCommand, meta, { account: input, teacher: true }, env);
 }
+
+/** Lab: money moved between two accounts (the teacher's sign-in checked by the wrapper; the command id is the transfer id). */
+export const labTransferCommand = defineCommand({
+  name: 'labTransfer',
+  apply: async (
+    tx,
+    input: { readonly debitAccountId: string; readonly creditAccountId: string; readonly amount: string; readonly currency: Account['currency']; readonly code: string; readonly memo?: string; readonly teacher: true },
+  ): Promise<Result<TransferResult, string>> => {
+    const refs: Record<string, string> = input.memo ? { memo: input.memo } : {};
+    const moved = await moveMoney(tx, [{ id: tx.meta.id, kind: 'single', debitAccountId: input.debitAccountId, creditAccountId: input.creditAccountId, amount: input.amount, currency: input.currency, code: input.code, refs }]);
+    if (!moved.ok) return moved;
+    const { accounts } = ledgerTables(tx.db);
+    const [debit, credit] = await accounts.bulkGet([input.debitAccountId, input.creditAccountId]);
+    await tx.appendEvent({
+      type: 'ledger.transfer',
+      actor: tx.meta.actor,
+      parties: [debit!.partyId, credit!.partyId],
+      payload: { transferId: tx.meta.id, amount: input.amount, currency: input.currency, from: input.debitAccountId, to: input.creditAccountId, code: input.code },
+    });
+    return ok(moved.value[0]!);
+  },
+});
 
 /** Lab tool: move money between two accounts (the command id is the transfer id). */
 export async function labTransfer(
@@ -197,20 +224,8 @@ export async function labTransfer(
 ): Promise<Result<TransferResult, string>> {
   const allowed = requireTeacher(db, teacher);
   if (!allowed.ok) return allowed;
-  return runCommand(db, 'labTransfer', meta, async (tx) => {
-    const refs: Record<string, string> = input.memo ? { memo: input.memo } : {};
-    const moved = await moveMoney(tx, [{ id: meta.id, kind: 'single', debitAccountId: input.debitAccountId, creditAccountId: input.creditAccountId, amount: input.amount, currency: input.currency, code: input.code, refs }]);
-    if (!moved.ok) return moved;
-    const { accounts } = ledgerTables(tx.db);
-    const [debit, credit] = await accounts.bulkGet([input.debitAccountId, input.creditAccountId]);
-    await tx.appendEvent({
-      type: 'ledger.transfer',
-      actor: meta.actor,
-      parties: [debit!.partyId, credit!.partyId],
-      payload: { transferId: meta.id, amount: input.amount, currency: input.currency, from: input.debitAccountId, to: input.creditAccountId, code: input.code },
-    });
-    return ok(moved.value[0]!);
-  }, env);
+  const { debitAccountId, creditAccountId, amount, currency, code, memo } = input;
+  return execute(db, labTransferCommand, meta, { debitAccountId, creditAccountId, amount, currency, code, memo, teacher: true }, env);
 }
 
 // ---- reports ----------------------------------------------------------------------------------
@@ -389,14 +404,10 @@ export function rangeRunnerInThread(db: WorldDb): RangeRunner {
 export const tamperableFields = ['amount', 'at', 'code', 'debitAccountId', 'creditAccountId', 'currency', 'kind', 'prevHash', 'hash', 'transferId'] as const;
 export type TamperableField = (typeof tamperableFields)[number];
 
-/**
- * A tampering exercise: overwrite one field of one stored entry directly, bypassing the ledger, as
- * an attacker with access to the database could. Verify then points at this entry.
- */
-export async function labTamperEntry(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
-  const allowed = requireTeacher(db, teacher);
-  if (!allowed.ok) return allowed;
-  return runCommand(db, 'labTamperEntry', meta, async (tx) => {
+/** Lab: one stored journal entry overwritten (the teacher's sign-in checked by the wrapper). */
+export const labTamperEntryCommand = defineCommand({
+  name: 'labTamperEntry',
+  apply: async (tx, input: { readonly seq: number; readonly field: TamperableField; readonly value: string; readonly teacher: true }): Promise<Result<null, string>> => {
     const { journal } = ledgerTables(tx.db);
     const entry = await journalEntryAt(journal, input.seq);
     if (!entry) return err('entry_not_found', { seq: input.seq });
@@ -405,9 +416,19 @@ export async function labTamperEntry(db: WorldDb, teacher: TeacherToken | null, 
     if (String(entry[input.field]) === String(value)) return err('tamper_value_unchanged');
     const overwritten = await overwriteJournalEntry(journal, input.seq, { ...entry, [input.field]: value });
     assert(overwritten, 'the entry just read is stored');
-    await tx.appendEvent({ type: 'lab.tampered', actor: meta.actor, payload: { seq: input.seq, field: input.field } });
+    await tx.appendEvent({ type: 'lab.tampered', actor: tx.meta.actor, payload: { seq: input.seq, field: input.field } });
     return ok(null);
-  }, env);
+  },
+});
+
+/**
+ * A tampering exercise: overwrite one field of one stored entry directly, bypassing the ledger, as
+ * an attacker with access to the database could. Verify then points at this entry.
+ */
+export async function labTamperEntry(db: WorldDb, teacher: TeacherToken | null, meta: CommandMeta, input: { seq: number; field: TamperableField; value: string }, env: CommandEnv = {}): Promise<Result<null, string>> {
+  const allowed = requireTeacher(db, teacher);
+  if (!allowed.ok) return allowed;
+  return execute(db, labTamperEntryCommand, meta, { seq: input.seq, field: input.field, value: input.value, teacher: true }, env);
 }
 
 // ---- CSV --------------------------------------------------------------------------------------
