@@ -46,6 +46,11 @@ export type ClassWorldOptions = {
   /** Passed to the replica's commands (notices to this browser's other tabs). */
   readonly publish?: CommandEnv['publish'];
   readonly checkpointEvery?: number;
+  /**
+   * Called after each stream message and its jobs, before the next message: the world is exactly
+   * the class world after `seq` (the teacher's PC writes its snapshots here).
+   */
+  readonly afterMessage?: (seq: number) => Promise<void>;
   /** Device time for presence only (never world state). */
   readonly nowMs?: () => number;
 };
@@ -103,6 +108,7 @@ export class ClassWorld {
       // Jobs due after this message, on every replica alike (see the top of this file).
       if (outcome !== null) await runDueJobs(db, classJobRunner, jobsEnv);
       world.settled = message.seq;
+      await options.afterMessage?.(message.seq);
       world.changed();
     });
     const subscription = transport.nc.subscribe(presenceSubject(options.classId), {
