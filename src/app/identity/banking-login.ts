@@ -125,7 +125,9 @@ export const completeOnlineBankingLoginCommand = defineCommand({
     // session itself is opened by the customer's tab in its key ring, not here.
     await t.bankChallenges.put({ ...row, status: 'accepted', response: input.response });
     const grant: BankLoginGrant = { id: nonce, bankId: input.bankId, partyId: row.partyId, serial: verdict.value.serial, at: tx.now };
-    await tx.appendEvent({ type: 'banking.login', actor: input.bankId, parties: [row.partyId], payload: { customer: row.partyId, serial: grant.serial } });
+    // The certificate's end of validity (world time): the feed's sentence says until when it is good for logging in.
+    const until = input.response.signerCertificate.body.notAfter;
+    await tx.appendEvent({ type: 'banking.login', actor: input.bankId, parties: [row.partyId], payload: { customer: row.partyId, serial: grant.serial, until } });
     return ok({ outcome: 'accepted', grant });
   },
 });
