@@ -1,7 +1,11 @@
 import type { LabFile } from '../domain/labs/lab.ts';
 import b2cEscrow from './b2c-escrow.json';
+import certificate from './certificate.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
 // from here without loading the app code that runs them. A new lab: a file here (docs/labs.md).
-export const labFileList: readonly LabFile[] = [b2cEscrow as LabFile];
+export const labFileList: readonly LabFile[] = [
+  b2cEscrow as LabFile,
+  certificate as LabFile,
+];

@@ -16,6 +16,9 @@ import { loggedInTab } from '../helpers/identity.ts';
 import { address, advanceDays, expectLedgerSound, unwrap } from '../helpers/market.ts';
 import { meta, testPasswordIterations } from '../helpers/world.ts';
 import '../../src/app/features.ts';
+import { identityTables } from '../../src/storage/identity-tables.ts';
+import { applyForCertificate, issueRequestedCertificate, revokeCertificate } from '../../src/app/identity/ca.ts';
+import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
 
 // The B2C escrow lab's preset runs the real commands (so the world's journal shows how the money
 // got there), replays to the same ledger head, and the lab's steps tick from the world's state as
@@ -114,5 +117,67 @@ describe('the B2C escrow lab', () => {
     expect(readLabReportFile(file.replace('¥0.90', '¥9.90'))).toMatchObject({ ok: false, code: 'report_checksum_mismatch' });
     expect(readLabReportFile('{"hello": 1}')).toMatchObject({ ok: false, code: 'report_not_a_report' });
     await expectLedgerSound(db);
+  });
+});
+
+// The labs added after B2C (issue #14): each preset replays to the same ledger head hash, and each
+// lab's steps tick from the world as its commands run; its questions are answered by the world.
+async function presetWorld(labId: string): Promise<{ db: WorldDb; id: string }> {
+  n += 1;
+  const id = `lab-${labId}-${n}-${Date.now().toString(36)}`;
+  const r = await createLabWorld({ labId, id, name: labId, createdAtMs: 0, passwordIterations: testPasswordIterations, teacher: { name: '', password: 'teacher pass 42' } });
+  if (!r.ok) throw new Error(r.code);
+  const db = openWorldDb(r.value.entry);
+  await db.open();
+  return { db, id };
+}
+
+async function stepsDone(db: WorldDb, labId: string): Promise<string[]> {
+  return (await labProgress(db, labById(labId)!)).steps.filter((s) => s.done).map((s) => s.step.id);
+}
+
+describe.each(['certificate'])('the %s lab preset', (labId) => {
+  it('builds by real commands the same way twice (same ledger head hash)', async () => {
+    const a = await presetWorld(labId);
+    const b = await presetWorld(labId);
+    expect((await head(a.db)).seq).toBeGreaterThan(0);
+    expect(await head(b.db)).toEqual(await head(a.db));
+    expect((await labOfWorld(a.db))?.id).toBe(labId);
+    expect(await stepsDone(a.db, labId)).toEqual([]);
+    await expectLedgerSound(a.db);
+  });
+});
+
+describe('the certificate lab', () => {
+  it('ticks apply, issue, sign, revoke and the refused signature from the world; answers from the world', async () => {
+    const { db, id } = await presetWorld('certificate');
+    const lab = labById('certificate')!;
+    const applicant = 'u-lab_cert';
+    const ring = await loggedInTab(db, id, 'lab_cert', labUserPassword);
+    const caPassword = (await identityTables(db).labSheet.get('ca'))!.password;
+    const caRing = await loggedInTab(db, id, 'ca', caPassword!);
+    // Without a certificate the bank has nothing to check the signature against: no tick.
+    expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId: applicant }, { keyRing: ring })).result).toMatchObject({ ok: false, code: 'certificate_required' });
+    expect(await checkAnswer(db, lab, 'serial', '1')).toBe('not_yet');
+
+    const request = unwrap(await applyForCertificate(db, id, applicant, { keyRing: ring }));
+    expect(await stepsDone(db, 'certificate')).toEqual(['apply']);
+    const issued = unwrap(await issueRequestedCertificate(db, id, 'ca', { requestId: request.requestId }, { keyRing: caRing }));
+    expect(await stepsDone(db, 'certificate')).toEqual(['apply', 'issue']);
+    unwrap((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId: applicant }, { keyRing: ring })).result);
+    expect(await stepsDone(db, 'certificate')).toEqual(['apply', 'issue', 'sign']);
+    expect(await checkAnswer(db, lab, 'crl-entries', '1')).toBe('not_yet');
+    unwrap(await revokeCertificate(db, id, 'ca', { serial: issued.serial, reason: 'key_compromise' }, { keyRing: caRing }));
+    expect(await stepsDone(db, 'certificate')).toEqual(['apply', 'issue', 'sign', 'revoke']);
+    ring.closeBanking(id, applicant, 'bank-a');
+    expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId: applicant }, { keyRing: ring })).result).toMatchObject({ ok: false, code: 'certificate_revoked' });
+    const progress = await labProgress(db, lab);
+    expect(progress.current).toBeNull();
+
+    expect(await checkAnswer(db, lab, 'serial', ` ${issued.serial} `)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'serial', String(issued.serial + 1))).toBe('wrong');
+    const root = (await identityTables(db).certificates.where('partyId').equals('ca').toArray())[0]!;
+    expect(await checkAnswer(db, lab, 'issuer-serial', String(root.serial))).toBe('correct');
+    expect(await checkAnswer(db, lab, 'crl-entries', '1')).toBe('correct');
   });
 });

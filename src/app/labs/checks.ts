@@ -1,6 +1,7 @@
 import type { OrderRow } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
+import { identityLabCheckTables, identityLabChecks, identityLabQueries } from './checks-identity.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -66,6 +67,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
     const events = await db.events.where('type').equals('market.funds_available').limit(labOrdersScannedMax).toArray();
     return events.find((e) => (e.payload as { orderId?: unknown }).orderId === o.id)?.at;
   }),
+  ...identityLabChecks,
 };
 
 /**
@@ -81,6 +83,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   'order.receipt_signed': ['orders'],
   'order.reviewed': ['orders'],
   'seller.funds_available': ['orders', 'events'],
+  ...identityLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -90,4 +93,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   'order.seller_net': async (db, parties) => (await labOrder(db, parties))?.settlement?.sellerNet.amount ?? null,
   /** The tracking number the courier gave the parcel. */
   'order.tracking_number': async (db, parties) => (await labOrder(db, parties))?.shipment?.trackingNumber ?? null,
+  ...identityLabQueries,
 };

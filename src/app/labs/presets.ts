@@ -16,6 +16,7 @@ import { counterDeposit, giveCash } from '../banking/cash.ts';
 import { fillDemoCatalogue } from '../market/products.ts';
 import { topUpWallet } from '../market/wallet.ts';
 import { labMetaKey, type LabMarker } from './marker.ts';
+import { identityPresets } from './presets-identity.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
 // order (registration, the activation code from the mailbox, the bank's approval, cash paid in at
@@ -45,20 +46,20 @@ export function seededRandom(seed: string): (bytes: number) => Uint8Array {
   };
 }
 
-function must<T>(r: Result<T, string>, what: string): T {
+export function must<T>(r: Result<T, string>, what: string): T {
   // A preset runs fixed commands on a fresh world: a refusal is a bug in the preset, not the user's.
   assert(r.ok, `preset step ${what} refused: ${r.ok ? '' : r.code}`);
   return r.value;
 }
 
 /** A preset's command ids: fixed, so a replay is the same journal. */
-function metaOf(presetId: string, step: string, actor: string): CommandMeta {
+export function metaOf(presetId: string, step: string, actor: string): CommandMeta {
   return { id: `lab:${presetId}:${step}`, actor };
 }
 
-type Preset = (db: WorldDb, ctx: PresetContext) => Promise<void>;
+export type Preset = (db: WorldDb, ctx: PresetContext) => Promise<void>;
 
-async function registerActiveUser(db: WorldDb, presetId: string, ctx: PresetContext, input: RegisterInput): Promise<string> {
+export async function registerActiveUser(db: WorldDb, presetId: string, ctx: PresetContext, input: RegisterInput): Promise<string> {
   const registered = must(await register(db, input, { commandId: `lab:${presetId}:register:${input.loginName}`, random: ctx.random }), `register ${input.loginName}`);
   const partyId = registered.partyId;
   // The code arrives by mail, as it does for a student registering by hand.
@@ -69,7 +70,7 @@ async function registerActiveUser(db: WorldDb, presetId: string, ctx: PresetCont
   return partyId;
 }
 
-function form(loginName: string, role: 'buyer' | 'seller', realName: string): RegisterInput {
+export function form(loginName: string, role: 'buyer' | 'seller', realName: string): RegisterInput {
   const base: RegisterInput = {
     role,
     loginName,
@@ -83,7 +84,7 @@ function form(loginName: string, role: 'buyer' | 'seller', realName: string): Re
   return role === 'seller' ? { ...base, store: { name: '实验小店', description: '教材与文具，当天发货' } } : base;
 }
 
-async function bankAccountAt(db: WorldDb, presetId: string, partyId: string, bankId: string): Promise<void> {
+export async function bankAccountAt(db: WorldDb, presetId: string, partyId: string, bankId: string): Promise<void> {
   const applied = must(await applyForBankAccount(db, metaOf(presetId, `apply-bank:${partyId}`, partyId), { bankId }), 'apply for a bank account');
   must(await approveBankApplication(db, metaOf(presetId, `approve-bank:${partyId}`, bankId), { applicationId: applied.id }), 'approve the bank account');
 }
@@ -126,4 +127,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets };
