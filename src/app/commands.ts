@@ -33,6 +33,7 @@ import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mo
 import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/desk.ts';
 import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
 import { labOpenAccountCommand, labTamperEntryCommand, labTransferCommand, openAccountCommand } from './ledger.ts';
+import { recordAuditCommand } from './identity/audit.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -167,6 +168,8 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   labOpenAccount: labOpenAccountCommand,
   labTransfer: labTransferCommand,
   labTamperEntry: labTamperEntryCommand,
+  // the auditor's audit recorded (its counts; the audit ran in the tab)
+  recordAudit: recordAuditCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

@@ -23,7 +23,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import type { CommandEnv, CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { readTrust } from './common.ts';
 import { contextOf } from './verify.ts';
@@ -146,14 +147,23 @@ export async function auditWorld(db: WorldDb, options: { readonly engine?: Verif
   });
 }
 
-/** Writes an audit's outcome to the world's event log (the auditor's signature on the work). */
-export async function recordAudit(db: WorldDb, meta: CommandMeta, report: AuditReport, env: CommandEnv = {}): Promise<Result<null, string>> {
-  return runCommand(db, 'recordAudit', meta, async (tx) => {
+/**
+ * An audit's outcome in the world's event log: its counts only (the audit itself ran in the tab;
+ * its timing and engine are the device's, not the world's).
+ */
+export const recordAuditCommand = defineCommand({
+  name: 'recordAudit',
+  apply: async (tx, input: { readonly certificates: number; readonly documents: number; readonly failures: number }): Promise<Result<null, string>> => {
     await tx.appendEvent({
       type: 'identity.audit_completed',
-      actor: meta.actor,
-      payload: { certificates: report.certificatesChecked, documents: report.documentsChecked, failures: report.failureCount },
+      actor: tx.meta.actor,
+      payload: { certificates: input.certificates, documents: input.documents, failures: input.failures },
     });
     return ok(null);
-  }, env);
+  },
+});
+
+/** Writes an audit's outcome to the world's event log (the auditor's signature on the work). */
+export async function recordAudit(db: WorldDb, meta: CommandMeta, report: AuditReport, env: CommandEnv = {}): Promise<Result<null, string>> {
+  return execute(db, recordAuditCommand, meta, { certificates: report.certificatesChecked, documents: report.documentsChecked, failures: report.failureCount }, env);
 }
