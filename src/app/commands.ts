@@ -29,6 +29,13 @@ import { ecashAbandonCommand, ecashOpenSessionCommand, ecashSignBlindedCommand, 
 import { ecashDepositCommand, ecashPayBackCommand, ecashPayCommand } from './ecash/spend.ts';
 import { ecashPayOrderFromWalletCommand, ecashRemoveCardCommand, ecashSaveCardCommand } from './ecash/wallet-cards.ts';
 import { smartCardDepositCommand, smartCardIssueCommand, smartCardLoadCommand, smartCardLostCommand, smartCardPayCommand, smartCardRecoverCommand, smartCardRegisterDeviceCommand } from './smartcard/smartcard.ts';
+import { renewCertificateCommand, revokeCertificateCommand } from './identity/ca.ts';
+import { fillDemoCatalogueCommand, updateProductCommand } from './market/products.ts';
+import { setCommissionRatesCommand, setMarketRulesCommand } from './market/config.ts';
+import { storedValueAddBillCommand, storedValueIssueCommand, storedValueJoinCommand, storedValuePayCommand, storedValueSettleCommand, storedValueTopUpCommand } from './storedvalue/storedvalue.ts';
+import { markMailReadCommand } from './mailbox.ts';
+import { scheduleNoticeCommand } from './notices.ts';
+import { answerLabQuestionCommand } from './labs/report.ts';
 import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mobileOpenWalletCommand, mobilePayMerchantCommand, mobilePinWrongCommand, mobileSetFreeLimitCommand, mobileSetPinCommand } from './mobile/mobile.ts';
 import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/desk.ts';
 import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
@@ -170,6 +177,26 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   labTamperEntry: labTamperEntryCommand,
   // the auditor's audit recorded (its counts; the audit ran in the tab)
   recordAudit: recordAuditCommand,
+  // certificates: revocation and renewal (the list and the new certificate signed by the CA's tab
+  // for the serial and world time it read, re-checked inside)
+  revokeCertificate: revokeCertificateCommand,
+  renewCertificate: renewCertificateCommand,
+  // the seller's products and the operator's settings (the teacher's sign-in checked in the wrapper)
+  updateProduct: updateProductCommand,
+  fillDemoCatalogue: fillDemoCatalogueCommand,
+  setCommissionRates: setCommissionRatesCommand,
+  setMarketRules: setMarketRulesCommand,
+  // the stored-value card (一卡通): merchants joining, cards, top-ups, payments, settlement, bills
+  'storedvalue.join': storedValueJoinCommand,
+  'storedvalue.issue': storedValueIssueCommand,
+  'storedvalue.topUp': storedValueTopUpCommand,
+  'storedvalue.pay': storedValuePayCommand,
+  'storedvalue.settle': storedValueSettleCommand,
+  'storedvalue.addBill': storedValueAddBillCommand,
+  // the mailbox, scheduled notices, a lab question answered
+  markMailRead: markMailReadCommand,
+  scheduleNotice: scheduleNoticeCommand,
+  answerLabQuestion: answerLabQuestionCommand,
 };
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */

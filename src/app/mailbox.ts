@@ -2,7 +2,8 @@ import Dexie from 'dexie';
 import { assert, err, ok, type Result } from '../domain/index.ts';
 import type { WorldDb } from '../storage/schema.ts';
 import { identityTables, type MailRow, type MailText } from '../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+import { type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+import { defineCommand, execute } from './pipeline.ts';
 
 // Every party's in-world mailbox (站内信). Features send mail inside their own command's
 // transaction, so a mail exists exactly when the change it reports does: the activation code, a
@@ -67,13 +68,20 @@ export function unreadCount(mails: readonly MailRow[]): number {
   return mails.filter((m) => m.readAt === null).length;
 }
 
+export const markMailReadCommand = defineCommand({
+  name: 'markMailRead',
+  apply: async (tx, input: { readonly mailId: number }) => {
+    const { mailbox } = identityTables(tx.db);
+    const mail = await mailbox.get(input.mailId);
+    if (!mail || mail.to !== tx.meta.actor) return err('mail_not_found');
+    if (mail.readAt === null) await mailbox.update(input.mailId, { readAt: tx.now });
+    return ok(null);
+  },
+});
+
 /** Marks a mail read. Only its recipient may (the actor). */
 export async function markMailRead(db: WorldDb, meta: CommandMeta, mailId: number, env: CommandEnv = {}): Promise<Result<null, string>> {
-  return runCommand(db, 'markMailRead', meta, async (tx) => {
-    const { mailbox } = identityTables(tx.db);
-    const mail = await mailbox.get(mailId);
-    if (!mail || mail.to !== meta.actor) return err('mail_not_found');
-    if (mail.readAt === null) await mailbox.update(mailId, { readAt: tx.now });
-    return ok(null);
-  }, env);
+  // A mail id that is not a whole number names no mail (and could not travel in the log).
+  if (!Number.isSafeInteger(mailId)) return err('mail_not_found');
+  return execute(db, markMailReadCommand, meta, { mailId }, env);
 }

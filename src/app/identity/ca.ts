@@ -19,6 +19,7 @@ import {
   renewCertificate,
   signatureLength,
   verify,
+  verifyRevocationList,
   type Certificate,
   type CertificateRequest,
   type RevocationList,
@@ -33,7 +34,7 @@ import {
   type CertificateRequestStatus,
   type CertificateRow,
 } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type Tx } from '../command.ts';
+import { type CommandEnv, type Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { sendMail } from '../mailbox.ts';
@@ -245,31 +246,73 @@ export async function rejectCertificateRequest(
   return execute(db, rejectCertificateRequestCommand, { id: idOf(options, 'reject'), actor: caPartyId }, { requestId: input.requestId, reason }, options.env);
 }
 
-async function readCrl(tx: Tx): Promise<RevocationList> {
-  const row = await tx.db.meta.get(identityMetaKeys.crl);
+async function readCrl(db: WorldDb): Promise<RevocationList> {
+  const row = await db.meta.get(identityMetaKeys.crl);
   assert(row !== undefined, 'a world with a CA has a revocation list');
   return row.value as RevocationList;
 }
 
-/** Adds entries to the list and publishes it, signed, at tx.now. */
-async function publishRevocations(
-  tx: Tx,
-  seed: Uint8Array,
-  ca: Certificate,
-  rows: readonly CertificateRow[],
-  reason: RevocationReason,
-  caPartyId: string,
-): Promise<RevocationList> {
-  const current = await readCrl(tx);
-  const entries = [...current.entries, ...rows.map((r) => ({ serial: r.serial, reason, revokedAt: tx.now }))];
-  const list = makeRevocationList(seed, ca, entries, tx.now);
+/**
+ * The revocation list the CA's tab signs (before the command, the CA pattern of docs/pipeline.md):
+ * the current list plus `serials` revoked for `reason` at `at`, the world time it read.
+ */
+function nextRevocationList(seed: Uint8Array, ca: Certificate, current: RevocationList, serials: readonly number[], reason: RevocationReason, at: number): RevocationList {
+  const entries = [...current.entries, ...serials.map((serial) => ({ serial, reason, revokedAt: at }))];
+  return makeRevocationList(seed, ca, entries, at);
+}
+
+/**
+ * Inside the command: the list the tab signed must be exactly the current list plus these
+ * revocations at tx.now (else the list or the clock moved meanwhile: the CA tries again), and
+ * signed by the CA's key (ed25519 verifies synchronously).
+ */
+async function checkSignedList(tx: Tx, list: RevocationList, serials: readonly number[], reason: RevocationReason): Promise<Result<RevocationList, string>> {
+  const current = await readCrl(tx.db);
+  const trust = await readTrust(tx.db);
+  if (trust === null) return err('identities_not_set_up');
+  const expected = [...current.entries, ...serials.map((serial) => ({ serial, reason, revokedAt: tx.now }))].sort((a, b) => a.serial - b.serial);
+  if (list.updatedAt !== tx.now || canonicalString(list.entries) !== canonicalString(expected)) return err('certificate_state_changed');
+  if (!verifyRevocationList(list, issuingCa(trust))) return err('certificate_altered');
+  return ok(list);
+}
+
+/** Publishes a list the tab signed (checked by checkSignedList) and marks its new rows revoked. */
+async function publishRevocations(tx: Tx, list: RevocationList, rows: readonly CertificateRow[], reason: RevocationReason, caPartyId: string): Promise<void> {
   await tx.db.meta.put({ key: identityMetaKeys.crl, value: list });
   const { certificates } = identityTables(tx.db);
   for (const row of rows) await certificates.put({ ...row, revoked: { reason, at: tx.now, by: caPartyId } });
   await tx.appendEvent({ type: 'identity.crl_published', actor: caPartyId, payload: { entries: list.entries.length } });
   tx.notify({ to: ['*'], kind: 'crl.published' });
-  return list;
 }
+
+/** A revocation whose list the CA's tab signed for the time it read (null: nothing to sign, the command names why). */
+export const revokeCertificateCommand = defineCommand({
+  name: 'revokeCertificate',
+  apply: async (tx, input: { readonly serial: number; readonly reason: RevocationReason; readonly list: RevocationList | null }) => {
+    const caPartyId = tx.meta.actor;
+    const trust = await readTrust(tx.db);
+    if (trust === null) return err('identities_not_set_up');
+    const ca = issuingCa(trust);
+    const row = await identityTables(tx.db).certificates.get(input.serial);
+    if (row === undefined) return err('certificate_not_found');
+    // The root is withdrawn by removing it from the roots, never by its own list.
+    if (row.serial === ca.body.serial) return err('cannot_revoke_root');
+    if (row.revoked !== null) return err('certificate_already_revoked');
+    if (input.list === null) return err('certificate_state_changed');
+    const list = await checkSignedList(tx, input.list, [row.serial], input.reason);
+    if (!list.ok) return list;
+    await publishRevocations(tx, list.value, [row], input.reason, caPartyId);
+    await sendMail(tx, {
+      to: row.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateRevoked.subject', params: { serial: row.serial } },
+      body: { key: 'mail.certificateRevoked.body', params: { serial: row.serial, revocationReason: input.reason, at: tx.now } },
+      ref: String(row.serial),
+    });
+    await tx.appendEvent({ type: 'certificate.revoked', actor: caPartyId, parties: [row.partyId], payload: { serial: row.serial, revocationReason: input.reason } });
+    return ok(list.value);
+  },
+});
 
 /** The CA revokes a certificate from now on and publishes the new revocation list. */
 export async function revokeCertificate(
@@ -285,24 +328,64 @@ export async function revokeCertificate(
   const ca = issuingCa(trust.value);
   const seed = caSeedOf(options.keyRing ?? tabKeys, worldId, caPartyId, ca);
   if (!seed.ok) return seed;
-  return runCommand(db, 'revokeCertificate', { id: idOf(options, 'revoke'), actor: caPartyId }, async (tx) => {
-    const row = await identityTables(tx.db).certificates.get(input.serial);
-    if (row === undefined) return err('certificate_not_found');
-    // The root is withdrawn by removing it from the roots, never by its own list.
-    if (row.serial === ca.body.serial) return err('cannot_revoke_root');
-    if (row.revoked !== null) return err('certificate_already_revoked');
-    const list = await publishRevocations(tx, seed.value, ca, [row], input.reason, caPartyId);
-    await sendMail(tx, {
-      to: row.partyId,
-      from: caPartyId,
-      subject: { key: 'mail.certificateRevoked.subject', params: { serial: row.serial } },
-      body: { key: 'mail.certificateRevoked.body', params: { serial: row.serial, revocationReason: input.reason, at: tx.now } },
-      ref: String(row.serial),
-    });
-    await tx.appendEvent({ type: 'certificate.revoked', actor: caPartyId, parties: [row.partyId], payload: { serial: row.serial, revocationReason: input.reason } });
-    return ok(list);
-  }, options.env);
+  // Signed here for the list and time read now; the command re-checks both (and names a missing,
+  // root or revoked certificate itself, leaving the list null).
+  const row = await identityTables(db).certificates.get(input.serial);
+  const signable = row !== undefined && row.serial !== ca.body.serial && row.revoked === null;
+  const list = signable ? nextRevocationList(seed.value, ca, await readCrl(db), [row.serial], input.reason, await readClock(db)) : null;
+  return execute(db, revokeCertificateCommand, { id: idOf(options, 'revoke'), actor: caPartyId }, { serial: input.serial, reason: input.reason, list }, options.env);
 }
+
+/** A renewal the CA's tab signed (the new certificate and the list retiring the old one) for the serial and time it read. */
+export const renewCertificateCommand = defineCommand({
+  name: 'renewCertificate',
+  apply: async (
+    tx,
+    input: { readonly serial: number; readonly certificate: Certificate | null; readonly problem: string | null; readonly list: RevocationList | null },
+  ) => {
+    const caPartyId = tx.meta.actor;
+    const trust = await readTrust(tx.db);
+    if (trust === null) return err('identities_not_set_up');
+    const ca = issuingCa(trust);
+    const t = identityTables(tx.db);
+    const old = await t.certificates.get(input.serial);
+    if (old === undefined) return err('certificate_not_found');
+    if (old.serial === ca.body.serial) return err('cannot_renew_root');
+    if (old.revoked !== null) return err('certificate_already_revoked');
+    // What the CA's signing refused (an altered old certificate), named after the checks above.
+    if (input.certificate === null || input.list === null) return err(input.problem ?? 'certificate_state_changed');
+    const certificate = input.certificate;
+    const serial = await takeSerial(tx.db);
+    if (certificate.body.serial !== serial || certificate.body.notBefore !== tx.now) return err('certificate_state_changed');
+    const sameKey = certificate.body.publicKey === old.certificate.body.publicKey && canonicalString(certificate.body.subject) === canonicalString(old.certificate.body.subject);
+    const sameLength = certificate.body.notAfter - certificate.body.notBefore === old.certificate.body.notAfter - old.certificate.body.notBefore;
+    if (!sameKey || !sameLength) return err('certificate_altered');
+    if (!isHex(certificate.signature, signatureLength) || !verify(hexToBytes(certificate.signature), certificateSigningBytes(certificate.body), hexToBytes(ca.body.publicKey))) return err('certificate_altered');
+    const list = await checkSignedList(tx, input.list, [old.serial], 'superseded');
+    if (!list.ok) return list;
+    const row: CertificateRow = {
+      serial,
+      partyId: old.partyId,
+      fingerprint: fingerprint(certificate),
+      certificate,
+      issuedAt: tx.now,
+      requestId: old.requestId,
+      renewedFrom: old.serial,
+      revoked: null,
+    };
+    await t.certificates.add(row);
+    await publishRevocations(tx, list.value, [old], 'superseded', caPartyId);
+    await sendMail(tx, {
+      to: old.partyId,
+      from: caPartyId,
+      subject: { key: 'mail.certificateRenewed.subject', params: { serial } },
+      body: { key: 'mail.certificateRenewed.body', params: { serial, old: old.serial, notAfter: certificate.body.notAfter } },
+      ref: String(serial),
+    });
+    await tx.appendEvent({ type: 'certificate.renewed', actor: caPartyId, parties: [old.partyId], payload: { serial, old: old.serial } });
+    return ok(row);
+  },
+});
 
 /**
  * The CA renews a certificate: same subject and key, a new serial, valid from now for as long as
@@ -321,37 +404,19 @@ export async function renewIssuedCertificate(
   const ca = issuingCa(trust.value);
   const seed = caSeedOf(options.keyRing ?? tabKeys, worldId, caPartyId, ca);
   if (!seed.ok) return seed;
-  return runCommand(db, 'renewCertificate', { id: idOf(options, 'renew'), actor: caPartyId }, async (tx) => {
-    const t = identityTables(tx.db);
-    const old = await t.certificates.get(input.serial);
-    if (old === undefined) return err('certificate_not_found');
-    if (old.serial === ca.body.serial) return err('cannot_renew_root');
-    if (old.revoked !== null) return err('certificate_already_revoked');
-    const serial = await takeSerial(tx.db);
-    const renewed = renewCertificate(old.certificate, seed.value, ca, serial, tx.now);
-    if (!renewed.ok) return renewed;
-    const row: CertificateRow = {
-      serial,
-      partyId: old.partyId,
-      fingerprint: fingerprint(renewed.value),
-      certificate: renewed.value,
-      issuedAt: tx.now,
-      requestId: old.requestId,
-      renewedFrom: old.serial,
-      revoked: null,
-    };
-    await t.certificates.add(row);
-    await publishRevocations(tx, seed.value, ca, [old], 'superseded', caPartyId);
-    await sendMail(tx, {
-      to: old.partyId,
-      from: caPartyId,
-      subject: { key: 'mail.certificateRenewed.subject', params: { serial } },
-      body: { key: 'mail.certificateRenewed.body', params: { serial, old: old.serial, notAfter: renewed.value.body.notAfter } },
-      ref: String(serial),
-    });
-    await tx.appendEvent({ type: 'certificate.renewed', actor: caPartyId, parties: [old.partyId], payload: { serial, old: old.serial } });
-    return ok(row);
-  }, options.env);
+  // Signed here for the serial, list and world time read now; the command checks they still are.
+  const old = await identityTables(db).certificates.get(input.serial);
+  let prepared: { certificate: Certificate | null; problem: string | null; list: RevocationList | null } = { certificate: null, problem: null, list: null };
+  if (old !== undefined && old.serial !== ca.body.serial && old.revoked === null) {
+    const serialRow = await db.meta.get(identityMetaKeys.nextSerial);
+    assert(serialRow !== undefined && Number.isSafeInteger(serialRow.value), 'the CA has a serial counter');
+    const now = await readClock(db);
+    const renewed = renewCertificate(old.certificate, seed.value, ca, serialRow.value as number, now);
+    prepared = renewed.ok
+      ? { certificate: renewed.value, problem: null, list: nextRevocationList(seed.value, ca, await readCrl(db), [old.serial], 'superseded', now) }
+      : { certificate: null, problem: renewed.code, list: null };
+  }
+  return execute(db, renewCertificateCommand, { id: idOf(options, 'renew'), actor: caPartyId }, { serial: input.serial, ...prepared }, options.env);
 }
 
 /** A party's certificates, newest first. */

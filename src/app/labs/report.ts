@@ -4,7 +4,8 @@ import type { LabFile } from '../../domain/labs/lab.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { journalHeadKey } from '../../storage/ledger-tables.ts';
 import { clockKey } from '../clock-read.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { type CommandEnv, type CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { checkAnswer, labProgress, type AnswerVerdict } from './progress.ts';
 
 // The student's lab report: the steps with the world times they were done, the questions answered
@@ -25,6 +26,24 @@ export async function labAnswersOf(db: WorldDb): Promise<LabAnswers> {
  * The student answers a question: checked against the world inside the command's transaction; a
  * right answer is kept in the world (the first one counts). A wrong one changes nothing.
  */
+export const answerLabQuestionCommand = defineCommand({
+  name: 'answerLabQuestion',
+  // The lab file travels in the input (plain JSON, a few kB): replay checks the answer against the
+  // same questions and parties the student's tab had, whichever labs the build ships.
+  apply: async (tx, input: { readonly lab: LabFile; readonly questionId: string; readonly answer: string }) => {
+    const { lab } = input;
+    const verdict = await checkAnswer(tx.db, lab, input.questionId, input.answer);
+    if (verdict === 'correct') {
+      const answers = await labAnswersOf(tx.db);
+      if (answers[input.questionId] === undefined) {
+        await tx.db.meta.put({ key: labAnswersKey, value: { ...answers, [input.questionId]: { answer: input.answer.trim(), at: tx.now } } });
+        await tx.appendEvent({ type: 'lab.answered', actor: tx.meta.actor, payload: { lab: lab.id, question: input.questionId } });
+      }
+    }
+    return ok({ verdict });
+  },
+});
+
 export async function answerLabQuestion(
   db: WorldDb,
   lab: LabFile,
@@ -33,17 +52,7 @@ export async function answerLabQuestion(
   env: CommandEnv = {},
 ): Promise<Result<{ readonly verdict: AnswerVerdict }, string>> {
   if (!lab.questions.some((q) => q.id === input.questionId)) return err('lab_question_not_found');
-  return runCommand(db, 'answerLabQuestion', meta, async (tx) => {
-    const verdict = await checkAnswer(tx.db, lab, input.questionId, input.answer);
-    if (verdict === 'correct') {
-      const answers = await labAnswersOf(tx.db);
-      if (answers[input.questionId] === undefined) {
-        await tx.db.meta.put({ key: labAnswersKey, value: { ...answers, [input.questionId]: { answer: input.answer.trim(), at: tx.now } } });
-        await tx.appendEvent({ type: 'lab.answered', actor: meta.actor, payload: { lab: lab.id, question: input.questionId } });
-      }
-    }
-    return ok({ verdict });
-  }, env);
+  return execute(db, answerLabQuestionCommand, meta, { lab, questionId: input.questionId, answer: input.answer }, env);
 }
 
 export type LabReport = {

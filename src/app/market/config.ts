@@ -17,7 +17,8 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys } from '../../storage/market-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta } from '../command.ts';
+import { type CommandEnv, type CommandMeta } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
 
 // The world's marketplace parameters: the domain's defaults with the platform operator's overrides,
@@ -68,15 +69,21 @@ export async function setCommissionRates(
     if (!isCommissionRate(text)) return err('commission_rate_invalid', { category });
     changes[category] = text;
   }
-  return runCommand(db, 'setCommissionRates', meta, async (tx) => {
-    const operator = await tx.db.parties.get(meta.actor);
+  // The teacher's sign-in was checked above, in the tab: the log records that it was.
+  return execute(db, setCommissionRatesCommand, meta, { teacher: true, changes }, env);
+}
+
+export const setCommissionRatesCommand = defineCommand({
+  name: 'setCommissionRates',
+  apply: async (tx, input: { readonly teacher: true; readonly changes: Partial<Record<CategoryId, string>> }) => {
+    const operator = await tx.db.parties.get(tx.meta.actor);
     if (operator?.kind !== 'operator') return err('not_the_operator');
     const current = await readMarketOverrides(tx.db);
-    const config = await writeMarketOverrides(tx.db, { commissionRates: { ...current.commissionRates, ...changes } });
-    await tx.appendEvent({ type: 'market.commission_rates_changed', actor: meta.actor, payload: { categories: Object.keys(changes).join(', ') } });
+    const config = await writeMarketOverrides(tx.db, { commissionRates: { ...current.commissionRates, ...input.changes } });
+    await tx.appendEvent({ type: 'market.commission_rates_changed', actor: tx.meta.actor, payload: { categories: Object.keys(input.changes).join(', ') } });
     return ok({ ...config.commissionRates });
-  }, env);
-}
+  },
+});
 
 /** The form's fields for the marketplace's rules (text as typed; empty = leave as it is). */
 export type MarketRulesInput = {
@@ -165,18 +172,24 @@ export async function setMarketRules(db: WorldDb, teacher: TeacherToken | null, 
   if (!allowed.ok) return allowed;
   const overrides = marketRulesOverrides(input);
   if (!overrides.ok) return overrides;
-  return runCommand(db, 'setMarketRules', meta, async (tx) => {
-    const operator = await tx.db.parties.get(meta.actor);
+  const changed = Object.keys(input).filter((k) => (input[k as MarketRuleField]?.trim() ?? '') !== '');
+  // The teacher's sign-in was checked above, in the tab: the log records that it was.
+  return execute(db, setMarketRulesCommand, meta, { teacher: true, overrides: overrides.value, changedFields: changed.length }, env);
+}
+
+export const setMarketRulesCommand = defineCommand({
+  name: 'setMarketRules',
+  apply: async (tx, input: { readonly teacher: true; readonly overrides: MarketplaceConfigOverrides; readonly changedFields: number }) => {
+    const operator = await tx.db.parties.get(tx.meta.actor);
     if (operator?.kind !== 'operator') return err('not_the_operator');
     const current = await readMarketOverrides(tx.db);
-    const next = overrides.value;
+    const next = input.overrides;
     const config = await writeMarketOverrides(tx.db, {
       ...next,
       ...(next.autoConfirmDays ? { autoConfirmDays: { ...current.autoConfirmDays, ...next.autoConfirmDays } } : {}),
       ...(next.deliveryFees ? { deliveryFees: { ...current.deliveryFees, ...next.deliveryFees } } : {}),
     });
-    const changed = Object.keys(input).filter((k) => (input[k as MarketRuleField]?.trim() ?? '') !== '');
-    await tx.appendEvent({ type: 'market.rules_changed', actor: meta.actor, payload: { count: changed.length } });
+    await tx.appendEvent({ type: 'market.rules_changed', actor: tx.meta.actor, payload: { count: input.changedFields } });
     return ok(config);
-  }, env);
-}
+  },
+});

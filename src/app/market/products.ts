@@ -23,7 +23,7 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables, type PictureRow } from '../../storage/market-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { approvedStoreOf } from '../identity/stores.ts';
 
@@ -136,6 +136,39 @@ async function ownProduct(tx: Tx, productId: string): Promise<Result<ProductRow,
   return ok(product);
 }
 
+type UpdateProductInput = {
+  readonly productId: string;
+  readonly edit: Omit<ProductEdit, 'pictureIds'>;
+  readonly keepPictureIds?: readonly string[];
+  readonly newPictures: readonly PreparedPicture[];
+};
+
+export const updateProductCommand = defineCommand({
+  name: 'updateProduct',
+  apply: async (tx, input: UpdateProductInput) => {
+    const actor = tx.meta.actor;
+    const seller = await requireSellingSeller(tx.db, actor);
+    if (!seller.ok) return seller;
+    const own = await ownProduct(tx, input.productId);
+    if (!own.ok) return own;
+    const product = own.value;
+    const newPictures = input.newPictures.map(pictureOf);
+    const keep = (input.keepPictureIds ?? product.pictureIds).filter((id) => product.pictureIds.includes(id));
+    // New pictures continue the product's numbering, so a removed picture's id is never reused.
+    const highest = Math.max(0, ...(await marketTables(tx.db).pictures.where('productId').equals(product.id).primaryKeys()).map((id) => Number(/-p(\d+)$/.exec(id)?.[1] ?? 0)));
+    const newIds = newPictures.map((_, i) => `${product.id}-p${highest + i + 1}`);
+    const edited = editProduct(product, { ...input.edit, pictureIds: [...keep, ...newIds] }, Math.max(tx.now, product.updatedAt));
+    if (!edited.ok) return edited;
+    const t = marketTables(tx.db);
+    const removed = product.pictureIds.filter((id) => !keep.includes(id));
+    if (removed.length > 0) await t.pictures.bulkDelete(removed);
+    if (newPictures.length > 0) await t.pictures.bulkAdd(pictureRows(tx, product, newIds, newPictures));
+    await t.products.put(edited.value);
+    await tx.appendEvent({ type: 'market.product_edited', actor, payload: { productId: product.id, number: product.number } });
+    return ok(edited.value);
+  },
+});
+
 /**
  * Edits a product: its fields, which stored pictures it keeps (in the order given) and new ones.
  * Number and stock do not change here (stock changes through restock and orders).
@@ -149,26 +182,10 @@ export async function updateProduct(
   const newPictures = input.newPictures ?? [];
   const checked = checkPictures(newPictures, input.keepPictureIds?.length ?? 0);
   if (!checked.ok) return checked;
-  return runCommand(db, 'updateProduct', meta, async (tx) => {
-    const seller = await requireSellingSeller(tx.db, meta.actor);
-    if (!seller.ok) return seller;
-    const own = await ownProduct(tx, input.productId);
-    if (!own.ok) return own;
-    const product = own.value;
-    const keep = (input.keepPictureIds ?? product.pictureIds).filter((id) => product.pictureIds.includes(id));
-    // New pictures continue the product's numbering, so a removed picture's id is never reused.
-    const highest = Math.max(0, ...(await marketTables(tx.db).pictures.where('productId').equals(product.id).primaryKeys()).map((id) => Number(/-p(\d+)$/.exec(id)?.[1] ?? 0)));
-    const newIds = newPictures.map((_, i) => `${product.id}-p${highest + i + 1}`);
-    const edited = editProduct(product, { ...input.edit, pictureIds: [...keep, ...newIds] }, Math.max(tx.now, product.updatedAt));
-    if (!edited.ok) return edited;
-    const t = marketTables(tx.db);
-    const removed = product.pictureIds.filter((id) => !keep.includes(id));
-    if (removed.length > 0) await t.pictures.bulkDelete(removed);
-    if (newPictures.length > 0) await t.pictures.bulkAdd(pictureRows(tx, product, newIds, newPictures));
-    await t.products.put(edited.value);
-    await tx.appendEvent({ type: 'market.product_edited', actor: meta.actor, payload: { productId: product.id, number: product.number } });
-    return ok(edited.value);
-  }, env);
+  const prepared: PreparedPicture[] = [];
+  for (const p of newPictures) prepared.push(await preparePicture(p));
+  const preparedInput: UpdateProductInput = { productId: input.productId, edit: input.edit, newPictures: prepared, ...(input.keepPictureIds === undefined ? {} : { keepPictureIds: input.keepPictureIds }) };
+  return execute(db, updateProductCommand, meta, preparedInput, env);
 }
 
 export const setListedCommand = defineCommand({
@@ -214,6 +231,33 @@ export async function restock(db: WorldDb, meta: CommandMeta, input: { readonly 
 /** Tags tried for demo numbers when another seller's demo products already use the first one. */
 const demoTagTriesMax = 20;
 
+export const fillDemoCatalogueCommand = defineCommand({
+  name: 'fillDemoCatalogue',
+  apply: async (tx, input: { readonly pictures: Readonly<Record<string, PreparedPicture>> }) => {
+    const actor = tx.meta.actor;
+    const seller = await requireSellingSeller(tx.db, actor);
+    if (!seller.ok) return seller;
+    const pictures: Record<string, PictureInput> = {};
+    for (const [id, p] of Object.entries(input.pictures)) pictures[id] = pictureOf(p);
+    const t = marketTables(tx.db);
+    const base = demoNumberTag(actor);
+    let rows: ProductRow[] | null = null;
+    for (let i = 0; i < demoTagTriesMax && rows === null; i++) {
+      const tag = i === 0 ? base : `${base.slice(0, 10)}${i + 1}`;
+      const candidate = demoCatalogue(actor, { now: tx.now, tag });
+      if ((await t.products.bulkGet(candidate.map((p) => p.id))).some((p) => p !== undefined)) return err('demo_catalogue_exists');
+      if ((await t.products.where('number').anyOf(candidate.map((p) => p.number)).count()) === 0) rows = candidate;
+    }
+    if (rows === null) return err('demo_numbers_taken');
+    const withPictures = rows.map((p) => (pictures[p.id] === undefined ? p : { ...p, pictureIds: [`${p.id}-p1`] }));
+    await t.products.bulkAdd(withPictures);
+    const pictureRowsToAdd = withPictures.filter((p) => pictures[p.id] !== undefined).flatMap((p) => pictureRows(tx, p, [`${p.id}-p1`], [pictures[p.id]!]));
+    if (pictureRowsToAdd.length > 0) await t.pictures.bulkAdd(pictureRowsToAdd);
+    await tx.appendEvent({ type: 'market.demo_catalogue', actor, payload: { count: rows.length } });
+    return ok(withPictures);
+  },
+});
+
 /**
  * Fills the seller's store with the demo catalogue (demo.ts) in one command. `pictures` optionally
  * gives a picture per demo product id (the UI draws simple ones). A second fill is refused.
@@ -226,26 +270,9 @@ export async function fillDemoCatalogue(
 ): Promise<Result<ProductRow[], string>> {
   const pictures = input.pictures ?? {};
   if (!Object.values(pictures).every(checkPicture)) return err('picture_invalid', { maxBytes: pictureBytesMax });
-  return runCommand(db, 'fillDemoCatalogue', meta, async (tx) => {
-    const seller = await requireSellingSeller(tx.db, meta.actor);
-    if (!seller.ok) return seller;
-    const t = marketTables(tx.db);
-    const base = demoNumberTag(meta.actor);
-    let rows: ProductRow[] | null = null;
-    for (let i = 0; i < demoTagTriesMax && rows === null; i++) {
-      const tag = i === 0 ? base : `${base.slice(0, 10)}${i + 1}`;
-      const candidate = demoCatalogue(meta.actor, { now: tx.now, tag });
-      if ((await t.products.bulkGet(candidate.map((p) => p.id))).some((p) => p !== undefined)) return err('demo_catalogue_exists');
-      if ((await t.products.where('number').anyOf(candidate.map((p) => p.number)).count()) === 0) rows = candidate;
-    }
-    if (rows === null) return err('demo_numbers_taken');
-    const withPictures = rows.map((p) => (pictures[p.id] === undefined ? p : { ...p, pictureIds: [`${p.id}-p1`] }));
-    await t.products.bulkAdd(withPictures);
-    const pictureRowsToAdd = withPictures.filter((p) => pictures[p.id] !== undefined).flatMap((p) => pictureRows(tx, p, [`${p.id}-p1`], [pictures[p.id]!]));
-    if (pictureRowsToAdd.length > 0) await t.pictures.bulkAdd(pictureRowsToAdd);
-    await tx.appendEvent({ type: 'market.demo_catalogue', actor: meta.actor, payload: { count: rows.length } });
-    return ok(withPictures);
-  }, env);
+  const prepared: Record<string, PreparedPicture> = {};
+  for (const [id, p] of Object.entries(pictures)) prepared[id] = await preparePicture(p);
+  return execute(db, fillDemoCatalogueCommand, meta, { pictures: prepared }, env);
 }
 
 // ---- queries (inside or outside a transaction) -------------------------------------------------

@@ -29,7 +29,8 @@ import { smartCardTables } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { applyPaymentEffects } from '../ecash/bank.ts';
 import { recordWalletPayment } from '../ecash/recorder.ts';
@@ -68,26 +69,38 @@ export async function storedValueIssuer(db: WorldDb): Promise<StoredValueIssuer 
 }
 
 /** A merchant joins (or leaves) the scheme: only participants accept the card. */
-export async function joinStoredValueScheme(db: WorldDb, meta: CommandMeta, input: { readonly participating: boolean }, env: CommandEnv = {}): Promise<Result<StoredValueIssuer, string>> {
-  return runCommand(db, 'storedvalue.join', meta, async (tx) => {
-    const next = setStoredValueParticipant(await issuer(tx.db, tx.now), meta.actor, input.participating);
+export const storedValueJoinCommand = defineCommand({
+  name: 'storedvalue.join',
+  apply: async (tx, input: { readonly participating: boolean }) => {
+    const actor = tx.meta.actor;
+    const next = setStoredValueParticipant(await issuer(tx.db, tx.now), actor, input.participating);
     await smartCardTables(tx.db).issuers.put(next);
-    await ensureAccount(tx.db, liability(paymentAccountId({ role: 'stored_value_payable', issuerId: storedValueIssuerId, merchantId: meta.actor }), `Payable to ${meta.actor}`, 'storedvalue.payable'), tx.now);
-    await tx.appendEvent({ type: 'storedvalue.joined', actor: meta.actor, parties: [storedValueIssuerId], payload: { participating: input.participating } });
+    await ensureAccount(tx.db, liability(paymentAccountId({ role: 'stored_value_payable', issuerId: storedValueIssuerId, merchantId: actor }), `Payable to ${actor}`, 'storedvalue.payable'), tx.now);
+    await tx.appendEvent({ type: 'storedvalue.joined', actor, parties: [storedValueIssuerId], payload: { participating: input.participating } });
     return ok(next);
-  }, env);
+  },
+});
+
+export async function joinStoredValueScheme(db: WorldDb, meta: CommandMeta, input: { readonly participating: boolean }, env: CommandEnv = {}): Promise<Result<StoredValueIssuer, string>> {
+  return execute(db, storedValueJoinCommand, meta, { participating: input.participating }, env);
 }
 
-export async function issueStoredValue(db: WorldDb, meta: CommandMeta, env: CommandEnv = {}): Promise<Result<StoredValueCard, string>> {
-  return runCommand(db, 'storedvalue.issue', meta, async (tx) => {
+export const storedValueIssueCommand = defineCommand({
+  name: 'storedvalue.issue',
+  apply: async (tx, _input: Record<string, never>) => {
     const t = smartCardTables(tx.db);
     const scheme = await issuer(tx.db, tx.now);
+    // Derived from the world (the count of cards), so replay gives the same id.
     const cardId = `ykt-${String((await t.svCards.count()) + 1).padStart(6, '0')}`;
-    const card = issueStoredValueCard(scheme, { cardId, holderId: meta.actor, now: tx.now });
+    const card = issueStoredValueCard(scheme, { cardId, holderId: tx.meta.actor, now: tx.now });
     await t.svCards.add(card);
-    await tx.appendEvent({ type: 'storedvalue.issued', actor: meta.actor, parties: [storedValueIssuerId], payload: { cardId } });
+    await tx.appendEvent({ type: 'storedvalue.issued', actor: tx.meta.actor, parties: [storedValueIssuerId], payload: { cardId } });
     return ok(card);
-  }, env);
+  },
+});
+
+export async function issueStoredValue(db: WorldDb, meta: CommandMeta, env: CommandEnv = {}): Promise<Result<StoredValueCard, string>> {
+  return execute(db, storedValueIssueCommand, meta, {}, env);
 }
 
 async function ownCard(tx: Tx, cardId: string): Promise<Result<StoredValueCard, string>> {
@@ -96,8 +109,10 @@ async function ownCard(tx: Tx, cardId: string): Promise<Result<StoredValueCard, 
   return ok(card);
 }
 
-export async function topUpStoredValue(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<StoredValueCard, string>> {
-  return runCommand(db, 'storedvalue.topUp', meta, async (tx) => {
+export const storedValueTopUpCommand = defineCommand({
+  name: 'storedvalue.topUp',
+  apply: async (tx, input: { readonly cardId: string; readonly amount: string }) => {
+    const meta = tx.meta;
     const card = await ownCard(tx, input.cardId);
     if (!card.ok) return card;
     if ((await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'bank_deposit', bankId: storedValueBankId, partyId: meta.actor }))) === undefined) {
@@ -112,8 +127,20 @@ export async function topUpStoredValue(db: WorldDb, meta: CommandMeta, input: { 
     await t.svTxns.add(done.value.txn);
     await tx.appendEvent({ type: 'storedvalue.topped_up', actor: meta.actor, parties: [storedValueIssuerId], payload: { cardId: input.cardId, amount: done.value.txn.amount } });
     return ok(done.value.card);
-  }, env);
+  },
+});
+
+export async function topUpStoredValue(db: WorldDb, meta: CommandMeta, input: { readonly cardId: string; readonly amount: string }, env: CommandEnv = {}): Promise<Result<StoredValueCard, string>> {
+  return execute(db, storedValueTopUpCommand, meta, { cardId: input.cardId, amount: input.amount }, env);
 }
+
+export const storedValuePayCommand = defineCommand({
+  name: 'storedvalue.pay',
+  apply: async (tx, input: { readonly cardId: string; readonly merchantId: string; readonly amount: string; readonly reference: string }) => {
+    const r = await payWithStoredValueInTx(tx, { ...input, paymentId: tx.meta.id });
+    return r.ok ? ok(r.value.card) : r;
+  },
+});
 
 export async function payWithStoredValue(
   db: WorldDb,
@@ -121,10 +148,7 @@ export async function payWithStoredValue(
   input: { readonly cardId: string; readonly merchantId: string; readonly amount: string; readonly reference: string },
   env: CommandEnv = {},
 ): Promise<Result<StoredValueCard, string>> {
-  return runCommand(db, 'storedvalue.pay', meta, async (tx) => {
-    const r = await payWithStoredValueInTx(tx, { ...input, paymentId: meta.id });
-    return r.ok ? ok(r.value.card) : r;
-  }, env);
+  return execute(db, storedValuePayCommand, meta, { cardId: input.cardId, merchantId: input.merchantId, amount: input.amount, reference: input.reference }, env);
 }
 
 /** A card payment inside the caller's transaction (also used by the checkout channel). */
@@ -149,8 +173,10 @@ export async function payWithStoredValueInTx(
 }
 
 /** The merchant collects what the scheme owes it for card sales, into its account at the scheme's bank. */
-export async function settleStoredValue(db: WorldDb, meta: CommandMeta, env: CommandEnv = {}): Promise<Result<{ amount: string }, string>> {
-  return runCommand(db, 'storedvalue.settle', meta, async (tx) => {
+export const storedValueSettleCommand = defineCommand({
+  name: 'storedvalue.settle',
+  apply: async (tx, _input: Record<string, never>) => {
+    const meta = tx.meta;
     const payable = await ledgerTables(tx.db).accounts.get(paymentAccountId({ role: 'stored_value_payable', issuerId: storedValueIssuerId, merchantId: meta.actor }));
     if (payable === undefined) return err('merchant_not_participating', { merchantId: meta.actor });
     const amount = toStored(balanceOf(payable)).amount;
@@ -160,7 +186,11 @@ export async function settleStoredValue(db: WorldDb, meta: CommandMeta, env: Com
     if (!moved.ok) return moved;
     await tx.appendEvent({ type: 'storedvalue.settled', actor: meta.actor, parties: [storedValueIssuerId], payload: { amount } });
     return ok({ amount });
-  }, env);
+  },
+});
+
+export async function settleStoredValue(db: WorldDb, meta: CommandMeta, env: CommandEnv = {}): Promise<Result<{ amount: string }, string>> {
+  return execute(db, storedValueSettleCommand, meta, {}, env);
 }
 
 /** A participating merchant's card sales not yet collected, and the account a collection pays into. */
@@ -181,13 +211,12 @@ export async function storedValueTakings(db: WorldDb, merchantId: string): Promi
   return { pending: toStored(balanceOf(payable)).amount, bankId: storedValueBankId, accountNumber: account?.cardNumber ?? null };
 }
 
-export async function addRecurringBill(
-  db: WorldDb,
-  meta: CommandMeta,
-  input: { readonly cardId: string; readonly payeeId: string; readonly kind: RecurringBillKind; readonly account: string; readonly amount: string; readonly intervalDays: number },
-  env: CommandEnv = {},
-): Promise<Result<RecurringBill, string>> {
-  return runCommand(db, 'storedvalue.addBill', meta, async (tx) => {
+type RecurringBillFormInput = { readonly cardId: string; readonly payeeId: string; readonly kind: RecurringBillKind; readonly account: string; readonly amount: string; readonly intervalDays: number };
+
+export const storedValueAddBillCommand = defineCommand({
+  name: 'storedvalue.addBill',
+  apply: async (tx, input: RecurringBillFormInput) => {
+    const meta = tx.meta;
     const card = await ownCard(tx, input.cardId);
     if (!card.ok) return card;
     if (input.account.trim().length === 0) return err('field_required', { field: 'account' });
@@ -197,7 +226,14 @@ export async function addRecurringBill(
     await tx.schedule(recurringBillJob(bill.value));
     await tx.appendEvent({ type: 'storedvalue.bill_added', actor: meta.actor, parties: [input.payeeId], payload: { billId: bill.value.billId } });
     return ok(bill.value);
-  }, env);
+  },
+});
+
+export async function addRecurringBill(db: WorldDb, meta: CommandMeta, input: RecurringBillFormInput, env: CommandEnv = {}): Promise<Result<RecurringBill, string>> {
+  // A day count the form parsed from bad text (NaN) is the user's mistake: 0, which the domain refuses by name.
+  const intervalDays = Number.isFinite(input.intervalDays) ? input.intervalDays : 0;
+  const { cardId, payeeId, kind, account, amount } = input;
+  return execute(db, storedValueAddBillCommand, meta, { cardId, payeeId, kind, account, amount, intervalDays }, env);
 }
 
 // The scheduler pays a due bill; a refusal (card short, blocked) is recorded on the bill and the
