@@ -162,6 +162,15 @@ export async function orderFlow(db: WorldDb, orderId: string): Promise<Sequence 
   return orderSequence(db, order, { kind: 'order', id: orderId });
 }
 
+/** Card payments the card page lists (each opens its diagram), newest first. */
+export const cardPaymentsShownMax = 50;
+
+/** A cardholder's credit and charge card payments, newest first (at most cardPaymentsShownMax). */
+export async function cardPaymentsOf(db: WorldDb, payerId: string): Promise<Charge[]> {
+  const charges = await paymentsTables(db).charges.where('payerId').equals(payerId).toArray();
+  return charges.filter((c) => isCardCompanyChannel(c.channel)).sort((a, b) => b.createdAt - a.createdAt).slice(0, cardPaymentsShownMax);
+}
+
 /** A card payment alone (the card page): the buyer, the card company, the acquirer and the seller. */
 export async function cardPaymentFlow(db: WorldDb, chargeId: string): Promise<Sequence | null> {
   const charge = await paymentsTables(db).charges.get(chargeId);
