@@ -245,3 +245,69 @@ export async function buyNow(buyer: Page, worldId: string, partyId: string, prod
 export async function diagramArrows(diagram: Locator): Promise<string[][]> {
   return diagram.getByTestId('seq-arrow').evaluateAll((els) => els.map((el) => [el.getAttribute('data-step') ?? '', el.getAttribute('data-amount') ?? '']));
 }
+
+// ---- steps for worlds that use every payment method (the words sweep, #15) ------------------
+
+/** The buyer applies for a card of `kind` on the Cards page; the card company's tab issues it with `billingDay` (1-28) when given. */
+export async function issueCard(buyer: Page, card: Page, worldId: string, buyerId: string, kind: 'credit' | 'charge', billingDay?: number): Promise<void> {
+  await go(buyer, worldId, buyerId, 'cards');
+  await buyer.getByTestId('card-apply-kind').selectOption(kind);
+  await buyer.getByTestId('card-apply').click();
+  const application = card.locator(`[data-testid="card-application"][data-applicant="${buyerId}"]`);
+  await application.waitFor({ timeout: 10_000 });
+  // The buyer's list of applications (one live query) shows this one pending, then approved.
+  const listed = (status: string) => buyer.locator(`[data-testid="card-applications"] li[data-status="${status}"]`).count();
+  await expect.poll(() => listed('pending'), { timeout: 10_000 }).toBe(1);
+  const approved = await listed('approved');
+  if (billingDay !== undefined) await application.getByTestId('card-billing-day').fill(String(billingDay));
+  await application.getByTestId('card-approve').click();
+  await expect.poll(() => listed('approved'), { timeout: 10_000 }).toBe(approved + 1);
+}
+
+/** Pays the order on its page through its pay panel for `channel`; the order then waits for shipping. */
+export async function payOnPanel(buyer: Page, worldId: string, buyerId: string, orderId: string, channel: string): Promise<void> {
+  await go(buyer, worldId, buyerId, 'orders', orderId);
+  const panel = buyer.locator(`[data-testid="pay-panel"][data-channel="${channel}"]`);
+  await panel.waitFor();
+  await panel.getByTestId('pay-submit').click();
+  await expect.poll(() => orderState(buyer), { timeout: 10_000 }).toBe('WAIT_SELLER_SEND_GOODS');
+  expect(await buyer.getByTestId('pay-error').count()).toBe(0);
+}
+
+/** The buyer signs and sends a cheque to the payee from his chequebook page. */
+export async function writeChequeTo(buyer: Page, worldId: string, buyerId: string, payeeId: string, amount: string, memo: string): Promise<void> {
+  await go(buyer, worldId, buyerId, 'chequebook');
+  await buyer.getByTestId('cheque-payee-select').selectOption(payeeId);
+  await buyer.getByTestId('cheque-amount').fill(amount);
+  await buyer.getByTestId('cheque-memo').fill(memo);
+  const before = await buyer.getByTestId('written-row').count();
+  await buyer.getByTestId('cheque-write-submit').click();
+  await expect.poll(() => buyer.getByTestId('written-row').count(), { timeout: 10_000 }).toBe(before + 1);
+  expect(await buyer.getByTestId('cheque-write-error').count()).toBe(0);
+}
+
+/** The payee opens cheque `number` from its inbox, runs the checklist (passing or not as `passes`), endorses and deposits it. */
+export async function endorseAndDeposit(payee: Page, worldId: string, payeeId: string, number: string, passes: boolean): Promise<void> {
+  await go(payee, worldId, payeeId, 'cheques');
+  const row = payee.locator(`[data-testid="inbox-row"][data-number="${number}"]`);
+  await row.waitFor({ timeout: 10_000 });
+  if ((await payee.locator(`[data-testid="inbox-detail"] [data-cheque$=":${number}"]`).count()) === 0) await row.getByTestId('inbox-open').click();
+  await payee.getByTestId('inbox-detail').waitFor();
+  await payee.getByTestId('inbox-verify').click();
+  await expect.poll(() => payee.getByTestId('checklist-summary').getAttribute('data-passed'), { timeout: 10_000 }).toBe(String(passes));
+  await payee.getByTestId('inbox-endorse').click();
+  await payee.getByTestId('cheque-endorsement').waitFor({ timeout: 10_000 });
+  await payee.getByTestId('inbox-deposit').click();
+  await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('deposited');
+}
+
+/** The payee's bank (`presenterId`) presents the deposited cheque, the drawer's bank decides it; returns its outcome and reason. */
+export async function presentCheque(worldId: string, presenter: Page, presenterId: string, payer: Page, payerId: string, number: string): Promise<{ outcome: string; reason: string }> {
+  await go(presenter, worldId, presenterId, 'cheque-desk');
+  await go(payer, worldId, payerId, 'cheque-desk');
+  await presenter.locator(`[data-testid="present-row"][data-number="${number}"]`).getByTestId('desk-present').click({ timeout: 10_000 });
+  await payer.locator(`[data-testid="decide-row"][data-number="${number}"]`).getByTestId('desk-decide').click({ timeout: 10_000 });
+  const decided = payer.locator(`[data-testid="decided-row"][data-number="${number}"]`).first();
+  await decided.waitFor({ timeout: 10_000 });
+  return { outcome: (await decided.getAttribute('data-outcome')) ?? '', reason: (await decided.getAttribute('data-reason')) ?? '' };
+}
