@@ -19,10 +19,20 @@ import { withdrawEcash } from '../../src/app/ecash/withdraw.ts';
 import { depositTill, heldCoins, payBackCoins, payCoins } from '../../src/app/ecash/spend.ts';
 import { depositDeviceTakings, issueSmartCard, loadSmartCard, payWithSmartCard, registerMerchantDevice } from '../../src/app/smartcard/smartcard.ts';
 import { worldDigest } from '../../src/app/replay.ts';
+import { chargePaymentCode, confirmMobilePayment, mobileWalletOf, openMobileWallet, setMobileFreeLimit, setMobilePin } from '../../src/app/mobile/mobile.ts';
+import { readClock } from '../../src/app/clock-read.ts';
+import { systemRandom } from '../../src/app/identity/common.ts';
+import { deskDay, reconcileDay, resolveDifference } from '../../src/app/reconciliation/desk.ts';
+import { labChangeFee } from '../../src/app/reconciliation/lab.ts';
+import { matchDayInThread } from '../../src/app/recon-worker/client.ts';
+import { walletId } from '../../src/app/market/accounts.ts';
+import { labTransfer } from '../../src/app/ledger.ts';
+import { dateStartMs, hourMs, nextDate, paymentCodeOf, worldDateOf } from '../../src/domain/index.ts';
+import { approvedSeller, fundWallet } from '../helpers/market.ts';
 import type { Result } from '../../src/domain/index.ts';
 import { balances, customerAt, expectBooksSound, fund, onlineBanking } from '../helpers/banking.ts';
 import { replayAfter, restore, snapshot } from '../helpers/replay-snapshot.ts';
-import { freshWorld, meta } from '../helpers/world.ts';
+import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 
 // Replay of the payment instruments (issue #19 item 3): an e-cheque's whole life (written, checked,
 // endorsed, deposited, presented through clearing and paid; another returned for insufficient
@@ -108,6 +118,57 @@ describe('replay of e-cheques, e-cash and smart cards', () => {
     // The refused double spend changed nothing and is not in the log.
     expect(replayed.filter((n) => n === 'ecash.deposit')).toHaveLength(1);
     expect(replayed.some((n) => n.startsWith('job:'))).toBe(true);
+    const [live, again] = [await worldDigest(db), await worldDigest(fresh)];
+    expect(again.tables).toEqual(live.tables);
+    expect(again.journalHead).toBe(live.journalHead);
+    expect(again.digest).toBe(live.digest);
+  });
+
+  it("a counter payment (one under the limit, one confirmed with the PIN after a wrong one), the lab's changed fee, the desk's worker match and a write-off, and a lab transfer replay to the same digest", async () => {
+    const { db } = await freshWorld();
+    const buyer = 'u-lilei';
+    const seller = await approvedSeller(db, 'shop1');
+    // A test helper's bare command funds the wallet: part of the set-up, before the snapshot.
+    await fundWallet(db, buyer, '500.00');
+    const before = await snapshot(db);
+
+    value(await openMobileWallet(db, meta(buyer), systemRandom));
+    value(await openMobileWallet(db, meta(seller), systemRandom));
+    const day1 = nextDate(worldDateOf(await readClock(db)));
+    value(await advanceClock(db, meta('platform'), { kind: 'to', at: dateStartMs(day1) + 10 * hourMs }));
+    const charge = async (amount: string) => {
+      const code = paymentCodeOf((await mobileWalletOf(db, buyer))!, await readClock(db));
+      return value(await chargePaymentCode(db, meta(seller), { code, amount }));
+    };
+    const small = await charge('12.50');
+    expect(small.status).toBe('paid');
+    value(await setMobilePin(db, meta(buyer), { pin: '135790' }, systemRandom));
+    value(await setMobileFreeLimit(db, meta(buyer), { amount: '0' }));
+    const asked = await charge('30.00');
+    expect(asked.status).toBe('awaiting_pin');
+    expect(await confirmMobilePayment(db, meta(buyer), { paymentId: asked.id, pin: '000000' })).toMatchObject({ ok: false, code: 'mobile_pin_wrong' });
+    expect(value(await confirmMobilePayment(db, meta(buyer), { paymentId: asked.id, pin: '135790' })).status).toBe('paid');
+
+    // The lab: the channel's bill names another fee for the first payment; the teacher moves money.
+    const teacher = await teacherOf(db);
+    value(await labChangeFee(db, teacher, meta('platform'), { channelTradeNo: small.id, fee: '0.10' }));
+    value(await labTransfer(db, teacher, meta('platform'), { debitAccountId: walletId(buyer), creditAccountId: walletId(seller), amount: '1.00', currency: 'CNY', code: 'lab.transfer', memo: 'lab' }));
+
+    // After the cut-off the seller's desk saves a match made off the transaction (the worker's
+    // run, here in this thread) and writes the fee difference off.
+    value(await advanceClock(db, meta('platform'), { kind: 'to', at: dateStartMs(nextDate(day1)) + hourMs }));
+    const matched = await matchDayInThread(db, seller, day1);
+    const saved = value(await reconcileDay(db, meta(seller), { scope: seller, date: day1, matched }));
+    expect(saved.opening.map((d) => d.kind)).toEqual(['fee_mismatch']);
+    value(await resolveDifference(db, meta(seller), { scope: seller, date: day1, differenceId: saved.opening[0]!.id, action: 'write_off', reason: 'the bill charged a fee' }));
+    expect((await deskDay(db, seller, day1)).balanced).toBe(true);
+
+    const log = await db.commandLog.toArray();
+    const fresh = await restore(before);
+    const replayed = await replayAfter(before, log, fresh);
+    expect(replayed).toEqual(
+      expect.arrayContaining(['mobile.openWallet', 'mobile.chargeCode', 'mobile.setPin', 'mobile.setFreeLimit', 'mobile.pinWrong', 'mobile.confirm', 'reconLabFee', 'labTransfer', 'reconcileDay', 'resolveDifference']),
+    );
     const [live, again] = [await worldDigest(db), await worldDigest(fresh)];
     expect(again.tables).toEqual(live.tables);
     expect(again.journalHead).toBe(live.journalHead);
