@@ -57,7 +57,7 @@ describe('the sequence diagram', () => {
     await waitFor(() => expect(screen.getAllByTestId('seq-lifeline').map((l) => l.textContent ?? '').join(' ')).toContain('网证认证中心'));
     expect(screen.getByTestId('seq-export-svg').textContent).toBe('下载为 SVG');
 
-    const svg = container.querySelector('svg[role="group"]')!;
+    const svg = container.querySelector<SVGSVGElement>('svg[role="group"]')!;
     const text = standaloneSvg(svg, 'diagram');
     const parsed = new DOMParser().parseFromString(text, 'image/svg+xml');
     expect(parsed.querySelector('parsererror')?.textContent ?? null).toBeNull();
