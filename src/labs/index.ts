@@ -1,6 +1,7 @@
 import type { LabFile } from '../domain/labs/lab.ts';
 import b2cEscrow from './b2c-escrow.json';
 import certificate from './certificate.json';
+import onlineBanking from './online-banking.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -8,4 +9,5 @@ import certificate from './certificate.json';
 export const labFileList: readonly LabFile[] = [
   b2cEscrow as LabFile,
   certificate as LabFile,
+  onlineBanking as LabFile,
 ];

@@ -111,3 +111,57 @@ describe('the digital certificate lab', () => {
     await answer(ca, 'crl-entries', '0', crlEntries, 'revocation list');
   });
 });
+
+describe('the online banking and clearing lab', () => {
+  it('U盾 login → ¥300.00 to the other bank → ¥120.00 back → midnight: the batch nets them; questions from the clearing page', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const { page: payer, worldId } = await startLab(p, 'online-banking');
+    const payerId = 'u-lab_payer';
+    const payeeId = 'u-lab_payee';
+    const clearingPassword = (await payer.getByTestId('lab-password-clearing').textContent())!;
+    await signInHere(payer, labUserPassword);
+    await go(payer, worldId, payerId, 'my-bank');
+    await payer.getByTestId('online-login-bank-a').click();
+    await waitTick(payer, 'login');
+
+    // The payee's card number, from the payee's own tab (opened from the panel's sign-in table).
+    const payee = await openFromPanel(p.context, payer, 'lab-tab-payee');
+    await go(payee, worldId, payeeId, 'my-bank');
+    await signInHere(payee, labUserPassword);
+    const payeeCard = (await payee.getByTestId('my-account-card').first().getAttribute('data-card'))!;
+    const payerCard = (await payer.getByTestId('my-account-card').first().getAttribute('data-card'))!;
+
+    const sendFrom = async (page: Page, bankId: string, card: string, amount: string) => {
+      const online = page.getByTestId(`online-${bankId}`);
+      await online.getByTestId('transfer-payee').fill(card);
+      await online.getByTestId('transfer-amount').fill(amount);
+      await online.getByTestId('transfer-submit').click();
+      await online.getByTestId('transfer-result').waitFor();
+    };
+    await sendFrom(payer, 'bank-a', payeeCard, '300.00');
+    await waitTick(payer, 'pay');
+    expect(await stepDone(payer, 'settle')).toBe('false');
+    await payee.getByTestId('online-login-bank-b').click();
+    await sendFrom(payee, 'bank-b', payerCard, '120.00');
+    await waitTick(payee, 'pay-back');
+
+    // The clearing system's tab: two open positions, then midnight.
+    const clearing = await openFromPanel(p.context, payee, 'lab-open-clearing');
+    await signInHere(clearing, clearingPassword);
+    await expect.poll(() => clearing.getByTestId('open-position').count()).toBe(2);
+    await clearing.getByTestId('lab-go-activity').click();
+    await clearing.getByTestId('advance-days').fill('1');
+    await clearing.getByTestId('advance').click();
+    await waitTick(clearing, 'settle');
+    await allTicked([payer, payee, clearing], ['login', 'pay', 'pay-back', 'settle']);
+
+    await go(clearing, worldId, 'clearing', 'clearing');
+    const summary = (await clearing.getByTestId('batch-summary').first().textContent())!;
+    expect(summary).toContain('180.00');
+    expect(summary).toContain('420.00');
+    await answer(clearing, 'net', '420.00', '180.00', 'not the sum');
+    await answer(clearing, 'gross', '180.00', '420.00', 'gross total');
+    await answer(payer, 'payments', '1', '2', 'summary');
+  });
+});

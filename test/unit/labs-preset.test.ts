@@ -19,6 +19,8 @@ import '../../src/app/features.ts';
 import { identityTables } from '../../src/storage/identity-tables.ts';
 import { applyForCertificate, issueRequestedCertificate, revokeCertificate } from '../../src/app/identity/ca.ts';
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
+import { onlineBankingTransfer } from '../../src/app/banking/transfers.ts';
+import { bankAccountsOf } from '../../src/app/banking/accounts.ts';
 
 // The B2C escrow lab's preset runs the real commands (so the world's journal shows how the money
 // got there), replays to the same ledger head, and the lab's steps tick from the world's state as
@@ -136,7 +138,7 @@ async function stepsDone(db: WorldDb, labId: string): Promise<string[]> {
   return (await labProgress(db, labById(labId)!)).steps.filter((s) => s.done).map((s) => s.step.id);
 }
 
-describe.each(['certificate'])('the %s lab preset', (labId) => {
+describe.each(['certificate', 'online-banking'])('the %s lab preset', (labId) => {
   it('builds by real commands the same way twice (same ledger head hash)', async () => {
     const a = await presetWorld(labId);
     const b = await presetWorld(labId);
@@ -179,5 +181,37 @@ describe('the certificate lab', () => {
     const root = (await identityTables(db).certificates.where('partyId').equals('ca').toArray())[0]!;
     expect(await checkAnswer(db, lab, 'issuer-serial', String(root.serial))).toBe('correct');
     expect(await checkAnswer(db, lab, 'crl-entries', '1')).toBe('correct');
+  });
+});
+
+describe('the online banking and clearing lab', () => {
+  it('ticks the U盾 login, both interbank payments and the night batch; the batch moved the net', async () => {
+    const { db, id } = await presetWorld('online-banking');
+    const lab = labById('online-banking')!;
+    const payer = 'u-lab_payer';
+    const payee = 'u-lab_payee';
+    const payerRing = await loggedInTab(db, id, 'lab_payer', labUserPassword);
+    const payeeRing = await loggedInTab(db, id, 'lab_payee', labUserPassword);
+    const cardOf = async (party: string) => (await bankAccountsOf(db, party))[0]!.cardNumber;
+    // Without the U盾 login the bank refuses the payment: nothing ticks.
+    expect(await onlineBankingTransfer(db, meta(payer), { bankId: 'bank-a', payeeCard: await cardOf(payee), amount: '300.00' }, { keyRing: payerRing })).toMatchObject({ ok: false });
+    expect(await stepsDone(db, 'online-banking')).toEqual([]);
+
+    unwrap((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId: payer }, { keyRing: payerRing })).result);
+    expect(await stepsDone(db, 'online-banking')).toEqual(['login']);
+    unwrap(await onlineBankingTransfer(db, meta(payer), { bankId: 'bank-a', payeeCard: await cardOf(payee), amount: '300.00' }, { keyRing: payerRing }));
+    expect(await stepsDone(db, 'online-banking')).toEqual(['login', 'pay']);
+    unwrap((await onlineBankingLogin(db, id, { bankId: 'bank-b', partyId: payee }, { keyRing: payeeRing })).result);
+    unwrap(await onlineBankingTransfer(db, meta(payee), { bankId: 'bank-b', payeeCard: await cardOf(payer), amount: '120.00' }, { keyRing: payeeRing }));
+    expect(await stepsDone(db, 'online-banking')).toEqual(['login', 'pay', 'pay-back']);
+    expect(await checkAnswer(db, lab, 'net', '180.00')).toBe('not_yet');
+    await advanceDays(db, 1);
+    expect((await labProgress(db, lab)).current).toBeNull();
+
+    expect(await checkAnswer(db, lab, 'net', '¥180')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'net', '420.00')).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'gross', '420.00')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'payments', '2')).toBe('correct');
+    await expectLedgerSound(db);
   });
 });

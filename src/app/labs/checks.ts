@@ -2,6 +2,7 @@ import type { OrderRow } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { identityLabCheckTables, identityLabChecks, identityLabQueries } from './checks-identity.ts';
+import { bankingLabCheckTables, bankingLabChecks, bankingLabQueries } from './checks-banking.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -68,6 +69,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
     return events.find((e) => (e.payload as { orderId?: unknown }).orderId === o.id)?.at;
   }),
   ...identityLabChecks,
+  ...bankingLabChecks,
 };
 
 /**
@@ -84,6 +86,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   'order.reviewed': ['orders'],
   'seller.funds_available': ['orders', 'events'],
   ...identityLabCheckTables,
+  ...bankingLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -94,4 +97,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   /** The tracking number the courier gave the parcel. */
   'order.tracking_number': async (db, parties) => (await labOrder(db, parties))?.shipment?.trackingNumber ?? null,
   ...identityLabQueries,
+  ...bankingLabQueries,
 };
