@@ -2,9 +2,10 @@
 // compared with (what the browser can do at best for the same work). ratio = value / baseline for
 // rates; higher is better.
 
-export type BenchRow = { name: string; value: number; unit: string; baseline: number; ratio: number; target?: number };
+export type BenchRow = { name: string; value: number; unit: string; baseline: number; ratio: number; target?: number; limit?: number };
 
-export type BenchCase = { name: string; unit: string; target?: number; run: () => Promise<{ value: number; baseline: number }> };
+/** `target` bounds the ratio from below; `limit` bounds the value from above (sizes, times). */
+export type BenchCase = { name: string; unit: string; target?: number; limit?: number; run: () => Promise<{ value: number; baseline: number }> };
 
 /** Runs `fn` for at least `minMs` (and `minRuns` times) and returns operations per second. */
 export async function ratePerSecond(opsPerRun: number, fn: () => Promise<void>, minMs = 1500, minRuns = 3): Promise<number> {

@@ -17,6 +17,7 @@ async function runAll(cases: readonly BenchCase[]): Promise<BenchRow[]> {
     const { value, baseline } = await c.run();
     const row: BenchRow = { name: c.name, value: round(value), unit: c.unit, baseline: round(baseline), ratio: round(value / baseline, 3) };
     if (c.target !== undefined) row.target = c.target;
+    if (c.limit !== undefined) row.limit = c.limit;
     rows.push(row);
   }
   return rows;

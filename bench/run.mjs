@@ -3,7 +3,7 @@
 // BENCHMARKS.md with the machine it ran on.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sirv from 'sirv';
@@ -41,28 +41,82 @@ async function appRows() {
   return rows;
 }
 
+/** The renderer processes' resident memory (MB) of the Chromium using `profile`: the page and its
+ * workers live there (the export's worker too), so this is the memory a world export costs. */
+function rendererRssMb(profile) {
+  const procs = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      procs.push({ pid, ppid, args, rss });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const browser = procs.find((p) => p.args.includes(`--user-data-dir=${profile}`) && !p.args.some((a) => a.startsWith('--type=')));
+  if (browser === undefined) return 0;
+  const mine = new Set([browser.pid]);
+  // Descendants (through the zygotes): bounded by the process count.
+  for (let grew = true, turns = 0; grew && turns < procs.length; turns += 1) {
+    grew = false;
+    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+  }
+  // A child process rewrites its command line as one string (spaces, not NULs): match within it.
+  const kb = procs.filter((p) => mine.has(p.pid) && / --type=renderer( |$)/.test(` ${p.args.join(' ')}`)).reduce((sum, p) => sum + p.rss, 0);
+  return kb / 1024;
+}
+
+/** How often the renderer's memory is sampled while a phase (window.__benchPhase) runs. */
+const rssSampleMs = 250;
+
 if (pageRuns) execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.config.ts'], { cwd: root, stdio: 'inherit' });
 
 async function pageBench() {
   const serve = sirv(outDir, { dev: true });
   const server = createServer((req, res) => serve(req, res, () => { res.statusCode = 404; res.end(); }));
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const only = pageOnly ? `?only=${encodeURIComponent(pageOnly.join(','))}` : '';
-  const url = `http://127.0.0.1:${server.address().port}/index.html${only}`;
+  const query = new URLSearchParams();
+  if (pageOnly) query.set('only', pageOnly.join(','));
+  // The world export's size (bench/export-cases.ts): 1,000,000 entries unless told.
+  if (process.env.BENCH_EXPORT_ENTRIES) query.set('exportEntries', process.env.BENCH_EXPORT_ENTRIES);
+  const url = `http://127.0.0.1:${server.address().port}/index.html${query.size > 0 ? `?${query}` : ''}`;
 
   const profile = mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // performance.memory exact and current (else rounded and cached): the export rows' heap.
+      '--enable-precise-memory-info'],
   });
   let result;
   try {
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') console.error('page:', m.text()); });
+    page.on('console', (m) => { if (m.type() === 'log' && m.text().startsWith('export bench')) console.log('page:', m.text()); });
     await page.goto(url);
-    await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 30 * 60_000, polling: 500 });
+    // Meanwhile the renderer's peak memory per phase the page names (export, import).
+    const rssPeaks = new Map();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const phase = await page.evaluate(() => window.__benchPhase).catch(() => undefined);
+        if (phase) rssPeaks.set(phase, Math.max(rssPeaks.get(phase) ?? 0, rendererRssMb(profile)));
+        await new Promise((ok) => setTimeout(ok, rssSampleMs));
+      }
+    })();
+    try {
+      await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 60 * 60_000, polling: 500 });
+    } finally {
+      sampling = false;
+      await sampler;
+    }
     result = await page.evaluate(() => window.__benchResult);
+    if (result.rows) {
+      for (const [phase, mb] of rssPeaks) result.rows.push({ name: `${phase}.rss`, value: Math.round(mb), unit: 'MB', baseline: 300, ratio: Math.round((mb / 300) * 1000) / 1000, limit: 300 });
+    }
     result.browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
   } finally {
     await context.close();
@@ -98,8 +152,10 @@ if (only) process.exit(0);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${result.browser || browserSeen}`;
 const md = join(root, 'BENCHMARKS.md');
-const prefix = readFileSync(md, 'utf8').split('<!-- results -->')[0];
+const [prefix, before = ''] = readFileSync(md, 'utf8').split('<!-- results -->');
 const bundle = extra.find((r) => r.markdown !== undefined);
-const bundleText = bundle === undefined ? '' : `\n### Bundle report (production build)\n\n${bundle.markdown}\n`;
+// A run that did not measure the bundle keeps the report it had (it is the last section).
+const bundleAt = before.indexOf('\n### Bundle report');
+const bundleText = bundle !== undefined ? `\n### Bundle report (production build)\n\n${bundle.markdown}\n` : bundleAt >= 0 ? before.slice(bundleAt) : '';
 const partial = merge && onlyNames !== undefined ? ` (rows ${measured.map((r) => r.name).join(', ')}; the others as before)` : '';
 writeFileSync(md, `${prefix}<!-- results -->\nLatest run: ${new Date().toISOString().slice(0, 10)}${partial} on ${machine}.\n\n${table}\n${bundleText}`);

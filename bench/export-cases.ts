@@ -1,0 +1,125 @@
+import { createWorld, openWorldDb } from '../src/app/worlds.ts';
+import { allAccounts, submitTransfers } from '../src/app/ledger.ts';
+import { exportWorldTo, importWorld } from '../src/app/world-file.ts';
+import { BlobSink } from '../src/app/byte-sink.ts';
+import type { TransferRequest } from '../src/domain/index.ts';
+import type { WorldEntry } from '../src/storage/registry.ts';
+import '../src/app/features.ts';
+import type { BenchCase } from './cases.ts';
+
+// The streamed world export (issue #18 item 4) of a world of a million journal entries: its time,
+// the page's memory and the longest task the page ran meanwhile (the export reads, serialises and
+// hashes in a Worker; the page only writes chunks and shows progress); then the import of that file.
+// ?exportEntries=N (BENCH_EXPORT_ENTRIES) measures another size; the rows are named by it.
+
+declare global {
+  interface Window {
+    /** The case running now: bench/run.mjs samples the renderer's memory per phase. */
+    __benchPhase?: string;
+  }
+}
+
+const exportEntries = Number(new URLSearchParams(location.search).get('exportEntries') ?? 1_000_000);
+/** Requests per fill batch (one transaction each), under transferRequestsMax. */
+const fillBatchMax = 8000;
+/** How often the page's heap is sampled while exporting. */
+const heapSampleMs = 100;
+const bytesPerMb = 1024 * 1024;
+
+export const exportSizeName = exportEntries % 1_000_000 === 0 ? `${exportEntries / 1_000_000}m` : `${Math.round(exportEntries / 1000)}k`;
+
+let built: Promise<WorldEntry> | undefined;
+/** A world filled with `exportEntries` transfers through the ledger's batch API (done once). */
+function bigWorld(): Promise<WorldEntry> {
+  built ??= (async () => {
+    const created = await createWorld({ id: `bench-export-${Math.random().toString(36).slice(2, 8)}`, name: 'export bench', createdAtMs: 0 });
+    if (!created.ok) throw new Error(created.code);
+    const db = openWorldDb(created.value.entry);
+    const [a, b] = (await allAccounts(db)).filter((x) => Object.keys(x.flags).length === 0 && x.currency === 'CNY');
+    if (!a || !b) throw new Error('no unconstrained CNY accounts');
+    const started = performance.now();
+    for (let done = 0; done < exportEntries; done += fillBatchMax) {
+      const n = Math.min(fillBatchMax, exportEntries - done);
+      const requests: TransferRequest[] = Array.from({ length: n }, (_, i) => ({ id: `x-${done + i}`, kind: 'single', debitAccountId: a.id, creditAccountId: b.id, amount: '1.00', currency: 'CNY', code: 'lab.move', refs: { n: String(done + i) } }));
+      const results = await submitTransfers(db, requests);
+      if (results.some((r) => r.status === 'failed')) throw new Error('a fill transfer failed');
+      if ((done / fillBatchMax) % 25 === 0) console.log(`export bench: ${done + n} entries after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    db.close();
+    return created.value.entry;
+  })();
+  return built;
+}
+
+type Watch = { stop(): { heapPeakMb: number; heapStartMb: number; longestTaskMs: number } };
+
+/** Samples the page's JS heap (Chromium's performance.memory) and observes long tasks (≥ 50 ms). */
+function watch(): Watch {
+  const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  const heap = () => (memory?.usedJSHeapSize ?? 0) / bytesPerMb;
+  const heapStartMb = heap();
+  let heapPeakMb = heapStartMb;
+  let longestTaskMs = 0;
+  const timer = setInterval(() => (heapPeakMb = Math.max(heapPeakMb, heap())), heapSampleMs);
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longestTaskMs = Math.max(longestTaskMs, e.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  return {
+    stop() {
+      clearInterval(timer);
+      for (const e of observer.takeRecords()) longestTaskMs = Math.max(longestTaskMs, e.duration);
+      observer.disconnect();
+      return { heapPeakMb: Math.max(heapPeakMb, heap()), heapStartMb, longestTaskMs };
+    },
+  };
+}
+
+type Measured = { seconds: number; heapPeakMb: number; heapStartMb: number; longestTaskMs: number; fileMb: number };
+let exported: Promise<Measured & { file: Blob }> | undefined;
+let imported: Promise<Measured> | undefined;
+
+function measureExport(): Promise<Measured & { file: Blob }> {
+  exported ??= (async () => {
+    const entry = await bigWorld();
+    window.__benchPhase = `export.${exportSizeName}`;
+    const w = watch();
+    const sink = new BlobSink('application/json');
+    const started = performance.now();
+    const r = await exportWorldTo(entry, sink);
+    const seconds = (performance.now() - started) / 1000;
+    const m = w.stop();
+    window.__benchPhase = undefined;
+    if (!r.ok) throw new Error(r.code);
+    const file = sink.blob();
+    return { seconds, ...m, fileMb: file.size / bytesPerMb, file };
+  })();
+  return exported;
+}
+
+function measureImport(): Promise<Measured> {
+  imported ??= (async () => {
+    const { file } = await measureExport();
+    window.__benchPhase = `import.${exportSizeName}`;
+    const w = watch();
+    const started = performance.now();
+    const r = await importWorld(file, { id: `bench-import-${Math.random().toString(36).slice(2, 8)}`, createdAtMs: 0 });
+    const seconds = (performance.now() - started) / 1000;
+    const m = w.stop();
+    window.__benchPhase = undefined;
+    if (!r.ok) throw new Error(`import refused: ${r.code}`);
+    return { seconds, ...m, fileMb: file.size / bytesPerMb };
+  })();
+  return imported;
+}
+
+// Baselines: for times, the file's size over the time; for the heap, the heap before the run; for
+// the longest task, the 100 ms the issue allows (a limit, the row's goal).
+export const exportCases: BenchCase[] = [
+  { name: `export.${exportSizeName}`, unit: 's', run: async () => { const m = await measureExport(); return { value: m.seconds, baseline: m.fileMb }; } },
+  { name: `export.${exportSizeName}.heap`, unit: 'MB', limit: 300, run: async () => { const m = await measureExport(); return { value: m.heapPeakMb, baseline: m.heapStartMb }; } },
+  { name: `export.${exportSizeName}.longtask`, unit: 'ms', limit: 100, run: async () => { const m = await measureExport(); return { value: m.longestTaskMs, baseline: 100 }; } },
+  { name: `import.${exportSizeName}`, unit: 's', run: async () => { const m = await measureImport(); return { value: m.seconds, baseline: m.fileMb }; } },
+  { name: `import.${exportSizeName}.heap`, unit: 'MB', limit: 300, run: async () => { const m = await measureImport(); return { value: m.heapPeakMb, baseline: m.heapStartMb }; } },
+  { name: `import.${exportSizeName}.longtask`, unit: 'ms', limit: 100, run: async () => { const m = await measureImport(); return { value: m.longestTaskMs, baseline: 100 }; } },
+];
