@@ -2,6 +2,8 @@ import type { LabFile } from '../domain/labs/lab.ts';
 import b2cEscrow from './b2c-escrow.json';
 import certificate from './certificate.json';
 import onlineBanking from './online-banking.json';
+import refundDispute from './refund-dispute.json';
+import reconciliation from './reconciliation.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -10,4 +12,6 @@ export const labFileList: readonly LabFile[] = [
   b2cEscrow as LabFile,
   certificate as LabFile,
   onlineBanking as LabFile,
+  refundDispute as LabFile,
+  reconciliation as LabFile,
 ];

@@ -165,3 +165,63 @@ describe('the online banking and clearing lab', () => {
     await answer(payer, 'payments', '1', '2', 'summary');
   });
 });
+
+describe('the refund and dispute lab', () => {
+  it('a partial refund the seller agrees to, a refund the seller refuses and the platform arbitrates; questions from the orders', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const { page: buyer, worldId } = await startLab(p, 'refund-dispute');
+    const buyerId = 'u-lab_buyer';
+    const sellerId = 'u-lab_seller';
+    const platformPassword = (await buyer.getByTestId('lab-password-operator').textContent())!;
+    await signInHere(buyer, labUserPassword);
+    const orderIdOf = async (page: Page, name: string) => (await page.getByTestId('order-row').filter({ hasText: name }).getAttribute('data-order'))!;
+    await go(buyer, worldId, buyerId, 'orders');
+    const textbook = await orderIdOf(buyer, 'Introduction to E-Commerce');
+    const earphones = await orderIdOf(buyer, 'Bluetooth earphones');
+
+    // Step 1: ¥10.00 back on the textbook.
+    await go(buyer, worldId, buyerId, 'orders', textbook);
+    await buyer.getByTestId('refund-reason').fill('封面破损');
+    await buyer.getByTestId('refund-amount').fill('10.00');
+    await buyer.getByTestId('refund-submit').click();
+    await waitTick(buyer, 'ask-partial');
+
+    // Step 2: the seller agrees.
+    const seller = await openFromPanel(p.context, buyer, 'lab-open-seller');
+    await signInHere(seller, labUserPassword);
+    await go(seller, worldId, sellerId, 'orders', textbook);
+    await seller.getByTestId('refund-agree').click();
+    await waitTick(seller, 'agree');
+
+    // Steps 3 and 4: the whole earphones order asked back; the seller refuses with a reason.
+    await go(buyer, worldId, buyerId, 'orders', earphones);
+    await buyer.getByTestId('refund-reason').fill('无法充电');
+    await buyer.getByTestId('refund-submit').click();
+    await waitTick(buyer, 'ask-refund');
+    await go(seller, worldId, sellerId, 'orders', earphones);
+    await seller.getByTestId('refund-refuse-reason').fill('发货前测试可以充电');
+    await seller.getByTestId('refund-refuse').click();
+    await waitTick(seller, 'refuse');
+
+    // Step 5: the platform operator decides ¥100.00 back, from the Disputes page.
+    const operator = await openFromPanel(p.context, seller, 'lab-open-operator');
+    await signInHere(operator, platformPassword);
+    await operator.locator(`[data-testid="dispute-row"][data-order="${earphones}"]`).getByTestId('dispute-link').click();
+    await operator.getByTestId('decision-partial_refund').check();
+    await operator.getByTestId('decision-amount').fill('100.00');
+    await operator.getByTestId('decision-reason').fill('耳机可充电但续航不足，各担一部分');
+    await operator.getByTestId('decision-submit').click();
+    await waitTick(operator, 'arbitrate');
+    await allTicked([buyer, seller, operator], ['ask-partial', 'agree', 'ask-refund', 'refuse', 'arbitrate']);
+
+    // The questions, read off the orders' settlements.
+    await go(buyer, worldId, buyerId, 'orders', textbook);
+    const commission = (await buyer.getByTestId('settlement-commission').textContent())!.replace('CN¥', '');
+    await go(seller, worldId, sellerId, 'orders', earphones);
+    const sellerNet = (await seller.getByTestId('settlement-seller-net').textContent())!.replace('CN¥', '');
+    await answer(buyer, 'commission', '0.90', commission, 'not on the refund');
+    await answer(operator, 'refund', '199.00', '100.00', 'Disputes');
+    await answer(seller, 'seller-net', '100.00', sellerNet, 'settlement');
+  });
+});

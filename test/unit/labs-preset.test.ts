@@ -9,7 +9,7 @@ import { journalHeadKey } from '../../src/storage/ledger-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import { walletOf } from '../../src/app/market/wallet.ts';
 import { addToCart } from '../../src/app/market/cart.ts';
-import { payOrder, placeOrders, reviewOrder } from '../../src/app/market/orders.ts';
+import { answerRefund, arbitrate, cancelRefund, payOrder, placeOrders, requestRefund, reviewOrder } from '../../src/app/market/orders.ts';
 import { bookShipment, pickUpShipment, postTracking } from '../../src/app/market/shipping.ts';
 import { confirmReceipt, signReceiptConfirmation } from '../../src/app/market/receipt.ts';
 import { loggedInTab } from '../helpers/identity.ts';
@@ -138,7 +138,7 @@ async function stepsDone(db: WorldDb, labId: string): Promise<string[]> {
   return (await labProgress(db, labById(labId)!)).steps.filter((s) => s.done).map((s) => s.step.id);
 }
 
-describe.each(['certificate', 'online-banking'])('the %s lab preset', (labId) => {
+describe.each(['certificate', 'online-banking', 'refund-dispute'])('the %s lab preset', (labId) => {
   it('builds by real commands the same way twice (same ledger head hash)', async () => {
     const a = await presetWorld(labId);
     const b = await presetWorld(labId);
@@ -212,6 +212,42 @@ describe('the online banking and clearing lab', () => {
     expect(await checkAnswer(db, lab, 'net', '420.00')).toBe('wrong');
     expect(await checkAnswer(db, lab, 'gross', '420.00')).toBe('correct');
     expect(await checkAnswer(db, lab, 'payments', '2')).toBe('correct');
+    await expectLedgerSound(db);
+  });
+});
+
+describe('the refund and dispute lab', () => {
+  it('ticks the partial refund agreed, the refused refund and the arbitration; commission only on what was released', async () => {
+    const { db } = await presetWorld('refund-dispute');
+    const lab = labById('refund-dispute')!;
+    const buyer = 'u-lab_buyer';
+    const seller = 'u-lab_seller';
+    const orders = (await db.table('orders').toArray()) as { id: string; state: string; lines: { productId: string }[]; total: { amount: string } }[];
+    const textbook = orders.find((o) => o.lines[0]!.productId === `${seller}-demo-01`)!;
+    const earphones = orders.find((o) => o.lines[0]!.productId === `${seller}-demo-03`)!;
+    expect([textbook.state, earphones.state]).toEqual(['WAIT_BUYER_CONFIRM_GOODS', 'WAIT_BUYER_CONFIRM_GOODS']);
+    // A full refund on the textbook is not the partial one the step asks for.
+    unwrap(await requestRefund(db, meta(buyer), { orderId: textbook.id, reason: '封面破损', amount: textbook.total.amount }));
+    expect(await stepsDone(db, 'refund-dispute')).toEqual([]);
+    unwrap(await cancelRefund(db, meta(buyer), { orderId: textbook.id }));
+    unwrap(await requestRefund(db, meta(buyer), { orderId: textbook.id, reason: '封面破损', amount: '10.00' }));
+    expect(await stepsDone(db, 'refund-dispute')).toEqual(['ask-partial']);
+    unwrap(await answerRefund(db, meta(seller), { orderId: textbook.id, agree: true }));
+    expect(await stepsDone(db, 'refund-dispute')).toEqual(['ask-partial', 'agree']);
+    unwrap(await requestRefund(db, meta(buyer), { orderId: earphones.id, reason: '无法充电' }));
+    unwrap(await answerRefund(db, meta(seller), { orderId: earphones.id, agree: false, reason: '发货前测试可以充电' }));
+    expect(await stepsDone(db, 'refund-dispute')).toEqual(['ask-partial', 'agree', 'ask-refund', 'refuse']);
+    expect(await checkAnswer(db, lab, 'refund', '100.00')).toBe('not_yet');
+    unwrap(await arbitrate(db, meta('platform'), { orderId: earphones.id, outcome: 'partial_refund', reason: '双方各担一部分', amount: '100.00' }));
+    expect((await labProgress(db, lab)).current).toBeNull();
+
+    // Textbook ¥45.00 + shipping; ¥10.00 back: commission 2% of the goods' part released only.
+    const settled = (await db.table('orders').get(textbook.id)) as { settlement: { commission: { amount: string } } };
+    expect(await checkAnswer(db, lab, 'commission', settled.settlement.commission.amount)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'commission', '0.90')).toBe(settled.settlement.commission.amount === '0.90' ? 'correct' : 'wrong');
+    expect(await checkAnswer(db, lab, 'refund', '¥100')).toBe('correct');
+    const disputed = (await db.table('orders').get(earphones.id)) as { settlement: { sellerNet: { amount: string } } };
+    expect(await checkAnswer(db, lab, 'seller-net', disputed.settlement.sellerNet.amount)).toBe('correct');
     await expectLedgerSound(db);
   });
 });

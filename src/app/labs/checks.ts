@@ -3,6 +3,8 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { identityLabCheckTables, identityLabChecks, identityLabQueries } from './checks-identity.ts';
 import { bankingLabCheckTables, bankingLabChecks, bankingLabQueries } from './checks-banking.ts';
+import { disputeLabCheckTables, disputeLabChecks, disputeLabQueries } from './checks-disputes.ts';
+import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-recon.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -70,6 +72,8 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   }),
   ...identityLabChecks,
   ...bankingLabChecks,
+  ...disputeLabChecks,
+  ...reconLabChecks,
 };
 
 /**
@@ -87,6 +91,8 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   'seller.funds_available': ['orders', 'events'],
   ...identityLabCheckTables,
   ...bankingLabCheckTables,
+  ...disputeLabCheckTables,
+  ...reconLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -98,4 +104,6 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   'order.tracking_number': async (db, parties) => (await labOrder(db, parties))?.shipment?.trackingNumber ?? null,
   ...identityLabQueries,
   ...bankingLabQueries,
+  ...disputeLabQueries,
+  ...reconLabQueries,
 };
