@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, type Profile } from './browser.ts';
-import { bankAccount, buyNow, certify, diagramArrows, go, openStore, orderState, register, ship, tab, topUp } from './flows.ts';
+import { bankAccount, buyNow, certify, diagramArrows, go, issueCard, openStore, orderState, payOnPanel, register, sellerAccount, ship, tab, topUp } from './flows.ts';
 
 // Issue #15.3 acceptance: the live sequence diagram. Two tabs (buyer, seller) act on an order while
 // a third shows the order's diagram; each step's arrows appear there live, in order, with the right
@@ -117,5 +117,90 @@ describe('the live sequence diagram of an order', () => {
     await go(seller, worldId, sellerId, 'orders', orderId);
     await seller.getByTestId('seq-show').click();
     await expect.poll(() => diagramArrows(seller.locator(`[data-testid="seq-diagram"][data-flow-id="${orderId}"]`)), { timeout: 10_000 }).toEqual(done);
+  });
+});
+
+/** Checkout for one product paid by `method` (express); returns the order id from the order page. */
+async function buyWith(buyer: Page, worldId: string, buyerId: string, productId: string, method: string): Promise<string> {
+  await go(buyer, worldId, buyerId, 'shop', 'checkout', productId, '1');
+  await buyer.getByTestId('checkout-payment').selectOption(method);
+  await buyer.getByTestId('checkout-submit').click();
+  const detail = buyer.getByTestId('order-detail');
+  await detail.waitFor();
+  return (await detail.getAttribute('data-order'))!;
+}
+
+describe('the sequence diagrams of a card payment and of an e-cash coin', () => {
+  it('a card-paid order’s arrows go to the card company and the acquirer, live as it ships, also from the card page; a coin from the owner’s wallet (what the bank saw, checked) and from the merchant’s till, growing as it is deposited', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const start = await newPage(p, baseUrl);
+    const worldId = await createWorld(start, 'Diagram lesson 2');
+    await start.goto(`${baseUrl}#/w/${worldId}`);
+    const ca = await tab(p, worldId, 'ca', 'ca');
+    const platform = await tab(p, worldId, 'platform', 'stores');
+    const bank = await tab(p, worldId, 'bank-a', 'bank-counter');
+    const bankB = await tab(p, worldId, 'bank-b', 'bank-counter');
+    const logistics = await tab(p, worldId, 'logistics', 'shipments');
+    const cardCompany = await tab(p, worldId, 'card', 'card-company');
+    const { page: seller, partyId: sellerId } = await openStore(p, platform, worldId, 'shop1', '王掌柜');
+    await sellerAccount(seller, bankB, worldId, sellerId);
+    const { page: buyer, partyId: buyerId } = await register(p, worldId, 'buyer', 'buyer1', '李雷');
+    await certify(buyer, ca, buyerId);
+    await bankAccount(buyer, bank, worldId, buyerId, '1000');
+
+    // A credit card: authorised at checkout (a hold at the card company), captured when shipped.
+    await issueCard(buyer, cardCompany, worldId, buyerId, 'credit');
+    const orderId = await buyWith(buyer, worldId, buyerId, `${sellerId}-demo-01`, 'credit_card');
+    await payOnPanel(buyer, worldId, buyerId, orderId, 'credit_card');
+    await buyer.getByTestId('seq-show').click();
+    const diagram = buyer.locator(`[data-testid="seq-diagram"][data-flow="order"][data-flow-id="${orderId}"]`);
+    const authorised = [['marketplace_order_created', '57.00'], ['card_authorize', '57.00'], ['money_card_hold', '57.00']];
+    await expect.poll(() => diagramArrows(diagram), { timeout: 10_000 }).toEqual(authorised);
+    const parties = await diagram.getByTestId('seq-lifeline').evaluateAll((els) => els.map((el) => el.getAttribute('data-party')));
+    expect(parties).toEqual([buyerId, 'card', sellerId]);
+    await ship(seller, logistics, worldId, sellerId, orderId);
+    const captured = [['card_capture', '57.00'], ['money_card_capture', '57.00'], ['money_card_to_acquirer', '57.00']];
+    // The buyer's open diagram gains the seller's and the acquirer's arrows live.
+    await expect.poll(() => diagramArrows(diagram), { timeout: 10_000 }).toEqual([...authorised, ['market_shipment_booked', ''], ['marketplace_ship', ''], ...captured]);
+    expect(await diagram.getByTestId('seq-lifeline').evaluateAll((els) => els.map((el) => el.getAttribute('data-party')))).toEqual([buyerId, 'card', 'bank-b', sellerId, 'logistics']);
+    // The card page lists the payment and opens its own diagram.
+    await go(buyer, worldId, buyerId, 'cards');
+    await buyer.locator(`[data-testid="card-payment-row"][data-order="${orderId}"]`).getByTestId('card-payment-diagram').click();
+    const cardDiagram = buyer.locator('[data-testid="seq-diagram"][data-flow="card_payment"]');
+    await expect.poll(() => diagramArrows(cardDiagram), { timeout: 10_000 }).toEqual([...authorised, ...captured]);
+    if (process.env.SETTLELAB_SHOTS) await cardDiagram.screenshot({ path: `${process.env.SETTLELAB_SHOTS}/card-en.png` });
+
+    // E-cash: ¥13.00 of coins; the owner's diagram of one coin shows its blind withdrawal.
+    await go(buyer, worldId, buyerId, 'ewallet');
+    await buyer.getByTestId('wallet-password').fill('purse secret 7');
+    await buyer.getByTestId('wallet-create').click();
+    await buyer.getByTestId('withdraw-bank').selectOption('bank-a');
+    await buyer.getByTestId('withdraw-amount').fill('13.00');
+    await buyer.getByTestId('withdraw-submit').click();
+    await expect.poll(() => buyer.getByTestId('purse-value').getAttribute('data-amount'), { timeout: 20_000 }).toBe('13.00');
+    await buyer.getByTestId('coin-diagram').first().click();
+    const owned = buyer.locator('[data-testid="seq-diagram"][data-flow="coin"]');
+    await expect.poll(async () => (await diagramArrows(owned)).map((a) => a[0]), { timeout: 10_000 }).toEqual(['ecash_blinded', 'money_ecash_withdraw', 'ecash_blind_signature', 'ecash_unblind']);
+    await owned.locator('[data-testid="seq-arrow"][data-step="ecash_blinded"]').click();
+    await expect.poll(() => buyer.getByTestId('seq-detail-check').getAttribute('data-ok'), { timeout: 10_000 }).toBe('true');
+    expect(await buyer.getByTestId('seq-detail-signer').textContent()).toContain('Huaxin Bank');
+    expect(await owned.getByTestId('seq-coin-note').count()).toBe(1);
+    if (process.env.SETTLELAB_SHOTS) await buyer.getByTestId('seq-shown').screenshot({ path: `${process.env.SETTLELAB_SHOTS}/coin-en.png` });
+
+    // The buyer pays a ¥0.10 article with coins; the seller's till shows the coin's diagram, which
+    // grows as the seller deposits it at bank-b (forwarded to bank-a, its issuer).
+    const coined = await buyWith(buyer, worldId, buyerId, `${sellerId}-demo-12`, 'ecash');
+    await buyer.getByTestId('pay-submit').click();
+    await expect.poll(() => orderState(buyer), { timeout: 30_000 }).toBe('WAIT_SELLER_SEND_GOODS');
+    expect(coined).not.toBe('');
+    await go(seller, worldId, sellerId, 'ewallet');
+    const coin = seller.getByTestId('till-coin').first();
+    await coin.waitFor({ timeout: 10_000 });
+    await coin.getByTestId('till-coin-diagram').click();
+    const till = seller.locator('[data-testid="seq-diagram"][data-flow="coin"]');
+    await expect.poll(async () => (await diagramArrows(till)).map((a) => a[0]), { timeout: 10_000 }).toEqual(['ecash_paid']);
+    await seller.getByTestId('till-deposit').click();
+    await expect.poll(async () => (await diagramArrows(till)).map((a) => a[0]), { timeout: 10_000 }).toEqual(['ecash_paid', 'ecash_deposited', 'ecash_forwarded', 'ecash_spent_recorded', 'money_ecash_deposit']);
   });
 });
