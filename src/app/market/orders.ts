@@ -25,6 +25,7 @@ import { readMarketConfig } from './config.ts';
 import { applyMarketEffects } from './effects.ts';
 import { requireBuyer } from './cart.ts';
 import { ensureWallet } from './accounts.ts';
+import { orderStepStores } from '../command-stores.ts';
 
 // Orders: checkout (one order per seller, stock reserved in the same transaction), and every later
 // step of the escrow trade as ONE call of the domain's transition function, whose effects (money
@@ -77,6 +78,7 @@ export type PlaceOrdersInput = {
 
 export const placeOrdersCommand = defineCommand({
   name: 'placeOrders',
+  stores: [...orderStepStores, 'users', 'carts'],
   apply: async (tx, input: PlaceOrdersInput) => {
     const actor = tx.meta.actor;
     if (!checkoutMethods().includes(input.paymentMethod)) return err('payment_method_invalid');
@@ -162,9 +164,11 @@ function orderStepCommand<I extends OrderInput>(
   role: Role,
   eventOf: (input: I) => OrderEvent,
   before?: (tx: Tx, order: OrderRow) => Promise<Result<null, string>>,
+  stores?: readonly string[],
 ): CommandDefinition<I, OrderRow> {
   return defineCommand<I, OrderRow>({
     name,
+    ...(stores === undefined ? {} : { stores }),
     apply: async (tx, input) => {
       const order = await marketTables(tx.db).orders.get(input.orderId);
       if (order === undefined) return err('order_not_found', { orderId: input.orderId });
@@ -185,7 +189,9 @@ export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer',
   if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
   await ensureWallet(tx.db, tx.meta.actor, tx.now);
   return ok(null);
-});
+  // An escrow order's PAY: the hold in the ledger; the gateway's hook has nothing to do for it
+  // (no charge: escrow orders are paid here, not through payOrderWith).
+}, orderStepStores);
 
 /** The buyer pays: the order total moves from the buyer's escrow wallet into a pending hold. */
 export async function payOrder(db: WorldDb, meta: CommandMeta, input: { readonly orderId: string }, env: CommandEnv = {}): Promise<Result<OrderRow, string>> {

@@ -13,6 +13,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketTables, type ReceiptRow } from '../../storage/market-tables.ts';
 import type { CommandEnv, CommandMeta } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
+import { chargeCaptureStores, orderStepStores } from '../command-stores.ts';
 import { readClock } from '../clock-read.ts';
 import { latestCertificateOf } from '../identity/ca.ts';
 import { tabKeys, type KeyRing } from '../identity/keys.ts';
@@ -77,6 +78,7 @@ function matches(payload: unknown, order: OrderRow): boolean {
  */
 export const confirmReceiptCommand = defineCommand({
   name: 'confirmReceipt',
+  stores: [...orderStepStores, ...chargeCaptureStores, 'receipts', 'certificates', 'shipments'],
   apply: async (tx, input: { readonly orderId: string; readonly confirmation: SignedDocument }) => {
     const t = marketTables(tx.db);
     const order = await t.orders.get(input.orderId);

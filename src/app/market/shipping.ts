@@ -3,6 +3,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables, shipmentStatuses, type ShipmentRow, type ShipmentStatus, type TrackingEvent } from '../../storage/market-tables.ts';
 import type { CommandEnv, CommandMeta } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
+import { chargeCaptureStores, orderStepStores } from '../command-stores.ts';
 import { shipmentIdOf, stepOrder } from './orders.ts';
 
 // Shipping through the logistics company (物流公司). The seller books a courier for a paid order;
@@ -32,6 +33,7 @@ async function nextTrackingNumber(db: WorldDb): Promise<string> {
 /** The seller books the courier for a paid order (寄件). */
 export const bookShipmentCommand = defineCommand({
   name: 'bookShipment',
+  stores: [...orderStepStores, 'shipments'],
   apply: async (tx, input: { readonly orderId: string; readonly method?: string }) => {
     const t = marketTables(tx.db);
     const order = await t.orders.get(input.orderId);
@@ -83,6 +85,7 @@ async function requireCarrier(db: WorldDb, partyId: string): Promise<Result<null
  */
 export const pickUpShipmentCommand = defineCommand({
   name: 'pickUpShipment',
+  stores: [...orderStepStores, ...chargeCaptureStores, 'shipments'],
   apply: async (tx, input: { readonly shipmentId: string; readonly place: string }) => {
     const carrier = await requireCarrier(tx.db, tx.meta.actor);
     if (!carrier.ok) return carrier;
@@ -123,6 +126,7 @@ export const trackingStatuses: readonly TrackingStatus[] = ['in_transit', 'out_f
 /** The courier posts a tracking event; a parcel only moves forward, and only in_transit repeats. */
 export const postTrackingCommand = defineCommand({
   name: 'postTracking',
+  stores: [...orderStepStores, ...chargeCaptureStores, 'shipments'],
   apply: async (tx, input: { readonly shipmentId: string; readonly status: TrackingStatus; readonly place: string; readonly note: string }) => {
     const carrier = await requireCarrier(tx.db, tx.meta.actor);
     if (!carrier.ok) return carrier;

@@ -4,6 +4,7 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
 import type { CommandEnv, CommandMeta } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
+import { bankingSessionStores, bankTransferStores } from '../command-stores.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { checkBankingSession, sessionInTx, type BankingSessionCheck } from '../identity/banking-login.ts';
@@ -66,6 +67,7 @@ type WalletMoveInput = { readonly bankId: string; readonly amount: string };
 
 export const topUpWalletCommand = defineCommand({
   name: 'topUpWallet',
+  stores: [...bankTransferStores, ...bankingSessionStores, 'parties'],
   apply: async (tx, input: WalletMoveInput & { readonly session: BankingSessionCheck }) => {
     const actor = tx.meta.actor;
     const user = await requireWalletUser(tx.db, actor);
