@@ -1,5 +1,5 @@
 import type { Table } from 'dexie';
-import type { BillRow, Difference, Resolution } from '../domain/index.ts';
+import type { BillRow, BillTotals, Difference, MatchResult, Resolution } from '../domain/index.ts';
 import type { WorldDb } from './schema.ts';
 
 // Typed access to the reconciliation tables (declared in migrations/v13-reconciliation.ts).
@@ -32,6 +32,15 @@ export type ReconDayRow = {
   readonly resolutions: readonly ReconResolutionRow[];
   readonly ranAt: number;
   readonly closedAt: number | null;
+  /**
+   * The match as last saved (a run, or a resolution's match after it), its bills' totals, and the
+   * id of the command that saved it: while that command is the log's last, nothing changed since,
+   * and the desk shows this instead of matching the day again on the page (a 100,000-order day).
+   * Absent on rows saved before these fields existed.
+   */
+  readonly latest?: MatchResult;
+  readonly bills?: readonly { readonly institutionId: string; readonly date: string; readonly totals: BillTotals }[];
+  readonly savedBy?: string;
 };
 
 export type ReconLabKind = 'lose_callback' | 'deliver_twice';

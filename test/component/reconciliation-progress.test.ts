@@ -28,7 +28,7 @@ const date = '2026-01-07';
 const empty: MatchResult = { date, matched: 0, differences: [], settlements: [] };
 vi.mock('../../src/app/reconciliation/desk.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/app/reconciliation/desk.ts')>()),
-  deskDay: async (): Promise<DeskDay> => ({ date, result: empty, bills: [], row: null, open: [], balanced: false }),
+  deskDay: async (): Promise<DeskDay> => ({ date, result: empty, bills: [], row: null, open: [], balanced: false, source: 'live' }),
 }));
 
 const operator: Party = { id: 'platform', kind: 'operator', institution: true, createdAt: 0, name: { zh: '平台', en: 'Platform' } };

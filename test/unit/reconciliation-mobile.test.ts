@@ -3,7 +3,7 @@ import { actionsOf, billCsv, counterReceiptNo, dateStartMs, hourMs, minuteMs, ne
 import { chargePaymentCode, mobileWalletOf, openMobileWallet } from '../../src/app/mobile/mobile.ts';
 import { advanceClock, readClock } from '../../src/app/clock.ts';
 import { systemRandom } from '../../src/app/identity/common.ts';
-import { deskDay, reconcileDay } from '../../src/app/reconciliation/desk.ts';
+import { deskBill, deskDay, reconcileDay } from '../../src/app/reconciliation/desk.ts';
 import { escrowPartyId } from '../../src/app/market/accounts.ts';
 import { mobileTables } from '../../src/storage/mobile-tables.ts';
 import { approvedSeller, expectLedgerSound, fundWallet, unwrap } from '../helpers/market.ts';
@@ -49,14 +49,16 @@ describe('reconciliation of counter payments (手机支付)', () => {
       const day = await deskDay(db, seller, date);
       expect(day.balanced).toBe(true);
       expect(day.result.matched).toBe(1);
-      const bill = day.bills.find((b) => b.institutionId === escrowPartyId)!;
+      expect(day.bills.map((b) => b.institutionId)).toEqual([escrowPartyId]);
+      const bill = await deskBill(db, seller, date, escrowPartyId);
       expect(bill.rows).toEqual([expect.objectContaining({ channelTradeNo: payment.id, merchantOrderNo: counterReceiptNo(payment.id), channel: 'mobile', type: 'payment', gross: payment.amount, net: payment.amount, status: 'success' })]);
       expect(day.result.settlements).toEqual([{ institutionId: escrowPartyId, billNet: payment.amount, bankCredit: payment.amount }]);
       const csv = billCsv(bill);
       expect(csv).toContain(`${payment.id},${counterReceiptNo(payment.id)},,mobile,payment,${payment.amount.amount},0.00,${payment.amount.amount},success,`);
     }
     // The 23:59:30 payment is not in day 1's bill and no timing difference on either desk.
-    expect((await deskDay(db, seller, day1)).bills.flatMap((b) => b.rows).map((r) => r.channelTradeNo)).toEqual([morning.id]);
+    expect((await deskBill(db, seller, day1, escrowPartyId)).rows.map((r) => r.channelTradeNo)).toEqual([morning.id]);
+    expect((await deskDay(db, seller, day1)).bills.map((b) => b.totals.rows)).toEqual([1]);
     // The operator's desk (every party) sees the same rows and no 长款 for them.
     const platform = unwrap(await reconcileDay(db, meta('platform'), { scope: 'platform', date: day2 }));
     expect(platform.opening).toEqual([]);

@@ -1,5 +1,5 @@
 import type { WorldDb } from '../../storage/schema.ts';
-import { dayRowsEstimate, matchInputs, readDayInputs, ReconRunCancelled, worldStamp, type PrecomputedMatch } from '../reconciliation/day-inputs.ts';
+import { billSummariesOf, dayRowsEstimate, matchInputs, readDayInputs, ReconRunCancelled, worldStamp, type PrecomputedMatch } from '../reconciliation/day-inputs.ts';
 
 // One run of a day's match, the same inside a reconciliation worker and in this thread (no
 // Worker: the unit tests in Node, an old browser): the world's stamp first, then the day's rows a
@@ -14,7 +14,7 @@ export type ReconRunIo = {
 
 export async function runDayMatch(db: WorldDb, scope: string, date: string, io: ReconRunIo = {}): Promise<PrecomputedMatch> {
   const stamp = await worldStamp(db);
-  const total = Math.max(1, await dayRowsEstimate(db, date));
+  const total = Math.max(1, await dayRowsEstimate(db, date, scope));
   io.onProgress?.(0, total);
   const inputs = await readDayInputs(db, scope, date, {
     onRows: (rows) => io.onProgress?.(Math.min(rows, total - 1), total),
@@ -23,5 +23,5 @@ export async function runDayMatch(db: WorldDb, scope: string, date: string, io: 
   if (io.cancelled?.() === true) throw new ReconRunCancelled('the reconciliation run was cancelled');
   const result = matchInputs(date, inputs);
   io.onProgress?.(total, total);
-  return { result, stamp };
+  return { result, bills: billSummariesOf(date, inputs), stamp };
 }

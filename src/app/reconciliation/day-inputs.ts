@@ -1,7 +1,9 @@
 import type { Collection } from 'dexie';
 import {
   assert,
+  billDateOf,
   billWindowOf,
+  buildBill,
   counterReceiptNo,
   dateStartMs,
   dayMs,
@@ -14,7 +16,9 @@ import {
   worldDateOf,
   zero,
   type BankLine,
+  type Bill,
   type BillRow,
+  type BillTotals,
   type Charge,
   type JournalEntry,
   type MatchResult,
@@ -192,7 +196,7 @@ async function entriesOf(db: WorldDb, reader: Reader, transferIds: readonly stri
 }
 
 /** Rows the match of `date` reads, roughly: the total a run's progress counts towards. */
-export async function dayRowsEstimate(db: WorldDb, date: string): Promise<number> {
+export async function dayRowsEstimate(db: WorldDb, date: string, scope: ReconScope = 'platform'): Promise<number> {
   const window = billWindowOf(date);
   const start = dateStartMs(date);
   const [charges, trades, counter] = await Promise.all([
@@ -200,9 +204,10 @@ export async function dayRowsEstimate(db: WorldDb, date: string): Promise<number
     reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]).count(),
     mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]).count(),
   ]);
-  // Charges, their orders and the earlier bills' look-up of today's records; trades, their
-  // transfers and entries; the counter payments.
-  return charges * 3 + trades * 3 + counter;
+  // Charges (and their orders for a seller's run: readDayInputs); trades, their transfers and
+  // entries; the counter payments. The earlier bills' look-up is of the few charges made on an
+  // earlier day, left out.
+  return charges * (scope === 'platform' ? 1 : 2) + trades * 3 + counter;
 }
 
 /** Everything the match of `date` needs, for one scope. Reads only; callable inside a command. */
@@ -212,7 +217,9 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   const start = dateStartMs(date);
   const chargesTo = window.to + 2 * dayMs;
   const charges = await reader.pagesFrom((lower, inclusive) => paymentsTables(db).charges.where('createdAt').between(lower, chargesTo, inclusive, false), (c) => c.createdAt, (c) => c.id, start - chargeLookbackDays * dayMs, dayChargesMax);
-  const orderIds = [...new Set(charges.map((c) => c.orderId))];
+  // The orders only tell each charge's seller: the platform's scope takes every charge, so only a
+  // seller's run reads them.
+  const orderIds = scope === 'platform' ? [] : [...new Set(charges.map((c) => c.orderId))];
   const orders = await reader.byKeys(orderIds, async (page) => (await marketTables(db).orders.bulkGet(page)).filter((o): o is OrderRow => o !== undefined));
   const sellerByOrder = new Map(orders.map((o) => [o.id, o.sellerId] as const));
   const inScope = (orderId: string, sellerId?: string) => scope === 'platform' || (sellerId ?? sellerByOrder.get(orderId)) === scope;
@@ -221,7 +228,12 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   const platform: PlatformRecord[] = [];
   for (const charge of charges) if (inScope(charge.orderId)) platform.push(...recordsOfCharge(charge));
   // Earlier bills' rows of today's records (a callback that came late, or was restored by 补单).
-  const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date).map((p) => p.merchantOrderNo))];
+  // A channel takes a charge's money only after the charge was made, so its trades are on bills
+  // dated no earlier than the charge's creation: only the records of charges made before this
+  // bill day can have rows on an earlier bill, and only those are looked up (a day's own charges,
+  // 100,000 in the bench, would otherwise cost one read each).
+  const madeBefore = new Set(charges.filter((c) => billDateOf(c.createdAt) < date).map((c) => c.id));
+  const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date && madeBefore.has(p.merchantOrderNo)).map((p) => p.merchantOrderNo))];
   const known = new Set(trades.map((t) => t.channelTradeNo));
   // One equality read per number, all of a page at once in one transaction (IndexedDB runs them
   // back to back; anyOf walks a cursor from key to key, one round trip each).
@@ -258,11 +270,24 @@ export function matchInputs(date: string, inputs: DayInputs): MatchResult {
   return matchDay({ date, currency: 'CNY', platform: inputs.platform, bill: inputs.bill, bank: inputs.bank });
 }
 
+/** The bills of `date`, one per institution with rows, for the scope. */
+export function billsOf(date: string, inputs: DayInputs): Bill[] {
+  const institutions = [...new Set(inputs.bill.map((r) => r.institutionId))].sort();
+  return institutions.map((id) => buildBill(id, date, 'CNY', inputs.bill)).filter((b) => b.rows.length > 0);
+}
+
+/** One institution's bill of a day without its rows: what the desk shows and saves with a run. */
+export type BillSummary = { readonly institutionId: string; readonly date: string; readonly totals: BillTotals };
+
+export function billSummariesOf(date: string, inputs: DayInputs): BillSummary[] {
+  return billsOf(date, inputs).map((b) => ({ institutionId: b.institutionId, date: b.date, totals: b.totals }));
+}
+
 /**
  * A match computed outside the desk's command (by a reconciliation worker, src/app/recon-worker),
  * with the world's stamp taken before its reads began.
  */
-export type PrecomputedMatch = { readonly result: MatchResult; readonly stamp: number };
+export type PrecomputedMatch = { readonly result: MatchResult; readonly bills: readonly BillSummary[]; readonly stamp: number };
 
 /**
  * A stamp of everything a match reads: every command that changes the world appends its row to
@@ -273,6 +298,8 @@ export type PrecomputedMatch = { readonly result: MatchResult; readonly stamp: n
  * included) would not be.
  */
 export async function worldStamp(db: WorldDb): Promise<number> {
-  const last = await db.commandLog.orderBy('seq').last();
+  // By name: a worker opens the database without its schema class (serve.ts), so it has no
+  // table members, only db.table().
+  const last = await db.table<{ readonly seq: number }, number>('commandLog').orderBy('seq').last();
   return last?.seq ?? 0;
 }

@@ -9,6 +9,7 @@ import {
   fromStored,
   isBillDate,
   negate,
+  nextDate,
   ok,
   toStored,
   type Bill,
@@ -30,7 +31,7 @@ import { channelAdapter } from '../payments/gateway.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
 import { duplicateCharge, refundCounterDuplicate, tradesOfCharge, writeTrade } from './records.ts';
-import { matchInputs, readDayInputs, worldStamp, type DayInputs, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
+import { billRowOf, billSummariesOf, dayRowsEstimate, dayTradesMax, matchInputs, readDayInputs, worldStamp, type BillSummary, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
 // The reconciliation desk (对账台) of the platform operator, and of each seller for its own orders.
 // A day is read from three places: the platform's charges (its records of each callback), the
@@ -38,35 +39,65 @@ import { matchInputs, readDayInputs, worldStamp, type DayInputs, type Precompute
 // match is pure (src/domain/reconciliation/match.ts); the clerk's actions are commands, and money
 // moves only through the channels' own adapters and the ledger.
 
-export { chargeLookbackDays, dayChargesMax, dayTradesMax, matchInputs, readDayInputs, type DayInputs, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
+export { billsOf, chargeLookbackDays, dayChargesMax, dayTradesMax, matchInputs, readDayInputs, type BillSummary, type DayInputs, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
-/** The bills of `date`, one per institution with rows, for the scope. */
-export function billsOf(date: string, inputs: DayInputs): Bill[] {
-  const institutions = [...new Set(inputs.bill.map((r) => r.institutionId))].sort();
-  return institutions.map((id) => buildBill(id, date, 'CNY', inputs.bill)).filter((b) => b.rows.length > 0);
-}
+/**
+ * Rows (estimated as the worker's progress counts them) of a day the desk still matches on the
+ * page when it has no current saved match: a classroom day of a few hundred orders matches in
+ * milliseconds; a larger day is matched only by a run (in a worker) and shown from its save.
+ */
+export const deskLiveMatchRowsMax = 3_000;
 
 export type DeskDay = {
   readonly date: string;
   readonly result: MatchResult;
-  readonly bills: readonly Bill[];
+  readonly bills: readonly BillSummary[];
   readonly row: ReconDayRow | null;
   /** Differences of the latest match not resolved yet. */
   readonly open: readonly Difference[];
   readonly balanced: boolean;
+  /**
+   * Where `result` comes from: 'saved', the day's last saved match, nothing changed since;
+   * 'live', matched now (a small day); 'stale', a large day changed since its last run (or never
+   * run): `result` is the last saved match, or empty, until the day is run again.
+   */
+  readonly source: 'saved' | 'live' | 'stale';
 };
 
 export const dayId = (scope: ReconScope, date: string) => `${scope}:${date}`;
 
-/** The desk's view of a day (reads only). */
+const emptyMatch = (date: string): MatchResult => ({ date, matched: 0, differences: [], settlements: [] });
+
+/** Whether the command that saved `row` is still the log's last: nothing changed since. */
+async function savedIsCurrent(db: WorldDb, row: ReconDayRow): Promise<boolean> {
+  if (row.latest === undefined || row.savedBy === undefined) return false;
+  const [saved, last] = await Promise.all([db.commandLog.where('commandId').equals(row.savedBy).first(), db.commandLog.orderBy('seq').last()]);
+  return saved !== undefined && last !== undefined && saved.seq === last.seq;
+}
+
+/**
+ * The desk's view of a day (reads only). A day whose last save is current is shown from it with
+ * no read of the day's rows (a 100,000-order day would block the page for seconds); otherwise a
+ * small day is matched here, and a large one shows its last save as stale until it is run again.
+ */
 export async function deskDay(db: WorldDb, scope: ReconScope, date: string): Promise<DeskDay> {
   // The day row first: in a live query, reads after the ledger's parallel journal reads
   // (Promise.all in journalEntriesAt) are not observed, and the desk must follow this row.
   const row = (await reconTables(db).reconDays.get(dayId(scope, date))) ?? null;
+  const view = (result: MatchResult, bills: readonly BillSummary[], source: DeskDay['source']): DeskDay => {
+    const status = dayStatus(result.differences, row?.resolutions ?? []);
+    return { date, result, bills, row, open: status.open, balanced: row !== null && status.balanced, source };
+  };
+  if (row !== null && (await savedIsCurrent(db, row))) return view(row.latest!, row.bills ?? [], 'saved');
+  if ((await dayRowsEstimate(db, date, scope)) > deskLiveMatchRowsMax) return view(row?.latest ?? emptyMatch(date), row?.bills ?? [], 'stale');
   const inputs = await readDayInputs(db, scope, date);
-  const result = matchInputs(date, inputs);
-  const status = dayStatus(result.differences, row?.resolutions ?? []);
-  return { date, result, bills: billsOf(date, inputs), row, open: status.open, balanced: row !== null && status.balanced };
+  return view(matchInputs(date, inputs), billSummariesOf(date, inputs), 'live');
+}
+
+/** One institution's bill of `date` with its rows (for its CSV file): the channel's trades kept on that day and the next. */
+export async function deskBill(db: WorldDb, scope: ReconScope, date: string, institutionId: string): Promise<Bill> {
+  const trades = await reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]).limit(dayTradesMax).toArray();
+  return buildBill(institutionId, date, 'CNY', trades.filter((t) => t.institutionId === institutionId && (scope === 'platform' || t.sellerId === scope)).map(billRowOf));
 }
 
 async function mayReconcile(tx: Tx, scope: ReconScope): Promise<Result<null, string>> {
@@ -82,7 +113,7 @@ function dayOpen(tx: Tx, date: string): Result<null, string> {
   return ok(null);
 }
 
-async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchResult, resolutions: readonly ReconResolutionRow[]): Promise<ReconDayRow> {
+async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchResult, bills: readonly BillSummary[], resolutions: readonly ReconResolutionRow[]): Promise<ReconDayRow> {
   const t = reconTables(tx.db).reconDays;
   const before = await t.get(dayId(scope, date));
   const balanced = dayStatus(result.differences, resolutions).balanced;
@@ -94,6 +125,9 @@ async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchRes
     resolutions,
     ranAt: tx.now,
     closedAt: balanced ? (before?.closedAt ?? tx.now) : null,
+    latest: result,
+    bills,
+    savedBy: tx.meta.id,
   };
   await t.put(row);
   if (balanced && before?.closedAt == null) await tx.appendEvent({ type: 'recon.day_closed', actor: tx.meta.actor, payload: { scope, date } });
@@ -110,9 +144,11 @@ export const reconcileDayCommand = defineCommand({
     if (!open.ok) return open;
     const { matched } = input;
     if (matched !== undefined && (matched.result.date !== input.date || (await worldStamp(tx.db)) !== matched.stamp)) return err('recon_day_changed', { date: input.date });
-    const result = matched?.result ?? matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
+    const inputs = matched === undefined ? await readDayInputs(tx.db, input.scope, input.date) : null;
+    const result = matched?.result ?? matchInputs(input.date, inputs!);
+    const bills = matched?.bills ?? billSummariesOf(input.date, inputs!);
     const before = await reconTables(tx.db).reconDays.get(dayId(input.scope, input.date));
-    return ok(await saveDay(tx, input.scope, input.date, result, before?.resolutions ?? []));
+    return ok(await saveDay(tx, input.scope, input.date, result, bills, before?.resolutions ?? []));
   },
 });
 
@@ -148,8 +184,9 @@ export const resolveDifferenceCommand = defineCommand({
     const resolutions = [...day.resolutions, resolution];
     await tx.appendEvent({ type: 'recon.resolved', actor: tx.meta.actor, payload: { date: input.date, difference: difference!.kind, action: input.action } });
     // The match after the action: 补单 turns a long into a matched row.
-    const after = matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
-    return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, resolutions));
+    const afterInputs = await readDayInputs(tx.db, input.scope, input.date);
+    const after = matchInputs(input.date, afterInputs);
+    return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, billSummariesOf(input.date, afterInputs), resolutions));
   },
 });
 

@@ -131,3 +131,12 @@ export async function labImportBill(db: WorldDb, teacher: TeacherToken | null, m
   if (!parsed.ok) return parsed;
   return execute(db, reconLabImportCommand, meta, { text: input.text, teacher: true }, env);
 }
+
+/**
+ * The payment rows kept on `date`'s bills for the scope (the lab's list of rows to change), the
+ * first `limit` by trade number; `more` when there are others (the lab lists them a page at a time).
+ */
+export async function labPaymentsPage(db: WorldDb, scope: string, date: string, limit: number): Promise<{ readonly rows: ChannelTradeRow[]; readonly more: boolean }> {
+  const rows = await reconTables(db).channelTrades.where('billDate').equals(date).filter((t) => t.type === 'payment' && (scope === 'platform' || t.sellerId === scope)).limit(limit + 1).toArray();
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
