@@ -3,6 +3,7 @@ import b2cEscrow from './b2c-escrow.json';
 import certificate from './certificate.json';
 import onlineBanking from './online-banking.json';
 import refundDispute from './refund-dispute.json';
+import reconciliation from './reconciliation.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -12,4 +13,5 @@ export const labFileList: readonly LabFile[] = [
   certificate as LabFile,
   onlineBanking as LabFile,
   refundDispute as LabFile,
+  reconciliation as LabFile,
 ];

@@ -4,6 +4,7 @@ import { marketTables } from '../../storage/market-tables.ts';
 import { identityLabCheckTables, identityLabChecks, identityLabQueries } from './checks-identity.ts';
 import { bankingLabCheckTables, bankingLabChecks, bankingLabQueries } from './checks-banking.ts';
 import { disputeLabCheckTables, disputeLabChecks, disputeLabQueries } from './checks-disputes.ts';
+import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-recon.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -72,6 +73,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...identityLabChecks,
   ...bankingLabChecks,
   ...disputeLabChecks,
+  ...reconLabChecks,
 };
 
 /**
@@ -90,6 +92,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...identityLabCheckTables,
   ...bankingLabCheckTables,
   ...disputeLabCheckTables,
+  ...reconLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -102,4 +105,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...identityLabQueries,
   ...bankingLabQueries,
   ...disputeLabQueries,
+  ...reconLabQueries,
 };

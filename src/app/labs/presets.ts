@@ -18,6 +18,7 @@ import { topUpWallet } from '../market/wallet.ts';
 import { labMetaKey, type LabMarker } from './marker.ts';
 import { identityPresets } from './presets-identity.ts';
 import { disputePresets } from './presets-disputes.ts';
+import { reconPresets } from './presets-recon.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
 // order (registration, the activation code from the mailbox, the bank's approval, cash paid in at
@@ -128,4 +129,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets };
