@@ -19,11 +19,39 @@ export function revocationText(reason: string): string {
   return isRevocationReason(reason) ? t(`revocation.${reason}`) : reason;
 }
 
+/**
+ * A reason code a notice carries, in words: a certificate's revocation reason, a cheque's return
+ * reason, a remittance's exception. Notices put it in brackets inside a sentence, so the words'
+ * own full stop is left off (no "(…memo.)." on screen).
+ */
+function reasonText(reason: string): string {
+  if (isRevocationReason(reason)) return revocationText(reason);
+  for (const key of [`echeque.return.${reason}`, `payments.exception.${reason}`]) {
+    if (isMessageKey(key)) return t(key).replace(/[.。]$/, '');
+  }
+  return reason;
+}
+
+/** A card statement's lines ("2026-01-05 purchase 57.00", as statementLines writes them) with each entry's kind in words. */
+function statementLinesText(lines: string): string {
+  return lines
+    .split('\n')
+    .map((line) => {
+      const m = /^(\S+) (\S+) (\S+)$/.exec(line);
+      const key = m === null ? '' : `payments.cardEntry.${m[2]!}`;
+      return m !== null && isMessageKey(key) ? `${m[1]!} ${t(key)} ${m[3]!}` : line;
+    })
+    .join('\n');
+}
+
 export function readableParams(params: Readonly<Record<string, string | number>> | undefined, nameOf?: (partyId: string) => string): Params {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'number' && timeParams.has(name)) out[name] = formatWorldTime(value, i18n.locale);
-    else if (typeof value === 'string' && reasonParams.has(name)) out[name] = revocationText(value);
+    else if (typeof value === 'string' && reasonParams.has(name)) out[name] = reasonText(value);
+    else if (typeof value === 'string' && name === 'transactions') out[name] = statementLinesText(value);
+    // A cash-on-delivery remittance batch ("cod:logistics:2026-01-05") is named by its day.
+    else if (typeof value === 'string' && name === 'batchId' && /^cod:[^:]+:\d{4}-\d{2}-\d{2}$/.test(value)) out[name] = value.slice(value.lastIndexOf(':') + 1);
     else if (typeof value === 'string' && nameOf !== undefined && partyParams.has(name)) out[name] = nameOf(value);
     else out[name] = value;
   }
