@@ -63,7 +63,7 @@ const catalogEnglish: readonly string[] = (() => {
   return [...words].filter((w) => /[A-Za-z]{3,}/.test(w)).sort((a, b) => b.length - a.length);
 })();
 const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const catalogEnglishRe = new RegExp(`(?<![A-Za-z])(?:${catalogEnglish.map(escapeRe).join('|')})(?![A-Za-z])`, 'g');
+const catalogEnglishRe = new RegExp(`(?<![A-Za-z])(?:${catalogEnglish.map(escapeRe).join('|')})(?![A-Za-z])`, 'gi');
 
 // Latin words a Chinese page may show: the app's name, formats, standards and what users typed.
 const latinAllowed = /AES-GCM|PBKDF2-SHA256|\b[0-9A-Fa-f]{3,4}\b|SettleLab|CSV|PDF|PNG|SVG|SHA-256|RFC \d+|PBKDF2|ed25519|Ed25519|CN¥|U盾|PWA|IndexedDB|BroadcastChannel|Web Locks|[A-Z]{2}\d+|Bluetooth earphones/g;
@@ -87,6 +87,10 @@ function findIn(text: string, where: string, locale: 'en' | 'zh-CN'): Finding[] 
 
 /** Waits until the page's text stops changing (live queries answered) and returns it. */
 async function settledText(page: Page): Promise<string> {
+  // What a student can unfold is read too (a mail's body, a lab's panel, a cheque's details).
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+  });
   await page.waitForFunction(
     () =>
       new Promise<boolean>((ok) => {
