@@ -131,8 +131,15 @@ export function eventText(event: Pick<WorldEvent, 'type' | 'payload'>, ctx: { pa
     const text = valueText(k, v, ctx, locale);
     if (text !== undefined) params[k] = text;
   }
-  return translate(locale, key, params as Params);
+  const text = translate(locale, key, params as Params);
+  // An event written before its sentence gained a field (an older world's online-banking login has
+  // no `until`) reads through the sentence made for it, `event.<type>.older`, instead of showing
+  // the bare placeholder.
+  const older = `${key}.older`;
+  return unfilledPlaceholder.test(text) && isMessageKey(older) ? translate(locale, older, params as Params) : text;
 }
+
+const unfilledPlaceholder = /\{[A-Za-z_][\w.]*\}/;
 
 /** A notice from another tab as a toast: the feature's words for its kind, or a plain pointer to the feed. */
 export function noticeText(kind: string, locale: Locale): string {

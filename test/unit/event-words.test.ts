@@ -103,4 +103,12 @@ describe('the words of every event and every diagram arrow', () => {
     expect(missing).toEqual([]);
     for (const locale of locales) for (const s of steps) expect(translate(locale, `seq.step.${s}` as MessageKey)).not.toMatch(placeholder);
   });
+
+  it('reads an event stored before its sentence gained a field through its older sentence, never a bare placeholder', () => {
+    // An older world's online-banking login was stored without `until`.
+    const old = { type: 'banking.login', payload: { customer: 'buyer1', serial: 9 } } as unknown as WorldEvent;
+    const ctx = { parties: [], accounts: new Map() };
+    expect(eventText(old, ctx, 'en')).toBe('Online-banking login of buyer1 with certificate 9');
+    expect(eventText(old, ctx, 'zh-CN')).toBe('buyer1 用证书 9 登录网上银行');
+  });
 });

@@ -289,6 +289,7 @@ export const en = {
   'event.certificate.revoked': 'Revoked certificate {serial} ({revocationReason})',
   'event.certificate.renewed': 'Renewed certificate {old} as {serial}',
   'event.banking.login': 'Online-banking login of {customer} with certificate {serial} (valid until {until})',
+  'event.banking.login.older': 'Online-banking login of {customer} with certificate {serial}',
   'event.banking.login_refused': 'Refused the online-banking login of {customer}: {reason}',
   'event.banking.logout': 'Left online banking',
 
@@ -656,6 +657,7 @@ export const zh: Record<keyof typeof en, string> = {
   'event.certificate.revoked': '吊销了证书 {serial}（{revocationReason}）',
   'event.certificate.renewed': '将证书 {old} 更新为 {serial}',
   'event.banking.login': '{customer} 用证书 {serial}（有效期至 {until}）登录网上银行',
+  'event.banking.login.older': '{customer} 用证书 {serial} 登录网上银行',
   'event.banking.login_refused': '拒绝了 {customer} 的网上银行登录：{reason}',
   'event.banking.logout': '退出了网上银行',
 
