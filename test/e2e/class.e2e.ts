@@ -8,7 +8,7 @@ import { demoClass, startNatsServer, type NatsServerHandle } from '../support/na
 // three browser profiles as three PCs. The teacher opens the class on PC 1 from the start page;
 // two students join on PC 2 and PC 3 through the start page (each PC imports the class's snapshot
 // and follows the stream). PC 1 plays the seller, PC 2 the buyer, PC 3 the logistics company: the
-// buyer buys and pays through escrow, the seller books the courier, logistics picks up and
+// seller lists a book, the buyer buys it and pays through escrow, the seller books the courier, logistics picks up and
 // delivers, the buyer confirms. Every action goes through the class stream; all three PCs end
 // with the same order state, the same balances and equal world fingerprints.
 
@@ -129,8 +129,18 @@ describe('class mode in the browser: three PCs, one world', () => {
     await teacher.evaluate((h) => (location.hash = h), `#/w/${w1}/class`);
     await expect.poll(async () => (await teacher.getByTestId('class-roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-party')).sort())).join(','), { timeout: 30_000 }).toBe(['', 'logistics', buyerId].sort().join(','));
 
-    // PC 2: the buyer buys the textbook and pays through escrow.
-    await go(buyer, w2, buyerId, 'shop', 'checkout', `${sellerId}-demo-01`, '1');
+    // PC 1: the seller lists a new book (one in stock).
+    await go(teacher, w1, sellerId, 'store', 'new');
+    await teacher.getByTestId('form-number').fill('BK-CLASS');
+    await teacher.getByTestId('form-name').fill('《网络支付》');
+    await teacher.getByTestId('form-spec').fill('平装');
+    await teacher.getByTestId('form-price').fill('40');
+    await teacher.getByTestId('form-stock').fill('1');
+    await teacher.getByTestId('form-submit').click();
+    const productId = (await teacher.locator('[data-testid="store-product"][data-number="BK-CLASS"]').getAttribute('data-product', { timeout: 30_000 }))!;
+
+    // PC 2: the buyer buys it (the listing arrived through the stream) and pays through escrow.
+    await go(buyer, w2, buyerId, 'shop', 'checkout', productId, '1');
     await buyer.getByTestId('checkout-submit').click();
     await buyer.getByTestId('order-detail').waitFor({ timeout: 30_000 });
     const orderId = (await buyer.getByTestId('order-detail').getAttribute('data-order'))!;
