@@ -71,5 +71,6 @@ export type WorldPage = { readonly id: string; readonly component: Component<Wor
 export const worldPages: readonly WorldPage[] = [
   { id: 'register', component: lazy(() => import('../identity/RegisterPage.svelte')) },
   { id: 'lab-sheet', component: lazy(() => import('../identity/LabSheet.svelte')) },
+  { id: 'time-travel', component: lazy(() => import('./TimeTravelPage.svelte')) },
   { id: 'class', component: lazy(() => import('../class/ClassPage.svelte')) },
 ];
