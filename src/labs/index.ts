@@ -4,6 +4,7 @@ import certificate from './certificate.json';
 import onlineBanking from './online-banking.json';
 import refundDispute from './refund-dispute.json';
 import reconciliation from './reconciliation.json';
+import echeque from './echeque.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -14,4 +15,5 @@ export const labFileList: readonly LabFile[] = [
   onlineBanking as LabFile,
   refundDispute as LabFile,
   reconciliation as LabFile,
+  echeque as LabFile,
 ];

@@ -21,6 +21,8 @@ import { applyForCertificate, issueRequestedCertificate, revokeCertificate } fro
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
 import { onlineBankingTransfer } from '../../src/app/banking/transfers.ts';
 import { bankAccountsOf } from '../../src/app/banking/accounts.ts';
+import { chequebooksOf, decidePresentment, depositCheque, endorseReceivedCheque, presentDepositedCheque, stopChequePayment, verifyReceivedCheque, writeAndSendCheque } from '../../src/app/echeque/index.ts';
+import { KeyRing } from '../../src/app/identity/keys.ts';
 
 // The B2C escrow lab's preset runs the real commands (so the world's journal shows how the money
 // got there), replays to the same ledger head, and the lab's steps tick from the world's state as
@@ -248,6 +250,68 @@ describe('the refund and dispute lab', () => {
     expect(await checkAnswer(db, lab, 'refund', '¥100')).toBe('correct');
     const disputed = (await db.table('orders').get(earphones.id)) as { settlement: { sellerNet: { amount: string } } };
     expect(await checkAnswer(db, lab, 'seller-net', disputed.settlement.sellerNet.amount)).toBe('correct');
+    await expectLedgerSound(db);
+  });
+});
+
+describe('the e-cheque lab', () => {
+  it('builds by real commands the same way twice (same ledger head hash), with the drawer\'s chequebook', async () => {
+    const a = await presetWorld('echeque');
+    const b = await presetWorld('echeque');
+    expect(await head(b.db)).toEqual(await head(a.db));
+    expect((await labOfWorld(a.db))?.id).toBe('echeque');
+    expect(await stepsDone(a.db, 'echeque')).toEqual([]);
+    expect((await chequebooksOf(a.db, 'u-lab_drawer')).map((book) => book.count)).toEqual([10]);
+    await expectLedgerSound(a.db);
+  });
+
+  it('ticks write, endorse, deposit, present and pay; then the stop, and the return as payment_stopped; answers from the world', async () => {
+    const { db, id } = await presetWorld('echeque');
+    const lab = labById('echeque')!;
+    const drawer = 'u-lab_drawer';
+    const payee = 'u-lab_payee';
+    const drawerRing = await loggedInTab(db, id, 'lab_drawer', labUserPassword);
+    const payeeRing = await loggedInTab(db, id, 'lab_payee', labUserPassword);
+    const [book] = await chequebooksOf(db, drawer);
+    // A tab where the drawer never signed in cannot sign: refused, nothing ticks.
+    const refused = await writeAndSendCheque(db, id, drawer, { bookId: book!.id, payeePartyId: payee, amount: '200.00' }, { keyRing: new KeyRing() });
+    expect(refused).toMatchObject({ ok: false, code: 'login_required' });
+    expect(await stepsDone(db, 'echeque')).toEqual([]);
+    expect(await checkAnswer(db, lab, 'number', '1')).toBe('not_yet');
+
+    const first = unwrap(await writeAndSendCheque(db, id, drawer, { bookId: book!.id, payeePartyId: payee, amount: '200.00' }, { keyRing: drawerRing }));
+    expect(await stepsDone(db, 'echeque')).toEqual(['write']);
+    unwrap(await verifyReceivedCheque(db, meta(payee), { chequeId: first.id }));
+    unwrap(await endorseReceivedCheque(db, id, payee, { chequeId: first.id }, { keyRing: payeeRing }));
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse']);
+    const deposited = unwrap(await depositCheque(db, meta(payee), { chequeId: first.id }));
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit']);
+    unwrap(await presentDepositedCheque(db, meta('bank-b'), { presentmentId: deposited.id }));
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit', 'present']);
+    expect(unwrap(await decidePresentment(db, meta('bank-a'), { presentmentId: deposited.id })).decision.outcome).toBe('paid');
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit', 'present', 'pay']);
+
+    const second = unwrap(await writeAndSendCheque(db, id, drawer, { bookId: book!.id, payeePartyId: payee, amount: '80.00' }, { keyRing: drawerRing }));
+    // Written but not yet stopped: the stop step waits.
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit', 'present', 'pay']);
+    unwrap(await stopChequePayment(db, id, drawer, { bookId: book!.id, chequeNumber: second.cheque.payload.chequeNumber, reason: '货物未到' }, { keyRing: drawerRing }));
+    expect(await stepsDone(db, 'echeque')).toContain('stop');
+    expect(await checkAnswer(db, lab, 'fee', '20.00')).toBe('not_yet');
+    unwrap(await verifyReceivedCheque(db, meta(payee), { chequeId: second.id }));
+    unwrap(await endorseReceivedCheque(db, id, payee, { chequeId: second.id }, { keyRing: payeeRing }));
+    const again = unwrap(await depositCheque(db, meta(payee), { chequeId: second.id }));
+    unwrap(await presentDepositedCheque(db, meta('bank-b'), { presentmentId: again.id }));
+    expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit', 'present', 'pay', 'stop', 'deposit-stopped', 'present-stopped']);
+    const returned = unwrap(await decidePresentment(db, meta('bank-a'), { presentmentId: again.id }));
+    expect(returned.presentment.reason).toBe('payment_stopped');
+    expect((await labProgress(db, lab)).current).toBeNull();
+
+    expect(await checkAnswer(db, lab, 'number', first.cheque.payload.chequeNumber)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'number', second.cheque.payload.chequeNumber)).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'amount', '¥200')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'amount', '280.00')).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'fee', '20.00')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'fee', '80.00')).toBe('wrong');
     await expectLedgerSound(db);
   });
 });

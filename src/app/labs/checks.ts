@@ -5,6 +5,7 @@ import { identityLabCheckTables, identityLabChecks, identityLabQueries } from '.
 import { bankingLabCheckTables, bankingLabChecks, bankingLabQueries } from './checks-banking.ts';
 import { disputeLabCheckTables, disputeLabChecks, disputeLabQueries } from './checks-disputes.ts';
 import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-recon.ts';
+import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -74,6 +75,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...bankingLabChecks,
   ...disputeLabChecks,
   ...reconLabChecks,
+  ...echequeLabChecks,
 };
 
 /**
@@ -93,6 +95,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...bankingLabCheckTables,
   ...disputeLabCheckTables,
   ...reconLabCheckTables,
+  ...echequeLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -106,4 +109,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...bankingLabQueries,
   ...disputeLabQueries,
   ...reconLabQueries,
+  ...echequeLabQueries,
 };

@@ -38,7 +38,7 @@ const certificate: Preset = async (db, ctx) => {
  * A customer ready for online banking: registered, an account at `bankId` with `deposit` paid in
  * at the counter (cash the teacher gave), and a certificate the CA issued on its signed request.
  */
-async function certifiedCustomer(
+export async function certifiedCustomer(
   db: WorldDb,
   presetId: string,
   ctx: PresetContext,

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchProfile, newPage, type Profile } from './browser.ts';
+import { go } from './flows.ts';
+
+// The e-cheque lab end to end (issue #14), through the UI only: from its card in the start page's
+// catalogue, the drawer writes and later stops a cheque, the payee endorses and deposits both, the
+// payee's bank presents them through clearing and the drawer's bank pays the first and returns the
+// stopped one; every step ticks from the world, a wrong answer shows the question's hint.
+
+const baseUrl = inject('baseUrl');
+const profiles: Profile[] = [];
+afterEach(async () => {
+  while (profiles.length) await profiles.pop()!.close();
+});
+
+/** The password of a lab's buyers and sellers, as the lab panel shows it. */
+const labUserPassword = 'settlelab 2026';
+
+async function stepDone(page: Page, id: string): Promise<string | null> {
+  return page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
+}
+
+async function waitTick(page: Page, id: string): Promise<void> {
+  await expect.poll(() => stepDone(page, id), { timeout: 15_000 }).toBe('true');
+}
+
+/** Starts a lab from its catalogue card; returns the first step's tab and the world id. */
+async function startLab(p: Profile, labId: string): Promise<{ page: Page; worldId: string }> {
+  const page = await newPage(p, baseUrl);
+  await page.getByTestId(`lab-card-${labId}`).waitFor();
+  await page.getByTestId(`lab-start-${labId}`).click();
+  await page.getByTestId('lab-panel').waitFor({ timeout: 60_000 });
+  const worldId = decodeURIComponent(/#\/w\/([^/]+)\//.exec(page.url())![1]!);
+  return { page, worldId };
+}
+
+/** Follows a lab panel link that opens another party's tab; returns that tab. */
+async function openFromPanel(context: BrowserContext, page: Page, testid: string): Promise<Page> {
+  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId(testid).click()]);
+  await opened.waitForLoadState();
+  await opened.getByTestId('lab-panel').waitFor({ timeout: 15_000 });
+  return opened;
+}
+
+/** Signs the tab in from the sign-in panel its page shows (the lab panel names the password). */
+async function signInHere(page: Page, password: string): Promise<void> {
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await expect.poll(() => page.getByTestId('sign-in-panel').count(), { timeout: 30_000 }).toBe(0);
+}
+
+/** A wrong answer is refused with the question's hint; the right one is accepted. */
+async function answer(page: Page, id: string, wrong: string, right: string, hintPart: string): Promise<void> {
+  await page.getByTestId(`lab-answer-${id}`).fill(wrong);
+  await page.getByTestId(`lab-check-${id}`).click();
+  expect(await page.getByTestId(`lab-wrong-${id}`).textContent()).toContain(hintPart);
+  expect(await page.getByTestId(`lab-correct-${id}`).count()).toBe(0);
+  await page.getByTestId(`lab-answer-${id}`).fill(right);
+  await page.getByTestId(`lab-check-${id}`).click();
+  await page.getByTestId(`lab-correct-${id}`).waitFor();
+}
+
+async function allTicked(pages: readonly Page[], ids: readonly string[]): Promise<void> {
+  for (const page of pages) {
+    for (const id of ids) await expect.poll(() => stepDone(page, id), { timeout: 5_000 }).toBe('true');
+    await page.getByTestId('lab-complete').waitFor();
+  }
+}
+
+describe('the e-cheque lab', () => {
+  it('write → endorse → deposit → present through clearing → paid; a stopped cheque returned as payment_stopped with its fee; questions from the world', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const { page: drawer, worldId } = await startLab(p, 'echeque');
+    const drawerId = 'u-lab_drawer';
+    const payeeId = 'u-lab_payee';
+    await expect.poll(() => drawer.getByTestId('lab-step-write').getAttribute('data-current')).toBe('true');
+    // The tab that started the lab is the world's teacher: it shows the banks' passwords.
+    const collectingPassword = (await drawer.getByTestId('lab-password-collecting-bank').textContent())!;
+    const payingPassword = (await drawer.getByTestId('lab-password-paying-bank').textContent())!;
+    await go(drawer, worldId, drawerId, 'chequebook');
+    await signInHere(drawer, labUserPassword);
+    const writeCheque = async (amount: string) => {
+      await drawer.getByTestId('cheque-payee-select').selectOption(payeeId);
+      await drawer.getByTestId('cheque-amount').fill(amount);
+      await drawer.getByTestId('cheque-write-submit').click();
+    };
+    await writeCheque('200.00');
+    await waitTick(drawer, 'write');
+
+    const payee = await openFromPanel(p.context, drawer, 'lab-tab-payee');
+    await go(payee, worldId, payeeId, 'cheques');
+    await signInHere(payee, labUserPassword);
+    /** The payee opens the cheque, runs the checklist, endorses it and deposits it. */
+    const endorseAndDeposit = async (number: string) => {
+      const row = payee.locator(`[data-testid="inbox-row"][data-number="${number}"]`);
+      await row.getByTestId('inbox-open').click();
+      const detail = payee.getByTestId('inbox-detail');
+      await detail.getByTestId('inbox-verify').click();
+      await detail.getByTestId('checklist-summary').waitFor();
+      await detail.getByTestId('inbox-endorse').click();
+      await detail.getByTestId('inbox-deposit').click();
+      await expect.poll(() => row.getAttribute('data-status')).toBe('deposited');
+    };
+    const firstNumber = (await payee.getByTestId('inbox-row').first().getAttribute('data-number'))!;
+    await endorseAndDeposit(firstNumber);
+    await waitTick(payee, 'endorse');
+    await waitTick(payee, 'deposit');
+
+    const collecting = await openFromPanel(p.context, drawer, 'lab-tab-collecting-bank');
+    await go(collecting, worldId, 'bank-b', 'cheque-desk');
+    await signInHere(collecting, collectingPassword);
+    const present = async (number: string) => collecting.locator(`[data-testid="present-row"][data-number="${number}"]`).getByTestId('desk-present').click();
+    await present(firstNumber);
+    await waitTick(collecting, 'present');
+
+    const paying = await openFromPanel(p.context, drawer, 'lab-tab-paying-bank');
+    await go(paying, worldId, 'bank-a', 'cheque-desk');
+    await signInHere(paying, payingPassword);
+    const decide = async (number: string) => paying.locator(`[data-testid="decide-row"][data-number="${number}"]`).getByTestId('desk-decide').click();
+    await decide(firstNumber);
+    await waitTick(paying, 'pay');
+    await paying.locator(`[data-testid="decided-row"][data-number="${firstNumber}"][data-outcome="paid"]`).waitFor();
+
+    // The second cheque, stopped by the drawer before the payee deposits it.
+    expect(await stepDone(drawer, 'stop')).toBe('false');
+    await writeCheque('80.00');
+    await expect.poll(() => drawer.getByTestId('written-row').count()).toBe(2);
+    await drawer.getByTestId('written-stop').click();
+    await drawer.getByTestId('stop-reason').fill('货物未到');
+    await drawer.getByTestId('stop-submit').click();
+    await waitTick(drawer, 'stop');
+
+    const secondNumber = (await payee.locator(`[data-testid="inbox-row"]:not([data-number="${firstNumber}"])`).getAttribute('data-number'))!;
+    await endorseAndDeposit(secondNumber);
+    await waitTick(payee, 'deposit-stopped');
+    await present(secondNumber);
+    await waitTick(collecting, 'present-stopped');
+    await decide(secondNumber);
+    await waitTick(paying, 'return');
+    const returned = paying.locator(`[data-testid="decided-row"][data-number="${secondNumber}"]`);
+    expect(await returned.getAttribute('data-reason')).toBe('payment_stopped');
+    expect(await returned.textContent()).toContain('20.00');
+    await allTicked([drawer, payee, collecting, paying], ['write', 'endorse', 'deposit', 'present', 'pay', 'stop', 'deposit-stopped', 'present-stopped', 'return']);
+
+    await answer(drawer, 'number', secondNumber, firstNumber, 'The cheque number is on the cheque');
+    await answer(payee, 'amount', '280.00', '200.00', 'amount in figures');
+    await answer(paying, 'fee', '80.00', '20.00', 'names the fee');
+  });
+});
