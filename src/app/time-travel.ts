@@ -45,7 +45,22 @@ function readOnlyCore(down: DBCore): DBCore {
   };
 }
 
-export type PastWorld = { readonly db: WorldDb; readonly step: number; readonly dbName: string };
+export type PastWorld = { readonly db: WorldDb; readonly step: number; readonly dbName: string; readonly release: () => void };
+
+/**
+ * Holds the build lock of `dbName` until the returned function is called. The start page's sweep
+ * (world-build.ts sweepUnlistedWorlds) removes every unlisted world database whose build lock is
+ * free, so a temporary past world is safe from another tab's sweep while it is open, and one a
+ * closed tab left behind is removed at the next start.
+ */
+async function holdBuildLock(dbName: string): Promise<() => void> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks === undefined) return () => {};
+  return new Promise((acquired) => {
+    // The same name as world-build.ts unlessBuilding uses.
+    void locks.request(`settlelab-build:${dbName}`, () => new Promise<void>((release) => acquired(release)));
+  });
+}
 
 /**
  * The world as it was after `step` (0 ≤ step < log.length): replayed into a new temporary database
@@ -54,27 +69,34 @@ export type PastWorld = { readonly db: WorldDb; readonly step: number; readonly 
 export async function openPastWorld(log: readonly CommandLogRow[], step: number, random: (bytes: number) => Uint8Array): Promise<Result<PastWorld, ReplayError>> {
   assert(Number.isSafeInteger(step) && step >= 0 && step < log.length, 'a step of the log');
   const dbName = `${timeTravelDbPrefix}${bytesToHex(random(8))}`;
+  const release = await holdBuildLock(dbName);
   const building = new WorldDb(dbName);
   try {
     const r = await replay(log.slice(0, step + 1), building);
     if (!r.ok) {
       building.close();
       await new WorldDb(dbName).delete();
+      release();
       return err(r.code, r.detail);
     }
   } catch (e) {
     await building.delete();
+    release();
     throw e;
   }
   building.close();
   const db = new WorldDb(dbName);
   db.use({ stack: 'dbcore', name: 'read-only', create: readOnlyCore });
   await db.open();
-  return ok({ db, step, dbName });
+  return ok({ db, step, dbName, release });
 }
 
 /** Leaves the past: closes and deletes its temporary database. */
 export async function closePastWorld(past: PastWorld): Promise<void> {
   past.db.close();
-  await new WorldDb(past.dbName).delete();
+  try {
+    await new WorldDb(past.dbName).delete();
+  } finally {
+    past.release();
+  }
 }
