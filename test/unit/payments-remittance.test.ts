@@ -101,7 +101,7 @@ describe('remittance: automatic matching by reference and amount', () => {
     const run = processIncomingTransfers([second, first], charges(), new Set(), system);
     expect(run.matches.map((m) => m.transferId)).toEqual([first.id]);
     expect(run.exceptions.map((x) => [x.id, x.reason, x.chargeId])).toEqual([[second.id, 'duplicate', 'ch-O-1']]);
-    expect(run.effects).toContainEqual({ kind: 'notice', to: 'seller-1', key: 'payments.notice.remittance_exception', params: { transferId: second.id, reason: 'duplicate', amount: '100.00' } });
+    expect(run.effects).toContainEqual({ kind: 'notice', to: 'seller-1', key: 'payments.notice.remittance_exception', params: { transferId: second.id, reason: 'duplicate', amount: '100.00', payerId: 'buyer-1', bankId: 'bank-a', at: second.at } });
   });
 
   it('two orders named, or a cancelled order named, are exceptions too', () => {

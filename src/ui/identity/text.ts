@@ -4,6 +4,7 @@ import type { RegisterField, RegisterFieldProblem } from '../../app/identity/reg
 import { i18n, isMessageKey, t, type Params } from '../i18n/i18n.svelte.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { formatWorldTime } from '../format.ts';
+import { showMoney } from '../ledger/money.ts';
 
 // How identity values read on screen: world times in parameters become dates, revocation reason
 // codes become words, and result codes become their plain-words messages.
@@ -13,7 +14,25 @@ const timeParams = new Set(['until', 'at', 'notAfter', 'notBefore', 'revokedAt',
 /** Parameters holding a revocation reason code. */
 const reasonParams = new Set(['reason', 'revocationReason']);
 /** Parameters holding a party id (a bank, an account holder): shown as the party's name. */
-const partyParams = new Set(['bankId', 'holderId']);
+const partyParams = new Set(['bankId', 'holderId', 'payerId']);
+/** A stored CNY amount as notices carry it ("57.00", "-3.20"): mails show it in the locale's money format. */
+const storedAmountPattern = /^-?\d+\.\d{2}$/;
+/** A card statement's id as the card company writes it: the card id, then the closing day. */
+const statementIdPattern = /^(.+):(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A card statement named in words ("Statement of card •••• 1234 for 1/5"), never its raw id. */
+export function statementName(statementId: string): string {
+  const m = statementIdPattern.exec(statementId);
+  if (m === null) return statementId;
+  const digits = m[1]!.replace(/\D/g, '');
+  const last4 = (digits.length > 0 ? digits : m[1]!).slice(-4);
+  return t('payments.cards.statementName', { last4, month: Number(m[3]), day: Number(m[4]) });
+}
+
+/** An amount in a mail: the locale's money format (sign, thousands separators); anything else as it is. */
+function mailMoney(value: string): string {
+  return storedAmountPattern.test(value) ? showMoney(value, 'CNY', i18n.locale) : value;
+}
 
 export function revocationText(reason: string): string {
   return isRevocationReason(reason) ? t(`revocation.${reason}`) : reason;
@@ -39,7 +58,7 @@ function statementLinesText(lines: string): string {
     .map((line) => {
       const m = /^(\S+) (\S+) (\S+)$/.exec(line);
       const key = m === null ? '' : `payments.cardEntry.${m[2]!}`;
-      return m !== null && isMessageKey(key) ? `${m[1]!} ${t(key)} ${m[3]!}` : line;
+      return m !== null && isMessageKey(key) ? `${m[1]!} ${t(key)} ${mailMoney(m[3]!)}` : line;
     })
     .join('\n');
 }
@@ -52,6 +71,7 @@ export function readableParams(params: Readonly<Record<string, string | number>>
     else if (typeof value === 'string' && name === 'transactions') out[name] = statementLinesText(value);
     // A cash-on-delivery remittance batch ("cod:logistics:2026-01-05") is named by its day.
     else if (typeof value === 'string' && name === 'batchId' && /^cod:[^:]+:\d{4}-\d{2}-\d{2}$/.test(value)) out[name] = value.slice(value.lastIndexOf(':') + 1);
+    else if (typeof value === 'string' && name === 'statementId') out[name] = statementName(value);
     else if (typeof value === 'string' && nameOf !== undefined && partyParams.has(name)) out[name] = nameOf(value);
     else out[name] = value;
   }
@@ -63,9 +83,17 @@ export function errorText(code: string, detail?: Readonly<Record<string, string 
   return i18n.error(code, readableParams(detail));
 }
 
-/** A mail's subject or body in words; `nameOf` turns party-id parameters into names. */
+/**
+ * A mail's subject or body in words; `nameOf` turns party-id parameters into names. Every amount a
+ * mail carries (stored as "57.00") reads in the locale's money format, so the templates write no
+ * currency sign of their own.
+ */
 export function mailText(text: MailText, nameOf?: (partyId: string) => string): string {
-  return isMessageKey(text.key) ? t(text.key, readableParams(text.params, nameOf)) : text.key;
+  if (!isMessageKey(text.key)) return text.key;
+  const params = readableParams(text.params, nameOf);
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params ?? {})) out[name] = typeof value === 'string' ? mailMoney(value) : value;
+  return t(text.key, out);
 }
 
 export function roleText(role: Role): string {

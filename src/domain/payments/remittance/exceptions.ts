@@ -138,7 +138,7 @@ export function returnRemittance(row: RemittanceExceptionRow, ctx: GatewayContex
   const exception: RemittanceExceptionRow = { ...row, status: 'returned', resolvedAt: ctx.now, resolvedBy: ctx.actorId, returned: transfer.amount };
   const effects: ChannelEffect[] = [
     returnEffect(transfer, transfer.amount, 'return'),
-    channelNotice(transfer.fromPartyId, 'remittance_returned', { transferId: transfer.id, amount: transfer.amount.amount, reason: row.reason }),
+    channelNotice(transfer.fromPartyId, 'remittance_returned', { transferId: transfer.id, amount: transfer.amount.amount, reason: row.reason, bankId: transfer.fromBankId, at: transfer.at }),
   ];
   return ok({ exception, effects });
 }

@@ -106,7 +106,7 @@ export function processIncomingTransfers(transfers: readonly IncomingTransfer[],
       effects.push(...step.value.effects);
     } else {
       exceptions.push(openRemittanceException(transfer, decision.reason, decision.chargeId, ctx.now));
-      effects.push(channelNotice(transfer.payeeId, 'remittance_exception', { transferId: transfer.id, reason: decision.reason, amount: transfer.amount.amount }));
+      effects.push(channelNotice(transfer.payeeId, 'remittance_exception', { transferId: transfer.id, reason: decision.reason, amount: transfer.amount.amount, payerId: transfer.fromPartyId, bankId: transfer.fromBankId, at: transfer.at }));
     }
   }
   return { charges: [...changed.values()], matches, exceptions, effects };
