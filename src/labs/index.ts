@@ -5,6 +5,7 @@ import onlineBanking from './online-banking.json';
 import refundDispute from './refund-dispute.json';
 import reconciliation from './reconciliation.json';
 import echeque from './echeque.json';
+import cod from './cod.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -16,4 +17,5 @@ export const labFileList: readonly LabFile[] = [
   refundDispute as LabFile,
   reconciliation as LabFile,
   echeque as LabFile,
+  cod as LabFile,
 ];

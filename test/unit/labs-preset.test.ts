@@ -21,6 +21,9 @@ import { applyForCertificate, issueRequestedCertificate, revokeCertificate } fro
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
 import { onlineBankingTransfer } from '../../src/app/banking/transfers.ts';
 import { bankAccountsOf } from '../../src/app/banking/accounts.ts';
+import { payOrderWith } from '../../src/app/payments/checkout.ts';
+import { collectCod } from '../../src/app/payments/channel-cod.ts';
+import { paymentsTables } from '../../src/storage/payments-tables.ts';
 import { chequebooksOf, decidePresentment, depositCheque, endorseReceivedCheque, presentDepositedCheque, stopChequePayment, verifyReceivedCheque, writeAndSendCheque } from '../../src/app/echeque/index.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
 
@@ -140,7 +143,7 @@ async function stepsDone(db: WorldDb, labId: string): Promise<string[]> {
   return (await labProgress(db, labById(labId)!)).steps.filter((s) => s.done).map((s) => s.step.id);
 }
 
-describe.each(['certificate', 'online-banking', 'refund-dispute'])('the %s lab preset', (labId) => {
+describe.each(['certificate', 'online-banking', 'refund-dispute', 'cod'])('the %s lab preset', (labId) => {
   it('builds by real commands the same way twice (same ledger head hash)', async () => {
     const a = await presetWorld(labId);
     const b = await presetWorld(labId);
@@ -312,6 +315,46 @@ describe('the e-cheque lab', () => {
     expect(await checkAnswer(db, lab, 'amount', '280.00')).toBe('wrong');
     expect(await checkAnswer(db, lab, 'fee', '20.00')).toBe('correct');
     expect(await checkAnswer(db, lab, 'fee', '80.00')).toBe('wrong');
+    await expectLedgerSound(db);
+  });
+});
+
+describe('the cash-on-delivery lab', () => {
+  it('ticks the COD order, the shipping, the cash collected at the door and the day-end remittance; fee and net from the world', async () => {
+    const { db } = await presetWorld('cod');
+    const lab = labById('cod')!;
+    const buyer = 'u-lab_buyer';
+    const seller = 'u-lab_seller';
+    unwrap(await addToCart(db, meta(buyer), { productId: `${seller}-demo-03`, quantity: 2 }));
+    const [order] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: 'cash_on_delivery' }));
+    // Placed is not yet "pay at the door": no tick, no question answered.
+    expect(await stepsDone(db, 'cod')).toEqual([]);
+    expect(await checkAnswer(db, lab, 'fee', '3.98')).toBe('not_yet');
+    unwrap(await payOrderWith(db, meta(buyer), { orderId: order!.id, channel: 'cash_on_delivery' }));
+    expect(await stepsDone(db, 'cod')).toEqual(['order']);
+    const booking = unwrap(await bookShipment(db, meta(seller), { orderId: order!.id }));
+    expect(await stepsDone(db, 'cod')).toEqual(['order', 'ship']);
+    unwrap(await pickUpShipment(db, meta('logistics'), { shipmentId: booking.id, place: '杭州仓' }));
+    expect(await stepsDone(db, 'cod')).toEqual(['order', 'ship', 'pickup']);
+    const [parcel] = await paymentsTables(db).codShipments.where('orderId').equals(order!.id).toArray();
+    // Only the courier collects at the door: the buyer's own attempt is refused and ticks nothing.
+    expect(await collectCod(db, meta(buyer), { shipmentId: parcel!.id })).toMatchObject({ ok: false });
+    expect(await stepsDone(db, 'cod')).toEqual(['order', 'ship', 'pickup']);
+    unwrap(await collectCod(db, meta('logistics'), { shipmentId: parcel!.id }));
+    expect(await stepsDone(db, 'cod')).toEqual(['order', 'ship', 'pickup', 'collect']);
+    expect(await checkAnswer(db, lab, 'fee', '3.98')).toBe('not_yet');
+    await advanceDays(db, 1);
+    expect((await labProgress(db, lab)).current).toBeNull();
+
+    // Two earphones at ¥199.00 (express free at this total) = ¥398.00 collected; fee 1% = ¥3.98
+    // (above the ¥2.00 minimum); the seller's bank account gets ¥394.02.
+    expect(await checkAnswer(db, lab, 'collected', '¥398')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'fee', '3.98')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'fee', '2.00')).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'remitted', '394.02')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'remitted', '398.00')).toBe('wrong');
+    const sellerAccount = (await bankAccountsOf(db, seller))[0]!;
+    expect(sellerAccount.bankId).toBe('bank-b');
     await expectLedgerSound(db);
   });
 });

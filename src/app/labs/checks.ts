@@ -6,6 +6,7 @@ import { bankingLabCheckTables, bankingLabChecks, bankingLabQueries } from './ch
 import { disputeLabCheckTables, disputeLabChecks, disputeLabQueries } from './checks-disputes.ts';
 import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-recon.ts';
 import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
+import { codLabCheckTables, codLabChecks, codLabQueries } from './checks-cod.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -76,6 +77,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...disputeLabChecks,
   ...reconLabChecks,
   ...echequeLabChecks,
+  ...codLabChecks,
 };
 
 /**
@@ -96,6 +98,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...disputeLabCheckTables,
   ...reconLabCheckTables,
   ...echequeLabCheckTables,
+  ...codLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -110,4 +113,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...disputeLabQueries,
   ...reconLabQueries,
   ...echequeLabQueries,
+  ...codLabQueries,
 };

@@ -20,6 +20,7 @@ import { identityPresets } from './presets-identity.ts';
 import { disputePresets } from './presets-disputes.ts';
 import { reconPresets } from './presets-recon.ts';
 import { echequePresets } from './presets-echeque.ts';
+import { codPresets } from './presets-cod.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
 // order (registration, the activation code from the mailbox, the bank's approval, cash paid in at
@@ -130,4 +131,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...echequePresets };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...echequePresets };
