@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
-import { go } from './flows.ts';
+import { go, signInAsTeacher } from './flows.ts';
 
 // The e-cheque lab end to end (issue #14), through the UI only: from its card in the start page's
 // catalogue, the drawer writes and later stops a cheque, the payee endorses and deposits both, the
 // payee's bank presents them through clearing and the drawer's bank pays the first and returns the
-// stopped one; every step ticks from the world, a wrong answer shows the question's hint.
+// stopped one, then the teacher's lab tool alters a third cheque's amount and it is returned as altered;
+// every step ticks from the world, a wrong answer shows the question's hint.
 
 const baseUrl = inject('baseUrl');
 const profiles: Profile[] = [];
@@ -69,7 +70,7 @@ async function allTicked(pages: readonly Page[], ids: readonly string[]): Promis
 }
 
 describe('the e-cheque lab', () => {
-  it('write → endorse → deposit → present through clearing → paid; a stopped cheque returned as payment_stopped with its fee; questions from the world', async () => {
+  it('write → endorse → deposit → present through clearing → paid; a stopped cheque returned as payment_stopped with its fee; an altered amount returned; questions from the world', async () => {
     const p = await launchProfile();
     profiles.push(p);
     const { page: drawer, worldId } = await startLab(p, 'echeque');
@@ -142,10 +143,41 @@ describe('the e-cheque lab', () => {
     const returned = paying.locator(`[data-testid="decided-row"][data-number="${secondNumber}"]`);
     expect(await returned.getAttribute('data-reason')).toBe('payment_stopped');
     expect(await returned.textContent()).toContain('20.00');
-    await allTicked([drawer, payee, collecting, paying], ['write', 'endorse', 'deposit', 'present', 'pay', 'stop', 'deposit-stopped', 'present-stopped', 'return']);
+
+    // The third cheque: the teacher signs in in the payee's tab and alters its amount after signing.
+    await writeCheque('50.00');
+    await waitTick(drawer, 'write-third');
+    const teacherLine = (await drawer.getByTestId('lab-teacher-password').textContent())!;
+    const teacherPassword = teacherLine.slice(teacherLine.lastIndexOf(': ') + 2);
+    await signInAsTeacher(payee, worldId, { password: teacherPassword });
+    const thirdNumber = (await payee.locator(`[data-testid="inbox-row"]:not([data-number="${firstNumber}"]):not([data-number="${secondNumber}"])`).getAttribute('data-number'))!;
+    const thirdRow = payee.locator(`[data-testid="inbox-row"][data-number="${thirdNumber}"]`);
+    await thirdRow.getByTestId('inbox-open').click();
+    const detail = payee.getByTestId('inbox-detail');
+    await detail.getByTestId('cheque-lab').locator('summary').click();
+    await detail.getByTestId('lab-amount').fill('500.00');
+    await detail.getByTestId('lab-alter').click();
+    await waitTick(payee, 'alter');
+    await detail.getByTestId('cheque-altered').waitFor();
+    // The checklist flags it; the lab lets the payee endorse and deposit it anyway.
+    await detail.getByTestId('inbox-verify').click();
+    await expect.poll(() => detail.getByTestId('checklist-summary').getAttribute('data-passed')).toBe('false');
+    await detail.getByTestId('inbox-endorse').click();
+    await detail.getByTestId('inbox-deposit').click();
+    await waitTick(payee, 'deposit-altered');
+    await present(thirdNumber);
+    await waitTick(collecting, 'present-altered');
+    await decide(thirdNumber);
+    await waitTick(paying, 'return-altered');
+    expect(await paying.locator(`[data-testid="decided-row"][data-number="${thirdNumber}"]`).getAttribute('data-reason')).toBe('altered_or_fictitious');
+    await allTicked(
+      [drawer, payee, collecting, paying],
+      ['write', 'endorse', 'deposit', 'present', 'pay', 'stop', 'deposit-stopped', 'present-stopped', 'return', 'write-third', 'alter', 'deposit-altered', 'present-altered', 'return-altered'],
+    );
 
     await answer(drawer, 'number', secondNumber, firstNumber, 'The cheque number is on the cheque');
     await answer(payee, 'amount', '280.00', '200.00', 'amount in figures');
     await answer(paying, 'fee', '80.00', '20.00', 'names the fee');
+    await answer(payee, 'signed-amount', '500.00', '50.00', 'says what it was signed for');
   });
 });

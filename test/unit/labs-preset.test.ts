@@ -26,6 +26,8 @@ import { collectCod } from '../../src/app/payments/channel-cod.ts';
 import { paymentsTables } from '../../src/storage/payments-tables.ts';
 import { chequebooksOf, decidePresentment, depositCheque, endorseReceivedCheque, presentDepositedCheque, stopChequePayment, verifyReceivedCheque, writeAndSendCheque } from '../../src/app/echeque/index.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
+import { labAlterChequeAmount } from '../../src/app/echeque/index.ts';
+import { teacherOf } from '../helpers/world.ts';
 
 // The B2C escrow lab's preset runs the real commands (so the world's journal shows how the money
 // got there), replays to the same ledger head, and the lab's steps tick from the world's state as
@@ -268,7 +270,7 @@ describe('the e-cheque lab', () => {
     await expectLedgerSound(a.db);
   });
 
-  it('ticks write, endorse, deposit, present and pay; then the stop, and the return as payment_stopped; answers from the world', async () => {
+  it('ticks write, endorse, deposit, present and pay; then the stop returned as payment_stopped, and the amount the teacher\'s lab tool altered returned as altered; answers from the world', async () => {
     const { db, id } = await presetWorld('echeque');
     const lab = labById('echeque')!;
     const drawer = 'u-lab_drawer';
@@ -307,7 +309,25 @@ describe('the e-cheque lab', () => {
     expect(await stepsDone(db, 'echeque')).toEqual(['write', 'endorse', 'deposit', 'present', 'pay', 'stop', 'deposit-stopped', 'present-stopped']);
     const returned = unwrap(await decidePresentment(db, meta('bank-a'), { presentmentId: again.id }));
     expect(returned.presentment.reason).toBe('payment_stopped');
+    expect((await labProgress(db, lab)).current?.id).toBe('write-third');
+
+    // The third cheque, its amount changed after signing by the teacher's lab tool (teacher only).
+    const third = unwrap(await writeAndSendCheque(db, id, drawer, { bookId: book!.id, payeePartyId: payee, amount: '50.00' }, { keyRing: drawerRing }));
+    expect(await stepsDone(db, 'echeque')).toContain('write-third');
+    expect(await labAlterChequeAmount(db, null, meta(payee), { chequeId: third.id, amount: '500.00' })).toMatchObject({ ok: false });
+    expect(await stepsDone(db, 'echeque')).not.toContain('alter');
+    expect(await checkAnswer(db, lab, 'signed-amount', '50.00')).toBe('not_yet');
+    unwrap(await labAlterChequeAmount(db, await teacherOf(db), meta(payee), { chequeId: third.id, amount: '500.00' }));
+    expect(await stepsDone(db, 'echeque')).toContain('alter');
+    unwrap(await verifyReceivedCheque(db, meta(payee), { chequeId: third.id }));
+    unwrap(await endorseReceivedCheque(db, id, payee, { chequeId: third.id }, { keyRing: payeeRing }));
+    const altered = unwrap(await depositCheque(db, meta(payee), { chequeId: third.id }));
+    unwrap(await presentDepositedCheque(db, meta('bank-b'), { presentmentId: altered.id }));
+    expect(unwrap(await decidePresentment(db, meta('bank-a'), { presentmentId: altered.id })).presentment.reason).toBe('altered_or_fictitious');
+    expect(await stepsDone(db, 'echeque')).toEqual(lab.steps.map((s) => s.id));
     expect((await labProgress(db, lab)).current).toBeNull();
+    expect(await checkAnswer(db, lab, 'signed-amount', '50.00')).toBe('correct');
+    expect(await checkAnswer(db, lab, 'signed-amount', '500.00')).toBe('wrong');
 
     expect(await checkAnswer(db, lab, 'number', first.cheque.payload.chequeNumber)).toBe('correct');
     expect(await checkAnswer(db, lab, 'number', second.cheque.payload.chequeNumber)).toBe('wrong');
