@@ -70,6 +70,7 @@ export function unreadCount(mails: readonly MailRow[]): number {
 
 export const markMailReadCommand = defineCommand({
   name: 'markMailRead',
+  stores: ['mailbox'],
   apply: async (tx, input: { readonly mailId: number }) => {
     const { mailbox } = identityTables(tx.db);
     const mail = await mailbox.get(input.mailId);

@@ -12,6 +12,7 @@ export const noticeTextMax = 500;
 
 export const scheduleNoticeCommand = defineCommand({
   name: 'scheduleNotice',
+  stores: [],
   apply: async (tx, input: { readonly text: string; readonly dueAt: number }) => {
     const text = input.text.trim();
     if (text.length === 0) return err('notice_empty');

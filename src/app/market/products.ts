@@ -94,8 +94,12 @@ function pictureOf(p: PreparedPicture): PictureInput {
   return { image: blob(p.image), thumbnail: blob(p.thumbnail), width: p.width, height: p.height };
 }
 
+/** What a seller's goods commands touch: the seller's account and store (checked), products, pictures. */
+const sellerGoodsStores = ['users', 'stores', 'products', 'pictures'];
+
 export const listProductCommand = defineCommand({
   name: 'listProduct',
+  stores: sellerGoodsStores,
   apply: async (tx, input: { readonly product: Omit<ProductInput, 'pictureIds'>; readonly pictures: readonly PreparedPicture[] }) => {
     const actor = tx.meta.actor;
     const seller = await requireSellingSeller(tx.db, actor);
@@ -145,6 +149,7 @@ type UpdateProductInput = {
 
 export const updateProductCommand = defineCommand({
   name: 'updateProduct',
+  stores: sellerGoodsStores,
   apply: async (tx, input: UpdateProductInput) => {
     const actor = tx.meta.actor;
     const seller = await requireSellingSeller(tx.db, actor);
@@ -190,6 +195,7 @@ export async function updateProduct(
 
 export const setListedCommand = defineCommand({
   name: 'setListed',
+  stores: sellerGoodsStores,
   apply: async (tx, input: { readonly productId: string; readonly listed: boolean }) => {
     const own = await ownProduct(tx, input.productId);
     if (!own.ok) return own;
@@ -212,6 +218,7 @@ export async function setListed(db: WorldDb, meta: CommandMeta, input: { readonl
 
 export const restockCommand = defineCommand({
   name: 'restock',
+  stores: sellerGoodsStores,
   apply: async (tx, input: { readonly productId: string; readonly quantity: number }) => {
     const own = await ownProduct(tx, input.productId);
     if (!own.ok) return own;
@@ -233,6 +240,7 @@ const demoTagTriesMax = 20;
 
 export const fillDemoCatalogueCommand = defineCommand({
   name: 'fillDemoCatalogue',
+  stores: sellerGoodsStores,
   apply: async (tx, input: { readonly pictures: Readonly<Record<string, PreparedPicture>> }) => {
     const actor = tx.meta.actor;
     const seller = await requireSellingSeller(tx.db, actor);

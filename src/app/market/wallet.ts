@@ -135,6 +135,7 @@ async function shortWithdrawal(db: WorldDb, partyId: string, amount: string): Pr
  */
 export const withdrawFromWalletCommand = defineCommand({
   name: 'withdrawFromWallet',
+  stores: [...bankTransferStores, 'users', 'parties'],
   apply: async (tx, input: WalletMoveInput) => {
     const actor = tx.meta.actor;
     const user = await requireWalletUser(tx.db, actor);
