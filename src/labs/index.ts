@@ -6,6 +6,7 @@ import refundDispute from './refund-dispute.json';
 import reconciliation from './reconciliation.json';
 import echeque from './echeque.json';
 import cod from './cod.json';
+import remittance from './remittance.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -18,4 +19,5 @@ export const labFileList: readonly LabFile[] = [
   reconciliation as LabFile,
   echeque as LabFile,
   cod as LabFile,
+  remittance as LabFile,
 ];

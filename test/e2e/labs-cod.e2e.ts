@@ -136,3 +136,86 @@ describe('the cash-on-delivery lab', () => {
     await answer(seller, 'remitted', collected, remitted, 'less the COD fee');
   });
 });
+
+describe('the remittance lab', () => {
+  it('remittance instruction → a transfer without the reference queued as an exception → matched by hand → a transfer naming the order matched by itself; questions from Remittances', async () => {
+    const p = await launchProfile();
+    profiles.push(p);
+    const buyer = await newPage(p, baseUrl);
+    await buyer.getByTestId('lab-card-remittance').waitFor();
+    const startedMs = Date.now();
+    await buyer.getByTestId('lab-start-remittance').click();
+    await buyer.getByTestId('lab-panel').waitFor({ timeout: 60_000 });
+    console.log(`remittance lab: preset built and the buyer's tab shown in ${Date.now() - startedMs} ms`);
+    const worldId = decodeURIComponent(/#\/w\/([^/]+)\//.exec(buyer.url())![1]!);
+    const buyerId = 'u-lab_buyer';
+    const sellerId = 'u-lab_seller';
+    await signInHere(buyer, labUserPassword);
+
+    /** Buys one of `product` by remittance and asks for the instruction; returns the order, its amount and the seller's account. */
+    const orderByRemittance = async (product: string) => {
+      await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-${product}`, '1');
+      await buyer.getByTestId('checkout-payment').selectOption('remittance');
+      await buyer.getByTestId('checkout-submit').click();
+      const detail = buyer.getByTestId('order-detail');
+      await detail.waitFor();
+      const orderId = (await detail.getAttribute('data-order'))!;
+      await buyer.locator('[data-testid="pay-panel"][data-channel="remittance"]').getByTestId('pay-submit').click();
+      await buyer.getByTestId('remit-instruction').waitFor();
+      const amount = (await buyer.getByTestId('remit-amount').textContent())!.replace('CN¥', '');
+      const account = (await buyer.getByTestId('remit-account').textContent())!.replace(/\s/g, '');
+      return { orderId, amount, account };
+    };
+    const transfer = async (account: string, amount: string, memo: string) => {
+      await go(buyer, worldId, buyerId, 'my-bank');
+      const online = buyer.getByTestId('online-bank-a');
+      await online.getByTestId('transfer-payee').fill(account);
+      await online.getByTestId('transfer-amount').fill(amount);
+      await online.getByTestId('transfer-memo').fill(memo);
+      await online.getByTestId('transfer-submit').click();
+      await online.getByTestId('transfer-result').waitFor();
+    };
+
+    // Step 1: the textbook by remittance: the instruction, the order still unpaid.
+    const textbook = await orderByRemittance('demo-01');
+    await waitTick(buyer, 'order');
+
+    // Step 2: U盾 login, then the transfer with the memo left empty.
+    await go(buyer, worldId, buyerId, 'my-bank');
+    await buyer.getByTestId('online-login-bank-a').click();
+    await buyer.getByTestId('online-bank-a').getByTestId('transfer-payee').waitFor({ timeout: 15_000 });
+    await transfer(textbook.account, textbook.amount, '');
+    const seller = await openFromPanel(p.context, buyer, 'lab-tab-seller');
+    await signInHere(seller, labUserPassword);
+    await go(seller, worldId, sellerId, 'remittances');
+    const queued = seller.getByTestId('remit-exception');
+    await queued.waitFor({ timeout: 15_000 });
+    expect(await queued.getAttribute('data-reason')).toBe('missing_reference');
+    await waitTick(buyer, 'transfer');
+    await waitTick(seller, 'transfer');
+    expect(await stepDone(seller, 'match')).toBe('false');
+
+    // Step 3: the seller places it on the textbook order by hand.
+    await queued.getByTestId('remit-match').click();
+    await waitTick(seller, 'match');
+    const handRow = seller.locator(`[data-testid="remit-match-row"][data-order="${textbook.orderId}"]`);
+    expect(await handRow.getAttribute('data-by')).toBe('hand');
+
+    // Step 4: the second book, its transfer naming the order: matched by itself.
+    const book = await orderByRemittance('demo-02');
+    await transfer(book.account, book.amount, `货款 ${book.orderId}`);
+    await go(seller, worldId, sellerId, 'remittances');
+    const autoRow = seller.locator(`[data-testid="remit-match-row"][data-order="${book.orderId}"]`);
+    await autoRow.waitFor({ timeout: 15_000 });
+    expect(await autoRow.getAttribute('data-by')).toBe('auto');
+    for (const page of [buyer, seller]) {
+      for (const id of ['order', 'transfer', 'match', 'transfer-ref']) await expect.poll(() => stepDone(page, id), { timeout: 15_000 }).toBe('true');
+      await page.getByTestId('lab-complete').waitFor();
+    }
+
+    const reference = (await autoRow.getByTestId('remit-match-reference').textContent())!;
+    expect(reference).toBe(book.orderId);
+    await answer(seller, 'hand-amount', book.amount, textbook.amount, 'Remittances');
+    await answer(buyer, 'reference', textbook.orderId, reference, 'second order');
+  });
+});

@@ -24,6 +24,7 @@ import { bankAccountsOf } from '../../src/app/banking/accounts.ts';
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
 import { collectCod } from '../../src/app/payments/channel-cod.ts';
 import { paymentsTables } from '../../src/storage/payments-tables.ts';
+import { matchExceptionByHand, matchRemittances } from '../../src/app/payments/channel-remittance.ts';
 import { chequebooksOf, decidePresentment, depositCheque, endorseReceivedCheque, presentDepositedCheque, stopChequePayment, verifyReceivedCheque, writeAndSendCheque } from '../../src/app/echeque/index.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
 import { labAlterChequeAmount } from '../../src/app/echeque/index.ts';
@@ -145,7 +146,7 @@ async function stepsDone(db: WorldDb, labId: string): Promise<string[]> {
   return (await labProgress(db, labById(labId)!)).steps.filter((s) => s.done).map((s) => s.step.id);
 }
 
-describe.each(['certificate', 'online-banking', 'refund-dispute', 'cod'])('the %s lab preset', (labId) => {
+describe.each(['certificate', 'online-banking', 'refund-dispute', 'cod', 'remittance'])('the %s lab preset', (labId) => {
   it('builds by real commands the same way twice (same ledger head hash)', async () => {
     const a = await presetWorld(labId);
     const b = await presetWorld(labId);
@@ -375,6 +376,51 @@ describe('the cash-on-delivery lab', () => {
     expect(await checkAnswer(db, lab, 'remitted', '398.00')).toBe('wrong');
     const sellerAccount = (await bankAccountsOf(db, seller))[0]!;
     expect(sellerAccount.bankId).toBe('bank-b');
+    await expectLedgerSound(db);
+  });
+});
+
+describe('the remittance lab', () => {
+  it('ticks the instruction, the transfer queued without its reference, the match by hand and the automatic match; answers from the world', async () => {
+    const { db, id } = await presetWorld('remittance');
+    const lab = labById('remittance')!;
+    const buyer = 'u-lab_buyer';
+    const seller = 'u-lab_seller';
+    const ring = await loggedInTab(db, id, 'lab_buyer', labUserPassword);
+    const sellerCard = (await bankAccountsOf(db, seller))[0]!.cardNumber;
+    const buy = async (product: string) => {
+      unwrap(await addToCart(db, meta(buyer), { productId: `${seller}-${product}`, quantity: 1 }));
+      const [order] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: 'remittance' }));
+      return order!;
+    };
+    const textbook = await buy('demo-01');
+    expect(await stepsDone(db, 'remittance')).toEqual([]);
+    unwrap(await payOrderWith(db, meta(buyer), { orderId: textbook.id, channel: 'remittance' }));
+    expect(await stepsDone(db, 'remittance')).toEqual(['order']);
+    unwrap((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId: buyer }, { keyRing: ring })).result);
+    unwrap(await onlineBankingTransfer(db, meta(buyer), { bankId: 'bank-a', payeeCard: sellerCard, amount: textbook.total.amount, memo: '' }, { keyRing: ring }));
+    unwrap(await matchRemittances(db, meta(seller), { payeeId: seller }));
+    expect(await stepsDone(db, 'remittance')).toEqual(['order', 'transfer']);
+    expect(await checkAnswer(db, lab, 'hand-amount', textbook.total.amount)).toBe('not_yet');
+    const [queued] = await paymentsTables(db).remittanceExceptions.toArray();
+    expect(queued!.reason).toBe('missing_reference');
+    const [charge] = await paymentsTables(db).charges.where('orderId').equals(textbook.id).toArray();
+    // Only the payee works its queue: the buyer's attempt is refused and ticks nothing.
+    expect(await matchExceptionByHand(db, meta(buyer), { exceptionId: queued!.id, chargeId: charge!.id })).toMatchObject({ ok: false });
+    expect(await stepsDone(db, 'remittance')).toEqual(['order', 'transfer']);
+    unwrap(await matchExceptionByHand(db, meta(seller), { exceptionId: queued!.id, chargeId: charge!.id }));
+    expect(await stepsDone(db, 'remittance')).toEqual(['order', 'transfer', 'match']);
+
+    const book = await buy('demo-02');
+    unwrap(await payOrderWith(db, meta(buyer), { orderId: book.id, channel: 'remittance' }));
+    unwrap(await onlineBankingTransfer(db, meta(buyer), { bankId: 'bank-a', payeeCard: sellerCard, amount: book.total.amount, memo: `货款 ${book.id}` }, { keyRing: ring }));
+    unwrap(await matchRemittances(db, meta(seller), { payeeId: seller }));
+    expect((await labProgress(db, lab)).current).toBeNull();
+
+    expect(await checkAnswer(db, lab, 'hand-amount', textbook.total.amount)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'hand-amount', book.total.amount)).toBe('wrong');
+    expect(await checkAnswer(db, lab, 'reference', ` ${book.id.toLowerCase()} `)).toBe('correct');
+    expect(await checkAnswer(db, lab, 'reference', textbook.id)).toBe('wrong');
     await expectLedgerSound(db);
   });
 });

@@ -7,6 +7,7 @@ import { disputeLabCheckTables, disputeLabChecks, disputeLabQueries } from './ch
 import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-recon.ts';
 import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
 import { codLabCheckTables, codLabChecks, codLabQueries } from './checks-cod.ts';
+import { remittanceLabCheckTables, remittanceLabChecks, remittanceLabQueries } from './checks-remittance.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -78,6 +79,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...reconLabChecks,
   ...echequeLabChecks,
   ...codLabChecks,
+  ...remittanceLabChecks,
 };
 
 /**
@@ -99,6 +101,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...reconLabCheckTables,
   ...echequeLabCheckTables,
   ...codLabCheckTables,
+  ...remittanceLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -114,4 +117,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...reconLabQueries,
   ...echequeLabQueries,
   ...codLabQueries,
+  ...remittanceLabQueries,
 };
