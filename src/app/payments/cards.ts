@@ -246,6 +246,34 @@ export async function statementsOf(db: WorldDb, cardId: string): Promise<CardSta
   return rows.sort((a, b) => b.closingAt - a.closingAt);
 }
 
+/** Statements a card page shows at once; older ones are a page further ("Older statements"). */
+export const cardStatementsPageSize = 12;
+
+/** Where a page of statements starts: below this statement in (closingAt, id) order. */
+export type CardStatementsCursor = { readonly closingAt: number; readonly id: string };
+export type CardStatementsPage = { readonly rows: readonly CardStatementRow[]; readonly older: CardStatementsCursor | null };
+
+/**
+ * One page of the statements of `cardIds`, newest first (by the closingAt index, ties by id, as
+ * IndexedDB orders them), after `cursor` (null: the newest page). `older` is where the next page
+ * starts, null when there is none: the list pages instead of stopping silently at a count.
+ */
+export async function statementsPageOf(db: WorldDb, cardIds: readonly string[], cursor: CardStatementsCursor | null, pageSize = cardStatementsPageSize): Promise<CardStatementsPage> {
+  assert(pageSize >= 1 && pageSize <= 1000, 'statement page size within bounds');
+  if (cardIds.length === 0) return { rows: [], older: null };
+  const ids = new Set(cardIds);
+  const rows = await paymentsTables(db)
+    .cardStatements.where('closingAt')
+    .belowOrEqual(cursor?.closingAt ?? Number.MAX_SAFE_INTEGER)
+    .reverse()
+    .filter((s) => ids.has(s.cardId) && (cursor === null || s.closingAt < cursor.closingAt || s.id < cursor.id))
+    .limit(pageSize + 1)
+    .toArray();
+  const page = rows.slice(0, pageSize);
+  const last = page[page.length - 1];
+  return { rows: page, older: rows.length > pageSize && last !== undefined ? { closingAt: last.closingAt, id: last.id } : null };
+}
+
 export async function cardApplications(db: WorldDb, status?: CardApplicationRow['status']): Promise<CardApplicationRow[]> {
   const t = paymentsTables(db).cardApplications;
   const rows = status === undefined ? await t.limit(cardApplicationsMax).toArray() : await t.where('status').equals(status).limit(cardApplicationsMax).toArray();
