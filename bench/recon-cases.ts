@@ -114,6 +114,27 @@ async function hashJoin(dbName: string): Promise<number> {
   return differences;
 }
 
+/**
+ * The page's longest main-thread task (Chromium's longtask entries, 50 ms and up) while the worker
+ * reads and matches the stored day and posts its progress: the desk's page stays responsive.
+ */
+async function longestTaskDuringRun(): Promise<number> {
+  fixture ??= seed();
+  const dbName = await fixture;
+  let longestMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestMs = Math.max(longestMs, entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  let reported = 0;
+  const { result } = await matchDayInWorker(dbName, 'platform', date, { onProgress: (done) => (reported = done) });
+  // Entries are delivered after the task ends: one turn of the event loop for the last ones.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  observer.disconnect();
+  if (result.matched !== ordersCount || reported === 0) throw new Error('a clean day: every order matched, progress told');
+  return longestMs;
+}
+
 export const reconCases: readonly BenchCase[] = [
   {
     name: 'reconcile.day',
@@ -134,4 +155,5 @@ export const reconCases: readonly BenchCase[] = [
       );
     },
   },
+  { name: 'reconcile.day.longtask', unit: 'ms', limit: 100, run: async () => ({ value: await longestTaskDuringRun(), baseline: 100 }) },
 ];
