@@ -215,4 +215,46 @@ describe('reconciliation desk', () => {
     await w.order('escrow');
     expect((await deskDay(w.db, 'platform', day1)).source).toBe('live');
   });
+
+  it('after a saved run, resolving a difference reads no charges, orders or journal of the day; the saved day closes when all are resolved', async () => {
+    const w = await world();
+    await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    const tables: string[] = [];
+    const table = w.db.table.bind(w.db);
+    const spy = vi.spyOn(w.db, 'table').mockImplementation((name: string) => (tables.push(name), table(name)));
+    // Write-offs move no money: any read of the day's rows would be the match made again.
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    const dup = run.opening.find((d) => d.kind === 'duplicate_payment')!;
+    const first = unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'write_off', reason: 'the bank returns it' }));
+    expect(first.closedAt).toBeNull();
+    // Resolved once: the saved list knows it.
+    expect(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'write_off', reason: 'again' })).toMatchObject({ ok: false, code: 'already_resolved' });
+    const closed = unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: dup.id, action: 'write_off', reason: 'refunded by the card company' }));
+    expect(tables.filter((n) => ['charges', 'orders', 'transfers', 'journalBlocks', 'mobilePayments'].includes(n))).toEqual([]);
+    spy.mockRestore();
+    expect(closed.closedAt).not.toBeNull();
+    expect(closed.resolutions.map((r) => r.action)).toEqual(['write_off', 'write_off']);
+    expect(closed.latest?.differences).toEqual(run.latest?.differences);
+    const desk = await deskDay(w.db, 'platform', day1);
+    expect(desk.source).toBe('saved');
+    expect(desk.open).toEqual([]);
+    expect(desk.balanced).toBe(true);
+    await expectLedgerSound(w.db);
+  });
+
+  it('a small day changed since its run is matched again when a difference is resolved', async () => {
+    const w = await world();
+    await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    // A new order since: the save is stale, and this day is small enough to match here.
+    await w.order('escrow');
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' }));
+    const desk = await deskDay(w.db, 'platform', day1);
+    expect(desk.source).toBe('saved');
+    expect(desk.open.map((d) => d.kind)).toEqual(['duplicate_payment']);
+  });
 });

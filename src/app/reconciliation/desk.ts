@@ -174,7 +174,13 @@ export const resolveDifferenceCommand = defineCommand({
     if (!open.ok) return open;
     const day = await reconTables(tx.db).reconDays.get(dayId(input.scope, input.date));
     if (day === undefined) return err('recon_day_not_run');
-    const result = matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
+    // The day's saved match is the one the desk shows while nothing changed since it was saved:
+    // the difference is looked up there, with no read of the day's rows (reading and matching a
+    // 100,000-order day here, on the page's thread, blocks it for seconds). The stamp is world
+    // state (the command log), so a replay of this input takes the same path.
+    const current = await savedIsCurrent(tx.db, day);
+    if (!current && (await dayRowsEstimate(tx.db, input.date, input.scope)) > deskLiveMatchRowsMax) return err('recon_day_stale', { date: input.date });
+    const result = current ? day.latest! : matchInputs(input.date, await readDayInputs(tx.db, input.scope, input.date));
     const difference = result.differences.find((d) => d.id === input.differenceId);
     const checked = checkResolution(difference, new Set(day.resolutions.map((r) => r.differenceId)), input.action, input.reason);
     if (!checked.ok) return checked;
@@ -183,14 +189,23 @@ export const resolveDifferenceCommand = defineCommand({
     const resolution: ReconResolutionRow = { differenceId: difference!.id, action: input.action, reason: input.reason.trim(), at: tx.now, actorId: tx.meta.actor, transferIds: moved.value };
     const resolutions = [...day.resolutions, resolution];
     await tx.appendEvent({ type: 'recon.resolved', actor: tx.meta.actor, payload: { date: input.date, difference: difference!.kind, action: input.action } });
-    // The match after the action: 补单 turns a long into a matched row.
+    // From the saved match, the update is incremental: the difference stays in the list, now
+    // resolved, and the closing differences (and whether the day closes) follow from the saved
+    // list and the resolutions (saveDay). The save is this command's, so it stays current.
+    if (current) return ok(await saveDay(tx, input.scope, input.date, result, day.bills ?? [], resolutions));
+    // A small day matched here is matched again after the action: 补单 turns a long into a matched row.
     const afterInputs = await readDayInputs(tx.db, input.scope, input.date);
     const after = matchInputs(input.date, afterInputs);
     return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, billSummariesOf(input.date, afterInputs), resolutions));
   },
 });
 
-/** One of the clerk's actions on one difference; money moves through the channel and the ledger. */
+/**
+ * One of the clerk's actions on one difference; money moves through the channel and the ledger.
+ * While the day's last save is current the difference is taken from it and the save is updated
+ * in place; a small day changed since is matched again here; a large one is refused with
+ * recon_day_stale until it is run again (in a worker).
+ */
 export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: ResolveInput, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
   return execute(db, resolveDifferenceCommand, meta, { scope: input.scope, date: input.date, differenceId: input.differenceId, action: input.action, reason: input.reason }, env);
 }
