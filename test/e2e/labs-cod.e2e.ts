@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
 import { go, payOnPanel } from './flows.ts';
+import { answer, labUserPassword, openFromPanel, stepDone, waitTick } from './lab-steps.ts';
 
 // The cash-on-delivery lab end to end (issue #14), through the UI only: started from its card in
 // the start page's catalogue, done in the tabs its lab panel opens (buyer, seller, courier), every
@@ -14,40 +15,10 @@ afterEach(async () => {
   while (profiles.length) await profiles.pop()!.close();
 });
 
-/** The password of a lab's buyers and sellers, as the lab panel shows it. */
-const labUserPassword = 'settlelab 2026';
-
-async function stepDone(page: Page, id: string): Promise<string | null> {
-  return page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
-}
-
-async function waitTick(page: Page, id: string): Promise<void> {
-  await expect.poll(() => stepDone(page, id), { timeout: 15_000 }).toBe('true');
-}
-
-/** Follows a lab panel link that opens another party's tab; returns that tab. */
-async function openFromPanel(context: BrowserContext, page: Page, testid: string): Promise<Page> {
-  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId(testid).click()]);
-  await opened.waitForLoadState();
-  await opened.getByTestId('lab-panel').waitFor({ timeout: 15_000 });
-  return opened;
-}
-
 async function signInHere(page: Page, password: string): Promise<void> {
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await expect.poll(() => page.getByTestId('sign-in-panel').count(), { timeout: 30_000 }).toBe(0);
-}
-
-/** A wrong answer is refused with the question's hint; the right one is accepted. */
-async function answer(page: Page, id: string, wrong: string, right: string, hintPart: string): Promise<void> {
-  await page.getByTestId(`lab-answer-${id}`).fill(wrong);
-  await page.getByTestId(`lab-check-${id}`).click();
-  expect(await page.getByTestId(`lab-wrong-${id}`).textContent()).toContain(hintPart);
-  expect(await page.getByTestId(`lab-correct-${id}`).count()).toBe(0);
-  await page.getByTestId(`lab-answer-${id}`).fill(right);
-  await page.getByTestId(`lab-check-${id}`).click();
-  await page.getByTestId(`lab-correct-${id}`).waitFor();
 }
 
 const steps = ['order', 'ship', 'pickup', 'collect', 'remit'] as const;

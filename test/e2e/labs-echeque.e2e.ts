@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, newPage, type Profile } from './browser.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launchProfile, type Profile } from './browser.ts';
 import { go, signInAsTeacher } from './flows.ts';
+import { allTicked, answer, labUserPassword, openFromPanel, signInHere, startLab, stepDone, waitTick } from './lab-steps.ts';
 
 // The e-cheque lab end to end (issue #14), through the UI only: from its card in the start page's
 // catalogue, the drawer writes and later stops a cheque, the payee endorses and deposits both, the
@@ -9,65 +9,10 @@ import { go, signInAsTeacher } from './flows.ts';
 // stopped one, then the teacher's lab tool alters a third cheque's amount and it is returned as altered;
 // every step ticks from the world, a wrong answer shows the question's hint.
 
-const baseUrl = inject('baseUrl');
 const profiles: Profile[] = [];
 afterEach(async () => {
   while (profiles.length) await profiles.pop()!.close();
 });
-
-/** The password of a lab's buyers and sellers, as the lab panel shows it. */
-const labUserPassword = 'settlelab 2026';
-
-async function stepDone(page: Page, id: string): Promise<string | null> {
-  return page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
-}
-
-async function waitTick(page: Page, id: string): Promise<void> {
-  await expect.poll(() => stepDone(page, id), { timeout: 15_000 }).toBe('true');
-}
-
-/** Starts a lab from its catalogue card; returns the first step's tab and the world id. */
-async function startLab(p: Profile, labId: string): Promise<{ page: Page; worldId: string }> {
-  const page = await newPage(p, baseUrl);
-  await page.getByTestId(`lab-card-${labId}`).waitFor();
-  await page.getByTestId(`lab-start-${labId}`).click();
-  await page.getByTestId('lab-panel').waitFor({ timeout: 60_000 });
-  const worldId = decodeURIComponent(/#\/w\/([^/]+)\//.exec(page.url())![1]!);
-  return { page, worldId };
-}
-
-/** Follows a lab panel link that opens another party's tab; returns that tab. */
-async function openFromPanel(context: BrowserContext, page: Page, testid: string): Promise<Page> {
-  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId(testid).click()]);
-  await opened.waitForLoadState();
-  await opened.getByTestId('lab-panel').waitFor({ timeout: 15_000 });
-  return opened;
-}
-
-/** Signs the tab in from the sign-in panel its page shows (the lab panel names the password). */
-async function signInHere(page: Page, password: string): Promise<void> {
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect.poll(() => page.getByTestId('sign-in-panel').count(), { timeout: 30_000 }).toBe(0);
-}
-
-/** A wrong answer is refused with the question's hint; the right one is accepted. */
-async function answer(page: Page, id: string, wrong: string, right: string, hintPart: string): Promise<void> {
-  await page.getByTestId(`lab-answer-${id}`).fill(wrong);
-  await page.getByTestId(`lab-check-${id}`).click();
-  expect(await page.getByTestId(`lab-wrong-${id}`).textContent()).toContain(hintPart);
-  expect(await page.getByTestId(`lab-correct-${id}`).count()).toBe(0);
-  await page.getByTestId(`lab-answer-${id}`).fill(right);
-  await page.getByTestId(`lab-check-${id}`).click();
-  await page.getByTestId(`lab-correct-${id}`).waitFor();
-}
-
-async function allTicked(pages: readonly Page[], ids: readonly string[]): Promise<void> {
-  for (const page of pages) {
-    for (const id of ids) await expect.poll(() => stepDone(page, id), { timeout: 5_000 }).toBe('true');
-    await page.getByTestId('lab-complete').waitFor();
-  }
-}
 
 describe('the e-cheque lab', () => {
   it('write → endorse → deposit → present through clearing → paid; a stopped cheque returned as payment_stopped with its fee; an altered amount returned; questions from the world', async () => {

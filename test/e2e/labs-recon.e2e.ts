@@ -2,6 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
 import { go } from './flows.ts';
+import { answer } from './lab-steps.ts';
 
 // The reconciliation lab end to end (issues #14, #16), through the UI only: started from its card
 // in the start page's catalogue, the platform's clerk runs the day the channels have cut, finds
@@ -18,16 +19,6 @@ afterEach(async () => {
 const stepDone = (page: Page, id: string) => page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
 async function waitTick(page: Page, id: string): Promise<void> {
   await expect.poll(() => stepDone(page, id), { timeout: 30_000 }).toBe('true');
-}
-
-async function answer(page: Page, id: string, wrong: string, right: string, hintPart: string): Promise<void> {
-  await page.getByTestId(`lab-answer-${id}`).fill(wrong);
-  await page.getByTestId(`lab-check-${id}`).click();
-  expect(await page.getByTestId(`lab-wrong-${id}`).textContent()).toContain(hintPart);
-  expect(await page.getByTestId(`lab-correct-${id}`).count()).toBe(0);
-  await page.getByTestId(`lab-answer-${id}`).fill(right);
-  await page.getByTestId(`lab-check-${id}`).click();
-  await page.getByTestId(`lab-correct-${id}`).waitFor();
 }
 
 describe('the reconciliation lab', () => {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
 import { readFileSync } from 'node:fs';
 import { go, orderState } from './flows.ts';
 import { readLabReportFile } from '../../src/app/labs/report.ts';
+import { openFromPanel, stepDone } from './lab-steps.ts';
 
 // A guided lab end to end (issue #14), through the UI only: "Try a demo" on the start page builds
 // the B2C escrow lab's world, and the lab is done in the buyer's, seller's and logistics company's
@@ -19,18 +20,6 @@ afterEach(async () => {
 /** The password of the lab's buyer and seller, as the lab panel shows it. */
 const labUserPassword = 'settlelab 2026';
 const stepIds = ['pay', 'book', 'pickup', 'deliver', 'confirm', 'review', 'settled'];
-
-async function stepDone(page: Page, id: string): Promise<string | null> {
-  return page.getByTestId(`lab-step-${id}`).getAttribute('data-done');
-}
-
-/** Follows a lab panel link that opens another party's tab; returns that tab. */
-async function openFromPanel(context: BrowserContext, page: Page, testid: string): Promise<Page> {
-  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId(testid).click()]);
-  await opened.waitForLoadState();
-  await opened.getByTestId('lab-panel').waitFor({ timeout: 15_000 });
-  return opened;
-}
 
 /** Signs the tab in from the sign-in panel its page shows (the lab panel names the password). */
 async function signInHere(page: Page, password: string): Promise<void> {
