@@ -7,10 +7,11 @@ import { WorldDb, type CommandLogRow } from '../../src/storage/schema.ts';
 // certificates), takes a snapshot of every table, runs the story under test, then restores the
 // snapshot into a fresh database and executes the log's rows after it by name, as replay() does
 // after its genesis. So a module's commands are checked whatever the state of the modules that set
-// the parties up. The same approach as the payment channels' replay test.
+// the parties up. Used by the payment channels' and the instruments' replay tests.
 
 let replays = 0;
-function replayDb(): WorldDb {
+/** A fresh, empty world database with a name no other replay uses. */
+export function replayDb(): WorldDb {
   replays += 1;
   return new WorldDb(`settlelab-world-replay-snapshot-${Date.now().toString(36)}-${replays}`);
 }

@@ -3,8 +3,6 @@ import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
 import { address, advanceDays, approvedSeller, caTab, certifiedBuyer, unwrap } from '../helpers/market.ts';
 import { fund } from '../helpers/banking.ts';
 import { onlineBankingLogin } from '../../src/app/identity/banking-login.ts';
-import { commandByName } from '../../src/app/commands.ts';
-import { execute, resultDigest, type CommandInput } from '../../src/app/pipeline.ts';
 import { listProduct } from '../../src/app/market/products.ts';
 import { placeOrders } from '../../src/app/market/orders.ts';
 import { bookShipment, pickUpShipment } from '../../src/app/market/shipping.ts';
@@ -19,7 +17,8 @@ import { codBatchesOf, codShipmentsOf, collectCod } from '../../src/app/payments
 import { matchRemittances } from '../../src/app/payments/channel-remittance.ts';
 import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
 import { replay, worldDigest } from '../../src/app/replay.ts';
-import { WorldDb, type CommandLogRow } from '../../src/storage/schema.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
+import { replayAfter, replayDb, restore, snapshot, type Snapshot } from '../helpers/replay-snapshot.ts';
 
 // Replay of the payment channels (issue #19 item 3): a world where a credit card pays (captured on
 // shipping, settled T+1 by the acquirer, repaid from the bank), online banking moves money between
@@ -31,53 +30,6 @@ import { WorldDb, type CommandLogRow } from '../../src/storage/schema.ts';
 // parties' registration, store, catalogue and certificates (every table copied), with only the
 // later rows executed by name onto the copy, as replay() does after its genesis: that second form
 // checks the banking and payment commands on their own, whatever set the parties up.
-
-let replays = 0;
-function replayDb(): WorldDb {
-  replays += 1;
-  return new WorldDb(`settlelab-world-replay-payments-${Date.now().toString(36)}-${replays}`);
-}
-
-type Snapshot = { readonly seq: number; readonly tables: ReadonlyMap<string, readonly unknown[]> };
-
-/** Every row of every table, and the log's last seq: the world as it is now. */
-async function snapshot(db: WorldDb): Promise<Snapshot> {
-  const tables = new Map<string, readonly unknown[]>();
-  for (const table of db.tables) {
-    // Every world table keeps its key in its rows (inbound), so its rows alone restore it.
-    expect(table.schema.primKey.keyPath, `${table.name} has inbound keys`).toBeTruthy();
-    tables.set(table.name, await table.toArray());
-  }
-  const last = await db.commandLog.orderBy('seq').last();
-  return { seq: last?.seq ?? 0, tables };
-}
-
-/** A fresh database holding exactly the snapshot's rows. */
-async function restore(s: Snapshot): Promise<WorldDb> {
-  const fresh = replayDb();
-  await fresh.open();
-  await fresh.transaction('rw', fresh.tables, async () => {
-    for (const table of fresh.tables) {
-      const rows = s.tables.get(table.name)!;
-      if (rows.length > 0) await table.bulkAdd([...rows]);
-    }
-  });
-  return fresh;
-}
-
-/** Executes the log's rows after the snapshot on the restored copy, each by its name; their results must digest as logged. */
-async function replayAfter(s: Snapshot, log: readonly CommandLogRow[], fresh: WorldDb): Promise<string[]> {
-  const replayed: string[] = [];
-  for (const row of log) {
-    if ((row.seq ?? 0) <= s.seq) continue;
-    const command = commandByName(row.name);
-    expect(command, `seq ${row.seq}: ${row.name} is registered`).toBeDefined();
-    const r = await execute(fresh, command!, { id: row.commandId, actor: row.actor }, row.input as CommandInput);
-    expect(resultDigest(r), `seq ${row.seq}: ${row.name} gives the logged result`).toBe(row.resultDigest);
-    replayed.push(row.name);
-  }
-  return replayed;
-}
 
 async function placeOne(db: WorldDb, buyer: string, productId: string, paymentMethod: string) {
   const [o] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod, buyNow: { productId, quantity: 1 } }));
