@@ -1,6 +1,11 @@
 // Short messages at the corner of the screen: results of actions and live notices from other tabs.
 
-export type Toast = { id: number; text: string; tone: 'info' | 'error' };
+/**
+ * A toast's words are made when it is shown, not when it is made: `text` reads the catalogs (and
+ * the language) each time, so a toast still on screen follows a change of language like the rest of
+ * the page instead of staying in the language it was made in.
+ */
+export type Toast = { id: number; text: () => string; tone: 'info' | 'error' };
 /** Older toasts drop off beyond this many, so a burst of notices cannot fill the screen. */
 export const toastsMax = 5;
 const toastMs = 6000;
@@ -9,7 +14,7 @@ class Toasts {
   items = $state<Toast[]>([]);
   private next = 1;
 
-  show(text: string, tone: Toast['tone'] = 'info'): void {
+  show(text: () => string, tone: Toast['tone'] = 'info'): void {
     const toast = { id: this.next++, text, tone };
     this.items = [...this.items, toast].slice(-toastsMax);
     setTimeout(() => this.dismiss(toast.id), toastMs);

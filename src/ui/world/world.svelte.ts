@@ -38,7 +38,7 @@ export class WorldModel {
         if (m.from.tabId === tabId || m.kind === 'clock.moved') return;
         // A feature words its notice kinds (`noticeKind.<kind>`); a kind without words points to
         // the activity feed rather than showing its code.
-        toasts.show(noticeText(m.kind, i18n.locale));
+        toasts.show(() => noticeText(m.kind, i18n.locale));
       },
     });
     const db = this.session.db;
