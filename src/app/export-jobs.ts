@@ -59,19 +59,29 @@ export async function runExportJob<T>(
  */
 export async function exportJournalCsvTo(db: WorldDb, sink: ByteSink, options: ExportJobOptions = {}): Promise<Result<CsvSummary, string>> {
   const emit = (chunk: Uint8Array) => sink.write(chunk);
-  let r: Result<CsvSummary, string>;
+  const r = await writeOrAbort(sink, options.signal, () => runExportJob<CsvSummary>({ kind: 'journalCsv', dbName: db.name }, emit, options, () => writeJournalCsv(db, emit, options)));
+  if (!r.ok) return r;
+  await sink.close();
+  return r;
+}
+
+/**
+ * Runs `write` into `sink`. A throw, a refusal or a cancel (the signal) aborts the sink, so no
+ * partial file is kept; on success the sink stays open for the caller to finish.
+ */
+export async function writeOrAbort<T>(sink: ByteSink, signal: AbortSignal | undefined, write: () => Promise<Result<T, string>>): Promise<Result<T, string>> {
+  let r: Result<T, string>;
   try {
-    r = await runExportJob<CsvSummary>({ kind: 'journalCsv', dbName: db.name }, emit, options, () => writeJournalCsv(db, emit, options));
+    r = await write();
   } catch (e) {
     await sink.abort();
     const fault = storageFaultOf(e);
     if (fault) return err(fault);
     throw e;
   }
-  if (!r.ok || options.signal?.aborted) {
+  if (!r.ok || signal?.aborted) {
     await sink.abort();
     return r.ok ? err('file_export_cancelled') : r;
   }
-  await sink.close();
   return r;
 }

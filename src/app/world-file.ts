@@ -9,7 +9,7 @@ import {
 import { assert } from '../domain/assert.ts';
 import { BlobSink, type ByteSink } from './byte-sink.ts';
 import { databaseAt, decodeValue, LineReader, lineBytesMax, storesAt, writeWorldStream, type ExportOptions, type StreamDigest, type StreamProgress } from './world-stream.ts';
-import { runExportJob } from './export-jobs.ts';
+import { runExportJob, writeOrAbort } from './export-jobs.ts';
 import { openRegistry, type WorldEntry } from '../storage/registry.ts';
 import { currentSchemaVersion, WorldDb, worldDbPrefix } from '../storage/schema.ts';
 import { storageFaultOf } from '../storage/faults.ts';
@@ -59,19 +59,8 @@ export async function exportWorldTo(
   sink: ByteSink,
   options: { readonly signer?: WorldSigner; readonly onProgress?: (p: StreamProgress) => void; readonly signal?: AbortSignal } = {},
 ): Promise<Result<null, string>> {
-  let r: Result<StreamDigest, string>;
-  try {
-    r = await streamWorld(entry, (chunk) => sink.write(chunk), { onProgress: options.onProgress, signal: options.signal });
-  } catch (e) {
-    await sink.abort();
-    const fault = storageFaultOf(e);
-    if (fault) return err(fault);
-    throw e;
-  }
-  if (!r.ok || options.signal?.aborted) {
-    await sink.abort();
-    return r.ok ? err('file_export_cancelled') : r;
-  }
+  const r = await writeOrAbort(sink, options.signal, () => streamWorld(entry, (chunk) => sink.write(chunk), { onProgress: options.onProgress, signal: options.signal }));
+  if (!r.ok) return r;
   const { bytes, sha256: digest, tables } = r.value;
   // Signed once the data is written: no transaction is open while the key signs.
   const trailer: WorldStreamTrailer = { end: worldStreamEnd, tables, bytes, sha256: digest, ...(options.signer === undefined ? {} : { signature: signDigest(bytes, digest, options.signer) }) };
