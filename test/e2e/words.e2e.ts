@@ -71,7 +71,8 @@ const latinAllowed = /AES-GCM|PBKDF2-SHA256|\b[0-9A-Fa-f]{3,4}\b|SettleLab|CSV|P
 function findIn(text: string, where: string, locale: 'en' | 'zh-CN'): Finding[] {
   // What users typed is theirs (the world's name, here in English); emails and addresses have dots.
   // An institution's login name is what its students type to sign in (the lab sheet's): shown on purpose.
-  const clean = text.replaceAll(worldName, ' ').replace(/(Login name|登录名)\s+\S+/g, ' ').replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+  // An activation code (Crockford base32, "ABCD-EFGH") is typed back by the student: random letters, not words.
+  const clean = text.replaceAll(worldName, ' ').replace(/(Login name|登录名)\s+\S+/g, ' ').replace(/\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b/g, ' ').replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
   const found: Finding[] = [];
   const check = (rule: string, re: RegExp) => {
     for (const m of clean.matchAll(re)) {

@@ -3,7 +3,9 @@
 /**
  * A toast's words are made when it is shown, not when it is made: `text` reads the catalogs (and
  * the language) each time, so a toast still on screen follows a change of language like the rest of
- * the page instead of staying in the language it was made in.
+ * the page instead of staying in the language it was made in. So `text` must read only values
+ * fixed when it was made (copy a form field into a const first): a field cleared after the action
+ * would otherwise be read back empty (an e-cash payment's toast once threw on `money('')`).
  */
 export type Toast = { id: number; text: () => string; tone: 'info' | 'error' };
 /** Older toasts drop off beyond this many, so a burst of notices cannot fill the screen. */
