@@ -41,6 +41,7 @@ import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/
 import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
 import { labOpenAccountCommand, labTamperEntryCommand, labTransferCommand, openAccountCommand } from './ledger.ts';
 import { recordAuditCommand } from './identity/audit.ts';
+import { drawTrialBalanceCommand, recordLedgerVerifyCommand } from './ledger-audit.ts';
 
 // The registry of defined commands (docs/pipeline.md): replay finds a logged command by its name
 // here. A plain object, no side-effect registration: a command is replayable exactly when it is
@@ -177,6 +178,9 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   labTamperEntry: labTamperEntryCommand,
   // the auditor's audit recorded (its counts; the audit ran in the tab)
   recordAudit: recordAuditCommand,
+  // the auditor's trial balance (computed inside) and journal verify (run in the tab, re-checked inside)
+  drawTrialBalance: drawTrialBalanceCommand,
+  recordLedgerVerify: recordLedgerVerifyCommand,
   // certificates: revocation and renewal (the list and the new certificate signed by the CA's tab
   // for the serial and world time it read, re-checked inside)
   revokeCertificate: revokeCertificateCommand,

@@ -98,6 +98,8 @@ const timeFields = new Set(['at', 'from', 'to', 'dueAt', 'until', 'expiresAt', '
 const fieldCatalogs: Readonly<Record<string, readonly string[]>> = {
   channel: ['payments.channel.'],
   reason: ['echeque.return.', 'error.'],
+  // The auditor's verify: why the first broken journal entry is broken (the Auditor page's words).
+  brokenReason: ['reason.'],
 };
 
 /**
