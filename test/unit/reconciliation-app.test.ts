@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { balanceOf, billCsv, fromStored, subtract, toStored } from '../../src/domain/index.ts';
+import { balanceOf, billCsv, buildBill, dateStartMs, fromStored, hourMs, subtract, toStored } from '../../src/domain/index.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
 import { address, advanceDays, advanceHours, approvedSeller, expectLedgerSound, fundWallet, unwrap } from '../helpers/market.ts';
 import { customerAt, fund, onlineBanking } from '../helpers/banking.ts';
@@ -9,7 +9,8 @@ import { applyForBankAccount, approveBankApplication, bankAccountsOf } from '../
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
 import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
 import { depositBalance } from '../../src/app/banking/transfers.ts';
-import { deskBill, deskDay, reconcileDay, resolveDifference } from '../../src/app/reconciliation/desk.ts';
+import { deskBill, deskDay, matchInputs, readDayInputs, reconcileDay, resolveDifference } from '../../src/app/reconciliation/desk.ts';
+import { billSummariesOf } from '../../src/app/reconciliation/day-inputs.ts';
 import { labArmFault, labChangeFee, labImportBill, labMoveAcrossCutoff } from '../../src/app/reconciliation/lab.ts';
 import { reconTables } from '../../src/storage/recon-tables.ts';
 import { ledgerTables } from '../../src/storage/ledger-tables.ts';
@@ -256,5 +257,60 @@ describe('reconciliation desk', () => {
     const desk = await deskDay(w.db, 'platform', day1);
     expect(desk.source).toBe('saved');
     expect(desk.open.map((d) => d.kind)).toEqual(['duplicate_payment']);
+  });
+  it('after a saved run, 补单 and a duplicate refunded update the saved match count, bills and settlements as a run of the day would find them', async () => {
+    const w = await world();
+    await troubledDay(w);
+    await advanceHours(w.db, 15);
+    const run = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    expect(run.latest?.matched).toBe(2);
+    // What a run of the day now finds; the saved day keeps a difference resolved away (the long
+    // after 补单) in its list, resolved, for the report.
+    const fresh = async () => {
+      const inputs = await readDayInputs(w.db, 'platform', day1);
+      return { result: matchInputs(day1, inputs), bills: billSummariesOf(day1, inputs) };
+    };
+    const sameAsRun = async () => {
+      const desk = await deskDay(w.db, 'platform', day1);
+      expect(desk.source).toBe('saved');
+      const now = await fresh();
+      const resolved = new Set(desk.row!.resolutions.map((r) => r.differenceId));
+      expect(desk.result.matched).toBe(now.result.matched);
+      expect(desk.result.settlements).toEqual(now.result.settlements);
+      expect(desk.bills).toEqual(now.bills);
+      expect(desk.result.differences.filter((d) => !resolved.has(d.id) || now.result.differences.some((x) => x.id === d.id))).toEqual(now.result.differences);
+      return desk;
+    };
+    const long = run.opening.find((d) => d.kind === 'long')!;
+    const dup = run.opening.find((d) => d.kind === 'duplicate_payment')!;
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: long.id, action: 'mark_paid', reason: '' }));
+    // The long's bill row now has its platform record: matched (it was 2 until the day ran again).
+    expect((await sameAsRun()).result.matched).toBe(3);
+    unwrap(await resolveDifference(w.db, meta('platform'), { scope: 'platform', date: day1, differenceId: dup.id, action: 'refund_duplicate', reason: '' }));
+    const closed = await sameAsRun();
+    expect(closed.balanced).toBe(true);
+    expect(closed.open).toEqual([]);
+    expect(closed.row!.opening.map((d) => d.id).sort()).toEqual([dup.id, long.id].sort());
+  });
+
+  it('a teacher-imported bill row dated before its charge is read from its earlier bill: matched there, no short on the day of its charge', async () => {
+    const w = await world();
+    const order = await w.order('escrow');
+    unwrap(await payOrderWith(w.db, meta(w.buyer), { orderId: order.id, channel: 'escrow' }));
+    await advanceHours(w.db, 15);
+    const row = (await deskBill(w.db, 'platform', day1, 'escrow')).rows[0]!;
+    // The teacher moves the escrow agent's row to the bill of the day before, at 10:00: before the
+    // order (and its charge) was made.
+    const day0 = '2026-01-04';
+    unwrap(await labImportBill(w.db, w.teacher, meta('platform'), { text: billCsv(buildBill('escrow', day1, 'CNY', [])) }));
+    unwrap(await labImportBill(w.db, w.teacher, meta('platform'), { text: billCsv(buildBill('escrow', day0, 'CNY', [{ ...row, at: dateStartMs(day0) + 10 * hourMs }])) }));
+    // The charge's day: its record's bill row is on an earlier bill, matched there already.
+    const today = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day1 }));
+    expect(today.opening).toEqual([]);
+    // The earlier day: the row is matched to the charge (its money is not in the ledger that day:
+    // the one difference left is the settlement's).
+    const before = unwrap(await reconcileDay(w.db, meta('platform'), { scope: 'platform', date: day0 }));
+    expect(before.latest?.matched).toBe(1);
+    expect(before.opening.map((d) => d.kind)).toEqual(['settlement_mismatch']);
   });
 });

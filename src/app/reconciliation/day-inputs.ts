@@ -2,6 +2,7 @@ import type { Collection } from 'dexie';
 import {
   assert,
   billDateOf,
+  billTotalsAfter,
   billWindowOf,
   buildBill,
   counterReceiptNo,
@@ -210,42 +211,58 @@ export async function dayRowsEstimate(db: WorldDb, date: string, scope: ReconSco
   return charges * (scope === 'platform' ? 1 : 2) + trades * 3 + counter;
 }
 
-/** Everything the match of `date` needs, for one scope. Reads only; callable inside a command. */
-export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string, io: DayReadIo = {}): Promise<DayInputs> {
-  const reader = new Reader(io);
-  const window = billWindowOf(date);
-  const start = dateStartMs(date);
-  const chargesTo = window.to + 2 * dayMs;
-  const charges = await reader.pagesFrom((lower, inclusive) => paymentsTables(db).charges.where('createdAt').between(lower, chargesTo, inclusive, false), (c) => c.createdAt, (c) => c.id, start - chargeLookbackDays * dayMs, dayChargesMax);
-  // The orders only tell each charge's seller: the platform's scope takes every charge, so only a
-  // seller's run reads them.
-  const orderIds = scope === 'platform' ? [] : [...new Set(charges.map((c) => c.orderId))];
-  const orders = await reader.byKeys(orderIds, async (page) => (await marketTables(db).orders.bulkGet(page)).filter((o): o is OrderRow => o !== undefined));
-  const sellerByOrder = new Map(orders.map((o) => [o.id, o.sellerId] as const));
+/** The teacher's bill imports read to find imported rows older than their charge, at most. */
+const importedBillsMax = 10_000;
+/** The lab's import event (src/app/reconciliation/lab.ts): one teacher-edited bill of an institution and date. */
+const billImportEvent = 'recon.lab_import';
+
+/**
+ * The bills (institution and date) the teacher imported that are dated before `date`. Only an
+ * imported row can be older than its charge (a channel takes a charge's money after the charge is
+ * made; a teacher's file may say otherwise), and every import leaves its event, so these few
+ * bills are where a today's charge can have a row on an earlier bill.
+ */
+async function importedBillsBefore(db: WorldDb, date: string): Promise<{ readonly institutionId: string; readonly date: string }[]> {
+  // By name: a worker opens the database without its schema class (see worldStamp).
+  const events = await db.table<{ readonly type: string; readonly payload: Record<string, unknown> }, number>('events').where('type').equals(billImportEvent).limit(importedBillsMax).toArray();
+  const bills = new Map<string, { institutionId: string; date: string }>();
+  for (const e of events) {
+    const { institutionId, date: billDate } = e.payload;
+    if (typeof institutionId === 'string' && typeof billDate === 'string' && billDate < date) bills.set(`${institutionId}|${billDate}`, { institutionId, date: billDate });
+  }
+  return [...bills.values()];
+}
+
+/**
+ * What a match reads, wherever it came from: the whole day's (readDayInputs) or a few merchant
+ * numbers' (readNumberInputs). `trades`: the trades on the bills of the day and the next;
+ * `earlier(numbers)`: the other trades of the numbers that have a platform record on the day;
+ * `counter`: the counter payments' records kept on the bills of the day and the next.
+ */
+type DaySources = {
+  readonly charges: readonly Charge[];
+  readonly sellerByOrder: ReadonlyMap<string, string>;
+  readonly trades: readonly ChannelTradeRow[];
+  readonly earlier: (numbers: readonly string[]) => Promise<ChannelTradeRow[]>;
+  readonly counter: MobilePaymentRow[];
+};
+
+async function inputsFrom(db: WorldDb, reader: Reader, scope: ReconScope, date: string, sources: DaySources): Promise<DayInputs> {
+  const { charges, sellerByOrder, trades, counter } = sources;
   const inScope = (orderId: string, sellerId?: string) => scope === 'platform' || (sellerId ?? sellerByOrder.get(orderId)) === scope;
-  // A bill day's trades in one read each (one getAll: reading them row by row costs several times more).
-  const trades = await reader.byKeys([date, nextDate(date)], (days) => reconTables(db).channelTrades.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
   const platform: PlatformRecord[] = [];
   for (const charge of charges) if (inScope(charge.orderId)) platform.push(...recordsOfCharge(charge));
   // Earlier bills' rows of today's records (a callback that came late, or was restored by 补单).
-  // A channel takes a charge's money only after the charge was made, so its trades are on bills
-  // dated no earlier than the charge's creation: only the records of charges made before this
-  // bill day can have rows on an earlier bill, and only those are looked up (a day's own charges,
-  // 100,000 in the bench, would otherwise cost one read each).
-  const madeBefore = new Set(charges.filter((c) => billDateOf(c.createdAt) < date).map((c) => c.id));
-  const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date && madeBefore.has(p.merchantOrderNo)).map((p) => p.merchantOrderNo))];
+  const today = [...new Set(platform.filter((p) => worldDateOf(p.at) === date).map((p) => p.merchantOrderNo))];
   const known = new Set(trades.map((t) => t.channelTradeNo));
-  // One equality read per number, all of a page at once in one transaction (IndexedDB runs them
-  // back to back; anyOf walks a cursor from key to key, one round trip each).
-  const earlier = await reader.byKeys(today, (page) => db.transaction('r', reconTables(db).channelTrades, async () => (await Promise.all(page.map((no) => reconTables(db).channelTrades.where('merchantOrderNo').equals(no).limit(tradesPerNumberMax).toArray()))).flat()));
-  const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo))].filter((t) => inScope(t.orderId, t.sellerId));
+  const earlier = await sources.earlier(today);
+  const all = [...trades, ...earlier.filter((t) => !known.has(t.channelTradeNo) && (known.add(t.channelTradeNo), true))].filter((t) => inScope(t.orderId, t.sellerId));
   // A refund the desk asked for itself (a duplicate returned) is the platform's record as well.
   for (const t of all) if (t.platformAt !== null) platform.push({ merchantOrderNo: t.merchantOrderNo, merchantRefundNo: t.merchantRefundNo, orderId: t.orderId, institutionId: t.institutionId, channel: t.channel, type: t.type === 'refund' ? 'refund' : 'payment', amount: t.gross, expectedFee: t.fee, status: 'success', at: t.platformAt });
   // Counter payments (手机支付): no order and no charge; the seller's own record of each payment,
   // kept on the escrow agent's bill date, is the platform side of its bill row. A trade of the
   // day whose record is of another bill date (the channel moved it across the cut-off) brings
   // its record too, so tomorrow's bill still finds it.
-  const counter = await reader.byKeys([date, nextDate(date)], (days) => mobileTables(db).mobilePayments.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
   const counterIds = new Set(counter.map((m) => m.id));
   const strays = all.filter((t) => t.channel === mobileChannel && t.type === 'payment' && t.origin !== 'duplicate' && !counterIds.has(t.channelTradeNo)).map((t) => t.channelTradeNo);
   if (strays.length > 0) append(counter, await reader.byKeys(strays, async (page) => (await mobileTables(db).mobilePayments.bulkGet(page)).filter((m): m is MobilePaymentRow => m !== undefined)));
@@ -266,6 +283,74 @@ export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string
   return { platform, bill: all.map(billRowOf), bank, trades: all };
 }
 
+/** The charges a match of `date` considers were made in [from, to) (refunds reach back to their charge). */
+function chargesWindowOf(date: string): { readonly from: number; readonly to: number } {
+  return { from: dateStartMs(date) - chargeLookbackDays * dayMs, to: billWindowOf(date).to + 2 * dayMs };
+}
+
+/** The sellers of the charges' orders: only a seller's run needs them (the platform's takes every charge). */
+async function sellersOf(db: WorldDb, reader: Reader, scope: ReconScope, charges: readonly Charge[]): Promise<Map<string, string>> {
+  const orderIds = scope === 'platform' ? [] : [...new Set(charges.map((c) => c.orderId))];
+  const orders = await reader.byKeys(orderIds, async (page) => (await marketTables(db).orders.bulkGet(page)).filter((o): o is OrderRow => o !== undefined));
+  return new Map(orders.map((o) => [o.id, o.sellerId] as const));
+}
+
+/** Everything the match of `date` needs, for one scope. Reads only; callable inside a command. */
+export async function readDayInputs(db: WorldDb, scope: ReconScope, date: string, io: DayReadIo = {}): Promise<DayInputs> {
+  const reader = new Reader(io);
+  const window = chargesWindowOf(date);
+  const charges = await reader.pagesFrom((lower, inclusive) => paymentsTables(db).charges.where('createdAt').between(lower, window.to, inclusive, false), (c) => c.createdAt, (c) => c.id, window.from, dayChargesMax);
+  const sellerByOrder = await sellersOf(db, reader, scope, charges);
+  // A bill day's trades in one read each (one getAll: reading them row by row costs several times more).
+  const trades = await reader.byKeys([date, nextDate(date)], (days) => reconTables(db).channelTrades.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
+  const counter = await reader.byKeys([date, nextDate(date)], (days) => mobileTables(db).mobilePayments.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
+  const madeBefore = new Set(charges.filter((c) => billDateOf(c.createdAt) < date).map((c) => c.id));
+  const earlier = async (numbers: readonly string[]): Promise<ChannelTradeRow[]> => {
+    // A channel takes a charge's money only after the charge was made, so its own trades are on
+    // bills dated no earlier than the charge's creation: only the records of charges made before
+    // this bill day are looked up one by one (a day's own charges, 100,000 in the bench, would
+    // cost one read each). One equality read per number, all of a page at once in one transaction
+    // (IndexedDB runs them back to back; anyOf walks a cursor from key to key, one round trip each).
+    const before = numbers.filter((no) => madeBefore.has(no));
+    const looked = await reader.byKeys(before, (page) => db.transaction('r', reconTables(db).channelTrades, async () => (await Promise.all(page.map((no) => reconTables(db).channelTrades.where('merchantOrderNo').equals(no).limit(tradesPerNumberMax).toArray()))).flat()));
+    // A teacher's imported bill may date a row before its charge: the imported bills before the
+    // day are read whole (a lab's few), keeping the rows of today's numbers.
+    const wanted = new Set(numbers);
+    const bills = await importedBillsBefore(db, date);
+    const imported = await reader.byKeys(bills.map((b) => b.date), (days) => reconTables(db).channelTrades.where('billDate').anyOf(days).limit(dayTradesMax).toArray(), 1);
+    const institutionsOn = new Set(bills.map((b) => `${b.institutionId}|${b.date}`));
+    return [...looked, ...imported.filter((t) => wanted.has(t.merchantOrderNo) && institutionsOn.has(`${t.institutionId}|${t.billDate}`))];
+  };
+  return inputsFrom(db, reader, scope, date, { charges, sellerByOrder, trades, earlier, counter });
+}
+
+/** Trades of the merchant numbers a resolution touches, at most (each a handful). */
+const numbersMax = 64;
+
+/**
+ * What the match of `date` reads of a few merchant numbers only (their charges, trades, counter
+ * records and the ledger entries of their trades): the same rows the day's read holds for those
+ * numbers, so their match is the day's match of them (rematchNumbers). Reads only.
+ */
+export async function readNumberInputs(db: WorldDb, scope: ReconScope, date: string, numbers: readonly string[]): Promise<DayInputs> {
+  assert(numbers.length <= numbersMax, 'a few merchant numbers');
+  const reader = new Reader({});
+  const window = chargesWindowOf(date);
+  const charges = (await paymentsTables(db).charges.bulkGet([...numbers])).filter((c): c is Charge => c !== undefined && c.createdAt >= window.from && c.createdAt < window.to);
+  const sellerByOrder = await sellersOf(db, reader, scope, charges);
+  const rows = (await Promise.all(numbers.map((no) => reconTables(db).channelTrades.where('merchantOrderNo').equals(no).limit(tradesPerNumberMax).toArray()))).flat();
+  const days = new Set([date, nextDate(date)]);
+  const counterIds = numbers.filter((no) => no.startsWith(counterReceiptNo(''))).map((no) => no.slice(counterReceiptNo('').length));
+  const counter = (await mobileTables(db).mobilePayments.bulkGet(counterIds)).filter((m): m is MobilePaymentRow => m !== undefined && days.has(m.billDate));
+  return inputsFrom(db, reader, scope, date, {
+    charges,
+    sellerByOrder,
+    trades: rows.filter((t) => days.has(t.billDate)),
+    earlier: async (today) => rows.filter((t) => !days.has(t.billDate) && today.includes(t.merchantOrderNo)),
+    counter,
+  });
+}
+
 export function matchInputs(date: string, inputs: DayInputs): MatchResult {
   return matchDay({ date, currency: 'CNY', platform: inputs.platform, bill: inputs.bill, bank: inputs.bank });
 }
@@ -281,6 +366,24 @@ export type BillSummary = { readonly institutionId: string; readonly date: strin
 
 export function billSummariesOf(date: string, inputs: DayInputs): BillSummary[] {
   return billsOf(date, inputs).map((b) => ({ institutionId: b.institutionId, date: b.date, totals: b.totals }));
+}
+
+/**
+ * The saved bills' totals after a change to a few numbers' rows: each institution's totals less
+ * the rows `before` summed and plus those `after` sums (bill summaries of the numbers' reads); a
+ * bill left with no rows is gone, as billsOf leaves it out.
+ */
+export function billSummariesAfter(date: string, saved: readonly BillSummary[], before: readonly BillSummary[], after: readonly BillSummary[]): BillSummary[] {
+  const empty = (currency: BillTotals['gross']['currency']): BillTotals => ({ rows: 0, gross: toStored(zero(currency)), fee: toStored(zero(currency)), net: toStored(zero(currency)) });
+  const institutions = [...new Set([...saved, ...before, ...after].map((b) => b.institutionId))].sort();
+  const find = (list: readonly BillSummary[], id: string) => list.find((b) => b.institutionId === id)?.totals;
+  return institutions
+    .map((institutionId) => {
+      const any = (find(saved, institutionId) ?? find(before, institutionId) ?? find(after, institutionId))!;
+      const none = empty(any.gross.currency);
+      return { institutionId, date, totals: billTotalsAfter(find(saved, institutionId) ?? none, find(before, institutionId) ?? none, find(after, institutionId) ?? none) };
+    })
+    .filter((b) => b.totals.rows > 0);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   negate,
   nextDate,
   ok,
+  rematchNumbers,
   toStored,
   type Bill,
   type Charge,
@@ -31,7 +32,7 @@ import { channelAdapter } from '../payments/gateway.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
 import { duplicateCharge, refundCounterDuplicate, tradesOfCharge, writeTrade } from './records.ts';
-import { billRowOf, billSummariesOf, dayRowsEstimate, dayTradesMax, matchInputs, readDayInputs, worldStamp, type BillSummary, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
+import { billRowOf, billSummariesAfter, billSummariesOf, dayRowsEstimate, dayTradesMax, matchInputs, readDayInputs, readNumberInputs, worldStamp, type BillSummary, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
 // The reconciliation desk (对账台) of the platform operator, and of each seller for its own orders.
 // A day is read from three places: the platform's charges (its records of each callback), the
@@ -184,6 +185,12 @@ export const resolveDifferenceCommand = defineCommand({
     const difference = result.differences.find((d) => d.id === input.differenceId);
     const checked = checkResolution(difference, new Set(day.resolutions.map((r) => r.differenceId)), input.action, input.reason);
     if (!checked.ok) return checked;
+    // On the saved path, the rows of the difference's merchant number are matched before and
+    // after the action (a handful of rows), and the saved match and bills are updated by the
+    // change: 补单 turns a long into a matched row, a refund writes its trade. A carry or a
+    // write-off changes no row.
+    const touched = current && changesRows(input.action) && difference!.merchantOrderNo !== '' ? [difference!.merchantOrderNo] : [];
+    const partBefore = touched.length === 0 ? null : await readNumberInputs(tx.db, input.scope, input.date, touched);
     const moved = await carryOut(tx, input.scope, difference!, input.action);
     if (!moved.ok) return moved;
     const resolution: ReconResolutionRow = { differenceId: difference!.id, action: input.action, reason: input.reason.trim(), at: tx.now, actorId: tx.meta.actor, transferIds: moved.value };
@@ -192,7 +199,14 @@ export const resolveDifferenceCommand = defineCommand({
     // From the saved match, the update is incremental: the difference stays in the list, now
     // resolved, and the closing differences (and whether the day closes) follow from the saved
     // list and the resolutions (saveDay). The save is this command's, so it stays current.
-    if (current) return ok(await saveDay(tx, input.scope, input.date, result, day.bills ?? [], resolutions));
+    if (current && partBefore === null) return ok(await saveDay(tx, input.scope, input.date, result, day.bills ?? [], resolutions));
+    if (current) {
+      const partAfter = await readNumberInputs(tx.db, input.scope, input.date, touched);
+      const kept = new Set(resolutions.map((r) => r.differenceId));
+      const updated = rematchNumbers(result, matchInputs(input.date, partBefore!), matchInputs(input.date, partAfter), kept);
+      const bills = billSummariesAfter(input.date, day.bills ?? [], billSummariesOf(input.date, partBefore!), billSummariesOf(input.date, partAfter));
+      return ok(await saveDay(tx, input.scope, input.date, updated, bills, resolutions));
+    }
     // A small day matched here is matched again after the action: 补单 turns a long into a matched row.
     const afterInputs = await readDayInputs(tx.db, input.scope, input.date);
     const after = matchInputs(input.date, afterInputs);
@@ -208,6 +222,11 @@ export const resolveDifferenceCommand = defineCommand({
  */
 export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: ResolveInput, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
   return execute(db, resolveDifferenceCommand, meta, { scope: input.scope, date: input.date, differenceId: input.differenceId, action: input.action, reason: input.reason }, env);
+}
+
+/** Whether an action may change the day's rows (a charge, a trade): a carry or a write-off books nothing. */
+function changesRows(action: ResolutionAction): boolean {
+  return action !== 'carry_forward' && action !== 'write_off';
 }
 
 function dedupe(list: readonly Difference[]): Difference[] {

@@ -125,3 +125,11 @@ export function buildBill(institutionId: string, date: string, currency: Currenc
   for (const row of rows) assert(row.gross.currency === currency && rowAddsUp(row), `row ${row.channelTradeNo}: one currency, net = gross − fee`);
   return { institutionId, date, currency, rows, totals: billTotals(rows, currency) };
 }
+
+/** A bill's totals less the rows `minus` sums and plus those `plus` sums (a few rows changed). */
+export function billTotalsAfter(totals: BillTotals, minus: BillTotals, plus: BillTotals): BillTotals {
+  const step = (a: StoredMoney, b: StoredMoney, c: StoredMoney) => toStored(add(subtract(fromStored(a), fromStored(b)), fromStored(c)));
+  const rows = totals.rows - minus.rows + plus.rows;
+  assert(rows >= 0, 'rows left in a bill');
+  return { rows, gross: step(totals.gross, minus.gross, plus.gross), fee: step(totals.fee, minus.fee, plus.fee), net: step(totals.net, minus.net, plus.net) };
+}

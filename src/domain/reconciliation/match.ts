@@ -317,3 +317,74 @@ export function dayStatus(differences: readonly Difference[], resolutions: reado
   const open = differences.filter((d) => !done.has(d.id));
   return { open, resolved: differences.filter((d) => done.has(d.id)), balanced: open.length === 0 };
 }
+
+// ---- a saved match kept up to date -----------------------------------------------------------
+
+/**
+ * The saved match of a day after a change to the rows of a few merchant numbers (a clerk's action
+ * on one difference): `before` and `after` are matchDay of only those numbers' records, bill rows
+ * and bank lines, taken before and after the change. A match's count, its per-number differences
+ * and each institution's sums add up over merchant numbers, so the day's are the saved ones less
+ * `before`'s plus `after`'s, with no read of the day's other rows; the settlement differences
+ * follow from the new sums. A difference gone with the change stays listed when `keep` names it
+ * (a resolved one: the report shows what it was).
+ */
+export function rematchNumbers(saved: MatchResult, before: MatchResult, after: MatchResult, keep: ReadonlySet<string>): MatchResult {
+  assert(saved.date === before.date && saved.date === after.date, 'one day');
+  const isSettlement = (d: Difference) => d.kind === 'settlement_mismatch';
+  const gone = new Set(before.differences.filter((d) => !isSettlement(d)).map((d) => d.id));
+  const fresh = new Map(after.differences.filter((d) => !isSettlement(d)).map((d) => [d.id, d] as const));
+  // live: the differences a run of the day would now find (besides the settlements'); kept: gone, listed for the report.
+  const live: Difference[] = [];
+  const listed: Difference[] = [];
+  for (const d of saved.differences) {
+    if (isSettlement(d)) continue;
+    const now = fresh.get(d.id);
+    if (now !== undefined) {
+      fresh.delete(d.id);
+      live.push(now);
+      listed.push(now);
+    } else if (!gone.has(d.id)) {
+      live.push(d);
+      listed.push(d);
+    } else if (keep.has(d.id)) listed.push(d);
+  }
+  for (const d of fresh.values()) {
+    live.push(d);
+    listed.push(d);
+  }
+  // Each institution's sums in minor units: saved − before + after.
+  const sums = new Map<string, { billNet: bigint; bankCredit: bigint; feeGap: bigint; currency: CurrencyCode }>();
+  const add = (list: MatchResult['settlements'], sign: bigint) => {
+    for (const s of list) {
+      const e = sums.get(s.institutionId) ?? { billNet: 0n, bankCredit: 0n, feeGap: 0n, currency: s.billNet.currency };
+      e.billNet += sign * storedMinorUnits(s.billNet);
+      e.bankCredit += sign * storedMinorUnits(s.bankCredit);
+      sums.set(s.institutionId, e);
+    }
+  };
+  add(saved.settlements, 1n);
+  add(before.settlements, -1n);
+  add(after.settlements, 1n);
+  // The fee mismatches a run would find say what the channel took beyond the expected fees (matchDay step 4).
+  for (const d of live) {
+    if (d.kind !== 'fee_mismatch' || d.billAmount === null || d.otherAmount === null) continue;
+    const e = sums.get(d.institutionId);
+    if (e !== undefined) e.feeGap += storedMinorUnits(d.billAmount) - storedMinorUnits(d.otherAmount);
+  }
+  const settlements = [...sums.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([institutionId, e]) => ({ institutionId, billNet: toStored(fromMinorUnits(e.billNet, e.currency)), bankCredit: toStored(fromMinorUnits(e.bankCredit, e.currency)), same: e.billNet + e.feeGap === e.bankCredit }));
+  const savedSettlement = new Map(saved.differences.filter(isSettlement).map((d) => [d.id, d] as const));
+  // The channel a settlement difference names (matchDay: the institution's first bill row's; a
+  // wording hint only, the money is the institution's): the saved one's, else one of the
+  // institution's differences, else none.
+  const channelOf = (institutionId: string) => [...live, ...before.differences].find((d) => d.institutionId === institutionId && !isSettlement(d))?.channel ?? '';
+  for (const s of settlements) {
+    const id = `settlement_mismatch:${s.institutionId}:${saved.date}`;
+    const was = savedSettlement.get(id);
+    if (!s.same) listed.push({ id, kind: 'settlement_mismatch', date: saved.date, institutionId: s.institutionId, channel: was?.channel ?? channelOf(s.institutionId), orderId: null, merchantOrderNo: '', merchantRefundNo: '', channelTradeNo: null, billAmount: s.billNet, otherAmount: s.bankCredit });
+    else if (was !== undefined && keep.has(id)) listed.push(was);
+  }
+  return { date: saved.date, matched: saved.matched - before.matched + after.matched, differences: listed, settlements: settlements.map(({ institutionId, billNet, bankCredit }) => ({ institutionId, billNet, bankCredit })) };
+}
