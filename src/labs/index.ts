@@ -7,6 +7,8 @@ import reconciliation from './reconciliation.json';
 import echeque from './echeque.json';
 import cod from './cod.json';
 import remittance from './remittance.json';
+import ecash from './ecash.json';
+import smartcard from './smartcard.json';
 
 // The lab files of the catalogue, as data. Each is checked against the app's checks, queries,
 // presets and pages by src/app/labs/catalogue.ts (and its unit test); the start page shows them
@@ -20,4 +22,6 @@ export const labFileList: readonly LabFile[] = [
   echeque as LabFile,
   cod as LabFile,
   remittance as LabFile,
+  ecash as LabFile,
+  smartcard as LabFile,
 ];

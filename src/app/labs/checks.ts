@@ -8,6 +8,7 @@ import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-r
 import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
 import { codLabCheckTables, codLabChecks, codLabQueries } from './checks-cod.ts';
 import { remittanceLabCheckTables, remittanceLabChecks, remittanceLabQueries } from './checks-remittance.ts';
+import { ecashLabCheckTables, ecashLabChecks, ecashLabQueries } from './checks-ecash.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
 // reads the world (its rows and its event log), never what a page or button did: a step ticks
@@ -80,6 +81,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...echequeLabChecks,
   ...codLabChecks,
   ...remittanceLabChecks,
+  ...ecashLabChecks,
 };
 
 /**
@@ -102,6 +104,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...echequeLabCheckTables,
   ...codLabCheckTables,
   ...remittanceLabCheckTables,
+  ...ecashLabCheckTables,
 };
 
 export const labQueries: Readonly<Record<string, LabQuery>> = {
@@ -118,4 +121,5 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...echequeLabQueries,
   ...codLabQueries,
   ...remittanceLabQueries,
+  ...ecashLabQueries,
 };

@@ -22,6 +22,7 @@ import { reconPresets } from './presets-recon.ts';
 import { echequePresets } from './presets-echeque.ts';
 import { codPresets } from './presets-cod.ts';
 import { remittancePresets } from './presets-remittance.ts';
+import { ecashPresets } from './presets-ecash.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
 // order (registration, the activation code from the mailbox, the bank's approval, cash paid in at
@@ -132,4 +133,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...echequePresets };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...echequePresets, ...ecashPresets };
