@@ -8,6 +8,7 @@ import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-r
 import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
 import { codLabCheckTables, codLabChecks, codLabQueries } from './checks-cod.ts';
 import { remittanceLabCheckTables, remittanceLabChecks, remittanceLabQueries } from './checks-remittance.ts';
+import { cardsLabCheckTables, cardsLabChecks, cardsLabQueries } from './checks-cards.ts';
 import { ecashLabCheckTables, ecashLabChecks, ecashLabQueries } from './checks-ecash.ts';
 
 // The named checks a lab step refers to, and the named queries a lab question refers to. Each
@@ -81,6 +82,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...echequeLabChecks,
   ...codLabChecks,
   ...remittanceLabChecks,
+  ...cardsLabChecks,
   ...ecashLabChecks,
 };
 
@@ -104,6 +106,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...echequeLabCheckTables,
   ...codLabCheckTables,
   ...remittanceLabCheckTables,
+  ...cardsLabCheckTables,
   ...ecashLabCheckTables,
 };
 
@@ -121,5 +124,6 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...echequeLabQueries,
   ...codLabQueries,
   ...remittanceLabQueries,
+  ...cardsLabQueries,
   ...ecashLabQueries,
 };

@@ -22,6 +22,7 @@ import { reconPresets } from './presets-recon.ts';
 import { echequePresets } from './presets-echeque.ts';
 import { codPresets } from './presets-cod.ts';
 import { remittancePresets } from './presets-remittance.ts';
+import { cardsPresets } from './presets-cards.ts';
 import { ecashPresets } from './presets-ecash.ts';
 
 // Presets: the prepared world a lab starts from, built by running the app's real commands in
@@ -96,6 +97,27 @@ export async function bankAccountAt(db: WorldDb, presetId: string, partyId: stri
 }
 
 /**
+ * A seller whose store the platform approved, with the demo catalogue and an account at `bankId`
+ * (where its card sales are acquired and transfers to it arrive).
+ */
+export async function shopSeller(db: WorldDb, presetId: string, ctx: PresetContext, bankId = 'bank-b'): Promise<string> {
+  const seller = await registerActiveUser(db, presetId, ctx, form('lab_seller', 'seller', '王掌柜'));
+  must(await decideStore(db, metaOf(presetId, 'approve-store', 'platform'), { storeId: storeIdOf(seller), decision: 'approve' }), 'approve the store');
+  must(await fillDemoCatalogue(db, metaOf(presetId, 'demo-catalogue', seller)), 'demo catalogue');
+  await bankAccountAt(db, presetId, seller, bankId);
+  return seller;
+}
+
+/** The buyer 李雷 with an account at `bankId` and `amount` of the teacher's cash paid in at its counter. */
+export async function bankedBuyer(db: WorldDb, presetId: string, ctx: PresetContext, bankId: string, amount: string): Promise<string> {
+  const buyer = await registerActiveUser(db, presetId, ctx, form('lab_buyer', 'buyer', '李雷'));
+  await bankAccountAt(db, presetId, buyer, bankId);
+  must(await giveCash(db, ctx.teacher, metaOf(presetId, 'give-cash', 'clearing'), { partyId: buyer, amount }), 'give cash');
+  must(await counterDeposit(db, metaOf(presetId, 'deposit', bankId), { accountId: bankingAccountIds.deposit(bankId, buyer), amount }), 'deposit');
+  return buyer;
+}
+
+/**
  * B2C with escrow: a seller whose store the platform approved, with the demo catalogue and an
  * account at Eastern Commercial Bank (bank-b); a buyer with an account at Huaxin Bank (bank-a),
  * ¥500.00 cash paid in at the counter, a certificate from the CA, and ¥300.00 topped up into the
@@ -103,15 +125,8 @@ export async function bankAccountAt(db: WorldDb, presetId: string, partyId: stri
  */
 const b2cEscrow: Preset = async (db, ctx) => {
   const id = 'b2c-escrow';
-  const seller = await registerActiveUser(db, id, ctx, form('lab_seller', 'seller', '王掌柜'));
-  must(await decideStore(db, metaOf(id, 'approve-store', 'platform'), { storeId: storeIdOf(seller), decision: 'approve' }), 'approve the store');
-  must(await fillDemoCatalogue(db, metaOf(id, 'demo-catalogue', seller)), 'demo catalogue');
-  await bankAccountAt(db, id, seller, 'bank-b');
-
-  const buyer = await registerActiveUser(db, id, ctx, form('lab_buyer', 'buyer', '李雷'));
-  await bankAccountAt(db, id, buyer, 'bank-a');
-  must(await giveCash(db, ctx.teacher, metaOf(id, 'give-cash', 'clearing'), { partyId: buyer, amount: '500.00' }), 'give cash');
-  must(await counterDeposit(db, metaOf(id, 'deposit', 'bank-a'), { accountId: bankingAccountIds.deposit('bank-a', buyer), amount: '500.00' }), 'deposit');
+  await shopSeller(db, id, ctx);
+  const buyer = await bankedBuyer(db, id, ctx, 'bank-a', '500.00');
 
   // The buyer's own key ring (not this tab's): the tab that builds the lab is not left signed in.
   const buyerKeys = new KeyRing();
@@ -133,4 +148,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...echequePresets, ...ecashPresets };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...echequePresets, ...ecashPresets, ...cardsPresets };
