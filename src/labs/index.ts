@@ -7,6 +7,7 @@ import reconciliation from './reconciliation.json';
 import echeque from './echeque.json';
 import cod from './cod.json';
 import remittance from './remittance.json';
+import auditor from './auditor.json';
 import cards from './cards.json';
 import ecash from './ecash.json';
 import smartcard from './smartcard.json';
@@ -23,6 +24,7 @@ export const labFileList: readonly LabFile[] = [
   echeque as LabFile,
   cod as LabFile,
   remittance as LabFile,
+  auditor as LabFile,
   cards as LabFile,
   ecash as LabFile,
   smartcard as LabFile,

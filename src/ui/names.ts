@@ -100,6 +100,8 @@ const fieldCatalogs: Readonly<Record<string, readonly string[]>> = {
   reason: ['echeque.return.', 'error.'],
   // The auditor's verify: why the first broken journal entry is broken (the Auditor page's words).
   brokenReason: ['reason.'],
+  // The journal entry's field the teacher's tampering tool overwrote (the tool's own words).
+  field: ['lab.field.'],
 };
 
 /**

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { drawTrialBalance, recordLedgerVerify, recordLedgerVerifyCommand } from '../../src/app/ledger-audit.ts';
 import { labTamperEntry, verifyLedger } from '../../src/app/ledger.ts';
 import { execute } from '../../src/app/pipeline.ts';
-import { replay, worldDigest } from '../../src/app/replay.ts';
 import { journalHeadKey } from '../../src/storage/ledger-tables.ts';
-import { WorldDb } from '../../src/storage/schema.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
 import { freshWorld, meta, teacherOf } from '../helpers/world.ts';
+import { replayedDigests } from '../helpers/lab-world.ts';
+import { eventText } from '../../src/ui/names.ts';
+import { loadAllMessages, locales } from '../../src/ui/i18n/i18n.svelte.ts';
 
 // The auditor's trial balance and journal verify are recorded acts (issue #14, the auditor lab):
 // named commands in the pipeline, in the command log, each leaving its result as an event, once per
@@ -20,14 +22,9 @@ async function eventsOf(db: WorldDb, type: string) {
   return db.events.where('type').equals(type).toArray();
 }
 
-let replays = 0;
 async function expectReplaysSame(db: WorldDb): Promise<void> {
-  replays += 1;
-  const fresh = new WorldDb(`settlelab-world-replay-audit-${Date.now().toString(36)}-${replays}`);
-  const log = await db.commandLog.toArray();
-  expect(await replay(log, fresh)).toEqual({ ok: true, value: { commands: log.length - 1 } });
-  expect((await worldDigest(fresh)).digest).toBe((await worldDigest(db)).digest);
-  fresh.close();
+  const { live, again } = await replayedDigests(db);
+  expect(again.digest).toBe(live.digest);
 }
 
 describe('the auditor’s recorded trial balance and verify', () => {
@@ -65,6 +62,19 @@ describe('the auditor’s recorded trial balance and verify', () => {
     expect(broken).toMatchObject({ ok: true, value: { ok: false, brokenSeq: 4, reason: 'hash_mismatch', headSeq: h.seq } });
     expect(await eventsOf(db, 'ledger.verify_broken')).toMatchObject([{ payload: { brokenSeq: 4, brokenReason: 'hash_mismatch' } }]);
     await drawTrialBalance(db, meta('platform'));
+
+    // The feed says it in words in both languages: no placeholder left, no raw field or reason code.
+    const parties = await db.parties.toArray();
+    await loadAllMessages();
+    for (const type of ['ledger.trial_balance', 'ledger.verified', 'ledger.verify_broken', 'lab.tampered']) {
+      const [event] = await eventsOf(db, type);
+      for (const locale of locales) {
+        const text = eventText(event!, { parties, accounts: new Map() }, locale);
+        expect(text, `${type} in ${locale}`).not.toMatch(/\{|hash_mismatch|amount\b|true/);
+      }
+    }
+    expect(eventText((await eventsOf(db, 'ledger.verify_broken'))[0]!, { parties, accounts: new Map() }, 'zh-CN')).toBe('校验日记账：第 4 条分录已损坏：内容与其哈希不符（写入后被改动过）');
+    expect(eventText((await eventsOf(db, 'lab.tampered'))[0]!, { parties, accounts: new Map() }, 'zh-CN')).toBe('实验：日记账第 4 条分录被改写（金额）');
 
     const names = (await db.commandLog.toArray()).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['recordLedgerVerify', 'labTamperEntry', 'drawTrialBalance']));

@@ -8,6 +8,7 @@ import { reconLabCheckTables, reconLabChecks, reconLabQueries } from './checks-r
 import { echequeLabCheckTables, echequeLabChecks, echequeLabQueries } from './checks-echeque.ts';
 import { codLabCheckTables, codLabChecks, codLabQueries } from './checks-cod.ts';
 import { remittanceLabCheckTables, remittanceLabChecks, remittanceLabQueries } from './checks-remittance.ts';
+import { auditorLabCheckTables, auditorLabChecks, auditorLabQueries } from './checks-auditor.ts';
 import { cardsLabCheckTables, cardsLabChecks, cardsLabQueries } from './checks-cards.ts';
 import { ecashLabCheckTables, ecashLabChecks, ecashLabQueries } from './checks-ecash.ts';
 
@@ -82,6 +83,7 @@ export const labChecks: Readonly<Record<string, LabCheck>> = {
   ...echequeLabChecks,
   ...codLabChecks,
   ...remittanceLabChecks,
+  ...auditorLabChecks,
   ...cardsLabChecks,
   ...ecashLabChecks,
 };
@@ -106,6 +108,7 @@ export const labCheckTables: Readonly<Record<string, readonly string[]>> = {
   ...echequeLabCheckTables,
   ...codLabCheckTables,
   ...remittanceLabCheckTables,
+  ...auditorLabCheckTables,
   ...cardsLabCheckTables,
   ...ecashLabCheckTables,
 };
@@ -124,6 +127,7 @@ export const labQueries: Readonly<Record<string, LabQuery>> = {
   ...echequeLabQueries,
   ...codLabQueries,
   ...remittanceLabQueries,
+  ...auditorLabQueries,
   ...cardsLabQueries,
   ...ecashLabQueries,
 };

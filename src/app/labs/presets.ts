@@ -22,6 +22,7 @@ import { reconPresets } from './presets-recon.ts';
 import { echequePresets } from './presets-echeque.ts';
 import { codPresets } from './presets-cod.ts';
 import { remittancePresets } from './presets-remittance.ts';
+import { auditorPresets } from './presets-auditor.ts';
 import { cardsPresets } from './presets-cards.ts';
 import { ecashPresets } from './presets-ecash.ts';
 
@@ -148,4 +149,4 @@ const b2cEscrow: Preset = async (db, ctx) => {
 };
 
 /** The presets lab files may name. */
-export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...echequePresets, ...ecashPresets, ...cardsPresets };
+export const presets: Readonly<Record<string, Preset>> = { 'b2c-escrow': b2cEscrow, ...identityPresets, ...disputePresets, ...reconPresets, ...codPresets, ...remittancePresets, ...auditorPresets, ...echequePresets, ...ecashPresets, ...cardsPresets };
