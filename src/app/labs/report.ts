@@ -98,5 +98,21 @@ export function readLabReportFile(text: string): Result<LabReport, 'report_not_a
   }
   const f = parsed as { format?: unknown; version?: unknown; report?: unknown; checksum?: unknown } | null;
   if (f === null || typeof f !== 'object' || f.format !== labReportFormat || f.version !== 1 || typeof f.report !== 'object' || f.report === null || typeof f.checksum !== 'string') return err('report_not_a_report');
-  return bytesToHex(sha256(canonicalBytes(f.report))) === f.checksum ? ok(f.report as LabReport) : err('report_checksum_mismatch');
+  if (bytesToHex(sha256(canonicalBytes(f.report))) !== f.checksum) return err('report_checksum_mismatch');
+  // A file made by hand with a checksum recomputed over something else is not a report either.
+  return isLabReport(f.report) ? ok(f.report) : err('report_not_a_report');
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTime = (v: unknown): boolean => v === null || typeof v === 'number';
+
+/** The shape of a report, field by field (what the teacher's view reads). */
+function isLabReport(value: unknown): value is LabReport {
+  const r = value as Partial<Record<keyof LabReport, unknown>>;
+  const world = r.world as { id?: unknown; name?: unknown } | null | undefined;
+  const head = r.ledgerHead as { seq?: unknown; hash?: unknown } | null | undefined;
+  return isText(r.lab) && typeof r.at === 'number' && typeof world === 'object' && world !== null && isText(world.id) && isText(world.name)
+    && typeof head === 'object' && head !== null && typeof head.seq === 'number' && isText(head.hash)
+    && Array.isArray(r.steps) && r.steps.every((s: { id?: unknown; role?: unknown; done?: unknown; at?: unknown } | null) => typeof s === 'object' && s !== null && isText(s.id) && isText(s.role) && typeof s.done === 'boolean' && isTime(s.at))
+    && Array.isArray(r.answers) && r.answers.every((a: { id?: unknown; answer?: unknown; at?: unknown } | null) => typeof a === 'object' && a !== null && isText(a.id) && (a.answer === null || isText(a.answer)) && isTime(a.at));
 }
