@@ -153,5 +153,12 @@ describe('the B2C escrow lab', () => {
       expect(await buyer.getByTestId('lab-report-head').textContent()).toContain(report.value.ledgerHead.hash);
     }
     expect(readLabReportFile(file.replace('"done": true', '"done": false'))).toMatchObject({ ok: false, code: 'report_checksum_mismatch' });
+    // The teacher's view of the file (this tab started the lab: the teacher): it matches this world;
+    // the same file edited is refused.
+    await buyer.getByTestId('lab-report-check-file').setInputFiles({ name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await expect.poll(() => buyer.getByTestId('lab-report-check-verdict').getAttribute('data-verdict')).toBe('matches');
+    expect(await buyer.getByTestId('lab-report-check-steps').textContent()).toContain('this books the courier');
+    await buyer.getByTestId('lab-report-check-file').setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(file.replace('"done": true', '"done": false')) });
+    await expect.poll(() => buyer.getByTestId('lab-report-check-verdict').getAttribute('data-verdict')).toBe('refused');
   });
 });
