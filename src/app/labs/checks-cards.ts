@@ -16,26 +16,28 @@ const notDone: CheckResult = { done: false, at: null };
 /** A buyer's cards, charges or events looked at per check: a lab's buyer has two cards and a few charges. */
 export const cardsLabRowsScannedMax = 200;
 
-async function labCard(db: WorldDb, parties: LabParties, kind: CardKind): Promise<CardRow | undefined> {
-  const buyer = parties.buyer;
-  if (buyer === undefined) return undefined;
-  const cards = await paymentsTables(db).cards.where('holderId').equals(buyer).limit(cardsLabRowsScannedMax).toArray();
-  return cards.filter((c) => c.kind === kind).sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : 1))[0];
-}
-
 /** The card and its sale to the seller (the first charge on it that was not refused). */
 type CardSale = { readonly card: CardRow; readonly charge: Charge };
+type LabSales = Partial<Record<CardKind, CardSale>>;
+
+/** Both cards' sales, from one read of the buyer's cards and one of its charges. */
+async function labSales(db: WorldDb, parties: LabParties): Promise<LabSales> {
+  const { buyer, seller } = parties;
+  if (buyer === undefined || seller === undefined) return {};
+  const t = paymentsTables(db);
+  const cards = (await t.cards.where('holderId').equals(buyer).limit(cardsLabRowsScannedMax).toArray()).sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : 1));
+  const charges = (await t.charges.where('payerId').equals(buyer).limit(cardsLabRowsScannedMax).toArray()).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const sales: LabSales = {};
+  for (const kind of ['credit', 'charge'] as const) {
+    const card = cards.find((c) => c.kind === kind);
+    const charge = card === undefined ? undefined : charges.find((c) => c.channel === `${kind}_card` && c.source.cardId === card.id && c.payee.partyId === seller && c.status !== 'failed');
+    if (card !== undefined && charge !== undefined) sales[kind] = { card, charge };
+  }
+  return sales;
+}
 
 async function labSale(db: WorldDb, parties: LabParties, kind: CardKind): Promise<CardSale | undefined> {
-  const { buyer, seller } = parties;
-  if (buyer === undefined || seller === undefined) return undefined;
-  const card = await labCard(db, parties, kind);
-  if (card === undefined) return undefined;
-  const charges = await paymentsTables(db).charges.where('payerId').equals(buyer).limit(cardsLabRowsScannedMax).toArray();
-  const charge = charges
-    .filter((c) => c.channel === `${kind}_card` && c.source.cardId === card.id && c.payee.partyId === seller && c.status !== 'failed')
-    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))[0];
-  return charge === undefined ? undefined : { card, charge };
+  return (await labSales(db, parties))[kind];
 }
 
 async function statementsOfCard(db: WorldDb, card: CardRow): Promise<CardStatementRow[]> {
@@ -82,10 +84,11 @@ function reachedAt(credits: readonly CardEntry[], target: string, before = Numbe
 /** Done when both cards' sales reached `read`; at the later of the two times. */
 function bothSales(read: (sale: CardSale, db: WorldDb) => Promise<number | null | undefined>): LabCheck {
   return async (db, parties) => {
+    const { credit, charge } = await labSales(db, parties);
+    if (credit === undefined || charge === undefined) return notDone;
     const times: number[] = [];
-    for (const kind of ['credit', 'charge'] as const) {
-      const sale = await labSale(db, parties, kind);
-      const at = sale === undefined ? null : await read(sale, db);
+    for (const sale of [credit, charge]) {
+      const at = await read(sale, db);
       if (at === null || at === undefined) return notDone;
       times.push(at);
     }
@@ -207,9 +210,9 @@ export const cardsLabQueries: Readonly<Record<string, LabQuery>> = {
   'card.interest': async (db, p) => (await interestStatement(db, p))?.interest.amount ?? null,
   /** What the acquirer paid the seller for both card sales: the gross less the merchant discount. */
   'card.merchant_net': async (db, p) => {
+    const { credit, charge } = await labSales(db, p);
     const lines = new Map<string, string>();
-    for (const kind of ['credit', 'charge'] as const) {
-      const sale = await labSale(db, p, kind);
+    for (const sale of [credit, charge]) {
       const line = sale === undefined ? undefined : await settlementOf(db, sale);
       if (line === undefined) return null;
       lines.set(line.id, line.net);
