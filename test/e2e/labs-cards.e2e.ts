@@ -8,7 +8,8 @@ import { allTicked, answer, labUserPassword, openFromPanel, signInHere, startLab
 // in the tabs its lab panel opens (buyer, seller, courier). The buyer pays one order by credit card
 // and one by charge card, the seller ships, the courier's pick-up captures, the clock runs to the
 // acquirer's T+1 batch, the billing day, past the due date and to the next billing day; every step
-// ticks from the world, a wrong answer is refused with its hint, and every question is accepted
+// ticks from the world, a wrong action (repaying more than the card owes) and a wrong answer are
+// refused with their hints, and every question is accepted
 // with the figures the Cards page, the statement mail and the seller's bank show.
 
 const profiles: Profile[] = [];
@@ -136,7 +137,13 @@ describe('the card lab', () => {
     const dueDate = /Due date: (\d{4}-\d{2}-\d{2})/.exec((await mail.getByTestId('mail-body').textContent())!)![1]!;
     await rightAnswer(buyer, 'due-date', dueDate);
 
-    // Step 7: only the minimum on the credit card.
+    // Step 7: only the minimum on the credit card. A wrong action first: more than the card owes
+    // is refused, the panel says why with the step's hint, and nothing ticks.
+    await repay(buyer, creditCard, '5000.00');
+    const failure = buyer.getByTestId('lab-failure');
+    await expect.poll(() => failure.getAttribute('data-code')).toBe('repayment_exceeds_balance');
+    expect(await failure.textContent()).toContain('10% of the new balance');
+    expect(await stepDone(buyer, 'repay-minimum')).toBe('false');
     await repay(buyer, creditCard, minimum);
     await waitTick(buyer, 'repay-minimum');
 
