@@ -68,7 +68,7 @@ export const en = {
   'error.report_checksum_mismatch': 'The report was changed after it was saved: its checksum does not match.',
   // The printable lab sheet (per lab and role) and the teacher's view of a report file.
   'labs.sheetLink': 'Lab sheet',
-  'labs.sheetLinkPanel': 'Printable lab sheet ↗',
+  'labs.sheetLinkPanel': 'Printable lab sheet of this lab',
   'labs.sheetTitle': 'Lab sheet',
   'labs.sheetBack': '← Back',
   'labs.sheetRole': 'Role',
@@ -174,7 +174,7 @@ export const zh: Record<keyof typeof en, string> = {
   'error.report_not_a_report': '这个文件不是 SettleLab 实验报告。',
   'error.report_checksum_mismatch': '报告保存后被改动过：校验和不符。',
   'labs.sheetLink': '实验单',
-  'labs.sheetLinkPanel': '可打印的实验单 ↗',
+  'labs.sheetLinkPanel': '本实验的可打印实验单',
   'labs.sheetTitle': '实验单',
   'labs.sheetBack': '← 返回',
   'labs.sheetRole': '角色',
