@@ -6,6 +6,7 @@ import { signIn } from './flows.ts';
 
 const baseUrl = inject('baseUrl');
 const subPathUrl = inject('subPathUrl');
+const deployUrl = inject('deployUrl');
 const profiles: Profile[] = [];
 
 async function profile(): Promise<Profile> {
@@ -155,11 +156,11 @@ describe('the offline multi-tab world', () => {
 
   it('g. a newly deployed version shows "update available" and reloads on accept', async () => {
     const p = await profile();
-    const page = await newPage(p, baseUrl);
+    const page = await newPage(p, deployUrl);
     await waitForServiceWorker(page);
     const firstController = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(firstController).toContain('sw.js');
-    await fetch(baseUrl + '__test/deploy');
+    await fetch(deployUrl + '__test/deploy');
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const banner = page.getByTestId('update-banner');
     await banner.waitFor();
