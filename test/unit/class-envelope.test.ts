@@ -13,7 +13,7 @@ import {
   type ClassEnvelope,
 } from '../../src/sync/class/envelope.ts';
 import { classNames, isClassCode } from '../../src/sync/class/subjects.ts';
-import { linkProblems } from '../../src/sync/class/transport.ts';
+import { linkProblems, queueProblems } from '../../src/sync/class/transport.ts';
 import { replicaRefusals } from '../../src/sync/class/replica.ts';
 import { en } from '../../src/ui/i18n/en.ts';
 import { zhCN } from '../../src/ui/i18n/zh-CN.ts';
@@ -113,7 +113,7 @@ describe('class command envelope', () => {
   });
 
   it('names every refusal and link problem in en and zh-CN', () => {
-    for (const code of [...envelopeRefusals, ...linkProblems, ...replicaRefusals]) {
+    for (const code of [...envelopeRefusals, ...linkProblems, ...queueProblems, ...replicaRefusals]) {
       expect(en[`error.${code}` as keyof typeof en], code).toBeTruthy();
       expect(zhCN[`error.${code}` as keyof typeof zhCN], code).toBeTruthy();
     }

@@ -24,6 +24,7 @@ import { identityTables } from '../../storage/identity-tables.ts';
 import { ClassTransport, type ClassConnectOptions, type ConnectProblem } from './transport.ts';
 import { ClassWorld } from './class-world.ts';
 import { indexedDbProgress } from './replica.ts';
+import { indexedDbOutbox } from '../../storage/class-store.ts';
 import { isClassCode } from './subjects.ts';
 import { rememberClassLink, type ClassLink } from './link.ts';
 
@@ -46,8 +47,32 @@ function studentUser(code: string): string {
 /** Node tests pass the `ws` package's socket (Node 20 has no WebSocket); browsers pass nothing. */
 type Socketed = { readonly wsFactory?: ClassConnectOptions['wsFactory'] };
 
-async function connect(link: Pick<ClassLink, 'server' | 'code' | 'user' | 'pass'>, name: string, socketed: Socketed = {}): Promise<Result<ClassTransport, ConnectProblem>> {
-  return ClassTransport.connect({ servers: link.server.trim(), classCode: link.code, user: link.user, pass: link.pass, name, ...(socketed.wsFactory === undefined ? {} : { wsFactory: socketed.wsFactory }) });
+async function connect(link: Pick<ClassLink, 'server' | 'code' | 'user' | 'pass'>, name: string, socketed: Socketed = {}, outbox?: ClassConnectOptions['outbox']): Promise<Result<ClassTransport, ConnectProblem>> {
+  return ClassTransport.connect({
+    servers: link.server.trim(),
+    classCode: link.code,
+    user: link.user,
+    pass: link.pass,
+    name,
+    ...(socketed.wsFactory === undefined ? {} : { wsFactory: socketed.wsFactory }),
+    ...(outbox === undefined ? {} : { outbox }),
+  });
+}
+
+/**
+ * Tells the transport what the browser knows of the network: its offline event comes at once,
+ * while the NATS pings need seconds (and Chromium's offline emulation leaves WebSockets open).
+ */
+function followDeviceNetwork(transport: ClassTransport): () => void {
+  if (typeof window === 'undefined' || typeof navigator === 'undefined') return () => undefined;
+  const update = () => transport.setDeviceOnline(navigator.onLine);
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+  update();
+  return () => {
+    window.removeEventListener('online', update);
+    window.removeEventListener('offline', update);
+  };
 }
 
 /**
@@ -187,6 +212,7 @@ export function startClassTab(options: {
   let transport: ClassTransport | null = null;
   let stopped = false;
   let party: string | null = null;
+  let unfollowNetwork: () => void = () => undefined;
   let resolveReady: (w: ClassWorld) => void = () => undefined;
   const ready = new Promise<ClassWorld>((resolve) => (resolveReady = resolve));
   const publish = options.env.publish;
@@ -198,7 +224,8 @@ export function startClassTab(options: {
       : undefined;
   void (async () => {
     while (!stopped) {
-      const connected = await connect(link, replicaId);
+      // The outbox: what this world's tab queued before a reload goes out first, in order.
+      const connected = await connect(link, replicaId, {}, indexedDbOutbox(entry.dbName));
       if (connected.ok) {
         transport = connected.value;
         break;
@@ -209,6 +236,7 @@ export function startClassTab(options: {
       await transport?.close();
       return;
     }
+    unfollowNetwork = followDeviceNetwork(transport);
     world = await ClassWorld.start({
       db,
       worldId: entry.id,
@@ -234,6 +262,7 @@ export function startClassTab(options: {
     },
     async stop() {
       stopped = true;
+      unfollowNetwork();
       await world?.stop();
       await transport?.close();
     },

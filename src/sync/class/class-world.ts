@@ -18,7 +18,7 @@ import { runDueJobs } from '../../app/scheduler.ts';
 import { commandRegistry } from '../../app/commands.ts';
 import { worldDigest } from '../../app/replay.ts';
 import { ClassReplica, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
-import type { ClassLinkStatus, ClassTransport } from './transport.ts';
+import { offlineQueueMax, queueProblems, type ClassLinkStatus, type ClassTransport } from './transport.ts';
 
 /** The runner every replica names on the jobs it runs (a job row's ranBy is world state). */
 export const classJobRunner = 'class';
@@ -95,6 +95,7 @@ export class ClassWorld {
       }),
     );
     this.stops.push(transport.onStatus(() => this.changed()));
+    this.stops.push(transport.onQueued(() => this.changed()));
   }
 
   /** Starts following the class stream from where this PC's replica left off, and saying it is here. */
@@ -155,6 +156,8 @@ export class ClassWorld {
     const row = await latestCertificateOf(db, command.meta.actor);
     if (row === undefined) return err('class_no_certificate', { party: command.meta.actor });
     const certificate: Certificate = row.certificate;
+    // Checked after the last await: from here to the queue nothing yields, so the limit holds.
+    if (!transport.queueHasRoom) return err(queueProblems[0], { max: offlineQueueMax });
     return submitClassCommand(
       (id, data) => transport.publish(id, data),
       this.replica,

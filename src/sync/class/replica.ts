@@ -11,7 +11,7 @@
 // reports a divergence (never ignored, the class view shows it).
 //
 // Applying one command per transaction here; batching several per transaction is a later step.
-import Dexie, { type Table } from 'dexie';
+import type { ProgressStore } from '../../storage/class-store.ts';
 import { assert, err, type Certificate, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import type { CommandEnv } from '../../app/command.ts';
@@ -41,35 +41,8 @@ export type Outcome =
 
 export type Divergence = { readonly seq: number; readonly mine: string; readonly theirs: string; readonly replicaId: string };
 
-/** Where a replica keeps how far it has applied the stream (outside the world: it is not world state). */
-export type ProgressStore = {
-  read(): Promise<number>;
-  write(seq: number): Promise<void>;
-};
-
-type ProgressRow = { readonly world: string; readonly seq: number };
-
-class ProgressDb extends Dexie {
-  progress!: Table<ProgressRow, string>;
-  constructor() {
-    super('settlelab-class-progress');
-    this.version(1).stores({ progress: 'world' });
-  }
-}
-
-let progressDb: ProgressDb | null = null;
-
-/** The applied sequence of the world database `worldDbName`, in this browser's own small database. */
-export function indexedDbProgress(worldDbName: string): ProgressStore {
-  progressDb ??= new ProgressDb();
-  const table = progressDb.progress;
-  return {
-    read: async () => (await table.get(worldDbName))?.seq ?? 0,
-    write: async (seq) => {
-      await table.put({ world: worldDbName, seq });
-    },
-  };
-}
+// The applied sequence lives in the class link's own database (src/storage/class-store.ts).
+export { indexedDbProgress, type ProgressStore } from '../../storage/class-store.ts';
 
 /** A digest this many sequences apart: often enough to catch a divergence within a lesson's minute. */
 export const checkpointEveryDefault = 100;

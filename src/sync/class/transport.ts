@@ -20,6 +20,7 @@ import {
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { assert, err, ok, type Result } from '../../domain/index.ts';
 import { classNames, type ClassNames } from './subjects.ts';
+import type { OutboxStore } from '../../storage/class-store.ts';
 
 export type ClassLinkStatus = 'connected' | 'reconnecting' | 'closed';
 
@@ -35,12 +36,19 @@ export type ClassConnectOptions = {
   readonly name?: string;
   /** Node has no WebSocket global (v20): tests pass the `ws` package's; browsers pass nothing. */
   readonly wsFactory?: WsSocketFactory;
+  /**
+   * Where the tab's own commands wait for the server (IndexedDB in a class tab, storage/class-store.ts):
+   * what a closed tab left there is published first, in order, when the transport connects.
+   */
+  readonly outbox?: OutboxStore;
 };
 
 /** What joining a class can run into, each with words in the catalogs (classworld.ts). */
 export const linkProblems = ['class_server_unreachable', 'class_server_refused_login', 'class_not_started'] as const;
 export type ConnectProblem = 'class_server_unreachable' | 'class_server_refused_login';
 export type StreamProblem = 'class_not_started';
+/** What a class tab's own command can run into before it is sent (words in classworld.ts). */
+export const queueProblems = ['class_queue_full'] as const;
 
 /** One stored command as the stream delivers it. */
 export type StreamMessage = { readonly seq: number; readonly messageId: string | null; readonly data: Uint8Array };
@@ -51,8 +59,18 @@ export type Snapshot = { readonly seq: number; readonly digest: string; readonly
 
 export type PublishAck = { readonly seq: number; readonly duplicate: boolean };
 
-/** The tab's own commands waiting for the server; past this the tab refuses new ones (it is offline too long). */
+/**
+ * The tab's own commands waiting for the server; past this the tab refuses new ones with
+ * class_queue_full (it has been offline too long: a lesson's student issues far fewer).
+ */
 export const offlineQueueMax = 1_000;
+/**
+ * The connection pings the server this often and counts it dead after this many unanswered pings,
+ * so a dropped link shows in the banner within about (maxPingOut + 1) * pingInterval, not the
+ * client's default of minutes. 40 PCs pinging every 2 s is 20 small messages a second.
+ */
+export const pingIntervalMs = 2_000;
+export const maxPingOut = 2;
 /** How long one publish waits for the stream's acknowledgement before it is tried again. */
 export const publishTimeoutMs = 5_000;
 /** Waits between tries while the server is back but the stream has no leader yet (a cluster election). */
@@ -71,9 +89,13 @@ const nanosPerMs = 1_000_000;
 type Pending = {
   readonly messageId: string;
   readonly data: Uint8Array;
+  /** Settles when the command is in the outbox (at once without one). */
+  readonly kept: Promise<void>;
   readonly resolve: (ack: PublishAck) => void;
   readonly reject: (e: unknown) => void;
 };
+
+const noAnswer = (): void => undefined;
 
 function isPermanentPublishError(e: unknown): boolean {
   // Retrying cannot help when the server forbids the subject or the message is too big.
@@ -98,7 +120,12 @@ export class ClassTransport {
   private readonly queue: Pending[] = [];
   private flushing = false;
   private linkStatus: ClassLinkStatus = 'connected';
+  /** What the NATS client says of its connection; `linkStatus` also counts the device being offline. */
+  private natsStatus: ClassLinkStatus = 'connected';
+  /** The browser's own word (navigator.onLine, its offline/online events): offline means no network at all. */
+  private deviceOnline = true;
   private readonly statusListeners = new Set<(status: ClassLinkStatus) => void>();
+  private readonly queueListeners = new Set<(queued: number) => void>();
   private snapshots: ObjectStore | null = null;
 
   private constructor(
@@ -124,6 +151,8 @@ export class ClassTransport {
         // A lesson outlasts any outage of the class server: keep trying for as long as the tab is open.
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
+        pingInterval: pingIntervalMs,
+        maxPingOut,
         waitOnFirstConnect: false,
         ...(options.wsFactory === undefined ? {} : { wsFactory: options.wsFactory }),
       });
@@ -132,7 +161,21 @@ export class ClassTransport {
       return err(/authori[sz]ation/i.test(text) ? 'class_server_refused_login' : 'class_server_unreachable');
     }
     const jsm = await jetstreamManager(nc, { timeout: publishTimeoutMs });
-    return ok(new ClassTransport(nc, jsm, options));
+    const transport = new ClassTransport(nc, jsm, options);
+    await transport.restoreOutbox();
+    return ok(transport);
+  }
+
+  /** Queues what a closed tab left in the outbox, before any new command, and sends it. */
+  private async restoreOutbox(): Promise<void> {
+    const outbox = this.options.outbox;
+    if (outbox === undefined) return;
+    const left = await outbox.load();
+    const waiting = new Set(this.queue.map((p) => p.messageId));
+    const restored = left.filter((e) => !waiting.has(e.messageId)).map((e): Pending => ({ ...e, kept: Promise.resolve(), resolve: noAnswer, reject: noAnswer }));
+    this.queue.unshift(...restored);
+    if (restored.length > 0) this.queueChanged();
+    void this.flush();
   }
 
   get status(): ClassLinkStatus {
@@ -150,11 +193,43 @@ export class ClassTransport {
     return () => this.statusListeners.delete(listener);
   }
 
-  private setStatus(status: ClassLinkStatus): void {
+  private setStatus(nats: ClassLinkStatus): void {
+    this.natsStatus = nats;
+    const status: ClassLinkStatus = nats === 'connected' && !this.deviceOnline ? 'reconnecting' : nats;
     if (status === this.linkStatus) return;
     this.linkStatus = status;
     for (const listener of this.statusListeners) listener(status);
     if (status === 'connected') void this.flush();
+    else if (status === 'closed' && !this.flushing) this.abandonQueue();
+  }
+
+  /** A closed connection sends nothing more: its waiting commands are rejected here but stay in the outbox, for the next connection of this world's tab. */
+  private abandonQueue(): void {
+    const left = this.queue.splice(0);
+    for (const pending of left) pending.reject(new Error('the class connection is closed'));
+    if (left.length > 0) this.queueChanged();
+  }
+
+  /**
+   * The device's network as the browser sees it. Offline, the tab holds its commands even if the
+   * old socket still seems open (Chromium's offline emulation keeps WebSockets working, and on a
+   * real drop the socket is dead until the pings say so); back online, it sends them if the
+   * connection is up.
+   */
+  setDeviceOnline(online: boolean): void {
+    if (online === this.deviceOnline) return;
+    this.deviceOnline = online;
+    this.setStatus(this.natsStatus);
+  }
+
+  /** Calls `listener` with the number of waiting commands whenever it changes (the banner counts them). */
+  onQueued(listener: (queued: number) => void): () => void {
+    this.queueListeners.add(listener);
+    return () => this.queueListeners.delete(listener);
+  }
+
+  private queueChanged(): void {
+    for (const listener of this.queueListeners) listener(this.queue.length);
   }
 
   private async watchStatus(): Promise<void> {
@@ -199,17 +274,37 @@ export class ClassTransport {
     return this.queue.length;
   }
 
+  /** Whether one more command may wait (below offlineQueueMax); past it the tab refuses, class_queue_full. */
+  get queueHasRoom(): boolean {
+    return this.queue.length < offlineQueueMax;
+  }
+
   /**
    * Publishes one of the tab's own commands, under its command id as the message id. Offline, it
    * waits in the queue and goes out, in order, when the link is back; a retry after a lost
-   * acknowledgement is dropped by JetStream as a duplicate. Resolves with the stream's sequence.
+   * acknowledgement is dropped by JetStream as a duplicate. With an outbox, it is kept there until
+   * the stream has it, so it survives a reload. Resolves with the stream's sequence. The caller
+   * checks `queueHasRoom` first.
    */
   publish(messageId: string, data: Uint8Array): Promise<PublishAck> {
     assert(messageId.length > 0, 'a command id');
-    assert(this.queue.length < offlineQueueMax, `at most ${offlineQueueMax} commands wait for the class server`);
-    const done = new Promise<PublishAck>((resolve, reject) => this.queue.push({ messageId, data, resolve, reject }));
+    assert(this.queueHasRoom, `at most ${offlineQueueMax} commands wait for the class server`);
+    const kept = this.options.outbox?.add({ messageId, data }) ?? Promise.resolve();
+    const done = new Promise<PublishAck>((resolve, reject) => this.queue.push({ messageId, data, kept, resolve, reject }));
+    this.queueChanged();
     void this.flush();
     return done;
+  }
+
+  /** Takes the head off the queue once the stream has it (or it can never go): out of the outbox too. */
+  private async dequeue(head: Pending): Promise<void> {
+    await head.kept.catch(() => undefined);
+    // A row left behind (the disk refused the delete) is sent again after a reload: the stream or
+    // the replicas drop the repeat by its command id.
+    await this.options.outbox?.remove(head.messageId).catch(() => undefined);
+    assert(this.queue[0] === head, 'only the flush takes commands off the queue');
+    this.queue.shift();
+    this.queueChanged();
   }
 
   private async flush(): Promise<void> {
@@ -219,14 +314,17 @@ export class ClassTransport {
       let attempt = 0;
       while (this.queue.length > 0 && this.linkStatus === 'connected') {
         const head = this.queue[0]!;
+        // Kept before it leaves. If the outbox refused it (a full disk) it still goes out from
+        // memory; only a reload before then would lose it.
+        await head.kept.catch(() => undefined);
         try {
           const ack = await this.js.publish(this.names.commandSubject, head.data, { msgID: head.messageId, timeout: publishTimeoutMs });
-          this.queue.shift();
+          await this.dequeue(head);
           attempt = 0;
           head.resolve({ seq: ack.seq, duplicate: ack.duplicate });
         } catch (e) {
           if (isPermanentPublishError(e)) {
-            this.queue.shift();
+            await this.dequeue(head);
             head.reject(e);
             continue;
           }
@@ -241,7 +339,7 @@ export class ClassTransport {
       this.flushing = false;
     }
     if (this.isClosed()) {
-      for (const pending of this.queue.splice(0)) pending.reject(new Error('the class connection is closed'));
+      this.abandonQueue();
     } else if (this.queue.length > 0 && this.linkStatus === 'connected') {
       void this.flush();
     }
