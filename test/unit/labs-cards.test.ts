@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLabWorld, labOfWorld } from '../../src/app/labs/lab-world.ts';
 import { labById } from '../../src/app/labs/catalogue.ts';
-import { checkAnswer, labProgress, latestFailure } from '../../src/app/labs/progress.ts';
+import { checkAnswer, labProgress, lastTickAt, latestFailure } from '../../src/app/labs/progress.ts';
 import { openWorldDb } from '../../src/app/worlds.ts';
 import { advanceClock } from '../../src/app/clock.ts';
 import { runDueJobs } from '../../src/app/scheduler.ts';
@@ -120,6 +120,10 @@ describe('the card lab', () => {
 
     await toDate(db, '2026-01-31');
     expect((await labProgress(db, lab)).current?.id).toBe('repay-charge');
+    // The refusal of step 7 (same command) is older than the steps ticked since: not this step's news.
+    const sinceTick = lastTickAt(await labProgress(db, lab));
+    expect(await latestFailure(db, ['repayCard'])).toMatchObject({ code: 'repayment_exceeds_balance' });
+    expect(await latestFailure(db, ['repayCard'], sinceTick)).toBeNull();
     const [creditNow, chargeNow] = await cardsOf(db, buyer);
     expect(chargeNow!.status).toBe('suspended');
     // The minimum was paid: no late fee on the credit card.

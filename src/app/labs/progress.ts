@@ -14,6 +14,11 @@ export type LabProgress = {
   readonly current: LabStep | null;
 };
 
+/** The world time the latest ticked step was done (-Infinity before any). */
+export function lastTickAt(progress: LabProgress): number {
+  return Math.max(Number.NEGATIVE_INFINITY, ...progress.steps.filter((s) => s.done && s.at !== null).map((s) => s.at!));
+}
+
 export async function labProgress(db: WorldDb, lab: LabFile): Promise<LabProgress> {
   const parties = partiesOf(lab);
   const results: CheckResult[] = [];
@@ -38,15 +43,20 @@ export type FailedAttempt = { readonly name: string; readonly code: string; read
 /** Failed commands looked at per read: a lab world records a few hundred commands. */
 export const labCommandsScannedMax = 20_000;
 
-/** The newest refusal of one of `names` (a step's commands), or null. */
-export async function latestFailure(db: WorldDb, names: readonly string[]): Promise<FailedAttempt | null> {
+/**
+ * The newest refusal of one of `names` (a step's commands) at or after world time `sinceAt`, or
+ * null. The panel passes the time the lab's latest ticked step was done: a refusal from before it
+ * belongs to an earlier step that shared a command (a repayment refused at step 7 is not news at
+ * step 9).
+ */
+export async function latestFailure(db: WorldDb, names: readonly string[], sinceAt = Number.NEGATIVE_INFINITY): Promise<FailedAttempt | null> {
   if (names.length === 0) return null;
   const wanted = new Set(names);
   let newest: FailedAttempt | null = null;
   const rows = await db.commands.limit(labCommandsScannedMax).toArray();
   for (const row of rows) {
     const r = row.result as { ok?: boolean; code?: unknown; detail?: Record<string, string | number> } | null;
-    if (!wanted.has(row.name) || r === null || r.ok !== false || typeof r.code !== 'string') continue;
+    if (!wanted.has(row.name) || row.at < sinceAt || r === null || r.ok !== false || typeof r.code !== 'string') continue;
     if (newest === null || row.at >= newest.at) newest = { name: row.name, code: r.code, detail: r.detail, at: row.at };
   }
   return newest;
