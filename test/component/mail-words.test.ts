@@ -41,6 +41,8 @@ describe('mails in words', () => {
         expect(text).toContain(statementName('CC001234:2026-01-05'));
         expect(text).not.toMatch(/(^|[^¥\d,])\d+\.\d{2}\b/);
       }
+      // The statement's name says "statement" once: the subject does not say it again.
+      for (const text of [subject, body.split('\n')[0]!]) expect(text.match(locale === 'en' ? /statement/gi : /账单/g)).toHaveLength(1);
       expect(statementName('CC001234:2026-01-05')).toContain('1234');
       expect(statementName('CC001234:2026-01-05')).toContain(locale === 'en' ? '1/5' : '1月5日');
       expect(body).toContain('¥1,234.50');

@@ -76,8 +76,8 @@ export const en = {
   'payments.acquiring.net': 'Net',
   'payments.acquiring.none': 'No acquiring batch yet.',
 
-  'payments.notice.card_statement': 'Your card statement {statementId}: {newBalance} due by {dueDate}',
-  'payments.notice.card_statement.body': 'Card {cardId}, statement {statementId}\nPrevious balance: {previousBalance}\nTransactions:\n{transactions}\nInterest: {interest}\nFees: {fees}\nNew balance: {newBalance}\nMinimum payment: {minimumPayment}\nDue date: {dueDate}',
+  'payments.notice.card_statement': '{statementId}: {newBalance} due by {dueDate}',
+  'payments.notice.card_statement.body': '{statementId}\nPrevious balance: {previousBalance}\nTransactions:\n{transactions}\nInterest: {interest}\nFees: {fees}\nNew balance: {newBalance}\nMinimum payment: {minimumPayment}\nDue date: {dueDate}',
   'payments.notice.card_minimum_missed': 'Card {cardId}: minimum payment missed, late fee {lateFee}',
   'payments.notice.card_minimum_missed.body': 'The minimum payment of statement {statementId} was not paid by its due date: {unpaidMinimum} unpaid. Late fee charged: {lateFee}.',
   'payments.notice.card_suspended': 'Card {cardId} suspended: {unpaid} unpaid',
@@ -317,8 +317,8 @@ export const zh: Record<keyof typeof en, string> = {
   'payments.acquiring.net': '结算净额',
   'payments.acquiring.none': '暂无收单批次。',
 
-  'payments.notice.card_statement': '您的信用卡账单 {statementId}：应还 {newBalance}，到期还款日 {dueDate}',
-  'payments.notice.card_statement.body': '卡号 {cardId}，账单 {statementId}\n上期余额：{previousBalance}\n交易明细：\n{transactions}\n利息：{interest}\n费用：{fees}\n本期应还：{newBalance}\n最低还款额：{minimumPayment}\n到期还款日：{dueDate}',
+  'payments.notice.card_statement': '{statementId}：应还 {newBalance}，到期还款日 {dueDate}',
+  'payments.notice.card_statement.body': '{statementId}\n上期余额：{previousBalance}\n交易明细：\n{transactions}\n利息：{interest}\n费用：{fees}\n本期应还：{newBalance}\n最低还款额：{minimumPayment}\n到期还款日：{dueDate}',
   'payments.notice.card_minimum_missed': '卡 {cardId}：未按时还最低还款额，违约金 {lateFee}',
   'payments.notice.card_minimum_missed.body': '账单 {statementId} 的最低还款额未在到期还款日前还清：尚欠 {unpaidMinimum}。已收取违约金：{lateFee}。',
   'payments.notice.card_suspended': '卡 {cardId} 已暂停使用：尚欠 {unpaid}',
