@@ -200,11 +200,17 @@ async function entriesOf(db: WorldDb, reader: Reader, transferIds: readonly stri
 export async function dayRowsEstimate(db: WorldDb, date: string, scope: ReconScope = 'platform'): Promise<number> {
   const window = billWindowOf(date);
   const start = dateStartMs(date);
-  const [charges, trades, counter] = await Promise.all([
+  // One key range per count: IndexedDB counts a range natively, while Dexie counts anyOf() by
+  // walking a cursor over every row in the page's thread (a 100,000-order day's desk then opened
+  // in seconds of long tasks).
+  const days = [date, nextDate(date)];
+  const [charges, ...perDay] = await Promise.all([
     paymentsTables(db).charges.where('createdAt').between(start - chargeLookbackDays * dayMs, window.to + 2 * dayMs, true, false).count(),
-    reconTables(db).channelTrades.where('billDate').anyOf([date, nextDate(date)]).count(),
-    mobileTables(db).mobilePayments.where('billDate').anyOf([date, nextDate(date)]).count(),
+    ...days.map((d) => reconTables(db).channelTrades.where('billDate').equals(d).count()),
+    ...days.map((d) => mobileTables(db).mobilePayments.where('billDate').equals(d).count()),
   ]);
+  const trades = perDay[0]! + perDay[1]!;
+  const counter = perDay[2]! + perDay[3]!;
   // Charges (and their orders for a seller's run: readDayInputs); trades, their transfers and
   // entries; the counter payments. The earlier bills' look-up is of the few charges made on an
   // earlier day, left out.
