@@ -1,9 +1,12 @@
 import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { resolve } from 'node:path';
 
 // Builds the benchmark page: the real src/ modules (Dexie, ledger, crypto) bundled as in production,
-// loaded by bench/run.mjs in Debian's Chromium.
+// loaded by bench/run.mjs in Debian's Chromium. Svelte: the desk walk mounts the desk's own page
+// component (bench/recon-desk-cases.ts).
 export default defineConfig({
+  plugins: [svelte()],
   root: resolve(import.meta.dirname),
   base: './',
   logLevel: 'warn',
