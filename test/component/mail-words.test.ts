@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../../src/ui/i18n/i18n.svelte.ts';
-import { mailText, statementName } from '../../src/ui/identity/text.ts';
+import { errorText, mailText, statementName } from '../../src/ui/identity/text.ts';
 
 // Mails read in words (issue #15): a remittance exception names the transfer by who sent how much
 // from which bank when (not its UUID), a card statement is named by its card and day (not
@@ -56,6 +56,22 @@ describe('mails in words', () => {
       const cheque = mailText({ key: 'echeque.mail.received', params: { drawer: 'Li Lei', chequeNumber: '000017', amount: '20000000.00' } });
       expect(cheque).toContain('¥20,000,000.00');
       expect(cheque).not.toContain('¥¥');
+    });
+  }
+});
+
+describe('refusals in words', () => {
+  for (const locale of ['en', 'zh-CN'] as const) {
+    it(`show the amounts a refusal names in the locale's money format, with one currency sign (${locale})`, () => {
+      i18n.locale = locale;
+      const over = errorText('capture_exceeds_authorized', { authorized: '12345.60' });
+      expect(over).toContain('¥12,345.60');
+      expect(over).not.toContain('¥¥');
+      const short = errorText('ecash_balance_insufficient', { purse: '3.00', amount: '1250.00' });
+      expect(short).toContain('¥3.00');
+      expect(short).toContain('¥1,250.00');
+      // A count is not money.
+      expect(errorText('reason_too_long', { max: 200 })).toContain('200');
     });
   }
 });

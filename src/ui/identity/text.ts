@@ -78,9 +78,17 @@ export function readableParams(params: Readonly<Record<string, string | number>>
   return out;
 }
 
+/**
+ * Detail parameters of result codes that hold an amount of money (stored as "57.00"): shown in the
+ * locale's money format, so the messages write no currency sign of their own.
+ */
+const errorMoneyParams = new Set(['amount', 'authorized', 'available', 'settling', 'purse', 'balance', 'denomination', 'limit', 'minimum']);
+
 /** A result code in plain words, its detail made readable. */
 export function errorText(code: string, detail?: Readonly<Record<string, string | number>>): string {
-  return i18n.error(code, readableParams(detail));
+  const params: Record<string, string | number> = { ...readableParams(detail) };
+  for (const [name, value] of Object.entries(params)) if (typeof value === 'string' && errorMoneyParams.has(name)) params[name] = mailMoney(value);
+  return i18n.error(code, params);
 }
 
 /**

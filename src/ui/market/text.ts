@@ -32,17 +32,10 @@ export function percent(rate: string): string {
   return `${new Decimal(rate).times(100).toString()}%`;
 }
 
-/** Detail parameters holding a wallet amount in yuan (a withdrawal's refusal): shown as money. */
-const moneyParams = ['available', 'settling'] as const;
-
-/** A result code in plain words (times in its detail shown as dates, wallet amounts as money). */
+/** A result code in plain words (times in its detail shown as dates, amounts as money: errorText). */
 export function problem(code: string, detail?: Readonly<Record<string, string | number>>): string {
   // The domain names a length limit `lengthMax`; shared messages (reason_too_long) quote `max`.
-  const withMax: Record<string, string | number> | undefined = detail?.lengthMax !== undefined && detail.max === undefined ? { ...detail, max: detail.lengthMax } : detail && { ...detail };
-  for (const name of moneyParams) {
-    const value = withMax?.[name];
-    if (withMax !== undefined && typeof value === 'string' && /^\d+\.\d{2}$/.test(value)) withMax[name] = money({ amount: value, currency: 'CNY' });
-  }
+  const withMax = detail?.lengthMax !== undefined && detail.max === undefined ? { ...detail, max: detail.lengthMax } : detail;
   return errorText(code, withMax);
 }
 
