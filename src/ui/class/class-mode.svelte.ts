@@ -17,6 +17,9 @@ export class ClassModel {
   present = $state<Presence[]>([]);
   /** The last stream sequence this tab applied (with the jobs due after it). */
   settled = $state(0);
+  /** The browser's word on the network (its online/offline events), shown before the first connection too. */
+  deviceOnline = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  private readonly onNetwork = () => (this.deviceOnline = navigator.onLine);
   private tab: ClassTab | null = null;
   private readonly loading: Promise<ClassTab>;
   private readonly timer: ReturnType<typeof setInterval>;
@@ -38,6 +41,10 @@ export class ClassModel {
     // the connection): a class world is never changed by one PC alone.
     session.enterClassMode(async (command) => (await loading).submit(command));
     this.timer = setInterval(() => this.refresh(), rosterRefreshMs);
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onNetwork);
+      window.addEventListener('offline', this.onNetwork);
+    }
   }
 
   private refresh(): void {
@@ -55,6 +62,10 @@ export class ClassModel {
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onNetwork);
+      window.removeEventListener('offline', this.onNetwork);
+    }
     void this.tab?.stop();
   }
 }
