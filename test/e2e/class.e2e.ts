@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { launchProfile, newPage, type Profile } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Profile } from './browser.ts';
 import { go, labPassword, orderState } from './flows.ts';
-import { demoClass, startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { balances, buyerId, classLab, fingerprint, joinFromStartPage, labUserPassword, openClass, sellerId, settledSeq, signIn } from './class-steps.ts';
 
 // Class mode in Chromium (#20): a real nats-server on loopback ports (the shipped config) and
 // three browser profiles as three PCs. The teacher opens the class on PC 1 from the start page;
@@ -13,111 +12,19 @@ import { demoClass, startNatsServer, type NatsServerHandle } from '../support/na
 // with the same order state, the same balances and equal world fingerprints.
 
 const baseUrl = inject('baseUrl');
-const labUserPassword = 'settlelab 2026';
-const sellerId = 'u-lab_seller';
-const buyerId = 'u-lab_buyer';
-const profiles: Profile[] = [];
-let server: NatsServerHandle;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server.dispose();
-});
-afterEach(async () => {
-  while (profiles.length) await profiles.pop()!.close();
-});
-
-function worldIdOf(page: Page): string {
-  return decodeURIComponent(/#\/w\/([^/]+)/.exec(page.url())![1]!);
-}
-
-/** Signs the tab in as the party it shows, from the party's Account page (a command through the class stream). */
-async function signIn(page: Page, worldId: string, partyId: string, password: string): Promise<void> {
-  await go(page, worldId, partyId, 'account');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logged-in').waitFor({ timeout: 60_000 });
-}
-
-async function joinFromStartPage(p: Profile): Promise<{ page: Page; worldId: string }> {
-  const page = await newPage(p, baseUrl);
-  await page.getByTestId('class-open').click();
-  await page.getByTestId('class-join-server').fill(server.wsUrl);
-  await page.getByTestId('class-join-code').fill(demoClass.code);
-  await page.getByTestId('class-student-password').fill(demoClass.student.pass);
-  await page.getByTestId('class-join').click();
-  await page.getByTestId('class-banner').waitFor({ timeout: 60_000 });
-  await expect.poll(() => page.getByTestId('class-banner').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
-  return { page, worldId: worldIdOf(page) };
-}
-
-/** The posted debits and credits of the lab users' accounts, read from this PC's world (page context). */
-async function balances(page: Page, worldId: string): Promise<Record<string, string>> {
-  return page.evaluate(async (world) => {
-    const open = (name: string) =>
-      new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const all = (db: IDBDatabase, store: string) =>
-      new Promise<Record<string, unknown>[]>((resolve, reject) => {
-        const r = db.transaction(store).objectStore(store).getAll();
-        r.onsuccess = () => resolve(r.result as Record<string, unknown>[]);
-        r.onerror = () => reject(r.error);
-      });
-    const registry = await open('settlelab-registry');
-    const entry = (await all(registry, 'worlds')).find((w) => w.id === world);
-    registry.close();
-    const db = await open(String(entry?.dbName));
-    const rows = await all(db, 'accounts');
-    db.close();
-    const out: Record<string, string> = {};
-    for (const row of rows) if (String(row.partyId).startsWith('u-lab_')) out[String(row.id)] = `${String(row.debitsPosted)} / ${String(row.creditsPosted)}`;
-    return out;
-  }, worldId);
-}
-
-/** This PC's world fingerprint from its class page, once it has applied `seq` actions. */
-async function fingerprint(page: Page, worldId: string, seq: number): Promise<string> {
-  await page.evaluate((h) => (location.hash = h), `#/w/${worldId}/class`);
-  await page.getByTestId('class-page').waitFor();
-  let digest: string | null = null;
-  await expect
-    .poll(
-      async () => {
-        await page.getByTestId('class-digest-compute').click();
-        const shown = page.getByTestId('class-digest');
-        digest = await shown.getAttribute('data-digest');
-        return Number(await shown.getAttribute('data-seq'));
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(seq);
-  return digest!;
-}
+const lab = classLab();
 
 describe('class mode in the browser: three PCs, one world', () => {
   it('the teacher opens a class, two students join, and the B2C escrow story runs through the class stream to equal fingerprints', async () => {
-    const [pc1, pc2, pc3] = [await launchProfile(), await launchProfile(), await launchProfile()];
-    profiles.push(pc1, pc2, pc3);
+    const [pc1, pc2, pc3] = (await lab.launch(3)) as [Profile, Profile, Profile];
+    const server = lab.server();
 
     // PC 1: the teacher opens the class from the start page and lands on the roster.
-    const teacher = await newPage(pc1, baseUrl);
-    await teacher.getByTestId('class-open').click();
-    await teacher.getByTestId('class-server').fill(server.wsUrl);
-    await teacher.getByTestId('class-code').fill(demoClass.code);
-    await teacher.getByTestId('class-teacher-password').fill(demoClass.teacher.pass);
-    await teacher.getByTestId('class-create').click();
-    await teacher.getByTestId('class-page').waitFor({ timeout: 120_000 });
-    const w1 = worldIdOf(teacher);
-    await expect.poll(() => teacher.getByTestId('class-banner').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+    const { page: teacher, worldId: w1 } = await openClass(pc1, baseUrl, server);
 
     // PC 2 and PC 3 join with the address, the code and the class password.
-    const { page: buyer, worldId: w2 } = await joinFromStartPage(pc2);
-    const { page: logistics, worldId: w3 } = await joinFromStartPage(pc3);
+    const { page: buyer, worldId: w2 } = await joinFromStartPage(pc2, baseUrl, server);
+    const { page: logistics, worldId: w3 } = await joinFromStartPage(pc3, baseUrl, server);
 
     // Each PC picks its party and signs in (signing in is itself a command of the class).
     await signIn(teacher, w1, sellerId, labUserPassword);
@@ -170,18 +77,7 @@ describe('class mode in the browser: three PCs, one world', () => {
     await expect.poll(() => orderState(buyer), { timeout: 30_000 }).toBe('TRADE_FINISHED');
 
     // Every PC: the same order state, the same balances, the same fingerprint after the same actions.
-    const last = await (async () => {
-      await buyer.evaluate((h) => (location.hash = h), `#/w/${w2}/class`);
-      let max = 0;
-      await expect
-        .poll(async () => {
-          const seqs = await buyer.getByTestId('class-roster-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
-          max = Math.max(...seqs);
-          return seqs.length === 3 && seqs.every((s) => s === max);
-        }, { timeout: 30_000 })
-        .toBe(true);
-      return max;
-    })();
+    const last = await settledSeq(buyer, w2, 3);
     expect(last).toBeGreaterThan(5);
     const pcs = [
       { page: teacher, worldId: w1 },
