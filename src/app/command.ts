@@ -123,14 +123,14 @@ export type CommandOptions = {
   readonly at?: (clock: number) => number | Promise<number>;
 };
 
-export async function runCommand<T>(
+export async function runCommand<T, C extends string = string>(
   db: WorldDb,
   name: string,
   meta: CommandMeta,
-  body: (tx: Tx) => Promise<Result<T, string>>,
+  body: (tx: Tx) => Promise<Result<T, C>>,
   env: CommandEnv = {},
   options: CommandOptions = {},
-): Promise<Result<T, string>> {
+): Promise<Result<T, C | CommandError | 'sign_in_required'>> {
   assert(meta.id.length > 0 && meta.id.length <= 200, 'command id required');
   // Refused before the transaction: nothing is read, written or recorded for a tab that may not act.
   if (env.acting !== undefined && !signInFreeCommands.has(name) && !env.acting(meta.actor)) return err('sign_in_required', { party: meta.actor });
@@ -140,8 +140,9 @@ export async function runCommand<T>(
     const result = await db.transaction('rw', scope, async () => {
       const previous = await db.commands.get(meta.id);
       if (previous) {
-        if (previous.name !== name) return err('command_id_reused') as Result<T, string>;
-        return previous.result as Result<T, string>;
+        if (previous.name !== name) return err('command_id_reused');
+        // The first run's result, as this command's body returned it.
+        return previous.result as Result<T, C>;
       }
       const clock = await readClock(db);
       const now = options.at === undefined ? clock : await options.at(clock);
@@ -168,7 +169,8 @@ export async function runCommand<T>(
   } catch (e) {
     if (e instanceof Rollback) {
       await recordFailure(db, name, meta, e.result);
-      return e.result;
+      // Thrown above from this body's own failure.
+      return e.result as Err<C>;
     }
     // IndexedDB names no store when a transaction lacks one: say which command and what it declared.
     if (options.stores !== undefined && e instanceof Dexie.DexieError && e.name === Dexie.errnames.NotFound) {

@@ -52,7 +52,7 @@ import { drawTrialBalanceCommand, recordLedgerVerifyCommand } from './ledger-aud
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandDefinition<any, unknown>;
 
-export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
+const registered = {
   // the world clock
   advanceClock: advanceClockCommand,
   // the scheduler: a failed attempt written on its job row
@@ -201,7 +201,12 @@ export const commandRegistry: Readonly<Record<string, AnyCommand>> = {
   markMailRead: markMailReadCommand,
   scheduleNotice: scheduleNoticeCommand,
   answerLabQuestion: answerLabQuestionCommand,
-};
+} as const satisfies Readonly<Record<string, AnyCommand>>;
+
+export const commandRegistry: Readonly<Record<string, AnyCommand>> = registered;
+
+/** Every registered command, by name, with its definition's own types (its input, value and codes). */
+export type RegisteredCommands = typeof registered;
 
 /** The command a log row names: a registered one, or a job kind's `job:<kind>`. */
 export function commandByName(name: string): AnyCommand | undefined {

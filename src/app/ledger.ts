@@ -4,7 +4,7 @@ import {
   applyTransfers, assert, chainEntries, createAccount, err, expiryIdOf, expiryRequestsFor, genesisHead, headAfter, idsNeeded,
   ledgerViewOf, ok, rangeEntriesMax, rangePartialsMax, scaleOf, scheduleJob, statement, trialBalance, verifierFeedEntriesMax,
   type Account, type AccountInput, type JournalEntry, type JournalHead, type JournalVerifyReport, type Result,
-  type StatementBalance, type StatementFilter, type StatementRow, type TransferRequest, type TransferResult,
+  type StatementBalance, type StatementFilter, type StatementRow, type TransferErrorCode, type TransferRequest, type TransferResult,
 } from '../domain/index.ts';
 import type { WorldDb } from '../storage/schema.ts';
 import { isHeadRow, journalHeadKey, ledgerTables, type TransferRow } from '../storage/ledger-tables.ts';
@@ -103,7 +103,7 @@ export async function entriesOfTransfers(db: WorldDb, transferIds: readonly stri
 }
 
 /** The first failure of a batch as a Result error, for commands that must move all or nothing. */
-export function firstFailure(results: readonly TransferResult[]): Result<readonly TransferResult[], string> {
+export function firstFailure(results: readonly TransferResult[]): Result<readonly TransferResult[], TransferErrorCode> {
   const failed = results.find((r) => r.status === 'failed');
   if (failed && failed.status === 'failed') return err(failed.code, failed.detail ? { ...failed.detail } : undefined);
   return ok(results);
@@ -113,7 +113,7 @@ export function firstFailure(results: readonly TransferResult[]): Result<readonl
  * For features inside runCommand: the requests commit together or not at all (linked), and any
  * failure becomes the command's failure (which rolls the whole command back).
  */
-export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], string>> {
+export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], TransferErrorCode>> {
   const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
   return firstFailure(await applyInTransaction(tx.db, linked, tx.now));
 }

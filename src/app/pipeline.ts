@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assert, bytesToHex, jsonSafetyProblem, utf8Encode, type Result } from '../domain/index.ts';
 import type { CommandLogRow, WorldDb } from '../storage/schema.ts';
-import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './command.ts';
+import { runCommand, type CommandEnv, type CommandError, type CommandMeta, type Tx } from './command.ts';
 
 // One pipeline for every state change (issue #19, docs/pipeline.md). A command is defined once, by
 // name, over a PREPARED input: plain JSON that holds everything the command needs that is not in the
@@ -18,7 +18,13 @@ import { runCommand, type CommandEnv, type CommandMeta, type Tx } from './comman
 /** A command's input: a plain JSON object (no undefined, Dates, bytes or class instances). */
 export type CommandInput = { readonly [key: string]: unknown };
 
-export type CommandDefinition<I extends CommandInput = CommandInput, T = unknown> = {
+/**
+ * A command's definition. `C` is the union of the result codes `apply` can return, inferred from
+ * its body: the domain's typed unions carry through, so the registry (commands.ts) knows every
+ * code a registered command can return and a type test checks each has a message
+ * (test/unit/command-codes.test.ts).
+ */
+export type CommandDefinition<I extends CommandInput = CommandInput, T = unknown, C extends string = string> = {
   /** Unique over the registry (commands.ts); the log names the command by it. */
   readonly name: string;
   /** Tables `apply` reads or writes besides the pipeline's own (see CommandOptions.stores); absent: every store. */
@@ -29,11 +35,17 @@ export type CommandDefinition<I extends CommandInput = CommandInput, T = unknown
    */
   readonly at?: (db: WorldDb, input: I, clock: number) => Promise<number>;
   /** The command's work inside the transaction: Dexie only, deterministic in (world, input, meta, time). */
-  readonly apply: (tx: Tx, input: I) => Promise<Result<T, string>>;
+  readonly apply: (tx: Tx, input: I) => Promise<Result<T, C>>;
 };
 
+/** The codes the pipeline itself returns for any command: the sign-in gate, a reused id, storage faults. */
+export type PipelineCode = CommandError | 'sign_in_required';
+
+/** The result codes a definition's `apply` can return. */
+export type CodeOf<D> = D extends CommandDefinition<infer _I, infer _T, infer C> ? C : never;
+
 /** Defines a command (a plain value: register it in commands.ts so replay can find it by name). */
-export function defineCommand<I extends CommandInput, T>(definition: CommandDefinition<I, T>): CommandDefinition<I, T> {
+export function defineCommand<I extends CommandInput, T, C extends string = never>(definition: CommandDefinition<I, T, C>): CommandDefinition<I, T, C> {
   assert(/^[A-Za-z][\w.:-]{0,99}$/.test(definition.name), `command name shape: ${definition.name}`);
   return definition;
 }
@@ -49,13 +61,13 @@ export const logStore = 'commandLog';
  * `meta.id`, rolled back on a named error or a throw, the tab's sign-in gate) and, when it is
  * accepted, appends it to the command log in that same transaction.
  */
-export async function execute<I extends CommandInput, T>(
+export async function execute<I extends CommandInput, T, C extends string>(
   db: WorldDb,
-  command: CommandDefinition<I, T>,
+  command: CommandDefinition<I, T, C>,
   meta: CommandMeta,
   input: I,
   env: CommandEnv = {},
-): Promise<Result<T, string>> {
+): Promise<Result<T, C | PipelineCode>> {
   // Optional members left undefined are dropped, as the log's JSON would drop them: `apply` sees
   // live exactly the input replay will give it.
   const plain = withoutUndefined(input) as I;
@@ -65,7 +77,7 @@ export async function execute<I extends CommandInput, T>(
   // Class mode (#20): the command is not run here but sent through the class stream; this tab's
   // own replica applies it in stream order (through this function, with an env without the hook)
   // and its result comes back as this call's result.
-  if (env.classSubmit !== undefined) return (await env.classSubmit({ name: command.name, meta, input: plain })) as Result<T, string>;
+  if (env.classSubmit !== undefined) return (await env.classSubmit({ name: command.name, meta, input: plain })) as Result<T, C | PipelineCode>;
   const at = command.at;
   return runCommand(
     db,

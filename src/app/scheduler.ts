@@ -81,7 +81,7 @@ export function jobCommand(kind: string): CommandDefinition<JobInput, Job | null
   const known = jobCommands.get(kind);
   if (known !== undefined) return known;
   const stores = registered.options.stores;
-  const command = defineCommand<JobInput, Job | null>({
+  const command = defineCommand<JobInput, Job | null, string>({
     name: `job:${kind}`,
     ...(stores === undefined ? {} : { stores }),
     at: async (db, input, clock) => (await db.jobs.get(input.jobId))?.dueAt ?? clock,
@@ -103,7 +103,7 @@ export function jobCommand(kind: string): CommandDefinition<JobInput, Job | null
 /** A failed attempt written on the job row: its own logged command, since the attempt rolled back. */
 export type JobFailedInput = { readonly jobId: string; readonly attempt: number; readonly failure: JobFailure };
 
-export const jobFailedCommand = defineCommand<JobFailedInput, Job | null>({
+export const jobFailedCommand = defineCommand<JobFailedInput, Job | null, string>({
   name: 'jobFailed',
   stores: [],
   apply: async (tx, input) => {

@@ -64,7 +64,7 @@ type AttemptInput = { readonly partyId: string; readonly success: boolean; reado
  * was, so a wrong password is remembered; the caller turns the outcome into a result.
  */
 function attemptCommand(name: string) {
-  return defineCommand<AttemptInput, AttemptOutcome>({
+  return defineCommand<AttemptInput, AttemptOutcome, 'password_changed_meanwhile'>({
     name,
     stores: ['users'],
     apply: async (tx, input) => {

@@ -209,7 +209,7 @@ export type ActivationOutcome =
   | { readonly outcome: 'activated' }
   | { readonly outcome: 'wrong_code'; readonly attemptsLeft: number };
 
-export const activateAccountCommand = defineCommand<{ readonly partyId: string; readonly code: string }, ActivationOutcome>({
+export const activateAccountCommand = defineCommand<{ readonly partyId: string; readonly code: string }, ActivationOutcome, 'user_not_found' | 'account_already_active' | 'activation_code_expired' | 'activation_code_void'>({
   name: 'activateAccount',
   stores: ['users'],
   apply: async (tx, input) => {

@@ -36,7 +36,7 @@ type CartChange<I> = (cart: CartRow, db: WorldDb, now: number, input: I) => Prom
 
 /** A command that changes the acting buyer's cart (re-read inside its own transaction). */
 function cartCommand<I extends { readonly productId: string }>(name: string, change: CartChange<I>) {
-  return defineCommand<I, CartRow>({
+  return defineCommand<I, CartRow, string>({
     name,
     stores: ['users', 'carts', 'products'],
     apply: async (tx, input) => {

@@ -166,7 +166,7 @@ function orderStepCommand<I extends OrderInput>(
   before?: (tx: Tx, order: OrderRow) => Promise<Result<null, string>>,
   stores?: readonly string[],
 ): CommandDefinition<I, OrderRow> {
-  return defineCommand<I, OrderRow>({
+  return defineCommand<I, OrderRow, string>({
     name,
     ...(stores === undefined ? {} : { stores }),
     apply: async (tx, input) => {
