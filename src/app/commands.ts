@@ -36,6 +36,7 @@ import { storedValueAddBillCommand, storedValueIssueCommand, storedValueJoinComm
 import { markMailReadCommand } from './mailbox.ts';
 import { scheduleNoticeCommand } from './notices.ts';
 import { answerLabQuestionCommand } from './labs/report.ts';
+import { rememberLabFileCommand } from './labs/lab-file-command.ts';
 import { mobileChargeCodeCommand, mobileConfirmCommand, mobileDeclineCommand, mobileOpenWalletCommand, mobilePayMerchantCommand, mobilePinWrongCommand, mobileSetFreeLimitCommand, mobileSetPinCommand } from './mobile/mobile.ts';
 import { reconcileDayCommand, resolveDifferenceCommand } from './reconciliation/desk.ts';
 import { reconLabArmCommand, reconLabCutoffCommand, reconLabFeeCommand, reconLabImportCommand } from './reconciliation/lab.ts';
@@ -201,6 +202,7 @@ const registered = {
   markMailRead: markMailReadCommand,
   scheduleNotice: scheduleNoticeCommand,
   answerLabQuestion: answerLabQuestionCommand,
+  rememberLabFile: rememberLabFileCommand,
 } as const satisfies Readonly<Record<string, AnyCommand>>;
 
 export const commandRegistry: Readonly<Record<string, AnyCommand>> = registered;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import LabPanel from '../../src/ui/labs/LabPanel.svelte';
 import { createLabWorld } from '../../src/app/labs/lab-world.ts';
+import { labById } from '../../src/app/labs/catalogue.ts';
 import { openWorldDb } from '../../src/app/worlds.ts';
 import { addToCart } from '../../src/app/market/cart.ts';
 import { payOrder, placeOrders } from '../../src/app/market/orders.ts';
@@ -38,7 +39,7 @@ describe('the lab panel', () => {
   it('ticks steps when the world shows them done, highlights the step due now, and names a refused attempt', async () => {
     const { world, db, parties } = await labWorld();
     const buyer = parties.find((p) => p.id === 'u-lab_buyer')!;
-    render(LabPanel, { world, party: buyer, labId: 'b2c-escrow' });
+    render(LabPanel, { world, party: buyer, lab: labById('b2c-escrow') });
     await waitFor(() => expect(step('pay').dataset.current).toBe('true'));
     expect(step('pay').dataset.done).toBe('false');
     expect(screen.getByTestId('lab-now').textContent).toContain('Your turn');
@@ -74,7 +75,7 @@ describe('the lab panel', () => {
   it('does not accept a wrong answer and shows the hint; the world’s answer is accepted however the amount is typed', async () => {
     const { world, db, parties } = await labWorld();
     const seller = parties.find((p) => p.id === 'u-lab_seller')!;
-    render(LabPanel, { world, party: seller, labId: 'b2c-escrow' });
+    render(LabPanel, { world, party: seller, lab: labById('b2c-escrow') });
     await screen.findByTestId('lab-question-tracking');
     // Before the parcel ships the world has no tracking number: nothing to compare with.
     await fireEvent.input(screen.getByTestId('lab-answer-tracking'), { target: { value: 'SD0000000001' } });

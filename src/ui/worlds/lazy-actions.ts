@@ -1,6 +1,7 @@
 import type * as Worlds from '../../app/worlds.ts';
 import type * as WorldFile from '../../app/world-file.ts';
 import type * as LabWorld from '../../app/labs/lab-world.ts';
+import type * as TeacherLabs from '../../app/labs/teacher-labs.ts';
 import { loadAllMessages } from '../i18n/i18n.svelte.ts';
 
 // The start page's actions that need code the list itself does not: every feature's seeder
@@ -15,6 +16,11 @@ async function seeded(): Promise<typeof Worlds> {
 }
 async function labWorlds(): Promise<typeof LabWorld> {
   const [m] = await Promise.all([import('../../app/labs/lab-world.ts'), import('../../app/features.ts'), loadAllMessages()]);
+  return m;
+}
+// Loading a teacher's lab file checks it against the app's checks, queries and presets.
+async function teacherLabs(): Promise<typeof TeacherLabs> {
+  const [m] = await Promise.all([import('../../app/labs/teacher-labs.ts'), loadAllMessages()]);
   return m;
 }
 async function file(): Promise<typeof WorldFile> {
@@ -32,6 +38,8 @@ export const renameWorld = async (...a: Parameters<typeof Worlds.renameWorld>) =
 export const deleteWorld = async (...a: Parameters<typeof Worlds.deleteWorld>) => (await worlds()).deleteWorld(...a);
 export const createWorld = async (...a: Parameters<typeof Worlds.createWorld>) => (await seeded()).createWorld(...a);
 export const createLabWorld = async (...a: Parameters<typeof LabWorld.createLabWorld>) => (await labWorlds()).createLabWorld(...a);
+export const loadTeacherLab = async (...a: Parameters<typeof TeacherLabs.loadTeacherLab>) => (await teacherLabs()).loadTeacherLab(...a);
+export const removeTeacherLab = async (...a: Parameters<typeof TeacherLabs.removeTeacherLab>) => (await teacherLabs()).removeTeacherLab(...a);
 export const resetWorld = async (...a: Parameters<typeof Worlds.resetWorld>) => (await seeded()).resetWorld(...a);
 export const repairWorld = async (...a: Parameters<typeof Worlds.repairWorld>) => (await seeded()).repairWorld(...a);
 export const exportWorld = async (...a: Parameters<typeof WorldFile.exportWorld>) => (await file()).exportWorld(...a);

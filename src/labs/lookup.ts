@@ -1,0 +1,24 @@
+import type { LabFile } from '../domain/labs/lab.ts';
+import { openRegistry } from '../storage/registry.ts';
+import { labFileList } from './index.ts';
+
+// The one look-up of a lab by id: the labs this build ships first, then the lab files a teacher
+// loaded on this device (the registry's teacherLabs, validated when loaded and again before a world
+// starts from one). A lab world itself keeps the file it started from (src/app/labs/lab-world.ts,
+// labOfWorld), so it never needs this after its start. Light: no app code (the start page uses it).
+
+export function builtinLab(id: string): LabFile | undefined {
+  return labFileList.find((l) => l.id === id);
+}
+
+export async function findLab(id: string): Promise<LabFile | undefined> {
+  const builtin = builtinLab(id);
+  if (builtin !== undefined) return builtin;
+  const row = await openRegistry().teacherLabs.get(id);
+  return row === undefined ? undefined : (row.file as LabFile);
+}
+
+/** The teacher's loaded labs, in the order they were loaded. */
+export async function teacherLabList(): Promise<LabFile[]> {
+  return (await openRegistry().teacherLabs.orderBy('addedAtMs').toArray()).map((r) => r.file as LabFile);
+}
