@@ -110,8 +110,8 @@ describe('a 100k-entry world through the world list', () => {
       const w = window as unknown as { importLongestTaskMs: number; importLongTasks: number };
       return { ms: w.importLongestTaskMs, count: w.importLongTasks };
     });
-    expect(workerUrls.filter((u) => /world-import\.worker/.test(u))).toHaveLength(1);
     console.log(`import of ${bigWorldEntries} entries: ${Date.now() - importStartMs} ms, longest main-thread task ${longest.ms} ms, ${longest.count} long tasks`);
+    expect(workerUrls.filter((u) => /world-import\.worker/.test(u))).toHaveLength(1);
     const hrefs = await page.getByTestId('world-item').getByRole('link', { name: 'Big lesson' }).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
     const importedIds = hrefs.map((h) => decodeURIComponent(h.split('/')[2]!)).filter((id) => id !== worldId);
     expect(importedIds).toHaveLength(1);

@@ -9,6 +9,7 @@ import { pageRowsMax, type StreamProgress } from '../../src/app/world-stream.ts'
 import { getWorld, listWorlds, openWorldDb } from '../../src/app/worlds.ts';
 import { allAccounts, submitTransfers } from '../../src/app/ledger.ts';
 import { buildKey } from '../../src/app/world-build.ts';
+import { VerifyWorkerUnavailable } from '../../src/app/verify-worker/client.ts';
 import { listProduct } from '../../src/app/market/products.ts';
 import { makeHeader, type TransferRequest } from '../../src/domain/index.ts';
 import { BlobSink, type ByteSink } from '../../src/app/byte-sink.ts';
@@ -179,6 +180,25 @@ describe('cancel leaves nothing', () => {
     });
     expect(r).toMatchObject({ ok: false, code: 'file_import_cancelled' });
     expect(pages).toBe(3);
+    expect(await everything()).toEqual(before);
+  });
+
+  it('an import cancelled while its world is checked names no world and keeps no database', async () => {
+    const { bytes } = await exported();
+    const before = await everything();
+    const cancel = new AbortController();
+    // The cancel comes once every page is written, while the ledger verifies: the verifier's first
+    // range cancels, then (as when no worker can start) the ledger verifies in this thread.
+    const verify = {
+      ranges: 2,
+      runRange: () => {
+        cancel.abort();
+        throw new VerifyWorkerUnavailable('cancelled during the check');
+      },
+    };
+    const r = await importWorld(new Blob([bytes as Uint8Array<ArrayBuffer>]), { id: nextId('cancelled-check'), createdAtMs: 1 }, verify, { signal: cancel.signal });
+    expect(cancel.signal.aborted).toBe(true);
+    expect(r).toMatchObject({ ok: false, code: 'file_import_cancelled' });
     expect(await everything()).toEqual(before);
   });
 
