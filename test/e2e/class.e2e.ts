@@ -92,5 +92,7 @@ describe('class mode in the browser: three PCs, one world', () => {
     expect(Object.keys(views[0]!.balances).length).toBeGreaterThan(0);
     for (const v of views) expect(v).toEqual(views[0]);
     for (const pc of pcs) expect(await pc.page.getByTestId('class-banner').getAttribute('data-state')).toBe('connected');
+    // No tab leads a class world's jobs: the header says they run with the stream on every PC.
+    for (const pc of pcs) expect(await pc.page.getByTestId('leader-state').textContent()).toContain('the same on every PC');
   });
 });
