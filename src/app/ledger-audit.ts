@@ -35,7 +35,7 @@ async function headSeqOf(db: WorldDb): Promise<{ seq: number; hash: string }> {
 export const drawTrialBalanceCommand = defineCommand({
   name: 'drawTrialBalance',
   stores: ['accounts'],
-  apply: async (tx, _input: Record<string, never>): Promise<Result<TrialBalanceDrawn, string>> => {
+  apply: async (tx, _input: Record<string, never>) => {
     const rows = trialBalance(await ledgerTables(tx.db).accounts.toArray());
     const head = await headSeqOf(tx.db);
     const balanced = rows.every((r) => r.postedBalanced && r.pendingBalanced);
@@ -74,7 +74,7 @@ export function verdictOf(report: JournalVerifyReport): VerifyVerdict {
 export const recordLedgerVerifyCommand = defineCommand({
   name: 'recordLedgerVerify',
   stores: ['journalBlocks'],
-  apply: async (tx, input: VerifyVerdict): Promise<Result<VerifyRecorded, string>> => {
+  apply: async (tx, input: VerifyVerdict) => {
     const { journal } = ledgerTables(tx.db);
     const head = await headSeqOf(tx.db);
     const stale = () => err('ledger_verify_stale');

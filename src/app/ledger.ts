@@ -164,7 +164,7 @@ export async function openAccountInTransaction(db: WorldDb, input: AccountInput,
 function openAccountCommandNamed(name: string) {
   return defineCommand({
     name,
-    apply: async (tx, input: { readonly account: AccountInput }): Promise<Result<Account, string>> => {
+    apply: async (tx, input: { readonly account: AccountInput }) => {
       const opened = await openAccountInTransaction(tx.db, input.account, tx.now);
       if (!opened.ok) return opened;
       await tx.appendEvent({ type: 'ledger.account.opened', actor: tx.meta.actor, parties: [input.account.partyId, input.account.bookId], payload: { accountId: input.account.id, code: input.account.code } });
@@ -198,7 +198,7 @@ export const labTransferCommand = defineCommand({
   apply: async (
     tx,
     input: { readonly debitAccountId: string; readonly creditAccountId: string; readonly amount: string; readonly currency: Account['currency']; readonly code: string; readonly memo?: string; readonly teacher: true },
-  ): Promise<Result<TransferResult, string>> => {
+  ) => {
     const refs: Record<string, string> = input.memo ? { memo: input.memo } : {};
     const moved = await moveMoney(tx, [{ id: tx.meta.id, kind: 'single', debitAccountId: input.debitAccountId, creditAccountId: input.creditAccountId, amount: input.amount, currency: input.currency, code: input.code, refs }]);
     if (!moved.ok) return moved;
@@ -407,7 +407,7 @@ export type TamperableField = (typeof tamperableFields)[number];
 /** Lab: one stored journal entry overwritten (the teacher's sign-in checked by the wrapper). */
 export const labTamperEntryCommand = defineCommand({
   name: 'labTamperEntry',
-  apply: async (tx, input: { readonly seq: number; readonly field: TamperableField; readonly value: string; readonly teacher: true }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly seq: number; readonly field: TamperableField; readonly value: string; readonly teacher: true }) => {
     const { journal } = ledgerTables(tx.db);
     const entry = await journalEntryAt(journal, input.seq);
     if (!entry) return err('entry_not_found', { seq: input.seq });

@@ -18,7 +18,7 @@ export const rejectionReasonMax = 200;
 /** The customer (actor) applies at a bank; the application's id is the command id. */
 export const applyForBankAccountCommand = defineCommand({
   name: 'applyForBankAccount',
-  apply: async (tx, input: { readonly bankId: string }): Promise<Result<BankApplicationRow, string>> => {
+  apply: async (tx, input: { readonly bankId: string }) => {
     const bank = await bankParty(tx.db, input.bankId);
     if (!bank.ok) return bank;
     const applicant = await tx.db.parties.get(tx.meta.actor);
@@ -43,7 +43,7 @@ export async function applyForBankAccount(db: WorldDb, meta: CommandMeta, input:
   return execute(db, applyForBankAccountCommand, meta, { bankId: input.bankId }, env);
 }
 
-async function pendingApplication(db: WorldDb, bankId: string, applicationId: string): Promise<Result<BankApplicationRow, string>> {
+async function pendingApplication(db: WorldDb, bankId: string, applicationId: string) {
   const row = await bankingTables(db).bankApplications.get(applicationId);
   if (row === undefined) return err('bank_application_not_found');
   if (row.bankId !== bankId) return err('not_this_bank');
@@ -54,7 +54,7 @@ async function pendingApplication(db: WorldDb, bankId: string, applicationId: st
 /** The bank (the actor) approves: deposit account, card number (its counter), and for a person a cash account. */
 export const approveBankApplicationCommand = defineCommand({
   name: 'approveBankApplication',
-  apply: async (tx, input: { readonly applicationId: string }): Promise<Result<BankAccountRow, string>> => {
+  apply: async (tx, input: { readonly applicationId: string }) => {
     const application = await pendingApplication(tx.db, tx.meta.actor, input.applicationId);
     if (!application.ok) return application;
     const { bankId, partyId } = application.value;
@@ -90,7 +90,7 @@ export async function approveBankApplication(db: WorldDb, meta: CommandMeta, inp
 /** The bank (the actor) rejects with a reason the customer reads (trimmed by the wrapper). */
 export const rejectBankApplicationCommand = defineCommand({
   name: 'rejectBankApplication',
-  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }): Promise<Result<BankApplicationRow, string>> => {
+  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }) => {
     const reason = input.reason;
     if (reason.length === 0) return err('reason_required');
     if (reason.length > rejectionReasonMax) return err('reason_too_long', { max: rejectionReasonMax });

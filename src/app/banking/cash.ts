@@ -12,7 +12,7 @@ import {
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
+import { bankingTables } from '../../storage/banking-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { balanceText, ensureNotesAccount, isPerson, moveLinked, shortOf } from './common.ts';
@@ -38,7 +38,7 @@ export function amountOf(text: string): Result<string, string> {
  */
 export const giveCashCommand = defineCommand({
   name: 'giveCash',
-  apply: async (tx, input: { readonly partyId: string; readonly amount: string; readonly teacher: true }): Promise<Result<{ readonly cash: string }, string>> => {
+  apply: async (tx, input: { readonly partyId: string; readonly amount: string; readonly teacher: true }) => {
     const party = await tx.db.parties.get(input.partyId);
     if (party === undefined || !isPerson(party)) return err('cash_person_only');
     await ensureNotesAccount(tx.db, party.id, tx.now);
@@ -59,7 +59,7 @@ export async function giveCash(db: WorldDb, teacher: TeacherToken | null, meta: 
   return execute(db, giveCashCommand, meta, { partyId: input.partyId, amount: amount.value, teacher: true }, env);
 }
 
-async function counterAccount(tx: Tx, accountId: string): Promise<Result<{ account: BankAccountRow; customer: CustomerLeg }, string>> {
+async function counterAccount(tx: Tx, accountId: string) {
   const account = await bankingTables(tx.db).bankAccounts.get(accountId);
   if (account === undefined) return err('bank_account_not_found');
   // Only the bank keeping the account serves it at its counter.
@@ -76,7 +76,7 @@ type CounterInput = { readonly accountId: string; readonly amount: string };
 function counterCashCommand(kind: 'deposit' | 'withdrawal') {
   return defineCommand({
     name: kind === 'deposit' ? 'counterDeposit' : 'counterWithdrawal',
-    apply: async (tx, input: CounterInput): Promise<Result<CashResult, string>> => {
+    apply: async (tx, input: CounterInput) => {
       const found = await counterAccount(tx, input.accountId);
       if (!found.ok) return found;
       const { account, customer } = found.value;
@@ -103,7 +103,7 @@ async function counterCash(
   meta: CommandMeta,
   input: CounterInput,
   env: CommandEnv,
-): Promise<Result<CashResult, string>> {
+) {
   const amount = amountOf(input.amount);
   if (!amount.ok) return amount;
   return execute(db, kind === 'deposit' ? counterDepositCommand : counterWithdrawalCommand, meta, { accountId: input.accountId, amount: amount.value }, env);

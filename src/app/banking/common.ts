@@ -12,6 +12,7 @@ import {
   type Account,
   type Party,
   type Result,
+  type TransferErrorCode,
   type TransferRequest,
   type TransferResult,
 } from '../../domain/index.ts';
@@ -74,7 +75,7 @@ export function availableText(account: Account): string {
  * the transfer that failed (not a partner's `linked_event_failed`), with its account, so callers
  * can say whose money was short.
  */
-export async function moveLinked(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], string>> {
+export async function moveLinked(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], TransferErrorCode>> {
   assert(requests.length > 0, 'something to move');
   const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
   const results = await applyInTransaction(tx.db, linked, tx.now);
@@ -86,7 +87,7 @@ export async function moveLinked(tx: Tx, requests: readonly TransferRequest[]): 
 }
 
 /** Maps a ledger refusal to a banking one where the short account tells more than "insufficient". */
-export function shortOf(failure: { code: string; detail?: Readonly<Record<string, string | number>> }): { code: string; detail?: Record<string, string | number> } {
+export function shortOf<C extends string>(failure: { code: C; detail?: Readonly<Record<string, string | number>> }): { code: C | 'insufficient_funds' | 'cash_insufficient' | 'vault_cash_insufficient'; detail?: Record<string, string | number> } {
   if (failure.code !== 'insufficient_funds') return { code: failure.code, ...(failure.detail ? { detail: { ...failure.detail } } : {}) };
   const accountId = String(failure.detail?.accountId ?? '');
   if (accountId.startsWith('clearing:notes:')) return { code: 'cash_insufficient', detail: { accountId } };

@@ -13,6 +13,7 @@ import {
   transferRequests,
   type CustomerLeg,
   type Result,
+  type TransferErrorCode,
   type TransferRefs,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
@@ -52,7 +53,7 @@ export type BankTransferInput = {
   readonly channel?: BankTransferRow['channel'];
 };
 
-async function leg(tx: Tx, side: 'payer' | 'payee', l: CustomerLeg): Promise<Result<string, string>> {
+async function leg(tx: Tx, side: 'payer' | 'payee', l: CustomerLeg) {
   const account = await bankingTables(tx.db).bankAccounts.get(ids.deposit(l.bankId, l.partyId));
   if (account === undefined) return err(side === 'payer' ? 'payer_account_not_found' : 'payee_account_not_found', { accountId: ids.deposit(l.bankId, l.partyId) });
   const party = await tx.db.parties.get(l.partyId);
@@ -67,12 +68,18 @@ async function leg(tx: Tx, side: 'payer' | 'payee', l: CustomerLeg): Promise<Res
  * less what it is due to receive, plus this payment of `minor` (fen). Then every batch settles
  * (reserves never overdraw). Every movement that leaves a bank through clearing asks this first.
  */
-export async function checkClearingCover(tx: Tx, bankId: string, minor: bigint): Promise<Result<null, string>> {
+export async function checkClearingCover(tx: Tx, bankId: string, minor: bigint): Promise<Result<null, 'clearing_reserve_insufficient'>> {
   const scale = scaleOf(bankingCurrency);
   const [reserve, dueIn, owedOut] = await Promise.all([balanceText(tx.db, ids.reserve(bankId)), balanceText(tx.db, ids.clearingIn(bankId)), balanceText(tx.db, ids.clearingOut(bankId))]);
   const cover = (storedToMinor(reserve, scale) ?? 0n) + (storedToMinor(dueIn, scale) ?? 0n) - (storedToMinor(owedOut, scale) ?? 0n);
   return cover < minor ? err('clearing_reserve_insufficient', { bankId }) : ok(null);
 }
+
+/** The codes postBankTransfer can return (its own, its legs', the clearing cover's, the ledger's). */
+export type BankTransferCode =
+  | 'amount_invalid' | 'amount_not_positive' | 'memo_too_long' | 'same_account' | 'payer_account_not_found' | 'payee_account_not_found'
+  | 'book_account_required' | 'book_account_unexpected' | 'clearing_reserve_insufficient' | 'cash_insufficient' | 'vault_cash_insufficient'
+  | TransferErrorCode;
 
 /**
  * Moves money between two deposit accounts inside the caller's runCommand transaction (all or
@@ -81,7 +88,7 @@ export async function checkClearingCover(tx: Tx, bankId: string, minor: bigint):
  * clearing_reserve_insufficient (interbank: the payer's bank could not settle it), memo_too_long,
  * and the ledger's codes. Records a bankTransfers row; an interbank one schedules its batch.
  */
-export async function postBankTransfer(tx: Tx, input: BankTransferInput): Promise<Result<BankTransferRow, string>> {
+export async function postBankTransfer(tx: Tx, input: BankTransferInput): Promise<Result<BankTransferRow, BankTransferCode>> {
   assert(input.id.length > 0 && input.id.length <= movementIdLengthMax, 'transfer id within bounds');
   const minor = amountToMinor(input.amount, scaleOf(bankingCurrency));
   if (minor === undefined) return err('amount_invalid');
@@ -158,7 +165,7 @@ export type OnlineTransferCommandInput = {
 
 export const onlineBankingTransferCommand = defineCommand({
   name: 'onlineBankingTransfer',
-  apply: async (tx, input: OnlineTransferCommandInput): Promise<Result<BankTransferRow, string>> => {
+  apply: async (tx, input: OnlineTransferCommandInput) => {
     const payer = tx.meta.actor;
     const session = await sessionInTx(tx, input.session, input.bankId, payer);
     if (!session.ok) return session;

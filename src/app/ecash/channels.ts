@@ -6,7 +6,6 @@ import {
   type EcashCoin,
   type PaymentChannel,
   type PaymentChannelId,
-  type Result,
 } from '../../domain/index.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import type { Tx } from '../command.ts';
@@ -47,7 +46,7 @@ async function firstBank(tx: Tx, partyId: string): Promise<string | null> {
   return accounts.sort((a, b) => a.openedAt - b.openedAt)[0]?.bankId ?? null;
 }
 
-async function refundToBuyer(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<null, string>> {
+async function refundToBuyer(tx: Tx, charge: Charge, op: ChargeOp) {
   if (op !== 'refund') return ok(null);
   const refund = charge.refunds[charge.refunds.length - 1];
   if (refund === undefined) return ok(null);
@@ -63,7 +62,7 @@ async function refundToBuyer(tx: Tx, charge: Charge, op: ChargeOp): Promise<Resu
   return ok(null);
 }
 
-async function payeeOf(tx: Tx, sellerId: string): Promise<Result<{ partyId: string; bankId: string }, string>> {
+async function payeeOf(tx: Tx, sellerId: string) {
   const bankId = await firstBank(tx, sellerId);
   return bankId === null ? err('seller_bank_account_missing', { sellerId }) : ok({ partyId: sellerId, bankId });
 }

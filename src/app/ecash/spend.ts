@@ -23,7 +23,6 @@ import {
   type EcashCoin,
   type EcashDepositRow,
   type Result,
-  type WalletTransaction,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ecashTables, tillRowId, type EcashPurseRow, type EcashTillRow } from '../../storage/ecash-tables.ts';
@@ -72,7 +71,7 @@ export type EcashPayInput = {
   readonly note?: string;
 };
 
-async function recordPayment(tx: Tx, input: EcashPayInput, paymentId: string, channelAmount: string): Promise<Result<WalletTransaction, string>> {
+async function recordPayment(tx: Tx, input: EcashPayInput, paymentId: string, channelAmount: string) {
   const recorded = recordWalletTransaction(
     {
       id: paymentId, walletId: tx.meta.actor, at: tx.now, payee: input.payee, payeeId: input.merchantId,
@@ -158,7 +157,7 @@ type BankDepositInput = {
  * list (deposit.ts); then the payee is credited at the acquirer, through clearing when the two
  * banks differ (an interbank position, booked and capped as postBankTransfer books one).
  */
-async function bankDeposit(tx: Tx, input: BankDepositInput): Promise<Result<EcashDepositRow[], string>> {
+async function bankDeposit(tx: Tx, input: BankDepositInput) {
   const t = ecashTables(tx.db);
   const account = paymentAccountId({ role: 'bank_deposit', bankId: input.acquirerId, partyId: input.payee });
   if ((await ledgerTables(tx.db).accounts.get(account)) === undefined) return err('ecash_no_bank_account', { bankId: input.acquirerId, partyId: input.payee });
@@ -211,7 +210,7 @@ export function usualBank(accounts: readonly Pick<BankAccountRow, 'bankId' | 'op
 /** The merchant deposits coins from its till at its bank (see depositTill). */
 export const ecashDepositCommand = defineCommand({
   name: 'ecash.deposit',
-  apply: async (tx, input: { readonly serials?: readonly string[]; readonly bankId?: string }): Promise<Result<{ amount: string; coins: number; bankId: string }, string>> => {
+  apply: async (tx, input: { readonly serials?: readonly string[]; readonly bankId?: string }) => {
     const meta = tx.meta;
     const t = ecashTables(tx.db);
     const rows = input.serials === undefined
@@ -258,7 +257,7 @@ export async function depositTill(
 /** The wallet owner pays coins (opened from the purse by the tab) back into its account at the issuer. */
 export const ecashPayBackCommand = defineCommand({
   name: 'ecash.payBack',
-  apply: async (tx, input: { readonly coins: readonly PurseCoin[] }): Promise<Result<{ coins: number }, string>> => {
+  apply: async (tx, input: { readonly coins: readonly PurseCoin[] }) => {
     const meta = tx.meta;
     if (input.coins.length === 0) return err('ecash_nothing_to_deposit');
     const t = ecashTables(tx.db);

@@ -54,7 +54,7 @@ function last4Of(text: string): string | null {
 }
 
 /** The owner's real card behind (kind, cardRef), or a named refusal. Dexie-only. */
-async function realCard(tx: Tx, ownerId: string, kind: WalletSavedCardKind, cardRef: string): Promise<Result<{ issuerId: string; last4: string }, string>> {
+async function realCard(tx: Tx, ownerId: string, kind: WalletSavedCardKind, cardRef: string) {
   if (kind === 'debit_card') {
     const account = await bankingTables(tx.db).bankAccounts.where('cardNumber').equals(cardRef).first();
     if (account === undefined || account.partyId !== ownerId) return err('wallet_card_not_yours');
@@ -76,7 +76,7 @@ export async function walletSavedCards(db: WorldDb, ownerId: string): Promise<Wa
 /** Saves one of the owner's real cards (the reference, spaces removed by the wrapper) into the wallet. */
 export const ecashSaveCardCommand = defineCommand({
   name: 'ecash.saveCard',
-  apply: async (tx, input: { readonly kind: WalletSavedCardKind; readonly cardRef: string }): Promise<Result<WalletCardRef, string>> => {
+  apply: async (tx, input: { readonly kind: WalletSavedCardKind; readonly cardRef: string }) => {
     const meta = tx.meta;
     const rows = walletRows(tx.db);
     const row = await rows.get(meta.actor);
@@ -112,7 +112,7 @@ export async function saveCardToWallet(
 /** Removes a saved card from the wallet (the real card is untouched). */
 export const ecashRemoveCardCommand = defineCommand({
   name: 'ecash.removeCard',
-  apply: async (tx, input: { readonly savedCardId: string }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly savedCardId: string }) => {
     const meta = tx.meta;
     const rows = walletRows(tx.db);
     const row = await rows.get(meta.actor);
@@ -138,7 +138,7 @@ function recorderStatus(charge: Charge): WalletTransaction['status'] {
 /** Pays an order with a saved card of the wallet and records it (see payOrderFromWallet). */
 export const ecashPayOrderFromWalletCommand = defineCommand({
   name: 'ecash.payOrderFromWallet',
-  apply: async (tx, input: { readonly orderId: string; readonly savedCardId: string }): Promise<Result<{ charge: Charge; order: OrderRow; recorded: WalletTransaction }, string>> => {
+  apply: async (tx, input: { readonly orderId: string; readonly savedCardId: string }) => {
     const meta = tx.meta;
     const row = await walletRows(tx.db).get(meta.actor);
     if (row === undefined) return err('wallet_not_found');

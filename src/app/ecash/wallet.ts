@@ -44,7 +44,7 @@ export async function hasWallet(db: WorldDb, ownerId: string): Promise<boolean> 
 /** The wallet's row: its key sealed under the password by the wrapper (never the key or the password). */
 export const ecashCreateWalletCommand = defineCommand({
   name: 'ecash.createWallet',
-  apply: async (tx, input: { readonly sealedKey: SealedPrivateKey }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly sealedKey: SealedPrivateKey }) => {
     const t = ecashTables(tx.db);
     if (await t.wallets.get(tx.meta.actor)) return err('wallet_exists');
     await t.wallets.add({ ownerId: tx.meta.actor, sealedKey: input.sealedKey, createdAt: tx.now });

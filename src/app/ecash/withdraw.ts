@@ -20,10 +20,8 @@ import {
   paymentAccountId,
   toMinorUnits,
   availableOf,
-  type EcashBlindResponse,
   type EcashCoin,
   type EcashDenomination,
-  type EcashNonceCommitment,
   type EcashWalletWithdrawal,
   type Result,
 } from '../../domain/index.ts';
@@ -65,7 +63,7 @@ export const ecashOpenSessionCommand = defineCommand({
   apply: async (
     tx,
     input: { readonly rowId: string; readonly bankId: string; readonly denomination: EcashDenomination; readonly totalMinor: string; readonly sealed: SealedBlob; readonly nonceRandom: string },
-  ): Promise<Result<EcashNonceCommitment, string>> => {
+  ) => {
     const ownerId = tx.meta.actor;
     const { rowId, bankId } = input;
     const sessionId = `ecs-${rowId}`;
@@ -104,7 +102,7 @@ async function openSession(
   totalMinor: bigint,
   env: CommandEnv,
   random: Random,
-): Promise<Result<EcashNonceCommitment, string>> {
+) {
   const sealed = await sealForWallet(wallet, rowId, started, random);
   const nonceRandom = bytesToHex(random(64));
   // A world older than e-cash gets its bank's keys now, outside the command.
@@ -116,7 +114,7 @@ async function openSession(
 /** The bank signs the blinded challenge and debits the customer; the purse row keeps s (and the sealed blinded state). */
 export const ecashSignBlindedCommand = defineCommand({
   name: 'ecash.signBlinded',
-  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string; readonly blindedChallenge: string; readonly sealed: SealedBlob }): Promise<Result<EcashBlindResponse, string>> => {
+  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string; readonly blindedChallenge: string; readonly sealed: SealedBlob }) => {
     const ownerId = tx.meta.actor;
     const t = ecashTables(tx.db);
     const session = await t.sessions.get(input.sessionId);
@@ -147,7 +145,7 @@ async function signBlinded(
   blinded: EcashWalletWithdrawal,
   env: CommandEnv,
   random: Random,
-): Promise<Result<EcashBlindResponse, string>> {
+) {
   assert(blinded.status === 'blinded', 'sign a blinded withdrawal');
   const sealed = await sealForWallet(wallet, rowId, blinded, random);
   const input = { rowId, sessionId: blinded.sessionId, blindedChallenge: blinded.blindedChallenge, sealed };
@@ -157,7 +155,7 @@ async function signBlinded(
 /** The unblinded coin, sealed in the tab, replaces the withdrawal's state in its purse row (held). */
 export const ecashStoreCoinCommand = defineCommand({
   name: 'ecash.storeCoin',
-  apply: async (tx, input: { readonly rowId: string; readonly sealed: SealedBlob }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly rowId: string; readonly sealed: SealedBlob }) => {
     const t = ecashTables(tx.db);
     const row = await t.purse.get(input.rowId);
     // The wrapper read it withdrawing and signed; only this command (one id per row) moves it on.
@@ -168,7 +166,7 @@ export const ecashStoreCoinCommand = defineCommand({
 });
 
 /** Unblinds a signed withdrawal into a coin and stores it sealed in the purse (held). */
-async function finish(db: WorldDb, wallet: UnlockedWallet, row: EcashPurseRow, env: CommandEnv, random: Random): Promise<Result<EcashCoin, string>> {
+async function finish(db: WorldDb, wallet: UnlockedWallet, row: EcashPurseRow, env: CommandEnv, random: Random) {
   assert(row.state === 'withdrawing' && row.response !== null && row.sessionId !== null, 'finish a signed withdrawal');
   const blinded = await openForWallet<EcashWalletWithdrawal>(wallet, row.id, row.sealed);
   const key = findEcashKey(await publishedKeys(db), row.bankId, row.denomination);
@@ -185,7 +183,7 @@ async function finish(db: WorldDb, wallet: UnlockedWallet, row: EcashPurseRow, e
 /** Closes the bank session of a withdrawal that will not complete and drops its purse row. */
 export const ecashAbandonCommand = defineCommand({
   name: 'ecash.abandon',
-  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly rowId: string; readonly sessionId: string }) => {
     const t = ecashTables(tx.db);
     const session = await t.sessions.get(input.sessionId);
     if (session?.status === 'open') await t.sessions.put(ecashBankAbandonSession(session, tx.now));

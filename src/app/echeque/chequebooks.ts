@@ -20,7 +20,7 @@ export const defaultBookSize = 25;
 /** The bank (tx.meta.actor) enables the deposit account `accountId` for cheques. */
 export const enableChequeAccountCommand = defineCommand({
   name: 'enableChequeAccount',
-  apply: async (tx, input: { readonly accountId: string }): Promise<Result<ChequeAccountRow, string>> => {
+  apply: async (tx, input: { readonly accountId: string }) => {
     const meta = tx.meta;
     const account = await bankingTables(tx.db).bankAccounts.get(input.accountId);
     if (account === undefined) return err('bank_account_not_found');
@@ -52,7 +52,7 @@ export async function enableChequeAccount(db: WorldDb, meta: CommandMeta, input:
 /** The bank (tx.meta.actor) issues a chequebook of `count` numbers on a cheque-enabled account. */
 export const issueChequebookCommand = defineCommand({
   name: 'issueChequebook',
-  apply: async (tx, input: { readonly accountId: string; readonly count: number }): Promise<Result<ChequebookRow, string>> => {
+  apply: async (tx, input: { readonly accountId: string; readonly count: number }) => {
     const meta = tx.meta;
     const count = input.count;
     const t = echequeTables(tx.db);

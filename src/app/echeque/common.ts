@@ -113,7 +113,7 @@ async function ensureFeeIncome(tx: Tx, bankId: string): Promise<string> {
   return id;
 }
 
-async function chargeFee(tx: Tx, effect: ChequeFeeEffect): Promise<Result<null, string>> {
+async function chargeFee(tx: Tx, effect: ChequeFeeEffect) {
   const income = await ensureFeeIncome(tx, effect.payer.bankId);
   const moved = await moveLinked(tx, chequeFeeMoveRequests(effect, income));
   return moved.ok ? ok(null) : moved;

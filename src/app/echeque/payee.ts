@@ -43,7 +43,7 @@ export async function payeeChecklistOf(db: WorldDb, chequeId: string, payeeParty
 /** The payee (tx.meta.actor) runs the checklist and records the cheque as verified (验证). */
 export const verifyChequeCommand = defineCommand({
   name: 'verifyCheque',
-  apply: async (tx, input: { readonly chequeId: string }): Promise<Result<{ readonly cheque: ChequeRow; readonly checklist: ChequePayeeChecklist }, string>> => {
+  apply: async (tx, input: { readonly chequeId: string }) => {
     const meta = tx.meta;
     const row = await echequeTables(tx.db).cheques.get(input.chequeId);
     if (row === undefined || row.payeePartyId !== meta.actor) return err('cheque_not_found');
@@ -78,7 +78,7 @@ export async function verifyReceivedCheque(
  */
 export const endorseChequeCommand = defineCommand({
   name: 'endorseCheque',
-  apply: async (tx, input: { readonly chequeId: string; readonly chequeHash: string; readonly endorsement: SignedChequeEndorsement; readonly depositBankId: string }): Promise<Result<ChequeRow, string>> => {
+  apply: async (tx, input: { readonly chequeId: string; readonly chequeHash: string; readonly endorsement: SignedChequeEndorsement; readonly depositBankId: string }) => {
     const payeePartyId = tx.meta.actor;
     const fresh = await echequeTables(tx.db).cheques.get(input.chequeId);
     if (fresh === undefined || fresh.payeePartyId !== payeePartyId) return err('cheque_not_found');
@@ -134,7 +134,7 @@ export function presentmentIdOf(commandId: string): string {
  */
 export const depositChequeCommand = defineCommand({
   name: 'depositCheque',
-  apply: async (tx, input: { readonly chequeId: string }): Promise<Result<ChequePresentmentRow, string>> => {
+  apply: async (tx, input: { readonly chequeId: string }) => {
     const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.cheques.get(input.chequeId);
@@ -187,7 +187,7 @@ export async function depositCheque(db: WorldDb, meta: CommandMeta, input: { rea
  */
 export const labAlterChequeAmountCommand = defineCommand({
   name: 'labAlterChequeAmount',
-  apply: async (tx, input: { readonly chequeId: string; readonly amount: StoredMoney; readonly rewriteWords: boolean; readonly teacher: true }): Promise<Result<ChequeRow, string>> => {
+  apply: async (tx, input: { readonly chequeId: string; readonly amount: StoredMoney; readonly rewriteWords: boolean; readonly teacher: true }) => {
     const meta = tx.meta;
     const amount = input.amount;
     const t = echequeTables(tx.db);

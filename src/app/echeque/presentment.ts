@@ -17,7 +17,7 @@ import { applyChequeEffects, availableText, chequeAccountByNumber, chequeAccount
 
 export const presentChequeCommand = defineCommand({
   name: 'presentCheque',
-  apply: async (tx, input: { readonly presentmentId: string }): Promise<Result<ChequePresentmentRow, string>> => {
+  apply: async (tx, input: { readonly presentmentId: string }) => {
     const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.chequePresentments.get(input.presentmentId);
@@ -46,7 +46,7 @@ export type DecidedPresentment = { readonly presentment: ChequePresentmentRow; r
 
 export const decidePresentmentCommand = defineCommand({
   name: 'decidePresentment',
-  apply: async (tx, input: { readonly presentmentId: string }): Promise<Result<DecidedPresentment, string>> => {
+  apply: async (tx, input: { readonly presentmentId: string }) => {
     const meta = tx.meta;
     const t = echequeTables(tx.db);
     const row = await t.chequePresentments.get(input.presentmentId);

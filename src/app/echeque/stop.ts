@@ -17,7 +17,7 @@ import { applyChequeEffects, chequeAccountByNumber, chequeAccountOf, commandIdOf
 /** The drawer's stop order, signed by the wrapper (the key stays in the tab). */
 export const stopChequeCommand = defineCommand({
   name: 'stopCheque',
-  apply: async (tx, input: { readonly bookId: string; readonly chequeNumber: string; readonly order: SignedChequeStopOrder }): Promise<Result<ChequeStopRow, string>> => {
+  apply: async (tx, input: { readonly bookId: string; readonly chequeNumber: string; readonly order: SignedChequeStopOrder }) => {
     const meta = tx.meta;
     const drawerPartyId = meta.actor;
     const t = echequeTables(tx.db);

@@ -68,7 +68,7 @@ export type WriteChequeCommandInput = {
 
 export const writeChequeCommand = defineCommand({
   name: 'writeCheque',
-  apply: async (tx, input: WriteChequeCommandInput): Promise<Result<ChequeRow, string>> => {
+  apply: async (tx, input: WriteChequeCommandInput) => {
     const { cheque, notice, chequeNumber, date } = input;
     const drawerPartyId = tx.meta.actor;
     const chequeId = chequeIdOf(cheque.payload);

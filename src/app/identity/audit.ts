@@ -153,7 +153,7 @@ export async function auditWorld(db: WorldDb, options: { readonly engine?: Verif
  */
 export const recordAuditCommand = defineCommand({
   name: 'recordAudit',
-  apply: async (tx, input: { readonly certificates: number; readonly documents: number; readonly failures: number }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly certificates: number; readonly documents: number; readonly failures: number }) => {
     await tx.appendEvent({
       type: 'identity.audit_completed',
       actor: tx.meta.actor,

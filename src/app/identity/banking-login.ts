@@ -106,7 +106,7 @@ type Verdict =
  */
 export const completeOnlineBankingLoginCommand = defineCommand({
   name: 'completeOnlineBankingLogin',
-  apply: async (tx, input: { readonly bankId: string; readonly response: ChallengeResponse }): Promise<Result<Verdict, string>> => {
+  apply: async (tx, input: { readonly bankId: string; readonly response: ChallengeResponse }): Promise<Result<Verdict, 'challenge_unknown' | 'challenge_used' | 'identities_not_set_up'>> => {
     const nonce = input.response.payload.challenge.nonce;
     const t = identityTables(tx.db);
     const row = await t.bankChallenges.get(nonce);

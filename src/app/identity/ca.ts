@@ -64,7 +64,7 @@ function idOf(options: CaOptions, name: string): string {
 }
 
 /** The CA's seed from this tab's key ring, checked to be the key of the world's CA certificate. */
-function caSeedOf(keyRing: KeyRing, worldId: string, caPartyId: string, ca: Certificate): Result<Uint8Array, string> {
+function caSeedOf(keyRing: KeyRing, worldId: string, caPartyId: string, ca: Certificate) {
   const seed = keyRing.seed(worldId, caPartyId);
   if (seed === null) return err('login_required');
   if (ca.body.subject.partyId !== caPartyId) return err('not_the_ca');
@@ -266,7 +266,7 @@ function nextRevocationList(seed: Uint8Array, ca: Certificate, current: Revocati
  * revocations at tx.now (else the list or the clock moved meanwhile: the CA tries again), and
  * signed by the CA's key (ed25519 verifies synchronously).
  */
-async function checkSignedList(tx: Tx, list: RevocationList, serials: readonly number[], reason: RevocationReason): Promise<Result<RevocationList, string>> {
+async function checkSignedList(tx: Tx, list: RevocationList, serials: readonly number[], reason: RevocationReason) {
   const current = await readCrl(tx.db);
   const trust = await readTrust(tx.db);
   if (trust === null) return err('identities_not_set_up');

@@ -92,7 +92,7 @@ function attemptCommand(name: string) {
 export const loginCommand = attemptCommand('login');
 export const changePasswordAttemptCommand = attemptCommand('changePasswordAttempt');
 
-async function recordAttempt(db: WorldDb, meta: CommandMeta, user: UserRow, success: boolean, env: CommandEnv | undefined, command: CommandDefinition<AttemptInput, AttemptOutcome>): Promise<Result<AttemptOutcome, string>> {
+async function recordAttempt(db: WorldDb, meta: CommandMeta, user: UserRow, success: boolean, env: CommandEnv | undefined, command: CommandDefinition<AttemptInput, AttemptOutcome>) {
   return execute(db, command, meta, { partyId: user.partyId, success, checkedHash: user.passwordHash.hash }, env);
 }
 

@@ -46,7 +46,7 @@ function checkPicture(p: PictureInput): boolean {
   return isImage(p.image, pictureBytesMax) && isImage(p.thumbnail, thumbnailBytesMax) && [p.width, p.height].every((n) => Number.isInteger(n) && n >= 1 && n <= pictureSideMax);
 }
 
-function checkPictures(pictures: readonly PictureInput[], already = 0): Result<null, string> {
+function checkPictures(pictures: readonly PictureInput[], already = 0) {
   if (pictures.length + already > productPicturesMax) return err('too_many_pictures', { max: productPicturesMax });
   if (!pictures.every(checkPicture)) return err('picture_invalid', { maxBytes: pictureBytesMax });
   return ok(null);
@@ -133,7 +133,7 @@ export async function listProduct(
   return execute(db, listProductCommand, meta, { product: input.product, pictures: prepared }, env);
 }
 
-async function ownProduct(tx: Tx, productId: string): Promise<Result<ProductRow, string>> {
+async function ownProduct(tx: Tx, productId: string) {
   const product = await marketTables(tx.db).products.get(productId);
   if (product === undefined) return err('product_missing', { productId });
   if (product.sellerId !== tx.meta.actor) return err('not_your_product');

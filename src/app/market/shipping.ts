@@ -74,7 +74,7 @@ export async function bookShipment(
   return execute(db, bookShipmentCommand, meta, { orderId: input.orderId, method: input.method }, env);
 }
 
-async function requireCarrier(db: WorldDb, partyId: string): Promise<Result<null, string>> {
+async function requireCarrier(db: WorldDb, partyId: string) {
   const party = await db.parties.get(partyId);
   return party?.kind === 'logistics' ? ok(null) : err('not_the_carrier');
 }

@@ -51,12 +51,12 @@ registerJobHandler(availableJobKind, async (tx, job) => {
 /** One top-up or withdrawal moves at most this much (a classroom wallet, not a treasury). */
 export const walletMoveMaxMajorUnits = '1000000';
 
-function parseAmount(text: string): Result<string, string> {
+function parseAmount(text: string) {
   const parsed = parseMoney(text, 'CNY', { max: money(walletMoveMaxMajorUnits, 'CNY') });
   return parsed.ok ? ok(toStored(parsed.value).amount) : parsed;
 }
 
-async function requireWalletUser(db: WorldDb, partyId: string): Promise<Result<null, string>> {
+async function requireWalletUser(db: WorldDb, partyId: string) {
   const user = await identityTables(db).users.get(partyId);
   if (user === undefined || (user.role !== 'buyer' && user.role !== 'seller')) return err('not_a_customer');
   if (user.status !== 'active') return err('account_not_activated');
@@ -113,7 +113,7 @@ const settlingJobsReadMax = 10_000;
  * release that makes the wallet reach the amount: `withdrawal_settling`, `at`); otherwise how much
  * can be withdrawn at most (`withdrawal_exceeds_available`).
  */
-async function shortWithdrawal(db: WorldDb, partyId: string, amount: string): Promise<Result<never, string>> {
+async function shortWithdrawal(db: WorldDb, partyId: string, amount: string) {
   const wallet = await walletOf(db, partyId);
   const jobs = await db.jobs.where('kind').equals(availableJobKind).filter((j) => j.status === 'pending' && j.payload.sellerId === partyId).limit(settlingJobsReadMax).toArray();
   const wanted = fromStored({ amount, currency: 'CNY' });

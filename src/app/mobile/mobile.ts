@@ -75,7 +75,7 @@ export async function mobileWalletOf(db: WorldDb, partyId: string): Promise<Mobi
 /** Opens the party's phone wallet with the shared TOTP secret the tab drew (hex; the wallet row keeps it, as the institution does). */
 export const mobileOpenWalletCommand = defineCommand({
   name: 'mobile.openWallet',
-  apply: async (tx, input: { readonly secret: string }): Promise<Result<MobileWallet, string>> => {
+  apply: async (tx, input: { readonly secret: string }) => {
     const meta = tx.meta;
     const t = mobileTables(tx.db).mobileWallets;
     const existing = await t.get(meta.actor);
@@ -99,7 +99,7 @@ export async function openMobileWallet(db: WorldDb, meta: CommandMeta, random: R
   return execute(db, mobileOpenWalletCommand, meta, { secret: bytesToHex(secret) }, env);
 }
 
-async function ownWallet(tx: Tx): Promise<Result<MobileWallet, string>> {
+async function ownWallet(tx: Tx) {
   const wallet = await walletRow(tx.db, tx.meta.actor);
   return wallet === undefined ? err('mobile_wallet_missing') : ok(wallet);
 }
@@ -107,7 +107,7 @@ async function ownWallet(tx: Tx): Promise<Result<MobileWallet, string>> {
 /** The payment PIN's hash (PBKDF2 in the tab; the PIN never enters the input). */
 export const mobileSetPinCommand = defineCommand({
   name: 'mobile.setPin',
-  apply: async (tx, input: { readonly hash: PasswordHash }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly hash: PasswordHash }) => {
     const wallet = await ownWallet(tx);
     if (!wallet.ok) return wallet;
     await mobileTables(tx.db).mobileWallets.put(withPin(wallet.value, input.hash));
@@ -123,14 +123,14 @@ export async function setMobilePin(db: WorldDb, meta: CommandMeta, input: { read
   return execute(db, mobileSetPinCommand, meta, { hash }, env);
 }
 
-function cny(text: string): Result<Money, string> {
+function cny(text: string) {
   return parseMoney(text, 'CNY');
 }
 
 /** The small-amount limit, a stored CNY amount the wrapper parsed. */
 export const mobileSetFreeLimitCommand = defineCommand({
   name: 'mobile.setFreeLimit',
-  apply: async (tx, input: { readonly amount: string }): Promise<Result<MobileWallet, string>> => {
+  apply: async (tx, input: { readonly amount: string }) => {
     const wallet = await ownWallet(tx);
     if (!wallet.ok) return wallet;
     const next = withFreeLimit(wallet.value, fromStored({ amount: input.amount, currency: 'CNY' }));
@@ -148,7 +148,7 @@ export async function setMobileFreeLimit(db: WorldDb, meta: CommandMeta, input: 
 }
 
 /** The money moves: buyer's escrow wallet → merchant's escrow wallet (the ledger refuses a short wallet). */
-async function settle(tx: Tx, row: MobilePaymentRow): Promise<Result<MobilePaymentRow, string>> {
+async function settle(tx: Tx, row: MobilePaymentRow) {
   await ensureWallet(tx.db, row.payeeId, tx.now);
   const transferId = `mobile:${row.id}`;
   const moved = await moveMoney(tx, [
@@ -170,7 +170,7 @@ function newRow(tx: Tx, kind: MobilePaymentKind, payerId: string, payeeId: strin
 /** The cashier charges a payment code (parsed by the wrapper) for a stored CNY amount. */
 export const mobileChargeCodeCommand = defineCommand({
   name: 'mobile.chargeCode',
-  apply: async (tx, input: { readonly walletNo: string; readonly code: string; readonly amount: string }): Promise<Result<MobilePaymentRow, string>> => {
+  apply: async (tx, input: { readonly walletNo: string; readonly code: string; readonly amount: string }) => {
     const meta = tx.meta;
     const t = mobileTables(tx.db);
     const amount = fromStored({ amount: input.amount, currency: 'CNY' });
@@ -208,7 +208,7 @@ export async function chargePaymentCode(db: WorldDb, meta: CommandMeta, input: {
 /** A wrong PIN typed on the phone, counted (the check itself ran in the tab). */
 export const mobilePinWrongCommand = defineCommand({
   name: 'mobile.pinWrong',
-  apply: async (tx): Promise<Result<MobileWallet, string>> => {
+  apply: async (tx) => {
     const w = await ownWallet(tx);
     if (!w.ok) return w;
     const next = afterPinAttempt(w.value, false, tx.now);
@@ -222,7 +222,7 @@ export const mobilePinWrongCommand = defineCommand({
  * its own command (so the count stays although the payment is refused); returns the hash checked,
  * which the paying command compares with the stored one (a PIN changed meanwhile is not trusted).
  */
-async function checkPin(db: WorldDb, meta: CommandMeta, pin: string, env: CommandEnv): Promise<Result<string, string>> {
+async function checkPin(db: WorldDb, meta: CommandMeta, pin: string, env: CommandEnv) {
   const wallet = await walletRow(db, meta.actor);
   if (wallet === undefined) return err('mobile_wallet_missing');
   const usable = pinUsable(wallet, await readClock(db));
@@ -233,7 +233,7 @@ async function checkPin(db: WorldDb, meta: CommandMeta, pin: string, env: Comman
   return counted.value.pinLockedUntil !== null ? err('mobile_pin_locked') : err('mobile_pin_wrong');
 }
 
-async function pinStillRight(tx: Tx, checkedHash: string | null): Promise<Result<MobileWallet, string>> {
+async function pinStillRight(tx: Tx, checkedHash: string | null) {
   const wallet = await ownWallet(tx);
   if (!wallet.ok) return wallet;
   if (checkedHash === null) return wallet;
@@ -246,7 +246,7 @@ async function pinStillRight(tx: Tx, checkedHash: string | null): Promise<Result
 /** The buyer confirms a waiting payment; `pinHash` is the stored hash the tab's PIN check matched. */
 export const mobileConfirmCommand = defineCommand({
   name: 'mobile.confirm',
-  apply: async (tx, input: { readonly paymentId: string; readonly pinHash: string }): Promise<Result<MobilePaymentRow, string>> => {
+  apply: async (tx, input: { readonly paymentId: string; readonly pinHash: string }) => {
     const meta = tx.meta;
     const row = await mobileTables(tx.db).mobilePayments.get(input.paymentId);
     if (row === undefined || row.payerId !== meta.actor) return err('mobile_payment_not_found');
@@ -267,7 +267,7 @@ export async function confirmMobilePayment(db: WorldDb, meta: CommandMeta, input
 /** The buyer declines a payment the cashier asked for (nothing had moved). */
 export const mobileDeclineCommand = defineCommand({
   name: 'mobile.decline',
-  apply: async (tx, input: { readonly paymentId: string }): Promise<Result<MobilePaymentRow, string>> => {
+  apply: async (tx, input: { readonly paymentId: string }) => {
     const meta = tx.meta;
     const t = mobileTables(tx.db).mobilePayments;
     const row = await t.get(input.paymentId);
@@ -288,7 +288,7 @@ export async function declineMobilePayment(db: WorldDb, meta: CommandMeta, input
 /** The buyer pays a merchant's static code (parsed by the wrapper); `pinHash`: the stored hash the tab's PIN check matched, or null (under the limit). */
 export const mobilePayMerchantCommand = defineCommand({
   name: 'mobile.payMerchant',
-  apply: async (tx, input: { readonly merchantNo: string; readonly amount: string; readonly pinHash: string | null }): Promise<Result<MobilePaymentRow, string>> => {
+  apply: async (tx, input: { readonly merchantNo: string; readonly amount: string; readonly pinHash: string | null }) => {
     const meta = tx.meta;
     const amount = fromStored({ amount: input.amount, currency: 'CNY' });
     const checkedHash = input.pinHash;

@@ -51,7 +51,7 @@ async function isBank(tx: Tx, partyId: string): Promise<boolean> {
 }
 
 /** The bank where an institution keeps its money (its first deposit account; prefer `near`). */
-async function bankOf(tx: Tx, partyId: string, near: string | null): Promise<Result<string, string>> {
+async function bankOf(tx: Tx, partyId: string, near: string | null) {
   const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
   if (accounts.length === 0) return err('payee_account_not_found', { partyId });
   const same = accounts.find((a) => a.bankId === near);
@@ -82,7 +82,7 @@ function ownerOf(ref: ChannelAccountRef): string {
   }
 }
 
-async function side(tx: Tx, effect: ChannelLedgerEffect, ref: ChannelAccountRef, which: 'from' | 'to', near: string | null): Promise<Result<Side, string>> {
+async function side(tx: Tx, effect: ChannelLedgerEffect, ref: ChannelAccountRef, which: 'from' | 'to', near: string | null): Promise<Result<Side, 'payee_account_not_found'>> {
   const book = channelAccountBook(ref);
   const accountId = channelAccountId(ref);
   if (await isBank(tx, book)) return ok({ bankId: book, accountId, legs: [], partyId: ownerOf(ref) });
@@ -94,7 +94,7 @@ async function side(tx: Tx, effect: ChannelLedgerEffect, ref: ChannelAccountRef,
 }
 
 /** The linked ledger requests of one 'transfer' effect between two books, plus its clearing row. */
-async function crossBookRequests(tx: Tx, effect: ChannelLedgerEffect): Promise<Result<{ requests: MoveRequest[]; position: BankTransferRow | null }, string>> {
+async function crossBookRequests(tx: Tx, effect: ChannelLedgerEffect) {
   assert(effect.op === 'transfer', 'only immediate transfers cross books');
   assert(effect.from.role !== 'cash' && effect.to.role !== 'cash', 'banknotes are booked by the cash-on-delivery module');
   const fromBook = channelAccountBook(effect.from);

@@ -73,7 +73,7 @@ async function ensureIssuerAccounts(tx: Tx): Promise<void> {
 /** A customer (the actor) applies for a card. */
 export const applyForCardCommand = defineCommand({
   name: 'applyForCard',
-  apply: async (tx, input: { readonly kind: CardKind }): Promise<Result<CardApplicationRow, string>> => {
+  apply: async (tx, input: { readonly kind: CardKind }) => {
     const applicantId = tx.meta.actor;
     const party = await tx.db.parties.get(applicantId);
     if (party === undefined || party.institution) return err('not_a_customer');
@@ -96,7 +96,7 @@ export async function applyForCard(db: WorldDb, meta: CommandMeta, input: { read
 /** The card company approves with a limit (a stored CNY decimal, parsed by the wrapper) and a billing day. */
 export const approveCardApplicationCommand = defineCommand({
   name: 'approveCardApplication',
-  apply: async (tx, input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number }): Promise<Result<CardRow, string>> => {
+  apply: async (tx, input: { readonly applicationId: string; readonly limit: string; readonly billingDay: number }) => {
     if (tx.meta.actor !== cardIssuerId) return err('not_the_card_company');
     const t = paymentsTables(tx.db);
     const application = await t.cardApplications.get(input.applicationId);
@@ -138,7 +138,7 @@ export async function approveCardApplication(
 /** The card company refuses, with the reason (trimmed, at most 200 characters, by the wrapper). */
 export const rejectCardApplicationCommand = defineCommand({
   name: 'rejectCardApplication',
-  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }): Promise<Result<CardApplicationRow, string>> => {
+  apply: async (tx, input: { readonly applicationId: string; readonly reason: string }) => {
     if (tx.meta.actor !== cardIssuerId) return err('not_the_card_company');
     const t = paymentsTables(tx.db);
     const application = await t.cardApplications.get(input.applicationId);
@@ -158,7 +158,7 @@ export async function rejectCardApplication(db: WorldDb, meta: CommandMeta, inpu
 /** Repayment (还款) by the actor from its deposit account at `bankId`; the amount is a stored CNY decimal. */
 export const repayCardCommand = defineCommand({
   name: 'repayCard',
-  apply: async (tx, input: { readonly cardId: string; readonly bankId: string; readonly amount: string }): Promise<Result<CardRow, string>> => {
+  apply: async (tx, input: { readonly cardId: string; readonly bankId: string; readonly amount: string }) => {
     const payerId = tx.meta.actor;
     const t = paymentsTables(tx.db);
     const card = await t.cards.get(input.cardId);

@@ -84,7 +84,7 @@ async function parcel(tx: Tx, shipmentId: string) {
 /** The courier collects the cash at the door (actor: the logistics company). */
 export const collectCodCommand = defineCommand({
   name: 'collectCod',
-  apply: async (tx, input: { readonly shipmentId: string }): Promise<Result<CodShipmentRow, string>> => {
+  apply: async (tx, input: { readonly shipmentId: string }) => {
     const found = await parcel(tx, input.shipmentId);
     if (!found.ok) return found;
     const state = await codAdapter.load(tx, found.value.charge, 'capture');
@@ -109,7 +109,7 @@ export async function collectCod(db: WorldDb, meta: CommandMeta, input: { readon
 /** The buyer refuses the parcel at the door: the charge fails, stock returns, the order closes. */
 export const refuseCodCommand = defineCommand({
   name: 'refuseCod',
-  apply: async (tx, input: { readonly shipmentId: string }): Promise<Result<CodShipmentRow, string>> => {
+  apply: async (tx, input: { readonly shipmentId: string }) => {
     const found = await parcel(tx, input.shipmentId);
     if (!found.ok) return found;
     const { shipment, charge } = found.value;

@@ -101,7 +101,7 @@ async function incomingOf(db: WorldDb, payeeId: string): Promise<IncomingTransfe
     .map((r) => ({ id: r.id, bankId: r.payeeBankId, payeeId: r.payeePartyId, fromBankId: r.payerBankId, fromPartyId: r.payerPartyId, amount: { amount: r.amount, currency: r.currency }, memo: r.memo, at: r.at }));
 }
 
-async function payOrderOf(tx: Tx, charge: Charge): Promise<Result<null, string>> {
+async function payOrderOf(tx: Tx, charge: Charge) {
   const order = await marketTables(tx.db).orders.get(charge.orderId);
   assert(order !== undefined, 'a charge has its order');
   if (order.state !== 'WAIT_BUYER_PAY') return ok(null);
@@ -158,7 +158,7 @@ export async function matchRemittances(db: WorldDb, meta: CommandMeta, input: { 
 /** The payee places a queued transfer on one of its awaiting remittance orders. */
 export const matchRemittanceByHandCommand = defineCommand({
   name: 'matchRemittanceByHand',
-  apply: async (tx, input: { readonly exceptionId: string; readonly chargeId: string }): Promise<Result<RemittanceExceptionRow, string>> => {
+  apply: async (tx, input: { readonly exceptionId: string; readonly chargeId: string }) => {
     const t = paymentsTables(tx.db);
     const row = await t.remittanceExceptions.get(input.exceptionId);
     if (row === undefined) return err('remittance_exception_not_found');
@@ -184,7 +184,7 @@ export async function matchExceptionByHand(db: WorldDb, meta: CommandMeta, input
 /** The payee sends a queued transfer back to the account it came from. */
 export const returnRemittanceCommand = defineCommand({
   name: 'returnRemittance',
-  apply: async (tx, input: { readonly exceptionId: string }): Promise<Result<RemittanceExceptionRow, string>> => {
+  apply: async (tx, input: { readonly exceptionId: string }) => {
     const t = paymentsTables(tx.db);
     const row = await t.remittanceExceptions.get(input.exceptionId);
     if (row === undefined) return err('remittance_exception_not_found');

@@ -88,7 +88,7 @@ async function payingCharge(tx: Tx, orderId: string): Promise<Charge | undefined
   return charges.filter((c) => c.status !== 'failed').sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
-async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow): Promise<Result<null, string>> {
+async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow) {
   // Shipping captures a two-phase charge's hold (the card sale happens when the goods leave).
   if (before.shipment === null && after.shipment !== null) {
     const charge = await payingCharge(tx, after.id);

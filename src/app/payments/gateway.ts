@@ -111,7 +111,7 @@ export function isRegisteredChannel(id: string): id is PaymentChannelId {
 export const chargesPerOrderMax = 20;
 export const chargesListMax = 1000;
 
-async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, result: GatewayResult<S>): Promise<Result<Charge, string>> {
+async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, result: GatewayResult<S>) {
   if (!result.ok) return result;
   const { charge, state, effects, replayed } = result.value;
   if (replayed) return ok(charge);
@@ -139,7 +139,7 @@ function adapterOf(id: PaymentChannelId): AnyAdapter {
   return adapter;
 }
 
-async function storedCharge(tx: Tx, chargeId: string): Promise<Result<Charge, string>> {
+async function storedCharge(tx: Tx, chargeId: string) {
   const charge = await paymentsTables(tx.db).charges.get(chargeId);
   return charge === undefined ? err('charge_not_found', { chargeId }) : ok(charge);
 }

@@ -139,7 +139,7 @@ async function hasDeposit(db: WorldDb, bankId: string, partyId: string): Promise
 /** The holder gets a Mondex card from a bank where it has an account (the card's issuer). */
 export const smartCardIssueCommand = defineCommand({
   name: 'smartcard.issue',
-  apply: async (tx, input: { readonly issuerId: string }): Promise<Result<SmartCard, string>> => {
+  apply: async (tx, input: { readonly issuerId: string }) => {
     const meta = tx.meta;
     if (!ecashBankIds.includes(input.issuerId)) return err('bank_not_found', { bankId: input.issuerId });
     if (!(await hasDeposit(tx.db, input.issuerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.issuerId, partyId: meta.actor });
@@ -164,7 +164,7 @@ export async function issueSmartCard(db: WorldDb, meta: CommandMeta, input: { re
 /** A merchant installs a device whose takings go to its account at the acquiring bank. */
 export const smartCardRegisterDeviceCommand = defineCommand({
   name: 'smartcard.registerDevice',
-  apply: async (tx, input: { readonly acquirerId: string }): Promise<Result<MerchantDevice, string>> => {
+  apply: async (tx, input: { readonly acquirerId: string }) => {
     const meta = tx.meta;
     if (!ecashBankIds.includes(input.acquirerId)) return err('bank_not_found', { bankId: input.acquirerId });
     if (!(await hasDeposit(tx.db, input.acquirerId, meta.actor))) return err('ecash_no_bank_account', { bankId: input.acquirerId, partyId: meta.actor });
@@ -184,7 +184,7 @@ export async function registerMerchantDevice(db: WorldDb, meta: CommandMeta, inp
   return execute(db, smartCardRegisterDeviceCommand, meta, { acquirerId: input.acquirerId }, env);
 }
 
-async function ownCard(db: WorldDb, actor: string, cardId: string): Promise<Result<SmartCard, string>> {
+async function ownCard(db: WorldDb, actor: string, cardId: string) {
   const card = await smartCardTables(db).cards.get(cardId);
   if (card === undefined || card.holderId !== actor) return err('smartcard_not_found', { cardId });
   return ok(card);
@@ -193,7 +193,7 @@ async function ownCard(db: WorldDb, actor: string, cardId: string): Promise<Resu
 /** Loads value from the holder's account at the issuer onto the chip. */
 export const smartCardLoadCommand = defineCommand({
   name: 'smartcard.load',
-  apply: async (tx, input: { readonly cardId: string; readonly amount: string }): Promise<Result<SmartCard, string>> => {
+  apply: async (tx, input: { readonly cardId: string; readonly amount: string }) => {
     const meta = tx.meta;
     const card = await ownCard(tx.db, meta.actor, input.cardId);
     if (!card.ok) return card;
@@ -287,7 +287,7 @@ export async function payWithSmartCardInTx(
 /** Card and device meet again: every pending entry of the card for that device is resolved. */
 export const smartCardRecoverCommand = defineCommand({
   name: 'smartcard.recover',
-  apply: async (tx, input: { readonly cardId: string; readonly deviceId: string }): Promise<Result<{ card: SmartCard; outcomes: { sequence: number; outcome: 'cleared' | 'refunded' }[] }, string>> => {
+  apply: async (tx, input: { readonly cardId: string; readonly deviceId: string }) => {
     const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const owned = await ownCard(tx.db, meta.actor, input.cardId);
@@ -316,7 +316,7 @@ export async function recoverSmartCard(db: WorldDb, meta: CommandMeta, input: { 
 /** The merchant deposits its device's takings at the acquiring bank. */
 export const smartCardDepositCommand = defineCommand({
   name: 'smartcard.deposit',
-  apply: async (tx, input: { readonly deviceId: string }): Promise<Result<{ amount: string }, string>> => {
+  apply: async (tx, input: { readonly deviceId: string }) => {
     const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const device = await t.devices.get(input.deviceId);
@@ -352,7 +352,7 @@ export async function depositDeviceTakings(db: WorldDb, meta: CommandMeta, input
 /** The holder reports the card lost (see reportCardLost). */
 export const smartCardLostCommand = defineCommand({
   name: 'smartcard.lost',
-  apply: async (tx, input: { readonly cardId: string }): Promise<Result<SmartCard, string>> => {
+  apply: async (tx, input: { readonly cardId: string }) => {
     const meta = tx.meta;
     const t = smartCardTables(tx.db);
     const owned = await ownCard(tx.db, meta.actor, input.cardId);

@@ -103,7 +103,7 @@ export async function issueStoredValue(db: WorldDb, meta: CommandMeta, env: Comm
   return execute(db, storedValueIssueCommand, meta, {}, env);
 }
 
-async function ownCard(tx: Tx, cardId: string): Promise<Result<StoredValueCard, string>> {
+async function ownCard(tx: Tx, cardId: string) {
   const card = await smartCardTables(tx.db).svCards.get(cardId);
   if (card === undefined || card.holderId !== tx.meta.actor) return err('stored_value_card_not_found', { cardId });
   return ok(card);
