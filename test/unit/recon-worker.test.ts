@@ -6,7 +6,7 @@ import { reconcileDayInBackground, reconAttemptsMax } from '../../src/app/reconc
 import { matchDayInThread, matchDayOffThread, reconWorkersAvailable } from '../../src/app/recon-worker/client.ts';
 import { serveReconWorker, type ReconWorkerScope } from '../../src/app/recon-worker/serve.ts';
 import type { FromReconWorker, ToReconWorker } from '../../src/app/recon-worker/protocol.ts';
-import { dayReadPageRows, ReconRunCancelled } from '../../src/app/reconciliation/day-inputs.ts';
+import { billSummariesOf, dayReadPageRows, matchDigest, matchInputs, readDayInputs, ReconRunCancelled } from '../../src/app/reconciliation/day-inputs.ts';
 import { reconTables } from '../../src/storage/recon-tables.ts';
 import { counterWorld, moveClockTo } from '../helpers/counter.ts';
 import { unwrap } from '../helpers/market.ts';
@@ -64,6 +64,26 @@ describe('the reconciliation worker', () => {
 
     const saved = unwrap(await reconcileDay(w.db, meta(w.seller), { scope: w.seller, date: w.day1, matched: done.matched }));
     expect(saved.opening).toEqual(inThread.differences);
+  });
+
+  it('the desk command logs a worker match by its stamp and digest, not its differences; matched again from the world (as replay does), it has that digest', async () => {
+    const w = await troubledCounterDay();
+    const matched = await matchDayInThread(w.db, w.seller, w.day1);
+    expect(matched.digest).toBe(matchDigest(matched.result, matched.bills));
+    const command = meta(w.seller);
+    const saved = unwrap(await reconcileDay(w.db, command, { scope: w.seller, date: w.day1, matched }));
+    expect(saved.latest).toEqual(matched.result);
+    // What the pipeline copies, checks, stores and digests on the page's thread stays small
+    // however many differences the day has: the log's input and the idempotency record's result.
+    const logged = await w.db.commandLog.where('commandId').equals(command.id).first();
+    expect(logged?.input).toEqual({ scope: w.seller, date: w.day1, matched: { stamp: matched.stamp, digest: matched.digest } });
+    const record = await w.db.commands.get(command.id);
+    expect(record?.result).toEqual({ ok: true, value: { id: saved.id, savedBy: command.id, differenceCount: matched.result.differences.length, closedAt: null } });
+    // A repeat of the command id returns the saved row again.
+    expect(unwrap(await reconcileDay(w.db, command, { scope: w.seller, date: w.day1, matched })).latest).toEqual(matched.result);
+    // Without the match at hand the command matches the day from the world the stamp names.
+    const inThread = matchInputs(w.day1, await readDayInputs(w.db, w.seller, w.day1));
+    expect(matchDigest(inThread, billSummariesOf(w.day1, await readDayInputs(w.db, w.seller, w.day1)))).toBe(matched.digest);
   });
 
   it('a match read before another command changed the world is refused (recon_day_changed), and nothing is saved', async () => {

@@ -1,5 +1,5 @@
 import type { WorldDb } from '../../storage/schema.ts';
-import { billSummariesOf, dayRowsEstimate, matchInputs, readDayInputs, ReconRunCancelled, worldStamp, type PrecomputedMatch } from '../reconciliation/day-inputs.ts';
+import { billSummariesOf, dayRowsEstimate, matchDigest, matchInputs, readDayInputs, ReconRunCancelled, worldStamp, type PrecomputedMatch } from '../reconciliation/day-inputs.ts';
 
 // One run of a day's match, the same inside a reconciliation worker and in this thread (no
 // Worker: the unit tests in Node, an old browser): the world's stamp first, then the day's rows a
@@ -22,6 +22,9 @@ export async function runDayMatch(db: WorldDb, scope: string, date: string, io: 
   });
   if (io.cancelled?.() === true) throw new ReconRunCancelled('the reconciliation run was cancelled');
   const result = matchInputs(date, inputs);
+  const bills = billSummariesOf(date, inputs);
+  // Digested here, off the page's thread in a worker: the desk's command logs the digest, not the match.
+  const digest = matchDigest(result, bills);
   io.onProgress?.(total, total);
-  return { result, bills: billSummariesOf(date, inputs), stamp };
+  return { result, bills, stamp, digest };
 }

@@ -5,6 +5,7 @@ import {
   billTotalsAfter,
   billWindowOf,
   buildBill,
+  canonicalBytes,
   counterReceiptNo,
   dateStartMs,
   dayMs,
@@ -12,6 +13,7 @@ import {
   matchDay,
   mobileChannel,
   negate,
+  sha256Hex,
   nextDate,
   toStored,
   worldDateOf,
@@ -396,7 +398,23 @@ export function billSummariesAfter(date: string, saved: readonly BillSummary[], 
  * A match computed outside the desk's command (by a reconciliation worker, src/app/recon-worker),
  * with the world's stamp taken before its reads began.
  */
-export type PrecomputedMatch = { readonly result: MatchResult; readonly bills: readonly BillSummary[]; readonly stamp: number };
+export type PrecomputedMatch = {
+  readonly result: MatchResult;
+  readonly bills: readonly BillSummary[];
+  readonly stamp: number;
+  /** matchDigest of result and bills, computed where the match was made (the worker's thread). */
+  readonly digest: string;
+};
+
+/**
+ * The digest of a day's match and its bills' totals (sha256 of its canonical JSON): what
+ * the desk's command logs of a match made outside it. A 100,000-order day's match has a thousand
+ * differences or more; logging and digesting the match itself on the page's thread held it for
+ * 100 ms and more after each run (the reconcile.desk.longtask bench row).
+ */
+export function matchDigest(result: MatchResult, bills: readonly BillSummary[]): string {
+  return sha256Hex(canonicalBytes({ result, bills }));
+}
 
 /**
  * A stamp of everything a match reads: every command that changes the world appends its row to

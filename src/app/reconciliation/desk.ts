@@ -1,4 +1,5 @@
 import {
+  assert,
   assertCharge,
   billWindowOf,
   buildBill,
@@ -32,7 +33,7 @@ import { channelAdapter } from '../payments/gateway.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
 import { duplicateCharge, refundCounterDuplicate, tradesOfCharge, writeTrade } from './records.ts';
-import { billRowOf, billSummariesAfter, billSummariesOf, dayRowsEstimate, dayTradesMax, matchInputs, readDayInputs, readNumberInputs, worldStamp, type BillSummary, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
+import { billRowOf, billSummariesAfter, billSummariesOf, dayRowsEstimate, dayTradesMax, matchDigest, matchInputs, readDayInputs, readNumberInputs, worldStamp, type BillSummary, type PrecomputedMatch, type ReconScope } from './day-inputs.ts';
 
 // The reconciliation desk (对账台) of the platform operator, and of each seller for its own orders.
 // A day is read from three places: the platform's charges (its records of each callback), the
@@ -135,32 +136,82 @@ async function saveDay(tx: Tx, scope: ReconScope, date: string, result: MatchRes
   return row;
 }
 
+/**
+ * What the desk's commands return, so what their idempotency record keeps and the log digests:
+ * the saved day's id and a count, not the row. A 100,000-order day's row holds its match twice
+ * (opening and latest, a thousand differences or more each): returning it had the pipeline copy
+ * and digest it on the page's thread in the command's task (the reconcile.desk.longtask bench row).
+ * The exported wrappers read the saved row after the command.
+ */
+export type ReconDaySaved = { readonly id: string; readonly savedBy: string; readonly differenceCount: number; readonly closedAt: number | null };
+
+const savedOf = (row: ReconDayRow): ReconDaySaved => ({ id: row.id, savedBy: row.savedBy ?? '', differenceCount: row.latest?.differences.length ?? 0, closedAt: row.closedAt });
+
+/**
+ * What the desk's command logs of a match made outside it: the world's stamp before its reads
+ * began and its digest (matchDigest). The match itself is handed to the command outside its
+ * input (handedMatches): logging, copying and checking a thousand differences as the command's
+ * JSON input held the page's thread for 100 ms and more after each run.
+ */
+export type MatchRef = { readonly stamp: number; readonly digest: string };
+
+/** The input's match as logged before MatchRef (the match itself): a replay of such a log saves it as it did. */
+type LoggedMatch = Omit<PrecomputedMatch, 'digest'>;
+
+/**
+ * Matches made outside the command, by digest, for the command run by this tab's reconcileDay
+ * (set just before it runs, removed when it returns). A replay of the logged input, or another
+ * replica in class mode, finds none here and matches the day again from the world, which the
+ * stamp says is the one the match was read from: the same digest.
+ */
+const handedMatches = new Map<string, PrecomputedMatch>();
+
 /** Runs (and saves) the match of a day; `matched`: a match made outside the transaction, saved if its stamp holds. */
 export const reconcileDayCommand = defineCommand({
   name: 'reconcileDay',
-  apply: async (tx, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }): Promise<Result<ReconDayRow, string>> => {
+  apply: async (tx, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: MatchRef | LoggedMatch }): Promise<Result<ReconDaySaved, string>> => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
     if (!open.ok) return open;
     const { matched } = input;
-    if (matched !== undefined && (matched.result.date !== input.date || (await worldStamp(tx.db)) !== matched.stamp)) return err('recon_day_changed', { date: input.date });
-    const inputs = matched === undefined ? await readDayInputs(tx.db, input.scope, input.date) : null;
-    const result = matched?.result ?? matchInputs(input.date, inputs!);
-    const bills = matched?.bills ?? billSummariesOf(input.date, inputs!);
+    const handed = matched === undefined ? undefined : 'result' in matched ? matched : handedMatches.get(matched.digest);
+    if (matched !== undefined && ((handed !== undefined && handed.result.date !== input.date) || (await worldStamp(tx.db)) !== matched.stamp)) return err('recon_day_changed', { date: input.date });
+    const inputs = handed === undefined ? await readDayInputs(tx.db, input.scope, input.date) : null;
+    const result = handed?.result ?? matchInputs(input.date, inputs!);
+    const bills = handed?.bills ?? billSummariesOf(input.date, inputs!);
+    // Matched again here (a replay): the world is the one the logged match was read from (its
+    // stamp holds), and the match is pure, so a different digest is a defect, not a user's error.
+    assert(matched === undefined || handed !== undefined || ('digest' in matched && matchDigest(result, bills) === matched.digest), 'reconcileDay: the day matched again has the logged match digest');
     const before = await reconTables(tx.db).reconDays.get(dayId(input.scope, input.date));
-    return ok(await saveDay(tx, input.scope, input.date, result, bills, before?.resolutions ?? []));
+    return ok(savedOf(await saveDay(tx, input.scope, input.date, result, bills, before?.resolutions ?? [])));
   },
 });
+
+/** The day row a desk command saved (read after it committed). */
+async function savedRow(db: WorldDb, saved: Result<ReconDaySaved, string>): Promise<Result<ReconDayRow, string>> {
+  if (!saved.ok) return saved;
+  const row = await reconTables(db).reconDays.get(saved.value.id);
+  assert(row !== undefined, `the saved reconciliation day ${saved.value.id} is stored`);
+  return ok(row);
+}
 
 /**
  * Runs the match of a day (the first run fixes the report's opening differences). With `matched`,
  * the command saves that match instead of reading the day again inside its transaction (a
  * 100,000-order day is read and matched in a worker): only when nothing changed since its reads
- * began, else it refuses with recon_day_changed and the caller matches again.
+ * began, else it refuses with recon_day_changed and the caller matches again. The command's
+ * logged input names the match by its stamp and digest only.
  */
 export async function reconcileDay(db: WorldDb, meta: CommandMeta, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: PrecomputedMatch }, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
-  return execute(db, reconcileDayCommand, meta, { scope: input.scope, date: input.date, matched: input.matched }, env);
+  const { matched } = input;
+  if (matched === undefined) return savedRow(db, await execute(db, reconcileDayCommand, meta, { scope: input.scope, date: input.date }, env));
+  handedMatches.set(matched.digest, matched);
+  try {
+    return savedRow(db, await execute(db, reconcileDayCommand, meta, { scope: input.scope, date: input.date, matched: { stamp: matched.stamp, digest: matched.digest } }, env));
+  } finally {
+    handedMatches.delete(matched.digest);
+  }
 }
 
 export type ResolveInput = { readonly scope: ReconScope; readonly date: string; readonly differenceId: string; readonly action: ResolutionAction; readonly reason: string };
@@ -168,7 +219,7 @@ export type ResolveInput = { readonly scope: ReconScope; readonly date: string; 
 /** One of the clerk's actions on one difference (see resolveDifference). */
 export const resolveDifferenceCommand = defineCommand({
   name: 'resolveDifference',
-  apply: async (tx, input: ResolveInput): Promise<Result<ReconDayRow, string>> => {
+  apply: async (tx, input: ResolveInput): Promise<Result<ReconDaySaved, string>> => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
@@ -199,18 +250,18 @@ export const resolveDifferenceCommand = defineCommand({
     // From the saved match, the update is incremental: the difference stays in the list, now
     // resolved, and the closing differences (and whether the day closes) follow from the saved
     // list and the resolutions (saveDay). The save is this command's, so it stays current.
-    if (current && partBefore === null) return ok(await saveDay(tx, input.scope, input.date, result, day.bills ?? [], resolutions));
+    if (current && partBefore === null) return ok(savedOf(await saveDay(tx, input.scope, input.date, result, day.bills ?? [], resolutions)));
     if (current) {
       const partAfter = await readNumberInputs(tx.db, input.scope, input.date, touched);
       const kept = new Set(resolutions.map((r) => r.differenceId));
       const updated = rematchNumbers(result, matchInputs(input.date, partBefore!), matchInputs(input.date, partAfter), kept);
       const bills = billSummariesAfter(input.date, day.bills ?? [], billSummariesOf(input.date, partBefore!), billSummariesOf(input.date, partAfter));
-      return ok(await saveDay(tx, input.scope, input.date, updated, bills, resolutions));
+      return ok(savedOf(await saveDay(tx, input.scope, input.date, updated, bills, resolutions)));
     }
     // A small day matched here is matched again after the action: 补单 turns a long into a matched row.
     const afterInputs = await readDayInputs(tx.db, input.scope, input.date);
     const after = matchInputs(input.date, afterInputs);
-    return ok(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, billSummariesOf(input.date, afterInputs), resolutions));
+    return ok(savedOf(await saveDay(tx, input.scope, input.date, { ...after, differences: dedupe([...after.differences, ...result.differences.filter((d) => resolutions.some((r) => r.differenceId === d.id) && !after.differences.some((a) => a.id === d.id))]) }, billSummariesOf(input.date, afterInputs), resolutions)));
   },
 });
 
@@ -221,7 +272,7 @@ export const resolveDifferenceCommand = defineCommand({
  * recon_day_stale until it is run again (in a worker).
  */
 export async function resolveDifference(db: WorldDb, meta: CommandMeta, input: ResolveInput, env: CommandEnv = {}): Promise<Result<ReconDayRow, string>> {
-  return execute(db, resolveDifferenceCommand, meta, { scope: input.scope, date: input.date, differenceId: input.differenceId, action: input.action, reason: input.reason }, env);
+  return savedRow(db, await execute(db, resolveDifferenceCommand, meta, { scope: input.scope, date: input.date, differenceId: input.differenceId, action: input.action, reason: input.reason }, env));
 }
 
 /** Whether an action may change the day's rows (a charge, a trade): a carry or a write-off books nothing. */
