@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateStartMs, hourMs, nextDate } from '../../src/domain/index.ts';
-import { deskDay, reconcileDay } from '../../src/app/reconciliation/desk.ts';
+import { dayId, deskDay, reconcileDay, reconcileDayCommand } from '../../src/app/reconciliation/desk.ts';
+import { execute } from '../../src/app/pipeline.ts';
 import { labArmFault } from '../../src/app/reconciliation/lab.ts';
 import { reconcileDayInBackground, reconAttemptsMax } from '../../src/app/reconciliation/background.ts';
 import { matchDayInThread, matchDayOffThread, reconWorkersAvailable } from '../../src/app/recon-worker/client.ts';
@@ -84,6 +85,13 @@ describe('the reconciliation worker', () => {
     // Without the match at hand the command matches the day from the world the stamp names.
     const inThread = matchInputs(w.day1, await readDayInputs(w.db, w.seller, w.day1));
     expect(matchDigest(inThread, billSummariesOf(w.day1, await readDayInputs(w.db, w.seller, w.day1)))).toBe(matched.digest);
+  });
+
+  it('a log written before the digest (the match itself as the input) still runs: replay of older worlds', async () => {
+    const w = await troubledCounterDay();
+    const { result, bills, stamp } = await matchDayInThread(w.db, w.seller, w.day1);
+    unwrap(await execute(w.db, reconcileDayCommand, meta(w.seller), { scope: w.seller, date: w.day1, matched: { result, bills, stamp } }));
+    expect((await reconTables(w.db).reconDays.get(dayId(w.seller, w.day1)))?.latest).toEqual(result);
   });
 
   it('a match read before another command changed the world is refused (recon_day_changed), and nothing is saved', async () => {
