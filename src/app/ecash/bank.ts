@@ -12,6 +12,7 @@ import {
   type EcashSigningKey,
   type PaymentLedgerEffect,
   type Result,
+  type TransferErrorCode,
   type TransferRequest,
   type TransferResult,
 } from '../../domain/index.ts';
@@ -108,7 +109,7 @@ export async function publishedKeys(db: WorldDb): Promise<EcashPublicKey[]> {
 }
 
 /** Carries out a domain command's ledger effects as one linked set inside the command. */
-export async function applyPaymentEffects(tx: Tx, effects: readonly PaymentLedgerEffect[]): Promise<Result<readonly TransferResult[], string>> {
+export async function applyPaymentEffects(tx: Tx, effects: readonly PaymentLedgerEffect[]): Promise<Result<readonly TransferResult[], TransferErrorCode>> {
   const requests: TransferRequest[] = effects.map((e) => ({
     id: e.transferId,
     kind: 'single',

@@ -91,7 +91,7 @@ export function commandIdOf(name: string, random: Random = systemRandom): string
 }
 
 /** Appends a status entry to the cheque's record (the domain's status table decides). */
-export async function pushChequeStatus(tx: Tx, row: ChequeRow, status: ChequeStatus, by: string, reason: ChequeReturnReason | null = null): Promise<Result<ChequeRow, string>> {
+export async function pushChequeStatus(tx: Tx, row: ChequeRow, status: ChequeStatus, by: string, reason: ChequeReturnReason | null = null) {
   const next = recordChequeStatus(row, { status, at: tx.now, by, reason });
   if (!next.ok) return next;
   const updated: ChequeRow = { ...row, status: next.value.status, history: next.value.history };
@@ -124,7 +124,7 @@ async function chargeFee(tx: Tx, effect: ChequeFeeEffect) {
  * caller's: they go through the banking module). Notices become mail in the recipient's mailbox,
  * from `from`, quoting the cheque.
  */
-export async function applyChequeEffects(tx: Tx, effects: readonly ChequeEffect[], from: string, ref: string): Promise<Result<null, string>> {
+export async function applyChequeEffects(tx: Tx, effects: readonly ChequeEffect[], from: string, ref: string) {
   const effectsMax = 16;
   assert(effects.length <= effectsMax, 'a decision has a handful of effects');
   for (const effect of effects) {

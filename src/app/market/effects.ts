@@ -8,7 +8,6 @@ import {
   stockLinesOf,
   unreachable,
   type MarketplaceEffect,
-  type Result,
   type TransferRequest,
 } from '../../domain/index.ts';
 import { marketTables } from '../../storage/market-tables.ts';
@@ -28,7 +27,7 @@ export const effectsPerCommandMax = 500;
  * Moves money for `orderId` and indexes each new journal entry under the order (the order page's
  * money trail), in the same transaction.
  */
-export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly TransferRequest[]): Promise<Result<null, string>> {
+export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly TransferRequest[]) {
   if (requests.length === 0) return ok(null);
   const moved = await moveMoney(tx, requests);
   if (!moved.ok) return moved;
@@ -39,7 +38,7 @@ export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly
   return ok(null);
 }
 
-export async function applyMarketEffects(tx: Tx, orderId: string | null, effects: readonly MarketplaceEffect[]): Promise<Result<null, string>> {
+export async function applyMarketEffects(tx: Tx, orderId: string | null, effects: readonly MarketplaceEffect[]) {
   assert(effects.length <= effectsPerCommandMax, `too many effects: ${effects.length}`);
   const t = marketTables(tx.db);
 

@@ -130,7 +130,7 @@ export async function placeOrders(db: WorldDb, meta: CommandMeta, input: PlaceOr
  * last history time bounds `now` from below: a job due earlier than a user's later step runs "as
  * of" that step, since an order's history never goes backwards.
  */
-export async function stepOrder(tx: Tx, orderId: string, event: OrderEvent, actor: Actor): Promise<Result<OrderRow, string>> {
+export async function stepOrder(tx: Tx, orderId: string, event: OrderEvent, actor: Actor) {
   const t = marketTables(tx.db);
   const order = await t.orders.get(orderId);
   if (order === undefined) return err('order_not_found', { orderId });

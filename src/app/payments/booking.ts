@@ -135,7 +135,7 @@ async function crossBookRequests(tx: Tx, effect: ChannelLedgerEffect) {
 }
 
 /** The ledger requests of `effects`, in order; cross-book ones expanded into linked legs. */
-export async function ledgerRequestsOfChannel(tx: Tx, effects: readonly ChannelEffect[]): Promise<Result<{ requests: TransferRequest[]; positions: BankTransferRow[] }, string>> {
+export async function ledgerRequestsOfChannel(tx: Tx, effects: readonly ChannelEffect[]) {
   const requests: TransferRequest[] = [];
   const positions: BankTransferRow[] = [];
   for (const effect of channelLedgerEffectsOf(effects)) {
@@ -232,7 +232,7 @@ async function ensureChannelAccounts(tx: Tx, effects: readonly ChannelEffect[]):
  * Books every effect of a channel step for `orderId`: ledger (one linked set, indexed under the
  * order), clearing positions, jobs, events, notices (as mail to the party).
  */
-export async function applyChannelEffects(tx: Tx, orderId: string | null, effects: readonly ChannelEffect[], mailFrom = 'platform'): Promise<Result<null, string>> {
+export async function applyChannelEffects(tx: Tx, orderId: string | null, effects: readonly ChannelEffect[], mailFrom = 'platform') {
   assert(effects.length <= channelEffectsMax, `too many channel effects: ${effects.length}`);
   const ledger = await ledgerRequestsOfChannel(tx, effects);
   if (!ledger.ok) return ledger;

@@ -42,7 +42,7 @@ export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWit
 }
 
 /** The checkout step inside a caller's command (the e-wallet pays and records in one transaction). */
-export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWithInput): Promise<Result<PayWithResult, string>> {
+export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWithInput) {
   const channel = input.channel;
   if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
   const order = await marketTables(tx.db).orders.get(input.orderId);

@@ -145,7 +145,7 @@ async function storedCharge(tx: Tx, chargeId: string) {
 }
 
 /** Checkout: creates the charge and asks its channel to authorize (idempotent per charge id). */
-export async function createChargeTx(tx: Tx, input: ChargeInput): Promise<Result<Charge, string>> {
+export async function createChargeTx(tx: Tx, input: ChargeInput) {
   const adapter = adapters.get(input.channel);
   if (adapter === undefined) return err('payment_method_unavailable', { method: input.channel });
   const existing = (await paymentsTables(tx.db).charges.get(input.id)) ?? null;
@@ -158,7 +158,7 @@ export async function createChargeTx(tx: Tx, input: ChargeInput): Promise<Result
   return finish(tx, adapter, 'authorize', createCharge(null, input, adapter.channel, state.value, ctx));
 }
 
-export async function captureChargeTx(tx: Tx, chargeId: string, amount: string | null): Promise<Result<Charge, string>> {
+export async function captureChargeTx(tx: Tx, chargeId: string, amount: string | null) {
   const charge = await storedCharge(tx, chargeId);
   if (!charge.ok) return charge;
   const adapter = adapterOf(charge.value.channel);
@@ -168,7 +168,7 @@ export async function captureChargeTx(tx: Tx, chargeId: string, amount: string |
   return finish(tx, adapter, 'capture', captureCharge(charge.value, stored, adapter.channel, state.value, { now: tx.now, actorId: tx.meta.actor }));
 }
 
-export async function voidChargeTx(tx: Tx, chargeId: string, reason: ChargeVoidReason): Promise<Result<Charge, string>> {
+export async function voidChargeTx(tx: Tx, chargeId: string, reason: ChargeVoidReason) {
   const charge = await storedCharge(tx, chargeId);
   if (!charge.ok) return charge;
   const adapter = adapterOf(charge.value.channel);
@@ -177,7 +177,7 @@ export async function voidChargeTx(tx: Tx, chargeId: string, reason: ChargeVoidR
   return finish(tx, adapter, 'void', voidCharge(charge.value, reason, adapter.channel, state.value, { now: tx.now, actorId: tx.meta.actor }));
 }
 
-export async function refundChargeTx(tx: Tx, chargeId: string, input: { readonly id: string; readonly amount: string; readonly reason: string }): Promise<Result<Charge, string>> {
+export async function refundChargeTx(tx: Tx, chargeId: string, input: { readonly id: string; readonly amount: string; readonly reason: string }) {
   const charge = await storedCharge(tx, chargeId);
   if (!charge.ok) return charge;
   const adapter = adapterOf(charge.value.channel);
