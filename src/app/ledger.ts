@@ -52,6 +52,14 @@ async function readHead(db: WorldDb): Promise<JournalHead> {
  */
 /** `now` is world time, or 'clock': read it from the world's clock in this transaction. */
 export async function applyInTransaction(db: WorldDb, requests: readonly TransferRequest[], now: number | 'clock'): Promise<readonly TransferResult[]> {
+  return (await applyAndChain(db, requests, now)).results;
+}
+
+/** What a batch did: one result per request, and the journal entries it appended (in seq order). */
+export type AppliedBatch = { readonly results: readonly TransferResult[]; readonly entries: readonly JournalEntry[] };
+
+/** applyInTransaction, also giving the entries it chained: a caller indexing them need not read them back. */
+async function applyAndChain(db: WorldDb, requests: readonly TransferRequest[], now: number | 'clock'): Promise<AppliedBatch> {
   assert(Dexie.currentTransaction !== null, 'ledger writes happen inside a transaction');
   const { accounts, transfers, journal } = ledgerTables(db);
   // Everything the requests name is read at once (one round trip to IndexedDB: with a transaction
@@ -70,7 +78,7 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
   const applied = applyTransfers(view, requests, nowMs);
   assert(applied.ok, 'batches stay within transferRequestsMax');
   const write = applied.value;
-  if (write.entries.length === 0) return write.results;
+  if (write.entries.length === 0) return { results: write.results, entries: [] };
 
   const entries = chainEntries(head, write.entries);
   const newHead = headAfter(head, entries);
@@ -91,7 +99,7 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
     db.meta.put({ key: journalHeadKey, value: newHead }),
     jobs.length > 0 ? db.jobs.bulkPut(jobs) : Promise.resolve(),
   ]);
-  return write.results;
+  return { results: write.results, entries };
 }
 
 /** The journal entries the given transfers wrote (created now or earlier), in seq order. */
@@ -114,8 +122,16 @@ export function firstFailure(results: readonly TransferResult[]): Result<readonl
  * failure becomes the command's failure (which rolls the whole command back).
  */
 export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<readonly TransferResult[], TransferErrorCode>> {
+  const moved = await moveMoneyChained(tx, requests);
+  return moved.ok ? ok(moved.value.results) : moved;
+}
+
+/** moveMoney, also giving the journal entries the batch appended. */
+export async function moveMoneyChained(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<AppliedBatch, TransferErrorCode>> {
   const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
-  return firstFailure(await applyInTransaction(tx.db, linked, tx.now));
+  const applied = await applyAndChain(tx.db, linked, tx.now);
+  const failed = firstFailure(applied.results);
+  return failed.ok ? ok(applied) : failed;
 }
 
 /** The stores a batch writes: jobs only when a request may schedule a hold's expiry (a request
@@ -152,7 +168,7 @@ registerJobHandler(expireJobKind, async (tx, job) => {
 
 // ---- accounts ---------------------------------------------------------------------------------
 
-export async function openAccountInTransaction(db: WorldDb, input: AccountInput, now: number): Promise<Result<Account, string>> {
+export async function openAccountInTransaction(db: WorldDb, input: AccountInput, now: number) {
   const account = createAccount(input, now);
   if (!account.ok) return account;
   const { accounts } = ledgerTables(db);
