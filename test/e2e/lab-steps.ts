@@ -61,3 +61,19 @@ export async function allTicked(pages: readonly Page[], ids: readonly string[]):
     await page.getByTestId('lab-complete').waitFor();
   }
 }
+
+/**
+ * After a wrong action the app refused (a named code from one of the step's commands): the lab
+ * panel says why in words, never the raw code, with the step's hint, and the step has not ticked.
+ * The certificate and e-cheque labs have no such action a student can take: a U盾 login the bank
+ * refuses is a recorded verdict (the command succeeds), and the e-cheque pages refuse a wrong
+ * cheque before any command runs or do not offer the action (endorse before the checklist).
+ */
+export async function refusedWithHint(page: Page, stepId: string, code: string, hintPart: string): Promise<void> {
+  const failure = page.getByTestId('lab-failure');
+  await expect.poll(() => failure.getAttribute('data-code'), { timeout: 10_000 }).toBe(code);
+  const words = (await failure.textContent())!;
+  expect(words).toContain(hintPart);
+  expect(words).not.toContain(code);
+  expect(await stepDone(page, stepId)).toBe('false');
+}

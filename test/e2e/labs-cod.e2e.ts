@@ -2,7 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
 import { go, payOnPanel } from './flows.ts';
-import { answer, labUserPassword, openFromPanel, stepDone, waitTick } from './lab-steps.ts';
+import { answer, labUserPassword, openFromPanel, refusedWithHint, stepDone, waitTick } from './lab-steps.ts';
 
 // The cash-on-delivery lab end to end (issue #14), through the UI only: started from its card in
 // the start page's catalogue, done in the tabs its lab panel opens (buyer, seller, courier), every
@@ -41,6 +41,13 @@ describe('the cash-on-delivery lab', () => {
     // The tab that started the lab is the world's teacher: it shows the logistics company's password.
     const courierPassword = (await buyer.getByTestId('lab-password-courier').textContent())!;
     await signInHere(buyer, labUserPassword);
+
+    // A wrong action first: more earphones than the shop has. The checkout is refused, the panel
+    // says why with the step's hint, and nothing ticks.
+    await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-demo-03`, '999');
+    await buyer.getByTestId('checkout-payment').selectOption('cash_on_delivery');
+    await buyer.getByTestId('checkout-submit').click();
+    await refusedWithHint(buyer, 'order', 'out_of_stock', 'You need no bank account');
 
     // Step 1: two earphones, cash on delivery; the order page confirms paying at the door.
     await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-demo-03`, '2');
@@ -155,6 +162,14 @@ describe('the remittance lab', () => {
     await go(buyer, worldId, buyerId, 'my-bank');
     await buyer.getByTestId('online-login-bank-a').click();
     await buyer.getByTestId('online-bank-a').getByTestId('transfer-payee').waitFor({ timeout: 15_000 });
+    // A wrong action first: more than the account holds. The bank refuses, the panel says why with
+    // the step's hint, and nothing ticks.
+    const online = buyer.getByTestId('online-bank-a');
+    await online.getByTestId('transfer-payee').fill(textbook.account);
+    await online.getByTestId('transfer-amount').fill('999999.00');
+    await online.getByTestId('transfer-submit').click();
+    await online.getByTestId('transfer-error').waitFor();
+    await refusedWithHint(buyer, 'transfer', 'insufficient_funds', 'Copy the seller');
     await transfer(textbook.account, textbook.amount, '');
     const seller = await openFromPanel(p.context, buyer, 'lab-tab-seller');
     await signInHere(seller, labUserPassword);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchProfile, type Profile } from './browser.ts';
 import { go } from './flows.ts';
-import { allTicked, answer, labUserPassword, openFromPanel, signInHere, startLab, waitTick } from './lab-steps.ts';
+import { allTicked, answer, labUserPassword, openFromPanel, refusedWithHint, signInHere, startLab, waitTick } from './lab-steps.ts';
 
 // The e-cash lab and the smart-card / one-card lab end to end (issue #14), through the UI only:
 // each starts from its card in the start page's catalogue; every step ticks from the world (the
@@ -28,6 +28,11 @@ describe('the e-cash lab', () => {
     await buyer.getByTestId('wallet-password').fill('purse secret 7');
     await buyer.getByTestId('wallet-create').click();
     await buyer.getByTestId('withdraw-bank').selectOption('bank-a');
+    // A wrong action first: more than the account holds. The bank refuses, the panel says why with
+    // the step's hint, and nothing ticks.
+    await buyer.getByTestId('withdraw-amount').fill('9000.00');
+    await buyer.getByTestId('withdraw-submit').click();
+    await refusedWithHint(buyer, 'withdraw', 'insufficient_funds', 'The bank signs each coin');
     await buyer.getByTestId('withdraw-amount').fill('15.00');
     await buyer.getByTestId('withdraw-submit').click();
     const purse = buyer.getByTestId('purse-value');
@@ -96,6 +101,11 @@ describe('the smart-card and one-card lab', () => {
     await holder.getByTestId('sc-issue').click();
     const card = holder.getByTestId('smart-card-row');
     await card.waitFor();
+    // A wrong action first: more than a card may hold. Refused, the panel says why with the
+    // step's hint, and nothing ticks.
+    await card.getByTestId('sc-load-amount').fill('999999.00');
+    await card.getByTestId('sc-load').click();
+    await refusedWithHint(holder, 'load', 'balance_limit_exceeded', 'Loading moves money');
     await card.getByTestId('sc-load-amount').fill('50.00');
     await card.getByTestId('sc-load').click();
     await expect.poll(() => card.getAttribute('data-balance')).toBe('50.00');

@@ -2,11 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, type Profile } from './browser.ts';
 import { go } from './flows.ts';
-import { allTicked, answer, labUserPassword, openFromPanel, signInHere, startLab, stepDone, waitTick } from './lab-steps.ts';
+import { allTicked, answer, labUserPassword, openFromPanel, refusedWithHint, signInHere, startLab, stepDone, waitTick } from './lab-steps.ts';
 
 // More guided labs end to end (issue #14), through the UI only: each starts from its card in the
 // start page's catalogue, is done in the tabs its lab panel opens, sees every step tick from the
 // world's state, has a wrong answer refused with the question's hint, and every question accepted.
+// Online banking and refunds also take a wrong action the app refuses, shown with the step's hint
+// (the certificate lab has none a student can take: see refusedWithHint).
 
 const profiles: Profile[] = [];
 afterEach(async () => {
@@ -85,6 +87,14 @@ describe('the online banking and clearing lab', () => {
       await online.getByTestId('transfer-submit').click();
       await online.getByTestId('transfer-result').waitFor();
     };
+    // A wrong action first: more than the account holds. The bank refuses, the panel says why with
+    // the step's hint, and nothing ticks.
+    const payerOnline = payer.getByTestId('online-bank-a');
+    await payerOnline.getByTestId('transfer-payee').fill(payeeCard);
+    await payerOnline.getByTestId('transfer-amount').fill('999999.00');
+    await payerOnline.getByTestId('transfer-submit').click();
+    await payerOnline.getByTestId('transfer-error').waitFor();
+    await refusedWithHint(payer, 'pay', 'insufficient_funds', 'Copy the payee');
     await sendFrom(payer, 'bank-a', payeeCard, '300.00');
     await waitTick(payer, 'pay');
     expect(await stepDone(payer, 'settle')).toBe('false');
@@ -126,8 +136,13 @@ describe('the refund and dispute lab', () => {
     const textbook = await orderIdOf(buyer, 'Introduction to E-Commerce');
     const earphones = await orderIdOf(buyer, 'Bluetooth earphones');
 
-    // Step 1: ¥10.00 back on the textbook.
+    // Step 1: ¥10.00 back on the textbook. A wrong action first: more back than the order's total
+    // is refused, the panel says why with the step's hint, and nothing ticks.
     await go(buyer, worldId, buyerId, 'orders', textbook);
+    await buyer.getByTestId('refund-reason').fill('封面破损');
+    await buyer.getByTestId('refund-amount').fill('9999.00');
+    await buyer.getByTestId('refund-submit').click();
+    await refusedWithHint(buyer, 'ask-partial', 'refund_amount_too_large', 'less than the order');
     await buyer.getByTestId('refund-reason').fill('封面破损');
     await buyer.getByTestId('refund-amount').fill('10.00');
     await buyer.getByTestId('refund-submit').click();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, newPage, type Profile } from './browser.ts';
 import { go } from './flows.ts';
-import { answer } from './lab-steps.ts';
+import { answer, refusedWithHint } from './lab-steps.ts';
 
 // The reconciliation lab end to end (issues #14, #16), through the UI only: started from its card
 // in the start page's catalogue, the platform's clerk runs the day the channels have cut, finds
@@ -47,6 +47,13 @@ describe('the reconciliation lab', () => {
     });
 
     expect(await stepDone(page, 'run')).toBe('false');
+    // A wrong action first: a day whose bills are not out yet. Refused, the panel says why with the
+    // step's hint, and nothing ticks; then the day the page proposes.
+    const cutDay = await page.getByTestId('recon-date').inputValue();
+    await page.getByTestId('recon-date').fill('2099-01-01');
+    await page.getByTestId('recon-run').click();
+    await refusedWithHint(page, 'run', 'recon_day_not_cut', '23:59 cut-off');
+    await page.getByTestId('recon-date').fill(cutDay);
     await page.getByTestId('recon-run').click();
     await expect.poll(() => page.getByTestId('recon-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('open');
     await waitTick(page, 'run');

@@ -4,12 +4,13 @@ import { launchProfile, newPage, type Profile } from './browser.ts';
 import { readFileSync } from 'node:fs';
 import { go, orderState } from './flows.ts';
 import { readLabReportFile } from '../../src/app/labs/report.ts';
-import { openFromPanel, stepDone } from './lab-steps.ts';
+import { openFromPanel, refusedWithHint, stepDone } from './lab-steps.ts';
 
 // A guided lab end to end (issue #14), through the UI only: "Try a demo" on the start page builds
 // the B2C escrow lab's world, and the lab is done in the buyer's, seller's and logistics company's
 // tabs, each opened from the lab panel's links. Every step ticks in every tab from the world's
-// state; a wrong answer is not accepted and shows the hint; the right ones are accepted.
+// state; a wrong action (more than the shop has) and a wrong answer are not accepted and show the
+// hint; the right ones are accepted.
 
 const baseUrl = inject('baseUrl');
 const profiles: Profile[] = [];
@@ -58,6 +59,12 @@ describe('the B2C escrow lab', () => {
     await buyer.getByTestId('lab-answer-commission').fill('0.90');
     await buyer.getByTestId('lab-check-commission').click();
     await buyer.getByTestId('lab-not-yet-commission').waitFor();
+
+    // A wrong action first: more textbooks than the shop has. The checkout is refused, the panel
+    // says why with the step's hint, and nothing ticks.
+    await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-demo-01`, '999');
+    await buyer.getByTestId('checkout-submit').click();
+    await refusedWithHint(buyer, 'pay', 'out_of_stock', 'Your wallet already holds money');
 
     // Step 1: buy the textbook with the escrow wallet and pay. Checking out alone ticks nothing.
     await go(buyer, worldId, buyerId, 'shop', 'checkout', `${sellerId}-demo-01`, '1');
