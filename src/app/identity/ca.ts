@@ -22,6 +22,8 @@ import {
   verifyRevocationList,
   type Certificate,
   type CertificateRequest,
+  type IssueProblem,
+  type RenewProblem,
   type RevocationList,
   type RevocationReason,
   type Result,
@@ -134,7 +136,8 @@ export async function applyForCertificate(
 /** A certificate the CA's tab issued (signed outside the transaction) for a pending request. */
 export const issueCertificateCommand = defineCommand({
   name: 'issueCertificate',
-  apply: async (tx, input: { readonly requestId: string; readonly certificate: Certificate | null; readonly problem: string | null }) => {
+  // `problem`: the domain's refusal to issue, found in the CA's tab.
+  apply: async (tx, input: { readonly requestId: string; readonly certificate: Certificate | null; readonly problem: IssueProblem | null }) => {
     const t = identityTables(tx.db);
     const row = await t.certificateRequests.get(input.requestId);
     if (row === undefined) return err('certificate_request_not_found');
@@ -341,7 +344,7 @@ export const renewCertificateCommand = defineCommand({
   name: 'renewCertificate',
   apply: async (
     tx,
-    input: { readonly serial: number; readonly certificate: Certificate | null; readonly problem: string | null; readonly list: RevocationList | null },
+    input: { readonly serial: number; readonly certificate: Certificate | null; readonly problem: RenewProblem | null; readonly list: RevocationList | null },
   ) => {
     const caPartyId = tx.meta.actor;
     const trust = await readTrust(tx.db);
@@ -406,7 +409,7 @@ export async function renewIssuedCertificate(
   if (!seed.ok) return seed;
   // Signed here for the serial, list and world time read now; the command checks they still are.
   const old = await identityTables(db).certificates.get(input.serial);
-  let prepared: { certificate: Certificate | null; problem: string | null; list: RevocationList | null } = { certificate: null, problem: null, list: null };
+  let prepared: { certificate: Certificate | null; problem: RenewProblem | null; list: RevocationList | null } = { certificate: null, problem: null, list: null };
   if (old !== undefined && old.serial !== ca.body.serial && old.revoked === null) {
     const serialRow = await db.meta.get(identityMetaKeys.nextSerial);
     assert(serialRow !== undefined && Number.isSafeInteger(serialRow.value), 'the CA has a serial counter');
