@@ -121,6 +121,11 @@ export type CommandOptions = {
    * inside the transaction: it may await Dexie reads only.
    */
   readonly at?: (clock: number) => number | Promise<number>;
+  /**
+   * Writes that belong with an accepted result (the pipeline's log row), issued alongside the
+   * command's own record: one IndexedDB round trip for both. Dexie writes only.
+   */
+  readonly record?: (result: unknown, now: number) => Promise<unknown>;
 };
 
 export async function runCommand<T, C extends string = string>(
@@ -138,13 +143,13 @@ export async function runCommand<T, C extends string = string>(
   const scope = options.stores === undefined ? db.tables : [...new Set([...pipelineStores, ...options.stores])];
   try {
     const result = await db.transaction('rw', scope, async () => {
-      const previous = await db.commands.get(meta.id);
+      // Both reads in one round trip (a repeat reads the clock for nothing, which is cheap).
+      const [previous, clock] = await Promise.all([db.commands.get(meta.id), readClock(db)]);
       if (previous) {
         if (previous.name !== name) return err('command_id_reused');
         // The first run's result, as this command's body returned it.
         return previous.result as Result<T, C>;
       }
-      const clock = await readClock(db);
       const now = options.at === undefined ? clock : await options.at(clock);
       const tx: Tx = {
         db,
@@ -161,7 +166,7 @@ export async function runCommand<T, C extends string = string>(
       const r = await body(tx);
       // An expected failure rolls everything back; the failure itself is recorded afterwards.
       if (!r.ok) throw new Rollback(r);
-      await db.commands.add({ id: meta.id, name, at: now, result: r });
+      await Promise.all([db.commands.add({ id: meta.id, name, at: now, result: r }), options.record?.(r, now)]);
       return r;
     });
     if (result.ok && notices.length > 0) env.publish?.(notices);

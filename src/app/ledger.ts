@@ -58,17 +58,24 @@ export async function applyInTransaction(db: WorldDb, requests: readonly Transfe
 /** What a batch did: one result per request, and the journal entries it appended (in seq order). */
 export type AppliedBatch = { readonly results: readonly TransferResult[]; readonly entries: readonly JournalEntry[] };
 
-/** applyInTransaction, also giving the entries it chained: a caller indexing them need not read them back. */
-async function applyAndChain(db: WorldDb, requests: readonly TransferRequest[], now: number | 'clock'): Promise<AppliedBatch> {
+/**
+ * applyInTransaction, also giving the entries it chained: a caller indexing them need not read them
+ * back. `read`: accounts the caller read (or opened) in this transaction and has not written since,
+ * so they are not read again.
+ */
+async function applyAndChain(db: WorldDb, requests: readonly TransferRequest[], now: number | 'clock', read: readonly Account[] = []): Promise<AppliedBatch> {
   assert(Dexie.currentTransaction !== null, 'ledger writes happen inside a transaction');
   const { accounts, transfers, journal } = ledgerTables(db);
   // Everything the requests name is read at once (one round trip to IndexedDB: with a transaction
   // costing a few of them, each one saved shows in transfer.single); only accounts learned from a
   // stored pending transfer that a post/void/expire names need a second read.
   const first = idsNeeded(requests);
-  const [storedTransfers, firstAccounts, [head, nowMs]] = await Promise.all([
-    transfers.bulkGet(first.transferIds), accounts.bulkGet(first.accountIds), readHeadAndTime(db, now),
+  const readById = new Map(read.map((a) => [a.id, a]));
+  const unread = first.accountIds.filter((id) => !readById.has(id));
+  const [storedTransfers, readNow, [head, nowMs]] = await Promise.all([
+    transfers.bulkGet(first.transferIds), unread.length === 0 ? [] : accounts.bulkGet(unread), readHeadAndTime(db, now),
   ]);
+  const firstAccounts = [...first.accountIds.flatMap((id) => readById.get(id) ?? []), ...readNow];
   const loadedTransfers = storedTransfers.filter((t): t is TransferRow => t !== undefined);
   const byId = new Map(loadedTransfers.map((t) => [t.id, t]));
   const known = new Set(first.accountIds);
@@ -126,10 +133,10 @@ export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): P
   return moved.ok ? ok(moved.value.results) : moved;
 }
 
-/** moveMoney, also giving the journal entries the batch appended. */
-export async function moveMoneyChained(tx: Tx, requests: readonly TransferRequest[]): Promise<Result<AppliedBatch, TransferErrorCode>> {
+/** moveMoney, also giving the journal entries the batch appended; `read` as for applyAndChain. */
+export async function moveMoneyChained(tx: Tx, requests: readonly TransferRequest[], read: readonly Account[] = []): Promise<Result<AppliedBatch, TransferErrorCode>> {
   const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
-  const applied = await applyAndChain(tx.db, linked, tx.now);
+  const applied = await applyAndChain(tx.db, linked, tx.now, read);
   const failed = firstFailure(applied.results);
   return failed.ok ? ok(applied) : failed;
 }

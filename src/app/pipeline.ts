@@ -83,13 +83,11 @@ export async function execute<I extends CommandInput, T, C extends string>(
     db,
     command.name,
     meta,
-    async (tx) => {
-      const r = await command.apply(tx, plain);
-      if (r.ok) await appendLog(tx.db, { name: command.name, input: plain, actor: meta.actor, commandId: meta.id, at: tx.now, resultDigest: resultDigest(r) });
-      return r;
-    },
+    (tx) => command.apply(tx, plain),
     env,
     {
+      // runCommand calls it for an accepted result only, with its own record's write.
+      record: (r, now) => appendLog(db, { name: command.name, input: plain, actor: meta.actor, commandId: meta.id, at: now, resultDigest: resultDigest(r) }),
       ...(command.stores === undefined ? {} : { stores: [...command.stores, logStore] }),
       ...(at === undefined ? {} : { at: (clock: number) => at(db, plain, clock) }),
     },

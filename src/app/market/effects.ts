@@ -7,14 +7,15 @@ import {
   reserveStock,
   stockLinesOf,
   unreachable,
+  type Account,
   type MarketplaceEffect,
   type TransferRequest,
 } from '../../domain/index.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import type { Tx } from '../command.ts';
-import { entriesOfTransfers, moveMoney } from '../ledger.ts';
+import { entriesOfTransfers, moveMoneyChained } from '../ledger.ts';
 import { sendMail } from '../mailbox.ts';
-import { ensureEscrowCore, ensureWallet, ledgerRequestsOf, walletPartiesOf } from './accounts.ts';
+import { ensureTradeAccounts, ledgerRequestsOf, walletPartiesOf } from './accounts.ts';
 
 // Carries out the effects a marketplace function returned, inside the caller's transaction: all of
 // them or (on a refusal) none, since a failure here fails the whole command. Ledger effects go to
@@ -27,12 +28,15 @@ export const effectsPerCommandMax = 500;
  * Moves money for `orderId` and indexes each new journal entry under the order (the order page's
  * money trail), in the same transaction.
  */
-export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly TransferRequest[]) {
+export async function moveOrderMoney(tx: Tx, orderId: string, requests: readonly TransferRequest[], read: readonly Account[] = []) {
   if (requests.length === 0) return ok(null);
-  const moved = await moveMoney(tx, requests);
+  const moved = await moveMoneyChained(tx, requests, read);
   if (!moved.ok) return moved;
-  const ids = requests.map((r) => r.id);
-  const entries = await entriesOfTransfers(tx.db, ids);
+  // Each request's entry is the one this batch appended for it (its transfer row keeps that seq),
+  // else the one it wrote before (a replayed id, 'exists'): only those are read back.
+  const appended = new Map(moved.value.entries.map((e) => [e.transferId, e]));
+  const earlier = requests.map((r) => r.id).filter((id) => !appended.has(id));
+  const entries = [...requests.flatMap((r) => appended.get(r.id) ?? []), ...(earlier.length === 0 ? [] : await entriesOfTransfers(tx.db, earlier))];
   // A replayed transfer id ('exists') has its entry already indexed; bulkPut keeps it once.
   await marketTables(tx.db).orderEntries.bulkPut(entries.map((e) => ({ orderId, seq: e.seq, transferId: e.transferId })));
   return ok(null);
@@ -62,9 +66,9 @@ export async function applyMarketEffects(tx: Tx, orderId: string | null, effects
   const ledger = ledgerEffectsOf(effects);
   if (ledger.length > 0) {
     assert(orderId !== null, 'ledger effects belong to an order');
-    await ensureEscrowCore(tx.db, tx.now);
-    for (const partyId of walletPartiesOf(ledger)) await ensureWallet(tx.db, partyId, tx.now);
-    const moved = await moveOrderMoney(tx, orderId, ledgerRequestsOf(ledger));
+    // The accounts just checked (or opened) are handed to the ledger, which then reads none again.
+    const accounts = await ensureTradeAccounts(tx.db, walletPartiesOf(ledger), tx.now);
+    const moved = await moveOrderMoney(tx, orderId, ledgerRequestsOf(ledger), accounts);
     if (!moved.ok) return moved;
   }
 

@@ -12,6 +12,7 @@ import {
   type CartRow,
   type DeliveryAddressInput,
   type Job,
+  type MarketplaceConfig,
   type OrderEvent,
   type OrderRow,
   type Result,
@@ -134,7 +135,16 @@ export async function stepOrder(tx: Tx, orderId: string, event: OrderEvent, acto
   const t = marketTables(tx.db);
   const order = await t.orders.get(orderId);
   if (order === undefined) return err('order_not_found', { orderId });
-  const config = await readMarketConfig(tx.db);
+  return stepLoadedOrder(tx, order, event, actor);
+}
+
+/**
+ * stepOrder for an order row already read in this transaction (and not written since), and the
+ * market's config when read alongside it: each read the caller did is one round trip less here.
+ */
+async function stepLoadedOrder(tx: Tx, order: OrderRow, event: OrderEvent, actor: Actor, loadedConfig?: MarketplaceConfig) {
+  const t = marketTables(tx.db);
+  const config = loadedConfig ?? (await readMarketConfig(tx.db));
   const lastAt = order.history[order.history.length - 1]?.at ?? order.createdAt;
   const stepped = transition(order, event, { now: Math.max(tx.now, lastAt), actor, config });
   if (!stepped.ok) return stepped;
@@ -170,7 +180,7 @@ function orderStepCommand<I extends OrderInput>(
     name,
     ...(stores === undefined ? {} : { stores }),
     apply: async (tx, input) => {
-      const order = await marketTables(tx.db).orders.get(input.orderId);
+      const [order, config] = await Promise.all([marketTables(tx.db).orders.get(input.orderId), readMarketConfig(tx.db)]);
       if (order === undefined) return err('order_not_found', { orderId: input.orderId });
       if (role === 'platform') {
         const party = await tx.db.parties.get(tx.meta.actor);
@@ -180,17 +190,18 @@ function orderStepCommand<I extends OrderInput>(
         const checked = await before(tx, order);
         if (!checked.ok) return checked;
       }
-      return stepOrder(tx, input.orderId, eventOf(input), { role, partyId: tx.meta.actor });
+      // Neither the operator check nor any `before` writes the order: the row read above is current.
+      return stepLoadedOrder(tx, order, eventOf(input), { role, partyId: tx.meta.actor }, config);
     },
   });
 }
 
 export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer', () => ({ type: 'PAY' }), async (tx, order) => {
   if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
-  await ensureWallet(tx.db, tx.meta.actor, tx.now);
   return ok(null);
   // An escrow order's PAY: the hold in the ledger; the gateway's hook has nothing to do for it
-  // (no charge: escrow orders are paid here, not through payOrderWith).
+  // (no charge: escrow orders are paid here, not through payOrderWith). The buyer's wallet is
+  // opened, when new, with the hold (applyMarketEffects opens every wallet its ledger effects name).
 }, orderStepStores);
 
 /** The buyer pays: the order total moves from the buyer's escrow wallet into a pending hold. */
