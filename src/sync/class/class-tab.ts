@@ -103,7 +103,8 @@ async function certifyLabUsers(db: WorldDb, worldId: string): Promise<Result<nul
   return ok(null);
 }
 
-async function snapshotOf(entry: WorldEntry, db: WorldDb, seq: number): Promise<{ seq: number; digest: string; bytes: Uint8Array }> {
+/** The class world after `seq` as a snapshot: its world file and digest (one state, taken between two messages). */
+export async function snapshotOf(entry: WorldEntry, db: WorldDb, seq: number): Promise<{ seq: number; digest: string; bytes: Uint8Array }> {
   const digest = (await worldDigest(db)).digest;
   const bytes = new Uint8Array(await (await exportWorld(entry)).arrayBuffer());
   return { seq, digest, bytes };
