@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Profile } from './browser.ts';
 import { go, labPassword, orderState } from './flows.ts';
-import { balances, buyerId, classLab, fingerprint, joinFromStartPage, labUserPassword, openClass, sellerId, settledSeq, signIn } from './class-steps.ts';
+import { appliedHere, balances, buyerId, classLab, fingerprint, joinFromStartPage, labUserPassword, openClass, sellerId, settledSeq, signIn, worldRows } from './class-steps.ts';
 
 // Class mode in Chromium (#20): a real nats-server on loopback ports (the shipped config) and
 // three browser profiles as three PCs. The teacher opens the class on PC 1 from the start page;
@@ -9,7 +9,9 @@ import { balances, buyerId, classLab, fingerprint, joinFromStartPage, labUserPas
 // and follows the stream). PC 1 plays the seller, PC 2 the buyer, PC 3 the logistics company: the
 // seller lists a book, the buyer buys it and pays through escrow, the seller books the courier, logistics picks up and
 // delivers, the buyer confirms. Every action goes through the class stream; all three PCs end
-// with the same order state, the same balances and equal world fingerprints.
+// with the same order state, the same balances and equal world fingerprints. Then PC 2 and PC 3
+// (both signed in as the lab's buyer) order the last item at the same moment: one order, one
+// out_of_stock refusal in words, and on every PC one order of it and none left.
 
 const baseUrl = inject('baseUrl');
 const lab = classLab();
@@ -76,8 +78,42 @@ describe('class mode in the browser: three PCs, one world', () => {
     if ((await sign.count()) > 0) await sign.click();
     await expect.poll(() => orderState(buyer), { timeout: 30_000 }).toBe('TRADE_FINISHED');
 
+    // The last item: the seller lists one more of a book; PC 3 signs its tab in as the buyer too (the
+    // B2C lab has one buyer, and in class mode a party without a certificate cannot act yet), and
+    // both PCs place an order for it at the same moment. The stream's order decides: one order, and
+    // on the other PC the refusal in words.
+    await go(teacher, w1, sellerId, 'store', 'new');
+    await teacher.getByTestId('form-number').fill('BK-LAST');
+    await teacher.getByTestId('form-name').fill('《最后一本》');
+    await teacher.getByTestId('form-spec').fill('精装');
+    await teacher.getByTestId('form-price').fill('30');
+    await teacher.getByTestId('form-stock').fill('1');
+    await teacher.getByTestId('form-submit').click();
+    const lastId = (await teacher.locator('[data-testid="store-product"][data-number="BK-LAST"]').getAttribute('data-product', { timeout: 30_000 }))!;
+    await signIn(logistics, w3, buyerId, labUserPassword);
+    const racers = [buyer, logistics];
+    for (const [page, w] of [[buyer, w2], [logistics, w3]] as const) {
+      await go(page, w, buyerId, 'shop', 'checkout', lastId, '1');
+      await page.getByTestId('checkout-submit').waitFor({ timeout: 30_000 });
+    }
+    await Promise.all(racers.map((page) => page.getByTestId('checkout-submit').click()));
+    const outcomes = await Promise.all(
+      racers.map(async (page) => {
+        const placed = page.getByTestId('order-detail');
+        const refused = page.getByTestId('checkout-error');
+        await placed.or(refused).first().waitFor({ timeout: 30_000 });
+        return (await placed.count()) > 0 ? 'placed' : ((await refused.textContent()) ?? '');
+      }),
+    );
+    expect(outcomes.filter((o) => o === 'placed')).toHaveLength(1);
+    const refusal = outcomes.find((o) => o !== 'placed')!;
+    expect(refusal).toContain('Out of stock');
+    expect(refusal).not.toContain('out_of_stock');
+
     // Every PC: the same order state, the same balances, the same fingerprint after the same actions.
-    const last = await settledSeq(buyer, w2, 3);
+    // Both racers have applied their own order (each saw its outcome), so the later of the two is past both.
+    const raced = Math.max(await appliedHere(buyer, w2), await appliedHere(logistics, w3));
+    const last = await settledSeq(buyer, w2, 3, raced);
     expect(last).toBeGreaterThan(5);
     const pcs = [
       { page: teacher, worldId: w1 },
@@ -87,9 +123,14 @@ describe('class mode in the browser: three PCs, one world', () => {
     const views = [];
     for (const pc of pcs) {
       await go(pc.page, pc.worldId, pc.page === logistics ? 'logistics' : pc.page === teacher ? sellerId : buyerId, 'orders', orderId);
-      views.push({ digest: await fingerprint(pc.page, pc.worldId, last), balances: await balances(pc.page, pc.worldId) });
+      const digest = await fingerprint(pc.page, pc.worldId, last);
+      const lastOrders = (await worldRows(pc.page, pc.worldId, 'orders')).filter((o) => (o.lines as { productId: string }[]).some((l) => l.productId === lastId)).length;
+      const lastStock = (await worldRows(pc.page, pc.worldId, 'products')).find((p) => p.id === lastId)?.stock;
+      views.push({ digest, balances: await balances(pc.page, pc.worldId), lastOrders, lastStock });
     }
     expect(Object.keys(views[0]!.balances).length).toBeGreaterThan(0);
+    // The last item went to one order on every PC.
+    expect(views[0]).toMatchObject({ lastOrders: 1, lastStock: 0 });
     for (const v of views) expect(v).toEqual(views[0]);
     for (const pc of pcs) expect(await pc.page.getByTestId('class-banner').getAttribute('data-state')).toBe('connected');
     // No tab leads a class world's jobs: the header says they run with the stream on every PC.
