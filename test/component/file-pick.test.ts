@@ -10,7 +10,7 @@ describe('FilePick', () => {
   it('says in the page language that no file is chosen, opens the hidden input, then names the file', async () => {
     i18n.locale = 'zh-CN';
     const seen: string[] = [];
-    render(FilePick, { label: '报告文件', accept: '.json', onchange: (e) => seen.push(e.currentTarget.files?.[0]?.name ?? ''), testid: 'pick' });
+    render(FilePick, { label: '报告文件', accept: '.json', onchange: (e: Event & { currentTarget: HTMLInputElement }) => seen.push(e.currentTarget.files?.[0]?.name ?? ''), testid: 'pick' });
     expect(screen.getByTestId('pick-button').textContent).toBe('选择文件…');
     expect(screen.getByTestId('pick-chosen').textContent).toBe('未选择文件');
     const input = screen.getByTestId('pick') as HTMLInputElement;
