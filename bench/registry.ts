@@ -5,6 +5,7 @@ import { reconCases } from './recon-cases.ts';
 import { reconDeskCases } from './recon-desk-cases.ts';
 import { exportCases } from './export-cases.ts';
 import { pipelineCases } from './pipeline-cases.ts';
+import { labCases } from './lab-cases.ts';
 
 /** Every benchmark case, in the order the table lists them. */
-export const benchCases: readonly BenchCase[] = [...ledgerCases, ...identityCases, ...reconCases, ...reconDeskCases, ...exportCases, ...pipelineCases];
+export const benchCases: readonly BenchCase[] = [...ledgerCases, ...identityCases, ...reconCases, ...reconDeskCases, ...exportCases, ...pipelineCases, ...labCases];
