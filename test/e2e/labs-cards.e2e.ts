@@ -132,7 +132,8 @@ describe('the card lab', () => {
     const minimum = await amountOf(buyer, 'statement-minimum', creditStatement);
     await rightAnswer(buyer, 'minimum', minimum);
     await go(buyer, worldId, buyerId, 'mailbox');
-    const mail = buyer.locator('[data-testid="mail"][data-subject="payments.notice.card_statement"]').filter({ hasText: creditCard }).first();
+    // The mail names the card as a student sees it (masked, its last four digits), never by its id.
+    const mail = buyer.locator('[data-testid="mail"][data-subject="payments.notice.card_statement"]').filter({ hasText: `•••• ${creditCard.replace(/\D/g, '').slice(-4)}` }).first();
     await mail.locator('summary').click();
     const dueDate = /Due date: (\d{4}-\d{2}-\d{2})/.exec((await mail.getByTestId('mail-body').textContent())!)![1]!;
     await rightAnswer(buyer, 'due-date', dueDate);
