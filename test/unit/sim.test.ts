@@ -7,6 +7,7 @@ import { Prng, simulate } from '../sim/simulator.ts';
 
 const seeds = 2;
 const stepsPerSeed = 120;
+const acceptedMin = stepsPerSeed / 6;
 
 describe('deterministic simulation', () => {
   it('the same seed makes the same choices', () => {
@@ -22,7 +23,9 @@ describe('deterministic simulation', () => {
       const seed = first + i;
       const report = await simulate({ seed, steps: stepsPerSeed, checkEvery: 2, log: (line) => console.log(line) });
       expect(report.ok, report.ok ? '' : `reproduce: npm run sim -- --seed ${report.violation.seed} --steps ${report.violation.step}\n${JSON.stringify(report.violation, null, 2)}`).toBe(true);
-      if (report.ok) expect(report.accepted).toBeGreaterThan(stepsPerSeed / 4);
+      // A health check, not a target: the run must not spend itself on refusals. Over 60 seeds the
+      // fewest accepted of 120 was 29 (median 46); a bound of a quarter failed CI once in ~30 runs.
+      if (report.ok) expect(report.accepted, `seed ${seed}: npm run sim -- --seed ${seed} --steps ${stepsPerSeed}`).toBeGreaterThanOrEqual(acceptedMin);
     }
   }, 120_000);
 });
