@@ -1,7 +1,8 @@
-import { billDateOf, dateStartMs, nextDate, type Charge, type JournalEntry } from '../src/domain/index.ts';
+import { dateStartMs, nextDate, type Charge } from '../src/domain/index.ts';
 import { WorldDb } from '../src/storage/schema.ts';
-import { journalBlockEntries, journalRow, rowEntries, type JournalRow } from '../src/storage/journal-store.ts';
+import { rowEntries, type JournalRow } from '../src/storage/journal-store.ts';
 import type { ChannelTradeRow } from '../src/storage/recon-tables.ts';
+import { seedReconDay } from './recon-day-seed.ts';
 import { matchDayInWorker } from '../src/app/recon-worker/client.ts';
 import { paired, ratePerSecond, type BenchCase } from './cases.ts';
 
@@ -14,50 +15,16 @@ import { paired, ratePerSecond, type BenchCase } from './cases.ts';
 // as strings and each institution's net summed in integer fen.
 
 const ordersCount = 100_000;
-const institutions = ['escrow', 'bank-a', 'bank-b', 'card'] as const;
 const date = '2026-01-07';
-const seedChunkRows = 10_000;
 
 let fixture: Promise<string> | undefined;
-
-function cny(minor: number) {
-  return { amount: (minor / 100).toFixed(2), currency: 'CNY' as const };
-}
 
 /** A world database holding the day: every order paid once, its trade on the day's bill, its money in the journal. */
 async function seed(): Promise<string> {
   const dbName = `bench-recon-${Math.random().toString(36).slice(2, 8)}`;
   const db = new WorldDb(dbName);
   await db.open();
-  const start = dateStartMs(date);
-  const charges: Charge[] = [];
-  const orders: { id: string; buyerId: string; sellerId: string; state: string; createdAt: number }[] = [];
-  const trades: ChannelTradeRow[] = [];
-  const transfers: { id: string; entrySeq: number }[] = [];
-  const entries: JournalEntry[] = [];
-  for (let i = 0; i < ordersCount; i++) {
-    const institutionId = institutions[i % institutions.length]!;
-    const money = cny(100 + ((i * 7919) % 500_000));
-    const at = start + 60_000 + Math.floor((i / ordersCount) * 86_000_000);
-    const id = `T${i}:c1`;
-    const sellerId = `seller-${i % 50}`;
-    charges.push({ id, orderId: `T${i}`, amount: money, currency: 'CNY', channel: 'online_banking', payerId: 'buyer', payee: { partyId: sellerId, bankId: institutionId }, source: {}, status: 'succeeded', failureReason: null, authorized: null, captured: money, refunded: cny(0), refunds: [], createdAt: at - 1000, paidAt: at, failedAt: null, history: [] } as unknown as Charge);
-    orders.push({ id: `T${i}`, buyerId: 'buyer', sellerId, state: 'WAIT_SELLER_SEND_GOODS', createdAt: at - 2000 });
-    const transferId = `tr-${i}`;
-    trades.push({ channelTradeNo: `${institutionId}-${i}`, merchantOrderNo: id, merchantRefundNo: '', institutionId, channel: 'online_banking', type: 'payment', gross: money, fee: cny(0), net: money, status: 'success', at, billDate: billDateOf(at), sellerId, orderId: `T${i}`, ledgerIds: [transferId], platformAt: null, origin: 'gateway' });
-    transfers.push({ id: transferId, entrySeq: i + 1 });
-    entries.push({ seq: i + 1, transferId, kind: 'single', debitAccountId: 'buyer', creditAccountId: institutionId, amount: money.amount, currency: 'CNY', code: 'bench', refs: {}, at, prevHash: '0'.repeat(64), hash: '0'.repeat(64) });
-  }
-  const rows: JournalRow[] = [];
-  for (let i = 0; i < entries.length; i += journalBlockEntries) rows.push(journalRow(i + 1, entries.slice(i, i + journalBlockEntries)));
-  const write = async (table: string, all: readonly unknown[]) => {
-    for (let i = 0; i < all.length; i += seedChunkRows) await db.table(table).bulkAdd(all.slice(i, i + seedChunkRows));
-  };
-  await write('charges', charges);
-  await write('orders', orders);
-  await write('channelTrades', trades);
-  await write('transfers', transfers);
-  await write('journalBlocks', rows);
+  await seedReconDay(db, { date, ordersCount, prefix: 'T', firstSeq: 1, lostEvery: 0 });
   db.close();
   return dbName;
 }

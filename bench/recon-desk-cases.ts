@@ -1,11 +1,11 @@
 import { mount, tick, unmount } from 'svelte';
-import { billDateOf, dateStartMs, previousDate, type Charge, type JournalEntry, type Party } from '../src/domain/index.ts';
+import { billDateOf, previousDate, type Party } from '../src/domain/index.ts';
 import { createWorld, openWorldDb } from '../src/app/worlds.ts';
 import { readClock } from '../src/app/clock-read.ts';
 import { matchDayInWorker } from '../src/app/recon-worker/client.ts';
 import { deskDay } from '../src/app/reconciliation/desk.ts';
-import { blockOf, blockStart, journalBlockEntries, journalRow, type JournalRow } from '../src/storage/journal-store.ts';
-import type { ChannelTradeRow } from '../src/storage/recon-tables.ts';
+import { blockOf, blockStart } from '../src/storage/journal-store.ts';
+import { seedReconDay } from './recon-day-seed.ts';
 import type { WorldDb } from '../src/storage/schema.ts';
 import type { WorldModel } from '../src/ui/world/world.svelte.ts';
 import { loadAllMessages } from '../src/ui/i18n/i18n.svelte.ts';
@@ -21,25 +21,18 @@ import type { BenchCase } from './cases.ts';
 // day alone (no page, no save, no rendering): the ratio is what the desk adds around it.
 //
 // The world is made by createWorld (institutions, the operator, the clock); the day's rows are
-// written into its database directly (as bench/recon-cases.ts does): every order paid through
-// one of four institutions, each trade on the day's bill with its money in the journal; one order
-// in lostEvery lost its callback (its charge still pending), so the desk has that many long
+// written into its database directly (bench/recon-day-seed.ts, as for bench/recon-cases.ts); one
+// order in lostEvery lost its callback (its charge still pending), so the desk has that many long
 // differences (长款) to page through.
 
 const ordersCount = 100_000;
 const lostEvery = 100;
-const institutions = ['escrow', 'bank-a', 'bank-b', 'card'] as const;
-const seedChunkRows = 10_000;
 /** Where the day's journal entries start: a block of their own, far above the world's own entries. */
 const firstSeq = blockStart(blockOf(10_000_001));
 /** How long the walk waits for one step (the run of the day, a page shown) before it fails. */
 const stepTimeoutMs = 10 * 60_000;
 /** "More" clicks at most (the desk's own bound is deskPagesMax). */
 const pagesMax = 1_000;
-
-function cny(minor: number) {
-  return { amount: (minor / 100).toFixed(2), currency: 'CNY' as const };
-}
 
 type Fixture = { db: WorldDb; dbName: string; entryId: string; date: string; clock: number; operator: Party };
 
@@ -51,37 +44,7 @@ async function seed(): Promise<Fixture> {
   const clock = await readClock(db);
   // The desk opens on the last day the channels have cut.
   const date = previousDate(billDateOf(clock));
-  const start = dateStartMs(date);
-  const charges: Charge[] = [];
-  const orders: { id: string; buyerId: string; sellerId: string; state: string; createdAt: number }[] = [];
-  const trades: ChannelTradeRow[] = [];
-  const transfers: { id: string; entrySeq: number }[] = [];
-  const entries: JournalEntry[] = [];
-  for (let i = 0; i < ordersCount; i++) {
-    const institutionId = institutions[i % institutions.length]!;
-    const money = cny(100 + ((i * 7919) % 500_000));
-    const at = start + 60_000 + Math.floor((i / ordersCount) * 86_000_000);
-    const id = `D${i}:c1`;
-    const sellerId = `seller-${i % 50}`;
-    const lost = i % lostEvery === 0;
-    charges.push({ id, orderId: `D${i}`, amount: money, currency: 'CNY', channel: 'online_banking', payerId: 'buyer', payee: { partyId: sellerId, bankId: institutionId }, source: {}, status: lost ? 'pending' : 'succeeded', failureReason: null, authorized: null, captured: lost ? cny(0) : money, refunded: cny(0), refunds: [], createdAt: at - 1000, paidAt: lost ? null : at, failedAt: null, history: [] } as unknown as Charge);
-    orders.push({ id: `D${i}`, buyerId: 'buyer', sellerId, state: lost ? 'WAIT_BUYER_PAY' : 'WAIT_SELLER_SEND_GOODS', createdAt: at - 2000 });
-    const transferId = `desk-tr-${i}`;
-    const seq = firstSeq + i;
-    trades.push({ channelTradeNo: `${institutionId.toUpperCase()}-${i}`, merchantOrderNo: id, merchantRefundNo: '', institutionId, channel: 'online_banking', type: 'payment', gross: money, fee: cny(0), net: money, status: 'success', at, billDate: billDateOf(at), sellerId, orderId: `D${i}`, ledgerIds: [transferId], platformAt: null, origin: 'gateway' });
-    transfers.push({ id: transferId, entrySeq: seq });
-    entries.push({ seq, transferId, kind: 'single', debitAccountId: 'buyer', creditAccountId: institutionId, amount: money.amount, currency: 'CNY', code: 'bench', refs: {}, at, prevHash: '0'.repeat(64), hash: '0'.repeat(64) });
-  }
-  const rows: JournalRow[] = [];
-  for (let i = 0; i < entries.length; i += journalBlockEntries) rows.push(journalRow(firstSeq + i, entries.slice(i, i + journalBlockEntries)));
-  const write = async (table: string, all: readonly unknown[]) => {
-    for (let i = 0; i < all.length; i += seedChunkRows) await db.table(table).bulkAdd(all.slice(i, i + seedChunkRows));
-  };
-  await write('charges', charges);
-  await write('orders', orders);
-  await write('channelTrades', trades);
-  await write('transfers', transfers);
-  await write('journalBlocks', rows);
+  await seedReconDay(db, { date, ordersCount, prefix: 'D', firstSeq, lostEvery });
   const operator = await db.parties.get('platform');
   if (operator === undefined) throw new Error('the world has its operator');
   return { db, dbName: db.name, entryId: created.value.entry.id, date, clock, operator };
