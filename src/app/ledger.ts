@@ -125,6 +125,18 @@ export function firstFailure(results: readonly TransferResult[]): Result<readonl
 }
 
 /**
+ * The failure of a linked batch as a Result error, naming the request that failed (not a partner's
+ * `linked_event_failed`) with its detail, so a caller can say whose money was short.
+ */
+export function rootFailure(results: readonly TransferResult[]): Result<readonly TransferResult[], TransferErrorCode> {
+  const failures = results.filter((r) => r.status === 'failed');
+  const root = failures.find((r) => r.status === 'failed' && r.code !== 'linked_event_failed') ?? failures[0];
+  if (root === undefined) return ok(results);
+  assert(root.status === 'failed', 'a failure');
+  return err(root.code, root.detail ? { ...root.detail } : undefined);
+}
+
+/**
  * For features inside runCommand: the requests commit together or not at all (linked), and any
  * failure becomes the command's failure (which rolls the whole command back).
  */
@@ -133,11 +145,19 @@ export async function moveMoney(tx: Tx, requests: readonly TransferRequest[]): P
   return moved.ok ? ok(moved.value.results) : moved;
 }
 
-/** moveMoney, also giving the journal entries the batch appended; `read` as for applyAndChain. */
-export async function moveMoneyChained(tx: Tx, requests: readonly TransferRequest[], read: readonly Account[] = []): Promise<Result<AppliedBatch, TransferErrorCode>> {
+/**
+ * moveMoney, also giving the journal entries the batch appended; `read` as for applyAndChain;
+ * `failure` picks the error a refused batch reports (firstFailure, or rootFailure).
+ */
+export async function moveMoneyChained(
+  tx: Tx,
+  requests: readonly TransferRequest[],
+  read: readonly Account[] = [],
+  failure: (results: readonly TransferResult[]) => Result<readonly TransferResult[], TransferErrorCode> = firstFailure,
+): Promise<Result<AppliedBatch, TransferErrorCode>> {
   const linked = requests.map((r, i) => ({ ...r, linked: i < requests.length - 1 }));
   const applied = await applyAndChain(tx.db, linked, tx.now, read);
-  const failed = firstFailure(applied.results);
+  const failed = failure(applied.results);
   return failed.ok ? ok(applied) : failed;
 }
 

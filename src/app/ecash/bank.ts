@@ -10,18 +10,11 @@ import {
   type AccountInput,
   type EcashPublicKey,
   type EcashSigningKey,
-  type PaymentLedgerEffect,
-  type Result,
-  type TransferErrorCode,
-  type TransferRequest,
-  type TransferResult,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ecashTables } from '../../storage/ecash-tables.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
-import { moveLinked } from '../banking/common.ts';
-import type { Tx } from '../command.ts';
 import { registerWorldSeeder } from '../worlds.ts';
 import { readClock } from '../clock-read.ts';
 
@@ -106,19 +99,4 @@ export async function bankSigningKeys(db: WorldDb, bankId: string): Promise<Ecas
 /** Every bank's published keys: what wallets and merchants check coins with. */
 export async function publishedKeys(db: WorldDb): Promise<EcashPublicKey[]> {
   return ecashTables(db).keys.toArray();
-}
-
-/** Carries out a domain command's ledger effects as one linked set inside the command. */
-export async function applyPaymentEffects(tx: Tx, effects: readonly PaymentLedgerEffect[]): Promise<Result<readonly TransferResult[], TransferErrorCode>> {
-  const requests: TransferRequest[] = effects.map((e) => ({
-    id: e.transferId,
-    kind: 'single',
-    debitAccountId: paymentAccountId(e.from),
-    creditAccountId: paymentAccountId(e.to),
-    amount: e.amount.amount,
-    currency: e.amount.currency,
-    code: e.code,
-    refs: e.refs,
-  }));
-  return moveLinked(tx, requests);
 }

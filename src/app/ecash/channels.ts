@@ -11,7 +11,7 @@ import { bankingTables } from '../../storage/banking-tables.ts';
 import type { Tx } from '../command.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { registerChannelAdapter, type ChannelAdapter, type ChargeOp } from '../payments/gateway.ts';
-import { indexOrderEntries } from '../payments/booking.ts';
+import { interpretEffects } from '../effects/interpret.ts';
 import { payCoinsInTx, type PurseCoin } from './spend.ts';
 import { payWithSmartCardInTx, devicesOf } from '../smartcard/smartcard.ts';
 import { payWithStoredValueInTx } from '../storedvalue/storedvalue.ts';
@@ -58,8 +58,7 @@ async function refundToBuyer(tx: Tx, charge: Charge, op: ChargeOp) {
     amount: refund.amount.amount, memo: `refund ${charge.orderId}`, refs: { orderId: charge.orderId },
   });
   if (!moved.ok) return moved;
-  await indexOrderEntries(tx, charge.orderId, [`${id}:bank`, `${id}:payer-bank`, `${id}:payee-bank`]);
-  return ok(null);
+  return interpretEffects(tx, [{ kind: 'order.entries', orderId: charge.orderId, transferIds: [`${id}:bank`, `${id}:payer-bank`, `${id}:payee-bank`] }]);
 }
 
 async function payeeOf(tx: Tx, sellerId: string) {
@@ -120,7 +119,8 @@ export const storedValueAdapter: ChannelAdapter<null> = {
     if (!payee.ok) return payee;
     const paid = await payWithStoredValueInTx(tx, { cardId: source.cardId ?? '', merchantId: order.sellerId, amount: order.total.amount, reference: order.id, paymentId: `order-${order.id}-${tx.meta.id}` });
     if (!paid.ok) return paid;
-    await indexOrderEntries(tx, order.id, paid.value.transferIds);
+    const indexed = await interpretEffects(tx, [{ kind: 'order.entries', orderId: order.id, transferIds: paid.value.transferIds }]);
+    if (!indexed.ok) return indexed;
     return ok({ payee: payee.value, source: { cardId: paid.value.card.cardId } });
   },
   load: async () => ok(null),

@@ -33,7 +33,7 @@ import { checkClearingCover } from '../banking/transfers.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
-import { applyPaymentEffects } from './bank.ts';
+import { interpretEffects, paymentEffects } from '../effects/interpret.ts';
 import { openForWallet, type UnlockedWallet } from './wallet.ts';
 import { withdrawDenominations } from './withdraw.ts';
 
@@ -172,7 +172,7 @@ async function bankDeposit(tx: Tx, input: BankDepositInput) {
     const covered = await checkClearingCover(tx, interbank.payerBankId, minor);
     if (!covered.ok) return covered;
   }
-  const moved = await applyPaymentEffects(tx, deposited.value.effects);
+  const moved = await interpretEffects(tx, paymentEffects(deposited.value.effects));
   if (!moved.ok) return moved;
   await t.spent.bulkAdd(deposited.value.rows);
   if (interbank !== null) {

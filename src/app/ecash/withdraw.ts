@@ -31,7 +31,8 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import type { CommandEnv } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
-import { applyPaymentEffects, bankSigningKeys, ecashBankIds, ensureEcashBank, ensureEcashBankKeys, publishedKeys } from './bank.ts';
+import { bankSigningKeys, ecashBankIds, ensureEcashBank, ensureEcashBankKeys, publishedKeys } from './bank.ts';
+import { interpretEffects, paymentEffects } from '../effects/interpret.ts';
 import { openForWallet, sealForWallet, type UnlockedWallet } from './wallet.ts';
 
 // Withdrawing e-cash, one blind signing session per coin (SCHEME.md). The customer's tab runs the
@@ -124,7 +125,7 @@ export const ecashSignBlindedCommand = defineCommand({
     assert(key !== undefined, 'session key exists');
     const signed = ecashBankSignBlinded(session, { sessionId: session.sessionId, challenge: input.blindedChallenge }, key, tx.now);
     if (!signed.ok) return signed;
-    const moved = await applyPaymentEffects(tx, signed.value.effects);
+    const moved = await interpretEffects(tx, paymentEffects(signed.value.effects));
     if (!moved.ok) return moved;
     await t.sessions.put(signed.value.session);
     await t.purse.update(input.rowId, { sealed: input.sealed, response: signed.value.response.s, updatedAt: tx.now });

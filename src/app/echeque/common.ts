@@ -2,7 +2,6 @@ import {
   assert,
   availableOf,
   bytesToHex,
-  chequeFeeMoveRequests,
   err,
   keyPairFromSeed,
   makeEchequeConfig,
@@ -11,8 +10,6 @@ import {
   toStored,
   type Certificate,
   type ChequeAccount,
-  type ChequeEffect,
-  type ChequeFeeEffect,
   type ChequeStatus,
   type ChequeReturnReason,
   type EchequeConfig,
@@ -21,17 +18,14 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { echequeMetaKeys, echequeTables, type ChequeAccountRow, type ChequeRow } from '../../storage/echeque-tables.ts';
-import { openAccountInTransaction } from '../ledger.ts';
-import { sendMail } from '../mailbox.ts';
 import { latestCertificateOf } from '../identity/ca.ts';
 import { systemRandom, type Random } from '../identity/common.ts';
 import { tabKeys, type KeyRing } from '../identity/keys.ts';
-import { moveLinked } from '../banking/common.ts';
 import type { Tx } from '../command.ts';
 
 // Pieces shared by the e-cheque commands: the world's config, the signer of a tab (the key opened
-// at login and the party's certificate), the bank's view of a cheque account, and carrying out
-// the domain's effects (mail, events, the returned-cheque fee) inside a command.
+// at login and the party's certificate), the bank's view of a cheque account. The domain's effects
+// (mail, events, the returned-cheque fee) are carried out by the effect interpreter (effects/interpret.ts).
 
 /** Options of commands run in a party's tab. */
 export type ChequeOptions = {
@@ -99,51 +93,5 @@ export async function pushChequeStatus(tx: Tx, row: ChequeRow, status: ChequeSta
   return ok(updated);
 }
 
-/** The bank's fee income account (its own book), opened on first use. */
-export function feeIncomeAccountId(bankId: string): string {
-  return `${bankId}:fee-income`;
-}
-
-async function ensureFeeIncome(tx: Tx, bankId: string): Promise<string> {
-  const id = feeIncomeAccountId(bankId);
-  if ((await ledgerTables(tx.db).accounts.get(id)) === undefined) {
-    const opened = await openAccountInTransaction(tx.db, { id, partyId: bankId, bookId: bankId, code: 'bank.fee_income', name: 'Fee income', currency: 'CNY', normal: 'credit' }, tx.now);
-    assert(opened.ok, `fee income account of ${bankId} opens`);
-  }
-  return id;
-}
-
-async function chargeFee(tx: Tx, effect: ChequeFeeEffect) {
-  const income = await ensureFeeIncome(tx, effect.payer.bankId);
-  const moved = await moveLinked(tx, chequeFeeMoveRequests(effect, income));
-  return moved.ok ? ok(null) : moved;
-}
-
-/**
- * Carries out the domain's notice, event and fee effects in the command (transfers are the
- * caller's: they go through the banking module). Notices become mail in the recipient's mailbox,
- * from `from`, quoting the cheque.
- */
-export async function applyChequeEffects(tx: Tx, effects: readonly ChequeEffect[], from: string, ref: string) {
-  const effectsMax = 16;
-  assert(effects.length <= effectsMax, 'a decision has a handful of effects');
-  for (const effect of effects) {
-    switch (effect.kind) {
-      case 'bank_transfer':
-        break;
-      case 'bank_fee': {
-        const charged = await chargeFee(tx, effect);
-        if (!charged.ok) return charged;
-        break;
-      }
-      case 'notice':
-        await sendMail(tx, { to: effect.to, from, subject: { key: `${effect.key}.subject`, params: effect.params }, body: { key: effect.key, params: effect.params }, ref });
-        break;
-      case 'event':
-        await tx.appendEvent({ type: effect.event.type, actor: effect.event.actor, parties: effect.event.parties, payload: effect.event.payload });
-        break;
-    }
-  }
-  return ok(null);
-}
-
+// The bank's fee income account (its own book): the effect interpreter opens it with the first fee.
+export { feeIncomeAccountId } from '../effects/interpret.ts';

@@ -6,7 +6,8 @@ import { defineCommand, execute } from '../pipeline.ts';
 import { requireTrust } from '../identity/common.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { captureOrderCheque, failOrderCheque } from './channel.ts';
-import { applyChequeEffects, availableText, chequeAccountByNumber, chequeAccountOf, pushChequeStatus, readEchequeConfig } from './common.ts';
+import { chequeEffects, interpretEffects } from '../effects/interpret.ts';
+import { availableText, chequeAccountByNumber, chequeAccountOf, pushChequeStatus, readEchequeConfig } from './common.ts';
 
 // The banks' side (提示付款): the collecting bank (the payee's) presents a deposited cheque to the
 // drawer's bank, through clearing when that is another bank; the drawer's bank runs the domain's
@@ -107,7 +108,7 @@ export const decidePresentmentCommand = defineCommand({
         if (!failed.ok) return failed;
       }
     }
-    const applied = await applyChequeEffects(tx, decision.effects, meta.actor, row.chequeId);
+    const applied = await interpretEffects(tx, chequeEffects(decision.effects, meta.actor, row.chequeId));
     if (!applied.ok) return applied;
     const status: ChequePresentmentStatus = decision.outcome;
     const next: ChequePresentmentRow = {

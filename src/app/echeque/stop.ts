@@ -5,7 +5,8 @@ import { readClock } from '../clock-read.ts';
 import type { CommandEnv } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { requireTrust } from '../identity/common.ts';
-import { applyChequeEffects, chequeAccountByNumber, chequeAccountOf, commandIdOf, pushChequeStatus, readEchequeConfig, signerOf, type ChequeOptions } from './common.ts';
+import { chequeEffects, interpretEffects } from '../effects/interpret.ts';
+import { chequeAccountByNumber, chequeAccountOf, commandIdOf, pushChequeStatus, readEchequeConfig, signerOf, type ChequeOptions } from './common.ts';
 
 // Stop payment (止付): the drawer's tab signs a stop order for a cheque of its book (before the
 // command); the drawer's bank accepts it while the cheque is unpaid and records the stop in the
@@ -40,7 +41,7 @@ export const stopChequeCommand = defineCommand({
     }
     const row: ChequeStopRow = { id: meta.id, bankId: book.bankId, chequeId, order: input.order, acceptedAt: tx.now };
     await t.chequeStops.add(row);
-    const applied = await applyChequeEffects(tx, accepted.value.effects, book.bankId, chequeId);
+    const applied = await interpretEffects(tx, chequeEffects(accepted.value.effects, book.bankId, chequeId));
     if (!applied.ok) return applied;
     if (cheque !== undefined) tx.notify({ to: [cheque.payeePartyId], kind: 'echeque.stopped', ref: chequeId });
     return ok(row);

@@ -3,12 +3,10 @@ import {
   bankingAccountIds as ids,
   channelAccountBook,
   channelAccountId,
-  channelLedgerEffectsOf,
   err,
   ok,
   unreachable,
   type ChannelAccountRef,
-  type ChannelEffect,
   type ChannelLedgerEffect,
   type MoveRequest,
   type Result,
@@ -16,17 +14,13 @@ import {
 } from '../../domain/index.ts';
 import { bankingTables, type BankTransferRow } from '../../storage/banking-tables.ts';
 import type { Tx } from '../command.ts';
-import { sendMail } from '../mailbox.ts';
-import { scheduleClearing } from '../banking/clearing.ts';
-import { moveOrderMoney } from '../market/effects.ts';
-import { entriesOfTransfers, moveMoney, openAccountInTransaction } from '../ledger.ts';
+import { openAccountInTransaction } from '../ledger.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
-import { marketTables } from '../../storage/market-tables.ts';
 
-// Carries out the effects a payment channel returned (src/domain/payments/gateway/effects.ts),
-// inside the caller's transaction, all or none. Every ledger effect names two accounts by ROLE; a
-// movement inside one book is one transfer, a movement between two books is booked as linked legs
-// through the institutions' mirror accounts (docs/money-model.md), so every book balances on its own:
+// How the effect interpreter (interpret.ts) books a payment channel's ledger effects
+// (src/domain/payments/gateway/effects.ts) inside the caller's transaction. Every ledger effect
+// names two accounts by ROLE; a movement inside one book is one transfer, a movement between two
+// books is booked as linked legs through the institutions' mirror accounts (docs/money-model.md), so every book balances on its own:
 //
 //   from side: an account in a BANK's book leaves from that bank; an account in another
 //     institution's book (card company, logistics) leaves through the institution's deposit at its
@@ -36,9 +30,6 @@ import { marketTables } from '../../storage/market-tables.ts';
 //     (`K:clearing:out`, `L:clearing:in`) with a bankTransfers position row the day's clearing
 //     batch settles (as postBankTransfer does).
 // Holds, posts and voids are always inside one book (a credit line), so only 'transfer' crosses.
-
-/** One command books at most this many channel effects (a charge step emits a handful). */
-export const channelEffectsMax = 200;
 
 type Side = { readonly bankId: string; readonly accountId: string; readonly legs: MoveRequest[]; readonly partyId: string };
 
@@ -135,10 +126,10 @@ async function crossBookRequests(tx: Tx, effect: ChannelLedgerEffect) {
 }
 
 /** The ledger requests of `effects`, in order; cross-book ones expanded into linked legs. */
-export async function ledgerRequestsOfChannel(tx: Tx, effects: readonly ChannelEffect[]) {
+export async function ledgerRequestsOfChannel(tx: Tx, effects: readonly ChannelLedgerEffect[]) {
   const requests: TransferRequest[] = [];
   const positions: BankTransferRow[] = [];
-  for (const effect of channelLedgerEffectsOf(effects)) {
+  for (const effect of effects) {
     const debit = channelAccountId(effect.from);
     const credit = channelAccountId(effect.to);
     switch (effect.op) {
@@ -182,9 +173,9 @@ export async function ledgerRequestsOfChannel(tx: Tx, effects: readonly ChannelE
  * below zero, meaning the merchant owes the acquirer until the next batch) and the acquirer's
  * merchant-discount income.
  */
-async function ensureChannelAccounts(tx: Tx, effects: readonly ChannelEffect[]): Promise<void> {
+export async function ensureChannelAccounts(tx: Tx, effects: readonly ChannelLedgerEffect[]): Promise<void> {
   const accounts = ledgerTables(tx.db).accounts;
-  for (const effect of channelLedgerEffectsOf(effects)) {
+  for (const effect of effects) {
     for (const ref of [effect.from, effect.to]) {
       const id = channelAccountId(ref);
       if ((ref.role === 'cod_payable' || ref.role === 'cod_fee_income') && (await accounts.get(id)) === undefined) {
@@ -226,59 +217,4 @@ async function ensureChannelAccounts(tx: Tx, effects: readonly ChannelEffect[]):
       assert(opened.ok, `open ${id}`);
     }
   }
-}
-
-/**
- * Books every effect of a channel step for `orderId`: ledger (one linked set, indexed under the
- * order), clearing positions, jobs, events, notices (as mail to the party).
- */
-export async function applyChannelEffects(tx: Tx, orderId: string | null, effects: readonly ChannelEffect[], mailFrom = 'platform') {
-  assert(effects.length <= channelEffectsMax, `too many channel effects: ${effects.length}`);
-  const ledger = await ledgerRequestsOfChannel(tx, effects);
-  if (!ledger.ok) return ledger;
-  if (ledger.value.requests.length > 0) {
-    await ensureChannelAccounts(tx, effects);
-    const moved = orderId === null ? await moveMoney(tx, ledger.value.requests) : await moveOrderMoney(tx, orderId, ledger.value.requests);
-    if (!moved.ok) return moved;
-  }
-  if (ledger.value.positions.length > 0) {
-    await bankingTables(tx.db).bankTransfers.bulkAdd(ledger.value.positions);
-    await scheduleClearing(tx, tx.now);
-  }
-  for (const effect of effects) {
-    switch (effect.kind) {
-      case 'ledger':
-        break;
-      case 'event':
-        await tx.appendEvent(effect.event);
-        break;
-      case 'job.schedule':
-        await tx.schedule(effect.job);
-        break;
-      case 'job.cancel': {
-        const job = await tx.db.jobs.get(effect.jobId);
-        if (job !== undefined && job.status === 'pending') await tx.db.jobs.put({ ...job, status: 'cancelled' });
-        break;
-      }
-      case 'notice': {
-        // The mail's subject is the notice key, its body `<key>.body` (catalog payments.ts).
-        const ref = typeof effect.params.orderId === 'string' ? effect.params.orderId : undefined;
-        await sendMail(tx, { to: effect.to, from: mailFrom, subject: { key: effect.key, params: { ...effect.params } }, body: { key: `${effect.key}.body`, params: { ...effect.params } }, ...(ref === undefined ? {} : { ref }) });
-        tx.notify(ref === undefined ? { to: [effect.to], kind: effect.key } : { to: [effect.to], kind: effect.key, ref });
-        break;
-      }
-      case 'stock':
-        // Stock is the marketplace's: the caller passes these to applyMarketEffects.
-        break;
-      default:
-        return unreachable(effect, 'channel effect');
-    }
-  }
-  return ok(null);
-}
-
-/** Indexes journal entries another module posted (postBankTransfer) under the order's money trail. */
-export async function indexOrderEntries(tx: Tx, orderId: string, transferIds: readonly string[]): Promise<void> {
-  const entries = await entriesOfTransfers(tx.db, transferIds);
-  await marketTables(tx.db).orderEntries.bulkPut(entries.map((e) => ({ orderId, seq: e.seq, transferId: e.transferId })));
 }

@@ -23,7 +23,7 @@ import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute, type CommandDefinition } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { readMarketConfig } from './config.ts';
-import { applyMarketEffects } from './effects.ts';
+import { interpretEffects, marketEffects } from '../effects/interpret.ts';
 import { requireBuyer } from './cart.ts';
 import { ensureWallet } from './accounts.ts';
 import { orderStepStores } from '../command-stores.ts';
@@ -104,7 +104,7 @@ export const placeOrdersCommand = defineCommand({
     });
     if (!placed.ok) return placed;
     for (const { order, effects } of placed.value.orders) {
-      const applied = await applyMarketEffects(tx, order.id, effects);
+      const applied = await interpretEffects(tx, marketEffects(effects), { orderId: order.id });
       if (!applied.ok) return applied;
       await t.orders.add(order);
       tx.notify({ to: [order.sellerId], kind: 'market.order_placed', ref: order.id });
@@ -151,7 +151,7 @@ async function stepLoadedOrder(tx: Tx, order: OrderRow, event: OrderEvent, actor
   const direct = paymentHook?.direct(order) ?? false;
   // A direct order's money moves through its charge: no escrow hold, release, or T+N availability.
   const effects = direct ? stepped.value.effects.filter((e) => e.kind !== 'ledger' && !(e.kind === 'job.schedule' && e.job.kind === marketplaceJobKinds.available)) : stepped.value.effects;
-  const applied = await applyMarketEffects(tx, order.id, effects);
+  const applied = await interpretEffects(tx, marketEffects(effects), { orderId: order.id });
   if (!applied.ok) return applied;
   await t.orders.put(stepped.value.order);
   if (paymentHook !== null) {
@@ -201,7 +201,7 @@ export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer',
   return ok(null);
   // An escrow order's PAY: the hold in the ledger; the gateway's hook has nothing to do for it
   // (no charge: escrow orders are paid here, not through payOrderWith). The buyer's wallet is
-  // opened, when new, with the hold (applyMarketEffects opens every wallet its ledger effects name).
+  // opened, when new, with the hold (interpretEffects opens every wallet its escrow ledger effects name).
 }, orderStepStores);
 
 /** The buyer pays: the order total moves from the buyer's escrow wallet into a pending hold. */

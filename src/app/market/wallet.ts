@@ -9,7 +9,7 @@ import { registerJobHandler } from '../scheduler.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { checkBankingSession, sessionInTx, type BankingSessionCheck } from '../identity/banking-login.ts';
 import { ensureWallet, escrowPartyId, settlingId, walletId } from './accounts.ts';
-import { moveOrderMoney } from './effects.ts';
+import { interpretEffects } from '../effects/interpret.ts';
 
 // Wallets at the escrow agent (支付宝余额). A user's wallet is what pays orders and what can be
 // withdrawn to a bank; a seller's released money first waits T+N world days in the settling
@@ -38,9 +38,11 @@ export const availableJobKind = marketplaceJobKinds.available;
 registerJobHandler(availableJobKind, async (tx, job) => {
   const { orderId, sellerId, amount, currency } = job.payload;
   assert(typeof orderId === 'string' && typeof sellerId === 'string' && typeof amount === 'string' && currency === 'CNY', 'an available job names order, seller and amount');
-  const moved = await moveOrderMoney(tx, orderId, [
-    { id: `${orderId}:available`, kind: 'single', debitAccountId: settlingId(sellerId), creditAccountId: walletId(sellerId), amount, currency, code: 'escrow.available', refs: { orderId, sellerId } },
-  ]);
+  const moved = await interpretEffects(
+    tx,
+    [{ kind: 'transfers', requests: [{ id: `${orderId}:available`, kind: 'single', debitAccountId: settlingId(sellerId), creditAccountId: walletId(sellerId), amount, currency, code: 'escrow.available', refs: { orderId, sellerId } }] }],
+    { orderId },
+  );
   assert(moved.ok, `released money of ${orderId} becomes available`);
   await tx.appendEvent({ type: 'market.funds_available', actor: 'escrow', parties: [sellerId], payload: { orderId, amount, currency } });
   tx.notify({ to: [sellerId], kind: 'market.funds_available', ref: orderId });

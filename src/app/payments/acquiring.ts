@@ -14,7 +14,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { Tx } from '../command.ts';
 import { registerJobHandler } from '../scheduler.ts';
-import { applyChannelEffects } from './booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 
 // Acquiring (收单) T+1: card sales of world day D reach the merchant's deposit account at its
 // acquiring bank in the batch at the start of day D + settleAfterDays, less the merchant discount
@@ -45,7 +45,7 @@ export async function settleAcquiringTx(tx: Tx, bankId: string): Promise<Acquiri
   const result = settleAcquiringBatch(bankId, items, tx.now, acquiringConfig());
   if (result.batch.merchants.length === 0) return null;
   assert((await t.acquiringBatches.get(result.batch.id)) === undefined, `acquiring batch ${result.batch.id} runs once`);
-  const applied = await applyChannelEffects(tx, null, result.effects);
+  const applied = await interpretEffects(tx, channelEffects(result.effects));
   assert(applied.ok, `acquiring batch ${result.batch.id} posts: ${applied.ok ? '' : applied.code}`);
   await t.acquiringBatches.add(result.batch);
   await tx.appendEvent({ type: 'acquiring.batch_settled', actor: bankId, parties: result.batch.merchants.map((m) => m.merchantId), payload: { batch: result.batch.id, gross: result.batch.gross.amount, discount: result.batch.discount.amount, net: result.batch.net.amount } });

@@ -30,7 +30,7 @@ import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { openAccountInTransaction } from '../ledger.ts';
-import { applyChannelEffects } from './booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 
 // The card company (信用卡公司, party 'card'): applications, cards with a credit limit (credit card)
 // or a spending limit (charge card), the billing-day statement sent to the holder's mailbox, the
@@ -111,7 +111,7 @@ export const approveCardApplicationCommand = defineCommand({
       tx.now,
     );
     if (!account.ok) return account;
-    const applied = await applyChannelEffects(tx, null, opened.effects, cardIssuerId);
+    const applied = await interpretEffects(tx, channelEffects(opened.effects, cardIssuerId));
     if (!applied.ok) return applied;
     await t.cards.add(opened.card);
     await t.cardApplications.put({ ...application, status: 'approved', decidedAt: tx.now, limit: opened.card.limit, billingDay: input.billingDay, cardId });
@@ -168,7 +168,7 @@ export const repayCardCommand = defineCommand({
     const amount: StoredMoney = { amount: input.amount, currency: 'CNY' };
     const step = repayCard(card, { id: tx.meta.id.slice(0, 80), amount, from: { bankId: input.bankId, partyId: payerId }, available: toStored(availableOf(account)) }, tx.now);
     if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
+    const applied = await interpretEffects(tx, channelEffects(step.value.effects, cardIssuerId));
     if (!applied.ok) return applied;
     await t.cards.put(step.value.card);
     await tx.appendEvent({ type: 'card.repaid', actor: payerId, parties: [cardIssuerId, card.holderId], payload: { cardId: card.id, amount: input.amount } });
@@ -210,7 +210,7 @@ registerJobHandler(cardJobKinds.statement, async (tx, job) => {
   assert(card !== undefined, `card ${cardId}`);
   const previous = card.lastStatement === null ? null : ((await t.cardStatements.get(card.lastStatement.id)) ?? null);
   const step = closeCardCycle(card, previous, closingAt, cardConfig());
-  const applied = await applyChannelEffects(tx, null, withStatementDetails(step.effects, step.statement), cardIssuerId);
+  const applied = await interpretEffects(tx, channelEffects(withStatementDetails(step.effects, step.statement), cardIssuerId));
   assert(applied.ok, `statement ${step.statement.id} books: ${applied.ok ? '' : applied.code}`);
   await t.cardStatements.add(step.statement);
   await t.cards.put(step.card);
@@ -226,7 +226,7 @@ registerJobHandler(cardJobKinds.due, async (tx, job) => {
   const step = assessCardDue(card, statementId, tx.now, cardConfig());
   assert(step.ok, `due check of ${statementId} runs at its due time`);
   if (step.value.replayed) return;
-  const applied = await applyChannelEffects(tx, null, step.value.effects, cardIssuerId);
+  const applied = await interpretEffects(tx, channelEffects(step.value.effects, cardIssuerId));
   assert(applied.ok, `due check of ${statementId} books: ${applied.ok ? '' : applied.code}`);
   await t.cards.put(step.value.card);
 });

@@ -19,7 +19,6 @@ import {
   type CodBatch,
   type CodChannelState,
   type CodShipmentRow,
-  type MarketplaceEffect,
   type Result,
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
@@ -30,9 +29,8 @@ import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
-import { applyMarketEffects } from '../market/effects.ts';
 import { stepOrder } from '../market/orders.ts';
-import { applyChannelEffects } from './booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
 
 // Cash on delivery (货到付款), offline: checkout creates a pending charge and the order counts as
@@ -91,7 +89,7 @@ export const collectCodCommand = defineCommand({
     assert(state.ok, 'COD state loads');
     const step = collectCashOnDelivery(found.value.shipment, found.value.charge, state.value.buyerCash!, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, found.value.charge.orderId, step.value.effects, codLogisticsId);
+    const applied = await interpretEffects(tx, channelEffects(step.value.effects, codLogisticsId), { orderId: found.value.charge.orderId });
     if (!applied.ok) return applied;
     const t = paymentsTables(tx.db);
     await t.charges.put(step.value.charge);
@@ -115,11 +113,9 @@ export const refuseCodCommand = defineCommand({
     const { shipment, charge } = found.value;
     const step = refuseCashOnDelivery(shipment, charge, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects, codLogisticsId);
+    // The step's stock effects give the parcel's units back, with its money and notices.
+    const applied = await interpretEffects(tx, channelEffects(step.value.effects, codLogisticsId), { orderId: charge.orderId });
     if (!applied.ok) return applied;
-    const stock = step.value.effects.filter((e): e is MarketplaceEffect & { kind: 'stock' } => e.kind === 'stock');
-    const released = await applyMarketEffects(tx, charge.orderId, stock);
-    if (!released.ok) return released;
     const t = paymentsTables(tx.db);
     await t.charges.put(step.value.charge);
     await t.codShipments.put(step.value.shipment);
@@ -145,7 +141,7 @@ async function remitTx(tx: Tx, logisticsId: string): Promise<CodBatch | null> {
   const collected = await t.codShipments.where('[logisticsId+status]').equals([logisticsId, 'collected']).toArray();
   const result = remitCodBatch(logisticsId, collected, tx.now, defaultCodConfig);
   if (result.batch.sellers.length === 0) return null;
-  const applied = await applyChannelEffects(tx, null, result.effects, logisticsId);
+  const applied = await interpretEffects(tx, channelEffects(result.effects, logisticsId));
   assert(applied.ok, `COD batch ${result.batch.id} posts: ${applied.ok ? '' : applied.code}`);
   await t.codShipments.bulkPut([...result.shipments]);
   await t.codBatches.put(result.batch);

@@ -4,7 +4,7 @@ import { bankingTables } from '../../storage/banking-tables.ts';
 import { checkBankingSession, sessionInTx } from '../identity/banking-login.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { ensureWallet, walletId } from '../market/accounts.ts';
-import { indexOrderEntries } from './booking.ts';
+import { interpretEffects } from '../effects/interpret.ts';
 import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
 
 // Online banking (网上银行支付): inside an open online-banking session (certificate login) the buyer
@@ -75,8 +75,7 @@ export const onlineBankingAdapter: ChannelAdapter<OnlineBankingState> = {
         channel: 'online',
       });
       if (!moved.ok) return moved;
-      await indexOrderEntries(tx, charge.orderId, [`${id}:bank`, `${id}:payee-book`]);
-      return ok(null);
+      return interpretEffects(tx, [{ kind: 'order.entries', orderId: charge.orderId, transferIds: [`${id}:bank`, `${id}:payee-book`] }]);
     }
     if (op === 'refund') {
       const refund = charge.refunds[charge.refunds.length - 1]!;
@@ -90,8 +89,7 @@ export const onlineBankingAdapter: ChannelAdapter<OnlineBankingState> = {
         memo: charge.orderId,
       });
       if (!moved.ok) return moved;
-      await indexOrderEntries(tx, charge.orderId, [`${charge.id}:refund:${refund.id}:bank`, `${charge.id}:refund:${refund.id}:payer-book`]);
-      return ok(null);
+      return interpretEffects(tx, [{ kind: 'order.entries', orderId: charge.orderId, transferIds: [`${charge.id}:refund:${refund.id}:bank`, `${charge.id}:refund:${refund.id}:payer-book`] }]);
     }
     return ok(null);
   },

@@ -23,7 +23,7 @@ import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
-import { applyChannelEffects } from './booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
 
 // Remittance (汇款) behind the gateway, offline: checkout creates a pending charge and the order
@@ -127,7 +127,7 @@ export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Resul
   if (transfers.every((x) => processed.has(x.id))) return ok({ matched: 0, exceptions: 0 });
   const charges = (await t.charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance');
   const run = processIncomingTransfers(transfers, charges, processed, { now: tx.now, actorId: 'system' });
-  const applied = await applyChannelEffects(tx, null, run.effects);
+  const applied = await interpretEffects(tx, channelEffects(run.effects));
   if (!applied.ok) return applied;
   await t.charges.bulkPut([...run.charges]);
   await t.remittanceMatches.bulkPut([...run.matches]);
@@ -166,7 +166,7 @@ export const matchRemittanceByHandCommand = defineCommand({
     if (charge === undefined) return err('charge_not_found');
     const step = matchRemittanceByHand(row, charge, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
+    const applied = await interpretEffects(tx, channelEffects(step.value.effects), { orderId: charge.orderId });
     if (!applied.ok) return applied;
     await t.charges.put(step.value.charge);
     await t.remittanceMatches.put(step.value.match);
@@ -190,7 +190,7 @@ export const returnRemittanceCommand = defineCommand({
     if (row === undefined) return err('remittance_exception_not_found');
     const step = returnRemittance(row, { now: tx.now, actorId: tx.meta.actor });
     if (!step.ok) return step;
-    const applied = await applyChannelEffects(tx, null, step.value.effects);
+    const applied = await interpretEffects(tx, channelEffects(step.value.effects));
     if (!applied.ok) return applied;
     await t.remittanceExceptions.put(step.value.exception);
     return ok(step.value.exception);

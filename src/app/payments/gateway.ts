@@ -22,7 +22,7 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, Tx } from '../command.ts';
 import type { BankingSessionCheck } from '../identity/banking-login.ts';
-import { applyChannelEffects } from './booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 import { recordChannelStep } from '../reconciliation/records.ts';
 
 // The payment gateway's app layer (Ping++ style): ONE charge table and ONE set of steps whatever
@@ -115,7 +115,7 @@ async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, resul
   if (!result.ok) return result;
   const { charge, state, effects, replayed } = result.value;
   if (replayed) return ok(charge);
-  const applied = await applyChannelEffects(tx, charge.orderId, effects);
+  const applied = await interpretEffects(tx, channelEffects(effects), { orderId: charge.orderId });
   if (!applied.ok) return applied;
   if (adapter.save !== undefined) await adapter.save(tx, charge, state);
   await paymentsTables(tx.db).charges.put(charge);

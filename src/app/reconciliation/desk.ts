@@ -28,7 +28,7 @@ import { reconTables, type ChannelTradeRow, type ReconDayRow, type ReconResoluti
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
-import { applyChannelEffects } from '../payments/booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 import { channelAdapter } from '../payments/gateway.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
@@ -351,7 +351,7 @@ async function refundDuplicate(tx: Tx, d: Difference): Promise<Result<string[], 
   const refunded: Charge = { ...paid, status: 'refunded', refunded: trade.gross, refunds: [refund], history: [...paid.history, { action: 'refund', status: 'refunded', at: tx.now, actorId: tx.meta.actor, amount: trade.gross.amount }] };
   const step = adapter.channel.refund(refunded, refund, state.value, { now: tx.now });
   if (!step.ok) return err(step.code, step.detail === undefined ? undefined : { ...step.detail });
-  const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
+  const applied = await interpretEffects(tx, channelEffects(step.value.effects), { orderId: charge.orderId });
   if (!applied.ok) return applied;
   if (adapter.save !== undefined) await adapter.save(tx, refunded, step.value.state);
   if (adapter.afterStep !== undefined) {

@@ -29,7 +29,7 @@ import { moveMoney, openAccountInTransaction } from '../ledger.ts';
 // party that keeps a book (the platform) books the mirror `<party>:at:<bank>` against its own
 // fee adjustments account, a non-bank institution (escrow agent, logistics) receives at its bank
 // and books its mirror, and two banks meet through clearing with a position row the night's
-// netting batch settles (as src/app/payments/booking.ts does for channel effects).
+// netting batch settles (as src/app/effects/interpret.ts does for channel effects).
 
 export const feeAdjustmentCode = 'recon.fee_adjustment';
 

@@ -21,7 +21,7 @@ import { mobileTables } from '../../storage/mobile-tables.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { reconTables, type ChannelTradeRow } from '../../storage/recon-tables.ts';
 import type { Tx } from '../command.ts';
-import { applyChannelEffects } from '../payments/booking.ts';
+import { channelEffects, interpretEffects } from '../effects/interpret.ts';
 import { channelAdapter } from '../payments/gateway.ts';
 import { institutionOfCharge } from './day-inputs.ts';
 
@@ -252,7 +252,7 @@ async function deliverTwice(tx: Tx, charge: Charge): Promise<Result<string | nul
   const step = adapter.channel.authorize(draft, state.value, { now: tx.now });
   if (!step.ok) return ok(null); // the payer could not pay twice: nothing was delivered twice
   const paid = duplicateCharge(charge, 'succeeded', tx.now);
-  const applied = await applyChannelEffects(tx, charge.orderId, step.value.effects);
+  const applied = await interpretEffects(tx, channelEffects(step.value.effects), { orderId: charge.orderId });
   if (!applied.ok) return applied;
   if (adapter.save !== undefined) await adapter.save(tx, paid, step.value.state);
   if (adapter.afterStep !== undefined) {

@@ -38,7 +38,8 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
-import { applyPaymentEffects, ecashBankIds, ensureEcashBankKeys } from '../ecash/bank.ts';
+import { ecashBankIds, ensureEcashBankKeys } from '../ecash/bank.ts';
+import { interpretEffects, paymentEffects } from '../effects/interpret.ts';
 import { ecashTables } from '../../storage/ecash-tables.ts';
 import { recordWalletPayment } from '../ecash/recorder.ts';
 
@@ -199,7 +200,7 @@ export const smartCardLoadCommand = defineCommand({
     if (!card.ok) return card;
     const loaded = mondexLoadCard(card.value, { loadId: meta.id, amount: input.amount, now: tx.now });
     if (!loaded.ok) return loaded;
-    const moved = await applyPaymentEffects(tx, loaded.value.effects);
+    const moved = await interpretEffects(tx, paymentEffects(loaded.value.effects));
     if (!moved.ok) return moved;
     await smartCardTables(tx.db).cards.put(loaded.value.card);
     await tx.appendEvent({ type: 'smartcard.loaded', actor: meta.actor, parties: [card.value.issuerId], payload: { cardId: input.cardId, amount: loaded.value.effects[0]!.amount.amount } });
@@ -335,7 +336,7 @@ export const smartCardDepositCommand = defineCommand({
         await ensureAccount(tx.db, { id: paymentAccountId(e.to), partyId: e.to.partyId, bookId: e.to.bankId, code: 'bank.deposit', name: `Deposit of ${e.to.partyId}`, currency: 'CNY', normal: 'credit', flags: { debitsMustNotExceedCredits: true } }, tx.now);
       }
     }
-    const moved = await applyPaymentEffects(tx, deposited.value.effects);
+    const moved = await interpretEffects(tx, paymentEffects(deposited.value.effects));
     if (!moved.ok) return moved;
     await t.deposits.bulkAdd(deposited.value.rows.map((r) => ({ ...r, key: mondexPaymentKey(r.cardId, r.sequence) })));
     await t.devices.put(deposited.value.device);

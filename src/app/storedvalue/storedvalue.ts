@@ -32,7 +32,7 @@ import { openAccountInTransaction } from '../ledger.ts';
 import { type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
-import { applyPaymentEffects } from '../ecash/bank.ts';
+import { interpretEffects, paymentEffects } from '../effects/interpret.ts';
 import { recordWalletPayment } from '../ecash/recorder.ts';
 
 // The stored-value card (储值卡, 一卡通). The world's scheme is run by the platform operator (a
@@ -120,7 +120,7 @@ export const storedValueTopUpCommand = defineCommand({
     }
     const done = storedValueTopUp(card.value, await issuer(tx.db, tx.now), { topUpId: meta.id, amount: input.amount, bankId: storedValueBankId, now: tx.now });
     if (!done.ok) return done;
-    const moved = await applyPaymentEffects(tx, done.value.effects);
+    const moved = await interpretEffects(tx, paymentEffects(done.value.effects));
     if (!moved.ok) return moved;
     const t = smartCardTables(tx.db);
     await t.svCards.put(done.value.card);
@@ -160,7 +160,7 @@ export async function payWithStoredValueInTx(
   if (!card.ok) return card;
   const spent = storedValueSpend(card.value, await issuer(tx.db, tx.now), { paymentId: input.paymentId, merchantId: input.merchantId, amount: input.amount, reference: input.reference, now: tx.now });
   if (!spent.ok) return spent;
-  const moved = await applyPaymentEffects(tx, spent.value.effects);
+  const moved = await interpretEffects(tx, paymentEffects(spent.value.effects));
   if (!moved.ok) return moved;
   const t = smartCardTables(tx.db);
   await t.svCards.put(spent.value.card);
@@ -182,7 +182,7 @@ export const storedValueSettleCommand = defineCommand({
     const amount = toStored(balanceOf(payable)).amount;
     const effects = storedValueSettleMerchant(await issuer(tx.db, tx.now), { settlementId: meta.id, merchantId: meta.actor, bankId: storedValueBankId, amount });
     if (!effects.ok) return err('stored_value_nothing_to_settle');
-    const moved = await applyPaymentEffects(tx, effects.value);
+    const moved = await interpretEffects(tx, paymentEffects(effects.value));
     if (!moved.ok) return moved;
     await tx.appendEvent({ type: 'storedvalue.settled', actor: meta.actor, parties: [storedValueIssuerId], payload: { amount } });
     return ok({ amount });
@@ -252,7 +252,7 @@ registerJobHandler(storedValueBillJobKind, async (tx, job) => {
     return;
   }
   await ensureAccount(tx.db, liability(paymentAccountId({ role: 'stored_value_payable', issuerId: storedValueIssuerId, merchantId: bill.payeeId }), `Payable to ${bill.payeeId}`, 'storedvalue.payable'), tx.now);
-  const moved = await applyPaymentEffects(tx, outcome.effects);
+  const moved = await interpretEffects(tx, paymentEffects(outcome.effects));
   assert(moved.ok, `bill ${bill.billId} books`);
   await t.svCards.put(outcome.card);
   await t.svTxns.add(outcome.txn);
