@@ -19,13 +19,16 @@ export function checkText(check: string): string {
   return isMessageKey(key) ? t(key) : check;
 }
 
-/** A check's cause: the cheque's own words, or the verifier's (identity catalog), or the code. */
+/**
+ * A check's cause: the cheque's own words, or the verifier's (identity catalog); a cause no catalog
+ * names (a newer version's) still reads in words, never as its code.
+ */
 export function causeText(cause: string): string {
   const key = `echeque.cause.${cause}`;
   if (isMessageKey(key)) return t(key);
   const reason = `echeque.return.${cause}`;
   if (isMessageKey(reason)) return t(reason);
-  return isMessageKey(`error.${cause}`) ? i18n.error(cause) : cause;
+  return isMessageKey(`error.${cause}`) ? i18n.error(cause) : t('echeque.cause.other');
 }
 
 /** The one naming rule (src/ui/names.ts), in this tab's language. */

@@ -169,6 +169,13 @@ export const en = {
   'echeque.cause.certificate_not_valid_at_date': 'the certificate was not valid at the cheque’s date',
   'echeque.cause.post_dated': 'its date has not come yet',
   'echeque.cause.stale_dated': 'the presentment period is over',
+  // The first field where the drawer's payment notice differs from the cheque (domain: chequePaymentNoticeFields).
+  'echeque.cause.chequeNumber': 'the payment notice names another cheque number',
+  'echeque.cause.drawer': 'the payment notice names another drawer or account',
+  'echeque.cause.amount': 'the payment notice is for another amount',
+  'echeque.cause.payee': 'the payment notice names another payee',
+  'echeque.cause.chequeHash': 'the payment notice is over another cheque (or this one was changed)',
+  'echeque.cause.other': 'a problem this version cannot name (the bank’s record keeps it)',
 
   'echeque.mail.received.subject': 'E-cheque {chequeNumber} for {amount} from {drawer}',
   'echeque.mail.received': '{drawer} sent you e-cheque {chequeNumber} for {amount}. Check it, endorse it and deposit it on the “Cheques received” page.',
@@ -394,6 +401,12 @@ export const zh: Record<keyof typeof en, string> = {
   'echeque.cause.certificate_not_valid_at_date': '出票日证书无效',
   'echeque.cause.post_dated': '尚未到出票日',
   'echeque.cause.stale_dated': '提示付款期已过',
+  'echeque.cause.chequeNumber': '付款通知的支票号码与支票不符',
+  'echeque.cause.drawer': '付款通知的出票人或账户与支票不符',
+  'echeque.cause.amount': '付款通知的金额与支票不符',
+  'echeque.cause.payee': '付款通知的收款人与支票不符',
+  'echeque.cause.chequeHash': '付款通知针对的是另一张支票（或本支票已被改动）',
+  'echeque.cause.other': '本版本无法说明的问题（银行记录中保存了原因）',
 
   'echeque.mail.received.subject': '来自 {drawer} 的电子支票 {chequeNumber}，金额 {amount}',
   'echeque.mail.received': '{drawer} 给您开出电子支票 {chequeNumber}，金额 {amount}。请在“收到的支票”页面验证、背书并存入银行。',
