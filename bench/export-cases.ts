@@ -1,8 +1,9 @@
-import { createWorld, openWorldDb } from '../src/app/worlds.ts';
+import { createWorld, getWorld, openWorldDb } from '../src/app/worlds.ts';
 import { allAccounts, submitTransfers } from '../src/app/ledger.ts';
 import { exportWorldTo, importWorld } from '../src/app/world-file.ts';
 import { BlobSink } from '../src/app/byte-sink.ts';
-import type { TransferRequest } from '../src/domain/index.ts';
+import type { Account, TransferRequest } from '../src/domain/index.ts';
+import type { WorldDb } from '../src/storage/schema.ts';
 import type { WorldEntry } from '../src/storage/registry.ts';
 import '../src/app/features.ts';
 import type { BenchCase } from './cases.ts';
@@ -19,7 +20,7 @@ declare global {
   }
 }
 
-const exportEntries = Number(new URLSearchParams(location.search).get('exportEntries') ?? 1_000_000);
+export const exportEntries = Number(new URLSearchParams(location.search).get('exportEntries') ?? 1_000_000);
 /** Requests per fill batch (one transaction each), under transferRequestsMax. */
 const fillBatchMax = 8000;
 /** How often the page's heap is sampled while exporting. */
@@ -28,24 +29,45 @@ const bytesPerMb = 1024 * 1024;
 
 export const exportSizeName = exportEntries % 1_000_000 === 0 ? `${exportEntries / 1_000_000}m` : `${Math.round(exportEntries / 1000)}k`;
 
+/** The two unconstrained CNY accounts a fill moves money between (no limits to refuse a transfer). */
+export async function fillPair(db: WorldDb): Promise<[Account, Account]> {
+  const [a, b] = (await allAccounts(db)).filter((x) => Object.keys(x.flags).length === 0 && x.currency === 'CNY');
+  if (!a || !b) throw new Error('no unconstrained CNY accounts');
+  return [a, b];
+}
+
+/** Fills a world with `entries` transfers through the ledger's batch API, fillBatchMax a transaction. */
+export async function fillWorld(entry: WorldEntry, entries: number, idPrefix = 'x'): Promise<void> {
+  const db = openWorldDb(entry);
+  const [a, b] = await fillPair(db);
+  const started = performance.now();
+  for (let done = 0; done < entries; done += fillBatchMax) {
+    const n = Math.min(fillBatchMax, entries - done);
+    const requests: TransferRequest[] = Array.from({ length: n }, (_, i) => ({ id: `${idPrefix}-${done + i}`, kind: 'single', debitAccountId: a.id, creditAccountId: b.id, amount: '1.00', currency: 'CNY', code: 'lab.move', refs: { n: String(done + i) } }));
+    const results = await submitTransfers(db, requests);
+    if (results.some((r) => r.status === 'failed')) throw new Error('a fill transfer failed');
+    if ((done / fillBatchMax) % 25 === 0) console.log(`export bench: ${done + n} entries after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  db.close();
+}
+
 let built: Promise<WorldEntry> | undefined;
-/** A world filled with `exportEntries` transfers through the ledger's batch API (done once). */
-function bigWorld(): Promise<WorldEntry> {
+/**
+ * A world filled with `exportEntries` transfers through the ledger's batch API (done once per run;
+ * shared with bench/open-cases.ts). ?bigWorld=<id> names a world an earlier run filled in this
+ * profile (BENCH_PROFILE in run.mjs): it is used as it is.
+ */
+export function bigWorld(): Promise<WorldEntry> {
   built ??= (async () => {
+    const kept = new URLSearchParams(location.search).get('bigWorld');
+    if (kept !== null) {
+      const entry = await getWorld(kept);
+      if (entry === undefined) throw new Error(`the kept world ${kept} is not in this profile`);
+      return entry;
+    }
     const created = await createWorld({ id: `bench-export-${Math.random().toString(36).slice(2, 8)}`, name: 'export bench', createdAtMs: 0 });
     if (!created.ok) throw new Error(created.code);
-    const db = openWorldDb(created.value.entry);
-    const [a, b] = (await allAccounts(db)).filter((x) => Object.keys(x.flags).length === 0 && x.currency === 'CNY');
-    if (!a || !b) throw new Error('no unconstrained CNY accounts');
-    const started = performance.now();
-    for (let done = 0; done < exportEntries; done += fillBatchMax) {
-      const n = Math.min(fillBatchMax, exportEntries - done);
-      const requests: TransferRequest[] = Array.from({ length: n }, (_, i) => ({ id: `x-${done + i}`, kind: 'single', debitAccountId: a.id, creditAccountId: b.id, amount: '1.00', currency: 'CNY', code: 'lab.move', refs: { n: String(done + i) } }));
-      const results = await submitTransfers(db, requests);
-      if (results.some((r) => r.status === 'failed')) throw new Error('a fill transfer failed');
-      if ((done / fillBatchMax) % 25 === 0) console.log(`export bench: ${done + n} entries after ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
-    db.close();
+    await fillWorld(created.value.entry, exportEntries);
     return created.value.entry;
   })();
   return built;

@@ -1,10 +1,11 @@
 import type { BenchCase, BenchRow } from './cases.ts';
 import { benchCases } from './registry.ts';
+import { openWorlds } from './open-cases.ts';
 
 // Runs every case in this page and hands the rows to bench/run.mjs through window.__benchResult.
 declare global {
   interface Window {
-    __benchResult?: { rows: BenchRow[] } | { error: string };
+    __benchResult?: { rows: BenchRow[]; worlds?: { big: string; small: string } } | { error: string };
   }
 }
 
@@ -30,12 +31,17 @@ function round(x: number, digits = 1): number {
 
 // ?only=name1,name2 runs a subset (for working on one figure).
 const only = new URLSearchParams(location.search).get('only')?.split(',');
-runAll(only ? benchCases.filter((c) => only.includes(c.name)) : benchCases).then(
-  (rows) => {
-    window.__benchResult = { rows };
-    log.textContent += '\ndone';
-  },
-  (e: unknown) => {
-    window.__benchResult = { error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e) };
-  },
-);
+// ?openWorlds=1: then the big world and a small one beside it are made (or found) for the cold-open
+// rows bench/run.mjs measures on this profile afterwards (bench/open-world.mjs).
+const wantWorlds = new URLSearchParams(location.search).get('openWorlds') === '1';
+runAll(only ? benchCases.filter((c) => only.includes(c.name)) : benchCases)
+  .then(async (rows) => (wantWorlds ? { rows, worlds: await openWorlds() } : { rows }))
+  .then(
+    (result) => {
+      window.__benchResult = result;
+      log.textContent += '\ndone';
+    },
+    (e: unknown) => {
+      window.__benchResult = { error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e) };
+    },
+  );

@@ -3,13 +3,14 @@
 // BENCHMARKS.md with the machine it ran on.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sirv from 'sirv';
 import { chromium } from 'playwright-core';
 import { bundleMarkdown, bundleReport } from './bundle-report.mjs';
 import { measureStartInteractive } from './start-page.mjs';
+import { measureColdOpen } from './open-world.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 // SETTLELAB_BENCH_OUT: another folder for the bench page's build (two people measuring at once).
@@ -22,6 +23,19 @@ const onlyNames = process.env.BENCH_ONLY?.split(',');
 const wantedApp = (name) => onlyNames === undefined || onlyNames.includes(name);
 const pageOnly = onlyNames?.filter((n) => !appRowNames.includes(n));
 const pageRuns = pageOnly === undefined || pageOnly.length > 0;
+// The cold open of the big world and of a small one beside it (issue #18 item 2, bench/open-world.mjs):
+// measured after the page has filled them, in a new browser on the same profile and origin. Named
+// by the big world's size (BENCH_EXPORT_ENTRIES, as bench/export-cases.ts names its rows).
+const bigEntries = Number(process.env.BENCH_EXPORT_ENTRIES ?? 1_000_000);
+const sizeName = bigEntries % 1_000_000 === 0 ? `${bigEntries / 1_000_000}m` : `${Math.round(bigEntries / 1000)}k`;
+const openRowNames = [`open.${sizeName}`, `open.small-beside-${sizeName}`];
+const wantOpen = openRowNames.some(wantedApp);
+// BENCH_PROFILE=<dir>: the page's profile is kept there (and the port its origin had, and the worlds
+// it filled, in settlelab-bench.json); a later run on it finds the worlds filled and does not fill
+// them again (for measuring the open again after a change, without a 10-17 min fill).
+const keptProfile = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+const keptFile = keptProfile && join(keptProfile, 'settlelab-bench.json');
+const kept = keptFile && existsSync(keptFile) ? JSON.parse(readFileSync(keptFile, 'utf8')) : undefined;
 
 /** Chromium's version as the start-page runs saw it (when the bench page did not run). */
 let browserSeen = '';
@@ -69,36 +83,61 @@ function rendererRssMb(profile) {
   return kb / 1024;
 }
 
+/** The bench page's path on the server that also serves the production build at its root. */
+const benchPrefix = '/__bench/';
+
 /** How often the renderer's memory is sampled while a phase (window.__benchPhase) runs. */
 const rssSampleMs = 250;
 
 if (pageRuns) execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
 
 async function pageBench() {
-  const serve = sirv(outDir, { dev: true });
-  const server = createServer((req, res) => serve(req, res, () => { res.statusCode = 404; res.end(); }));
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  // One origin for the bench page (under /__bench/) and the production build (at /): the worlds the
+  // page fills in IndexedDB are the ones the app then opens (bench/open-world.mjs).
+  const serveBench = sirv(outDir, { dev: true });
+  const serveApp = sirv(appDist, { dev: true });
+  const notFound = (res) => () => { res.statusCode = 404; res.end(); };
+  const server = createServer((req, res) => {
+    if (req.url.startsWith(benchPrefix)) {
+      req.url = req.url.slice(benchPrefix.length - 1);
+      return serveBench(req, res, notFound(res));
+    }
+    serveApp(req, res, notFound(res));
+  });
+  await new Promise((ok) => server.listen(kept?.port ?? 0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
   const query = new URLSearchParams();
+  if (wantOpen) query.set('openWorlds', '1');
+  if (kept?.worlds) {
+    query.set('bigWorld', kept.worlds.big);
+    query.set('smallWorld', kept.worlds.small);
+  }
   if (pageOnly) query.set('only', pageOnly.join(','));
   // The world export's size (bench/export-cases.ts): 1,000,000 entries unless told.
   if (process.env.BENCH_EXPORT_ENTRIES) query.set('exportEntries', process.env.BENCH_EXPORT_ENTRIES);
-  const url = `http://127.0.0.1:${server.address().port}/index.html${query.size > 0 ? `?${query}` : ''}`;
+  const url = `${origin}${benchPrefix}index.html${query.size > 0 ? `?${query}` : ''}`;
 
-  const profile = mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
+  if (keptProfile) mkdirSync(keptProfile, { recursive: true });
+  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
+  const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // The production build's service worker (its scope is the origin's root, where the cold opens
+    // load the app) would answer the bench page's navigation with the app's index.html.
+    serviceWorkers: 'block',
+    args: [...browserArgs,
       // performance.memory exact and current (else rounded and cached): the export rows' heap.
       '--enable-precise-memory-info',
       // window.gc(): a case that seeds a large fixture in the page collects its garbage before it measures.
       '--js-flags=--expose-gc'],
   });
   let result;
+  let contextOpen = true;
   try {
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') console.error('page:', m.text()); });
-    page.on('console', (m) => { if (m.type() === 'log' && /^(export|desk) bench/.test(m.text())) console.log('page:', m.text()); });
+    page.on('console', (m) => { if (m.type() === 'log' && /^(export|desk|open) bench/.test(m.text())) console.log('page:', m.text()); });
     await page.goto(url);
     // Meanwhile the renderer's peak memory per phase the page names (export, import).
     const rssPeaks = new Map();
@@ -121,10 +160,19 @@ async function pageBench() {
       for (const [phase, mb] of rssPeaks) result.rows.push({ name: `${phase}.rss`, value: Math.round(mb), unit: 'MB', baseline: 300, ratio: Math.round((mb / 300) * 1000) / 1000, limit: 300 });
     }
     result.browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
-  } finally {
     await context.close();
+    contextOpen = false;
+    if (wantOpen && result.worlds) {
+      if (keptFile) writeFileSync(keptFile, JSON.stringify({ port: server.address().port, entries: bigEntries, worlds: result.worlds }) + '\n');
+      const m = await measureColdOpen({ profile, origin, worlds: result.worlds, args: browserArgs });
+      const row = (name, value) => ({ name, value: Math.round(value), unit: 'ms', baseline: Math.round(m.list), ratio: Math.round((value / m.list) * 1000) / 1000, limit: 1000 });
+      if (wantedApp(openRowNames[0])) result.rows.push(row(openRowNames[0], m.big));
+      if (wantedApp(openRowNames[1])) result.rows.push(row(openRowNames[1], m.small));
+    }
+  } finally {
+    if (contextOpen) await context.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    if (!keptProfile) rmSync(profile, { recursive: true, force: true });
   }
   if (result.error) {
     console.error(result.error);
