@@ -8,13 +8,16 @@ import LazyComponent from './LazyComponent.svelte';
 /** A module whose default export is the component, as `import('./X.svelte')` gives it. */
 export type ComponentLoader<P extends Record<string, unknown>> = () => Promise<{ default: Component<P> }>;
 
+/** A lazily loaded component; `preload()` asks for its chunk before it is shown (once, as showing does). */
+export type LazyLoaded<P extends Record<string, unknown>> = Component<P> & { readonly preload: () => Promise<Component<P>> };
+
 /**
  * A component that stands in for the one `load` brings: it shows a short loading line until the
  * chunk has arrived, then renders it with the same (live) props. Each chunk is asked for once;
  * a failed load (offline before the service worker cached it, or an old version's chunk gone
  * after an update) is asked for again when the component is next shown.
  */
-export function lazy<P extends Record<string, unknown>>(load: ComponentLoader<P>): Component<P> {
+export function lazy<P extends Record<string, unknown>>(load: ComponentLoader<P>): LazyLoaded<P> {
   let loading: Promise<Component<P>> | undefined;
   const once = (): Promise<Component<P>> =>
     (loading ??= load().then(
@@ -33,5 +36,5 @@ export function lazy<P extends Record<string, unknown>>(load: ComponentLoader<P>
         return props;
       },
     });
-  return wrapper as unknown as Component<P>;
+  return Object.assign(wrapper as unknown as Component<P>, { preload: once });
 }

@@ -2,7 +2,7 @@ import type { Component } from 'svelte';
 import type { Party } from '../../domain/index.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import type { WorldModel } from './world.svelte.ts';
-import { lazy } from '../common/lazy.ts';
+import { lazy, type LazyLoaded } from '../common/lazy.ts';
 import ReconciliationPage from '../reconciliation/ReconciliationPage.svelte';
 
 // The pages a party's tab can show, as tabs under the header. Each feature adds its pages here;
@@ -78,6 +78,16 @@ export const partyPages: readonly PartyPage[] = [
 
 // Pages of a world that no party owns, beside the party picker: #/w/<world>/<id>/...
 export type WorldPageProps = { world: WorldModel; page: readonly string[] };
+
+/**
+ * Starts loading the chunk of the party page a tab opens on, so it arrives while the world's
+ * database opens and its parties are read, not after (issue #18). A failed load is asked for again
+ * when the page is shown.
+ */
+export function preloadPartyPage(id: string | undefined): void {
+  const component = partyPages.find((p) => p.id === id)?.component;
+  if (component !== undefined && 'preload' in component) (component as LazyLoaded<PartyPageProps>).preload().catch(() => undefined);
+}
 
 export type WorldPage = { readonly id: string; readonly component: Component<WorldPageProps> };
 
