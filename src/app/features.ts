@@ -9,5 +9,9 @@ import './banking/seed.ts';
 import './banking/clearing.ts';
 import './market/index.ts';
 import './payments/index.ts';
-import './echeque/channel.ts';
 import './ecash/index.ts';
+import { registerChannelJobs } from './payments/channels.ts';
+
+// The payment channels register nothing when imported; their jobs are registered here, from the one
+// channel registry.
+registerChannelJobs();

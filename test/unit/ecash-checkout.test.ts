@@ -6,7 +6,7 @@ import { listProduct } from '../../src/app/market/products.ts';
 import { placeOrders } from '../../src/app/market/orders.ts';
 import { applyForBankAccount, approveBankApplication } from '../../src/app/banking/accounts.ts';
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
-import { registeredChannels } from '../../src/app/payments/gateway.ts';
+import { checkoutChannels } from '../../src/app/payments/channels.ts';
 import { createWallet } from '../../src/app/ecash/wallet.ts';
 import { withdrawEcash } from '../../src/app/ecash/withdraw.ts';
 import { depositTill, heldCoins, tillOf } from '../../src/app/ecash/spend.ts';
@@ -33,7 +33,7 @@ async function world() {
 
 describe('e-cash, smart card and one-card as gateway channels', () => {
   it('are offered at checkout', () => {
-    expect(registeredChannels()).toEqual(expect.arrayContaining(['ecash', 'smart_card', 'stored_value']));
+    expect(checkoutChannels()).toEqual(expect.arrayContaining(['ecash', 'smart_card', 'stored_value']));
   });
 
   it('pays an order with e-cash coins; the seller deposits them; the charge keeps no coin', async () => {

@@ -7,7 +7,8 @@ import { bookShipment } from '../../src/app/market/shipping.ts';
 import { marketTables } from '../../src/storage/market-tables.ts';
 import { bankAccountsOf } from '../../src/app/banking/accounts.ts';
 import { payOrderWith } from '../../src/app/payments/checkout.ts';
-import { chargesOfOrder, registeredChannels } from '../../src/app/payments/gateway.ts';
+import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
+import { checkoutChannels } from '../../src/app/payments/channels.ts';
 import {
   decidePresentment,
   depositCheque,
@@ -24,7 +25,7 @@ import { balances, customerAt, expectBooksSound, fund, onlineBanking } from '../
 
 describe('the gateway’s e-cheque channel', () => {
   it('checkout leaves the charge pending and the order unpaid; the order’s cheque, once paid by the drawer’s bank, captures it and pays the order', async () => {
-    expect(registeredChannels()).toContain('echeque');
+    expect(checkoutChannels()).toContain('echeque');
     const { db, id: worldId } = await freshWorld();
     const seller = await approvedSeller(db, 'shop1');
     const applied = unwrap(await applyForBankAccount(db, meta(seller), { bankId: 'bank-b' }));

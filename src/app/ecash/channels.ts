@@ -7,10 +7,10 @@ import {
   type PaymentChannel,
   type PaymentChannelId,
 } from '../../domain/index.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { primaryBankAccount } from '../banking/primary-account.ts';
 import type { Tx } from '../command.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
-import { registerChannelAdapter, type ChannelAdapter, type ChargeOp } from '../payments/gateway.ts';
+import type { ChannelAdapter, ChannelModule, ChargeOp } from '../payments/gateway.ts';
 import { interpretEffects } from '../effects/interpret.ts';
 import { payCoinsInTx, type PurseCoin } from './spend.ts';
 import { payWithSmartCardInTx, devicesOf } from '../smartcard/smartcard.ts';
@@ -42,8 +42,7 @@ function stateless(id: PaymentChannelId): PaymentChannel<null> {
 }
 
 async function firstBank(tx: Tx, partyId: string): Promise<string | null> {
-  const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
-  return accounts.sort((a, b) => a.openedAt - b.openedAt)[0]?.bankId ?? null;
+  return (await primaryBankAccount(tx.db, partyId))?.bankId ?? null;
 }
 
 async function refundToBuyer(tx: Tx, charge: Charge, op: ChargeOp) {
@@ -127,6 +126,6 @@ export const storedValueAdapter: ChannelAdapter<null> = {
   afterStep: refundToBuyer,
 };
 
-registerChannelAdapter(ecashAdapter);
-registerChannelAdapter(smartCardAdapter);
-registerChannelAdapter(storedValueAdapter);
+export const ecashChannelModule: ChannelModule = { id: 'ecash', adapter: ecashAdapter, catalog: { name: 'payments.channel.ecash', prefixes: ['ew.'] } };
+export const smartCardChannelModule: ChannelModule = { id: 'smart_card', adapter: smartCardAdapter, catalog: { name: 'payments.channel.smart_card', prefixes: ['sc.'] } };
+export const storedValueChannelModule: ChannelModule = { id: 'stored_value', adapter: storedValueAdapter, catalog: { name: 'payments.channel.stored_value', prefixes: ['sv.'] } };

@@ -2,4 +2,3 @@
 // register world seeders or job handlers, imported once from src/app/features.ts.
 import './bank.ts';
 import '../storedvalue/storedvalue.ts';
-import './channels.ts';

@@ -29,6 +29,7 @@ import { ecashTables, tillRowId, type EcashPurseRow, type EcashTillRow } from '.
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables, type BankAccountRow, type BankTransferRow } from '../../storage/banking-tables.ts';
 import { scheduleClearing } from '../banking/clearing.ts';
+import { primaryAmong } from '../banking/primary-account.ts';
 import { checkClearingCover } from '../banking/transfers.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
@@ -201,10 +202,9 @@ async function bankDeposit(tx: Tx, input: BankDepositInput) {
   return ok(deposited.value.rows);
 }
 
-/** The bank a party uses unless it picks another: the account it opened first. */
+/** The bank a party uses unless it picks another: its primary account's (banking/primary-account.ts). */
 export function usualBank(accounts: readonly Pick<BankAccountRow, 'bankId' | 'openedAt' | 'id'>[]): string | null {
-  const first = [...accounts].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id))[0];
-  return first?.bankId ?? null;
+  return primaryAmong(accounts)?.bankId ?? null;
 }
 
 /** The merchant deposits coins from its till at its bank (see depositTill). */

@@ -1,10 +1,10 @@
 import { assert, assertCharge, err, ok, type Charge, type ChargeFailureReason, type ChequeReturnReason, type PaymentChannel, type Result } from '../../domain/index.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { primaryBankAccount } from '../banking/primary-account.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { echequeTables } from '../../storage/echeque-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
-import { captureChargeTx, registerChannelAdapter, type ChannelAdapter } from '../payments/gateway.ts';
+import { captureChargeTx, type ChannelAdapter, type ChannelModule } from '../payments/gateway.ts';
 import { stepOrder } from '../market/orders.ts';
 import type { Tx } from '../command.ts';
 
@@ -39,7 +39,7 @@ export const echequeAdapter: ChannelAdapter<EchequeChannelState> = {
     // The buyer must be able to write a cheque: a cheque account with a book.
     const books = await echequeTables(tx.db).chequebooks.where('holderPartyId').equals(order.buyerId).toArray();
     if (books.length === 0) return err('chequebook_required');
-    const sellerAccount = await bankingTables(tx.db).bankAccounts.where('partyId').equals(order.sellerId).first();
+    const sellerAccount = await primaryBankAccount(tx.db, order.sellerId);
     if (sellerAccount === undefined) return err('payee_account_not_found');
     return ok({ payee: { partyId: order.sellerId, bankId: sellerAccount.bankId }, source: { bankId: books[0]!.bankId } });
   },
@@ -47,7 +47,7 @@ export const echequeAdapter: ChannelAdapter<EchequeChannelState> = {
   async afterStep(tx, charge, op) {
     if (op !== 'refund') return ok(null);
     const refund = charge.refunds[charge.refunds.length - 1]!;
-    const buyerAccount = await bankingTables(tx.db).bankAccounts.where('partyId').equals(charge.payerId).first();
+    const buyerAccount = await primaryBankAccount(tx.db, charge.payerId);
     if (buyerAccount === undefined) return err('payee_account_not_found');
     const moved = await postBankTransfer(tx, {
       id: `${charge.id}:refund:${refund.id}`,
@@ -62,7 +62,7 @@ export const echequeAdapter: ChannelAdapter<EchequeChannelState> = {
   },
 };
 
-registerChannelAdapter(echequeAdapter);
+export const echequeChannelModule: ChannelModule = { id: 'echeque', adapter: echequeAdapter, catalog: { name: 'payments.channel.echeque', prefixes: ['echeque.'] } };
 
 /** The order's e-cheque charge waiting for its cheque, if any. */
 export async function pendingEchequeCharge(tx: Tx, orderId: string): Promise<Charge | undefined> {

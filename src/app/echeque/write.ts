@@ -17,6 +17,7 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
+import { primaryAmong } from '../banking/primary-account.ts';
 import { echequeTables, type ChequeRow } from '../../storage/echeque-tables.ts';
 import { readClock } from '../clock-read.ts';
 import type { CommandEnv } from '../command.ts';
@@ -130,7 +131,7 @@ export async function writeAndSendCheque(
   const parsed = parseMoney(input.amount, 'CNY');
   if (!parsed.ok) return err('amount_invalid');
   const payeeAccounts = await bankingTables(db).bankAccounts.where('partyId').equals(input.payeePartyId).toArray();
-  const payeeAccount = input.payeeBankId === undefined ? payeeAccounts[0] : payeeAccounts.find((a) => a.bankId === input.payeeBankId);
+  const payeeAccount = input.payeeBankId === undefined ? primaryAmong(payeeAccounts) : payeeAccounts.find((a) => a.bankId === input.payeeBankId);
   if (payeeAccount === undefined) return err('payee_account_not_found');
   if (input.payeePartyId === drawerPartyId) return err('payee_is_drawer');
   const signer = await signerOf(db, worldId, drawerPartyId, options.keyRing);

@@ -27,35 +27,21 @@ import { interpretEffects, marketEffects } from '../effects/interpret.ts';
 import { requireBuyer } from './cart.ts';
 import { ensureWallet } from './accounts.ts';
 import { orderStepStores } from '../command-stores.ts';
+import { checkoutChannels, settlesDirect } from '../payments/channels.ts';
+import { followOrderStep } from '../payments/checkout.ts';
 
 // Orders: checkout (one order per seller, stock reserved in the same transaction), and every later
 // step of the escrow trade as ONE call of the domain's transition function, whose effects (money
 // through the ledger, jobs, events, notices, stock) are carried out in the same transaction as the
 // new order row. An illegal step changes nothing and names why.
 
-/** Payment channels this build supports (the payment gateway of issue 6 adds more). */
-export const paymentMethods = ['escrow'] as const;
-
 /**
- * The payment gateway (src/app/payments/checkout.ts) plugs in here, so the marketplace does not
- * import it: which payment methods checkout accepts; whether an order's money moves through its
- * charge's channel instead of the escrow hold (then the order's escrow ledger effects are
- * skipped); and what the charge does after each order step (capture on shipping, void on cancel,
- * refunds), in the same transaction.
+ * The methods checkout offers: the channel registry's (src/app/payments/channels.ts). The order
+ * steps look the order's channel up there too: whether its money moves through the charge instead
+ * of the escrow hold (settlesDirect), and what the charge does after each step (followOrderStep).
  */
-export type OrderPaymentHook = {
-  readonly methods: () => readonly string[];
-  readonly direct: (order: OrderRow) => boolean;
-  readonly afterStep: (tx: Tx, before: OrderRow, after: OrderRow) => Promise<Result<null, string>>;
-};
-let paymentHook: OrderPaymentHook | null = null;
-export function setOrderPaymentHook(hook: OrderPaymentHook): void {
-  paymentHook = hook;
-}
-
-/** The methods checkout offers: the gateway's registered channels, or the escrow wallet alone. */
 export function checkoutMethods(): readonly string[] {
-  return paymentHook?.methods() ?? paymentMethods;
+  return checkoutChannels();
 }
 /** A party's order list shows at most this many orders, newest first. */
 export const ordersListMax = 500;
@@ -148,16 +134,14 @@ async function stepLoadedOrder(tx: Tx, order: OrderRow, event: OrderEvent, actor
   const lastAt = order.history[order.history.length - 1]?.at ?? order.createdAt;
   const stepped = transition(order, event, { now: Math.max(tx.now, lastAt), actor, config });
   if (!stepped.ok) return stepped;
-  const direct = paymentHook?.direct(order) ?? false;
+  const direct = settlesDirect(order);
   // A direct order's money moves through its charge: no escrow hold, release, or T+N availability.
   const effects = direct ? stepped.value.effects.filter((e) => e.kind !== 'ledger' && !(e.kind === 'job.schedule' && e.job.kind === marketplaceJobKinds.available)) : stepped.value.effects;
   const applied = await interpretEffects(tx, marketEffects(effects), { orderId: order.id });
   if (!applied.ok) return applied;
   await t.orders.put(stepped.value.order);
-  if (paymentHook !== null) {
-    const after = await paymentHook.afterStep(tx, order, stepped.value.order);
-    if (!after.ok) return after;
-  }
+  const after = await followOrderStep(tx, order, stepped.value.order);
+  if (!after.ok) return after;
   return ok(stepped.value.order);
 }
 

@@ -1,7 +1,7 @@
 import { chargeCardChannel, creditCardChannel, err, ok, type CardRow, type PaymentChannel } from '../../domain/index.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { primaryBankAccount } from '../banking/primary-account.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 import { scheduleAcquiring } from './acquiring.ts';
 
 // Credit card (贷记卡) and charge card (签账卡) behind the gateway, two-phase: checkout AUTHORIZES
@@ -22,8 +22,7 @@ function cardAdapter(channel: PaymentChannel<CardRow>): ChannelAdapter<CardRow> 
       if (cardId === '') return err('card_required');
       const card = await paymentsTables(tx.db).cards.get(cardId);
       if (card === undefined) return err('card_not_found');
-      const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(order.sellerId).toArray();
-      const acquirer = accounts.sort((a, b) => a.openedAt - b.openedAt)[0];
+      const acquirer = await primaryBankAccount(tx.db, order.sellerId);
       if (acquirer === undefined) return err('seller_bank_account_missing', { sellerId: order.sellerId });
       return ok({ payee: { partyId: order.sellerId, bankId: acquirer.bankId }, source: { cardId } });
     },
@@ -41,5 +40,5 @@ function cardAdapter(channel: PaymentChannel<CardRow>): ChannelAdapter<CardRow> 
   };
 }
 
-registerChannelAdapter(cardAdapter(creditCardChannel));
-registerChannelAdapter(cardAdapter(chargeCardChannel));
+export const creditCardChannelModule: ChannelModule = { id: 'credit_card', adapter: cardAdapter(creditCardChannel), catalog: { name: 'payments.channel.credit_card', prefixes: ['payments.cards.'] } };
+export const chargeCardChannelModule: ChannelModule = { id: 'charge_card', adapter: cardAdapter(chargeCardChannel), catalog: { name: 'payments.channel.charge_card', prefixes: ['payments.cards.'] } };

@@ -23,15 +23,15 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { primaryBankAccount } from '../banking/primary-account.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
-import { registerJobHandler } from '../scheduler.ts';
+import type { JobHandler } from '../scheduler.ts';
 import { stepOrder } from '../market/orders.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 
 // Cash on delivery (货到付款), offline: checkout creates a pending charge and the order counts as
 // placed-and-payable-at-the-door (it steps PAY with no money moving, so the seller ships); the
@@ -50,14 +50,13 @@ export const codAdapter: ChannelAdapter<CodChannelState> = {
   channel: cashOnDeliveryChannel,
   settlement: 'direct',
   async prepare(tx, order) {
-    const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(order.sellerId).toArray();
-    const bank = accounts.sort((a, b) => a.openedAt - b.openedAt)[0];
+    const bank = await primaryBankAccount(tx.db, order.sellerId);
     if (bank === undefined) return err('seller_bank_account_missing', { sellerId: order.sellerId });
     return ok({ payee: { partyId: order.sellerId, bankId: bank.bankId }, source: { logisticsId: codLogisticsId } });
   },
   async load(tx, charge) {
     const notes = await ledgerTables(tx.db).accounts.get(ids.notes(charge.payerId));
-    const refund = (await bankingTables(tx.db).bankAccounts.where('partyId').equals(charge.payerId).toArray()).sort((a, b) => a.openedAt - b.openedAt)[0];
+    const refund = await primaryBankAccount(tx.db, charge.payerId);
     return ok({ buyerCash: toStored(notes === undefined ? zero(charge.currency) : availableOf(notes)), refundTo: refund === undefined ? null : { bankId: refund.bankId, partyId: refund.partyId } });
   },
   async afterStep(tx, charge, op) {
@@ -68,7 +67,6 @@ export const codAdapter: ChannelAdapter<CodChannelState> = {
     return ok(null);
   },
 };
-registerChannelAdapter(codAdapter);
 
 async function parcel(tx: Tx, shipmentId: string) {
   const t = paymentsTables(tx.db);
@@ -149,11 +147,19 @@ async function remitTx(tx: Tx, logisticsId: string): Promise<CodBatch | null> {
   return result.batch;
 }
 
-registerJobHandler(codJobKind, async (tx, job) => {
+/** The daily remittance job (registered through the channel registry, channels.ts). */
+const remitJob: JobHandler = async (tx, job) => {
   const logisticsId = job.payload.logisticsId;
   assert(typeof logisticsId === 'string', 'a COD job names its logistics company');
   await remitTx(tx, logisticsId);
-});
+};
+
+export const codChannelModule: ChannelModule = {
+  id: 'cash_on_delivery',
+  adapter: codAdapter,
+  catalog: { name: 'payments.channel.cash_on_delivery', prefixes: ['payments.cod.'] },
+  jobs: [{ kind: codJobKind, handler: remitJob }],
+};
 
 /** Parcels the courier's page lists, newest first (issue #18: read through [logisticsId+createdAt]). */
 export const codShipmentsShownMax = 200;

@@ -1,7 +1,8 @@
 import { availableOf, bankingAccountIds as ids, debitCardChannel, err, ok, toStored, type DebitCardView } from '../../domain/index.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import { primaryBankAccount } from '../banking/primary-account.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 import { scheduleAcquiring } from './acquiring.ts';
 
 // Debit card (借记卡): the bank card the buyer's bank issued with the deposit account (its number is
@@ -15,8 +16,7 @@ import { scheduleAcquiring } from './acquiring.ts';
 // charge.source.cardId = the card number; charge.payee.bankId = the seller's bank (acquirer).
 
 async function sellerBank(tx: Parameters<ChannelAdapter<DebitCardView>['prepare']>[0], sellerId: string) {
-  const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(sellerId).toArray();
-  const first = accounts.sort((a, b) => a.openedAt - b.openedAt)[0];
+  const first = await primaryBankAccount(tx.db, sellerId);
   return first === undefined ? err('seller_bank_account_missing', { sellerId }) : ok(first.bankId);
 }
 
@@ -46,4 +46,4 @@ export const debitCardAdapter: ChannelAdapter<DebitCardView> = {
   },
 };
 
-registerChannelAdapter(debitCardAdapter);
+export const debitCardChannelModule: ChannelModule = { id: 'debit_card', adapter: debitCardAdapter, catalog: { name: 'payments.channel.debit_card', prefixes: ['payments.pay.'] } };

@@ -1,7 +1,7 @@
 import { compare, err, fromStored, notForImmediateChannel, ok, type PaymentChannel, type StoredMoney } from '../../domain/index.ts';
 import { ensureWallet } from '../market/accounts.ts';
 import { walletOf } from '../market/wallet.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 
 // The escrow wallet channel (第三方支付余额): the marketplace's original flow behind the gateway.
 // The money is already at the escrow agent (the buyer's wallet), so the charge moves nothing
@@ -36,4 +36,4 @@ export const escrowAdapter: ChannelAdapter<EscrowChannelState> = {
   },
 };
 
-registerChannelAdapter(escrowAdapter);
+export const escrowChannelModule: ChannelModule = { id: 'escrow', adapter: escrowAdapter, catalog: { name: 'payments.channel.escrow', prefixes: ['payments.pay.'] } };

@@ -5,7 +5,7 @@ import { checkBankingSession, sessionInTx } from '../identity/banking-login.ts';
 import { postBankTransfer } from '../banking/transfers.ts';
 import { ensureWallet, walletId } from '../market/accounts.ts';
 import { interpretEffects } from '../effects/interpret.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 
 // Online banking (网上银行支付): inside an open online-banking session (certificate login) the buyer
 // pays from the deposit account at bank B to the PLATFORM'S COLLECTION ACCOUNT at the same bank,
@@ -95,4 +95,4 @@ export const onlineBankingAdapter: ChannelAdapter<OnlineBankingState> = {
   },
 };
 
-registerChannelAdapter(onlineBankingAdapter);
+export const onlineBankingChannelModule: ChannelModule = { id: 'online_banking', adapter: onlineBankingAdapter, catalog: { name: 'payments.channel.online_banking', prefixes: ['payments.pay.'] } };

@@ -18,13 +18,14 @@ import {
 } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
+import { primaryAmong } from '../banking/primary-account.ts';
 import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
-import { registerChannelAdapter, type ChannelAdapter } from './gateway.ts';
+import type { ChannelAdapter, ChannelModule } from './gateway.ts';
 
 // Remittance (汇款) behind the gateway, offline: checkout creates a pending charge and the order
 // page shows the seller's receiving account (bank + card number) and the order number as the
@@ -49,8 +50,8 @@ export const remittanceChargesReadMax = 10_000;
 /**
  * The account a new remittance order asks the buyer to pay into. Stable: the account the seller's
  * latest remittance order named (its "usual" account), so opening a second bank account never
- * moves new orders elsewhere; for the first remittance order, the account opened first (ties: the
- * lower account id, so the choice never depends on the order rows come back in).
+ * moves new orders elsewhere; for the first remittance order, the seller's primary account
+ * (banking/primary-account.ts: the one opened first).
  */
 async function receivingAccount(tx: Tx, partyId: string): Promise<BankAccountRow | undefined> {
   const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
@@ -58,7 +59,7 @@ async function receivingAccount(tx: Tx, partyId: string): Promise<BankAccountRow
   const latest = earlier.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))[0];
   const usual = latest === undefined ? undefined : accounts.find((a) => a.bankId === latest.payee.bankId);
   if (usual !== undefined) return usual;
-  return accounts.sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  return primaryAmong(accounts);
 }
 
 /** The receiving account number stored with the charge (older charges: looked up by its bank). */
@@ -85,7 +86,7 @@ export const remittanceAdapter: ChannelAdapter<RemittanceChannelState> = {
     return ok({ receivingAccountNumber: await receivingNumberOf(tx.db, charge), refundTo: match === undefined ? null : { bankId: match.fromBankId, partyId: match.fromPartyId } });
   },
 };
-registerChannelAdapter(remittanceAdapter);
+export const remittanceChannelModule: ChannelModule = { id: 'remittance', adapter: remittanceAdapter, catalog: { name: 'payments.channel.remittance', prefixes: ['payments.remit.'] } };
 
 /** What the order page shows the buyer of a pending remittance charge. */
 export async function remittanceInstruction(db: WorldDb, charge: Charge): Promise<RemittanceInstruction> {

@@ -4,8 +4,9 @@ import { marketTables } from '../../storage/market-tables.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
-import { setOrderPaymentHook, stepOrder } from '../market/orders.ts';
-import { captureChargeTx, chargesOfOrder, type CheckoutProof, chargesPerOrderMax, channelAdapter, createChargeTx, isRegisteredChannel, refundChargeTx, registeredChannels, voidChargeTx } from './gateway.ts';
+import { stepOrder } from '../market/orders.ts';
+import { captureChargeTx, chargesOfOrder, type CheckoutProof, chargesPerOrderMax, createChargeTx, refundChargeTx, voidChargeTx } from './gateway.ts';
+import { channelAdapter, isCheckoutChannel } from './channels.ts';
 
 // Checkout through the gateway: the buyer pays an order with any registered channel. One command:
 // the charge is created (and authorized by its channel); if it succeeded (immediate) or is pending
@@ -13,8 +14,9 @@ import { captureChargeTx, chargesOfOrder, type CheckoutProof, chargesPerOrderMax
 // stored failed with its named reason and the order stays unpaid (the buyer may try again, with
 // the same or another channel: each attempt is a new charge `<order>:c<n>`).
 //
-// After every later order step the gateway follows the order (setOrderPaymentHook): a refund the
-// order's settlement gives back to the buyer is refunded on the charge, by its channel.
+// After every later order step the gateway follows the order (followOrderStep, called by the order
+// step itself, market/orders.ts): a refund the order's settlement gives back to the buyer is refunded
+// on the charge, by its channel.
 
 export type PayWithInput = {
   readonly orderId: string;
@@ -33,7 +35,7 @@ export const payOrderWithCommand = defineCommand({
 
 export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWithInput, env: CommandEnv = {}): Promise<Result<PayWithResult, string>> {
   const channel = input.channel;
-  if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
+  if (!isCheckoutChannel(channel)) return err('payment_method_unavailable', { method: channel });
   const source = input.source ?? {};
   const adapter = channelAdapter(channel)!;
   // Tab state (an online-banking session) is read here, never inside the command.
@@ -44,7 +46,7 @@ export async function payOrderWith(db: WorldDb, meta: CommandMeta, input: PayWit
 /** The checkout step inside a caller's command (the e-wallet pays and records in one transaction). */
 export async function payOrderWithInTx(tx: Tx, meta: CommandMeta, input: PayWithInput) {
   const channel = input.channel;
-  if (!isRegisteredChannel(channel)) return err('payment_method_unavailable', { method: channel });
+  if (!isCheckoutChannel(channel)) return err('payment_method_unavailable', { method: channel });
   const order = await marketTables(tx.db).orders.get(input.orderId);
   if (order === undefined) return err('order_not_found', { orderId: input.orderId });
   if (order.buyerId !== meta.actor) return err('not_authorized');
@@ -88,7 +90,11 @@ async function payingCharge(tx: Tx, orderId: string): Promise<Charge | undefined
   return charges.filter((c) => c.status !== 'failed').sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
-async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow) {
+/**
+ * What the order's charge does after an order step, in the same transaction: capture on shipping,
+ * void when closed unpaid, refund what the settlement gives back.
+ */
+export async function followOrderStep(tx: Tx, before: OrderRow, after: OrderRow): Promise<Result<null, string>> {
   // Shipping captures a two-phase charge's hold (the card sale happens when the goods leave).
   if (before.shipment === null && after.shipment !== null) {
     const charge = await payingCharge(tx, after.id);
@@ -122,12 +128,3 @@ async function afterOrderStep(tx: Tx, before: OrderRow, after: OrderRow) {
   }
   return ok(null);
 }
-
-setOrderPaymentHook({
-  methods: registeredChannels,
-  direct: (order) => {
-    const id = order.paymentMethod;
-    return isRegisteredChannel(id) && channelAdapter(id)!.settlement === 'direct';
-  },
-  afterStep: afterOrderStep,
-});

@@ -5,7 +5,6 @@ import {
   err,
   newCharge,
   ok,
-  paymentChannelIds,
   refundCharge,
   voidCharge,
   type Charge,
@@ -22,14 +21,17 @@ import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, Tx } from '../command.ts';
 import type { BankingSessionCheck } from '../identity/banking-login.ts';
+import type { JobHandler } from '../scheduler.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
+import { channelAdapter } from './channels.ts';
 import { recordChannelStep } from '../reconciliation/records.ts';
 
 // The payment gateway's app layer (Ping++ style): ONE charge table and ONE set of steps whatever
-// the channel. Each channel is an adapter module (channel-*.ts) that registers here: the pure
-// channel from src/domain/payments, how checkout builds its charge, and how its state is loaded and
-// saved. The steps below run inside the caller's runCommand body (Dexie only), so the charge row,
-// the ledger movements and the order's step commit together or not at all.
+// the channel. Each channel is a module (channel-*.ts) exporting a ChannelModule: the pure channel
+// from src/domain/payments, how checkout builds its charge, and how its state is loaded and saved.
+// The one registry (channels.ts) lists them; the steps below look the adapter up there. The steps
+// run inside the caller's runCommand body (Dexie only), so the charge row, the ledger movements
+// and the order's step commit together or not at all.
 //
 // A channel's refusal at authorize is not an error: the charge is stored `failed` with the named
 // reason and a charge.failed event, and the command commits so the buyer sees why. A refusal at
@@ -83,29 +85,26 @@ export type ChannelAdapter<S> = {
   afterStep?(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<null, string>>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of adapters over different states
-type AnyAdapter = ChannelAdapter<any>;
-const adapters = new Map<PaymentChannelId, AnyAdapter>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry lists adapters over different states
+export type AnyAdapter = ChannelAdapter<any>;
 
-/** Registers a channel adapter (once per channel, at module load). */
-export function registerChannelAdapter<S>(adapter: ChannelAdapter<S>): void {
-  const id = adapter.channel.id;
-  assert(!adapters.has(id) || adapters.get(id) === adapter, `channel ${id} registered twice`);
-  adapters.set(id, adapter as AnyAdapter);
-}
-
-export function channelAdapter(id: PaymentChannelId): AnyAdapter | undefined {
-  return adapters.get(id);
-}
-
-/** The channels checkout offers, in the gateway's order. */
-export function registeredChannels(): PaymentChannelId[] {
-  return paymentChannelIds.filter((id) => adapters.has(id));
-}
-
-export function isRegisteredChannel(id: string): id is PaymentChannelId {
-  return (paymentChannelIds as readonly string[]).includes(id) && adapters.has(id as PaymentChannelId);
-}
+/**
+ * One payment channel as a module (ARCHITECTURE.md): everything the platform needs to offer it,
+ * listed once in the registry (channels.ts). The module's file only exports this object: importing
+ * it registers nothing anywhere.
+ */
+export type ChannelModule = {
+  readonly id: PaymentChannelId;
+  /** How checkout builds the channel's charge and how its state is loaded and saved. */
+  readonly adapter: AnyAdapter;
+  /**
+   * The catalog keys that name the channel and its own words (every one in en and zh-CN): its
+   * name `payments.channel.<id>` and the prefixes of its panel's and pages' keys.
+   */
+  readonly catalog: { readonly name: string; readonly prefixes: readonly string[] };
+  /** Scheduled jobs the channel runs (cash on delivery's daily remittance), registered by the registry's caller. */
+  readonly jobs?: readonly { readonly kind: string; readonly handler: JobHandler }[];
+};
 
 /** Charges per order at most (failed attempts and the one that paid). */
 export const chargesPerOrderMax = 20;
@@ -134,7 +133,7 @@ async function finish<S>(tx: Tx, adapter: ChannelAdapter<S>, op: ChargeOp, resul
 }
 
 function adapterOf(id: PaymentChannelId): AnyAdapter {
-  const adapter = adapters.get(id);
+  const adapter = channelAdapter(id);
   assert(adapter !== undefined, `no adapter for channel ${id}`);
   return adapter;
 }
@@ -146,7 +145,7 @@ async function storedCharge(tx: Tx, chargeId: string) {
 
 /** Checkout: creates the charge and asks its channel to authorize (idempotent per charge id). */
 export async function createChargeTx(tx: Tx, input: ChargeInput) {
-  const adapter = adapters.get(input.channel);
+  const adapter = channelAdapter(input.channel);
   if (adapter === undefined) return err('payment_method_unavailable', { method: input.channel });
   const existing = (await paymentsTables(tx.db).charges.get(input.id)) ?? null;
   const ctx = { now: tx.now, actorId: tx.meta.actor };

@@ -1,11 +1,6 @@
-// The payment gateway's app layer (issue 6 items 2-8). Importing this module registers every
-// channel adapter and connects the gateway to the marketplace's checkout.
-import './channel-escrow.ts';
-import './channel-online-banking.ts';
-import './checkout.ts';
-import './channel-debit-card.ts';
+// The payment gateway's app layer (issue 6 items 2-8): the modules that register job handlers
+// (the acquirer's T+1 batch, the card company's statements), imported once from src/app/features.ts.
+// The channels themselves are listed in the registry (channels.ts); their jobs are registered by
+// features.ts through registerChannelJobs.
 import './acquiring.ts';
-import './channel-cards.ts';
 import './cards.ts';
-import './channel-remittance.ts';
-import './channel-cod.ts';

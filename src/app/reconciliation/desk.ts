@@ -29,7 +29,7 @@ import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { stepOrder } from '../market/orders.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
-import { channelAdapter } from '../payments/gateway.ts';
+import { channelAdapter } from '../payments/channels.ts';
 import { platformPartyId } from '../market/accounts.ts';
 import { bookFeeAdjustment } from './fees.ts';
 import { duplicateCharge, refundCounterDuplicate, tradesOfCharge, writeTrade } from './records.ts';

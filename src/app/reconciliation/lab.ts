@@ -6,7 +6,7 @@ import { reconTables, type ChannelTradeRow, type ReconLabKind } from '../../stor
 import type { CommandEnv, CommandMeta } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
 import { requireTeacher, type TeacherToken } from '../teacher.ts';
-import { channelAdapter } from '../payments/gateway.ts';
+import { channelAdapter } from '../payments/channels.ts';
 import { dayTradesMax } from './day-inputs.ts';
 
 // The reconciliation lab's tools to make trouble (teacher only: each checks the teacher's token).

@@ -22,7 +22,7 @@ import { marketTables } from '../../storage/market-tables.ts';
 import { reconTables, type ChannelTradeRow } from '../../storage/recon-tables.ts';
 import type { Tx } from '../command.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
-import { channelAdapter } from '../payments/gateway.ts';
+import { channelAdapter } from '../payments/channels.ts';
 import { institutionOfCharge } from './day-inputs.ts';
 
 export { billRowOf, institutionOfCharge } from './day-inputs.ts';

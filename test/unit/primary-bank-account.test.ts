@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { bankingAccountIds as ids } from '../../src/domain/index.ts';
+import { applyForBankAccount, approveBankApplication } from '../../src/app/banking/accounts.ts';
+import { primaryAmong, primaryBankAccount } from '../../src/app/banking/primary-account.ts';
+import { listProduct } from '../../src/app/market/products.ts';
+import { placeOrders } from '../../src/app/market/orders.ts';
+import { payOrderWith } from '../../src/app/payments/checkout.ts';
+import { enableChequeAccount, issueChequebookAtBank } from '../../src/app/echeque/index.ts';
+import { bankingTables } from '../../src/storage/banking-tables.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
+import { freshWorld, meta } from '../helpers/world.ts';
+import { address, advanceDays, approvedSeller, unwrap } from '../helpers/market.ts';
+import { customerAt, fund } from '../helpers/banking.ts';
+
+// Issue #19 item 5: one primaryBankAccount rule for every channel, the account the party opened
+// first. The e-cheque channel used to take the first row of the partyId index (the lowest account
+// id: bank-a) whichever the party opened first.
+
+async function openAt(db: WorldDb, partyId: string, bankId: string) {
+  const applied = unwrap(await applyForBankAccount(db, meta(partyId), { bankId }));
+  unwrap(await approveBankApplication(db, meta(bankId), { applicationId: applied.id }));
+}
+
+describe('primaryBankAccount', () => {
+  it('is the account opened first; a tie goes to the lower id', () => {
+    const a = { id: 'bank-a:deposit:p', openedAt: 2 };
+    const b = { id: 'bank-b:deposit:p', openedAt: 1 };
+    expect(primaryAmong([a, b])).toBe(b);
+    expect(primaryAmong([{ ...b, openedAt: 2 }, a])).toBe(a);
+    expect(primaryAmong([])).toBeUndefined();
+  });
+
+  it('a seller who banked at bank-b first, then at bank-a: e-cheque, cash on delivery and remittance all name bank-b', async () => {
+    const { db } = await freshWorld();
+    const seller = await approvedSeller(db, 'shop1');
+    await openAt(db, seller, 'bank-b');
+    await advanceDays(db, 1);
+    await openAt(db, seller, 'bank-a');
+    // The old e-cheque rule, the partyId index's first row, is bank-a here.
+    expect((await bankingTables(db).bankAccounts.where('partyId').equals(seller).first())?.bankId).toBe('bank-a');
+    expect((await primaryBankAccount(db, seller))?.bankId).toBe('bank-b');
+
+    const product = unwrap(await listProduct(db, meta(seller), { product: { number: 'BK-0001', name: '教材', category: 'books', spec: '平装', unitPrice: '45.00', stock: 10 } }));
+    const buyer = await customerAt(db, 'buyer1', 'bank-a');
+    await fund(db, buyer, 'bank-a', '500.00');
+    unwrap(await enableChequeAccount(db, meta('bank-a'), { accountId: ids.deposit('bank-a', buyer) }));
+    unwrap(await issueChequebookAtBank(db, meta('bank-a'), { accountId: ids.deposit('bank-a', buyer), count: 5 }));
+
+    const payeeBank = async (channel: string) => {
+      const [order] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: channel, buyNow: { productId: product.id, quantity: 1 } }));
+      const paid = unwrap(await payOrderWith(db, meta(buyer), { orderId: order!.id, channel }));
+      return paid.charge.payee.bankId;
+    };
+    expect(await payeeBank('echeque')).toBe('bank-b');
+    expect(await payeeBank('cash_on_delivery')).toBe('bank-b');
+    expect(await payeeBank('remittance')).toBe('bank-b');
+  });
+});
