@@ -183,7 +183,7 @@ function orderStepCommand<I extends OrderInput>(
 export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer', () => ({ type: 'PAY' }), async (tx, order) => {
   if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
   return ok(null);
-  // An escrow order's PAY: the hold in the ledger; the gateway's hook has nothing to do for it
+  // An escrow order's PAY: the hold in the ledger; the gateway's followOrderStep has nothing to do for it
   // (no charge: escrow orders are paid here, not through payOrderWith). The buyer's wallet is
   // opened, when new, with the hold (interpretEffects opens every wallet its escrow ledger effects name).
 }, orderStepStores);

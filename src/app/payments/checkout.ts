@@ -8,7 +8,7 @@ import { stepOrder } from '../market/orders.ts';
 import { captureChargeTx, chargesOfOrder, type CheckoutProof, chargesPerOrderMax, createChargeTx, refundChargeTx, voidChargeTx } from './gateway.ts';
 import { channelAdapter, isCheckoutChannel } from './channels.ts';
 
-// Checkout through the gateway: the buyer pays an order with any registered channel. One command:
+// Checkout through the gateway: the buyer pays an order with any channel of the registry (channels.ts). One command:
 // the charge is created (and authorized by its channel); if it succeeded (immediate) or is pending
 // with the money held (two-phase), the order steps PAY in the same transaction. A refused charge is
 // stored failed with its named reason and the order stays unpaid (the buyer may try again, with
