@@ -196,6 +196,9 @@ describe('online-banking login (U盾)', () => {
     expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: new KeyRing() })).result).toMatchObject({ code: 'login_required' });
     const tab = await loggedInTab(db, id, 'nocert', goodPassword);
     expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: tab })).result).toMatchObject({ code: 'certificate_required' });
+    // Applied, not issued yet: the applicant is told to wait for the CA, not to apply again.
+    expect(await applyForCertificate(db, id, partyId, { keyRing: tab })).toMatchObject({ ok: true });
+    expect((await onlineBankingLogin(db, id, { bankId: 'bank-a', partyId }, { keyRing: tab })).result).toMatchObject({ code: 'certificate_not_issued' });
     expect(await startOnlineBankingLogin(db, { bankId: 'platform', partyId })).toMatchObject({ code: 'not_a_bank' });
     expect(await startOnlineBankingLogin(db, { bankId: 'bank-a', partyId: 'escrow' })).toMatchObject({ code: 'not_a_customer' });
   });

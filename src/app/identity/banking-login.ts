@@ -88,8 +88,12 @@ export async function answerChallenge(
   const seed = (options.keyRing ?? tabKeys).seed(worldId, challenge.customerPartyId);
   if (seed === null) return err('login_required');
   const certificate = await latestCertificateOf(db, challenge.customerPartyId);
-  // Without a certificate there is nothing for the bank to check: no online banking.
-  if (certificate === undefined) return err('certificate_required');
+  // Without a certificate there is nothing for the bank to check: no online banking. An applicant
+  // whose application still waits for the CA is told to wait, not to apply again.
+  if (certificate === undefined) {
+    const pending = await identityTables(db).certificateRequests.where('partyId').equals(challenge.customerPartyId).filter((r) => r.status === 'pending').count();
+    return err(pending > 0 ? 'certificate_not_issued' : 'certificate_required');
+  }
   if (bytesToHex(keyPairFromSeed(seed).publicKey) !== certificate.certificate.body.publicKey) return err('key_mismatch');
   return ok(signChallenge(challenge, seed, certificate.certificate));
 }
