@@ -8,7 +8,9 @@ import { openWorldDb } from '../../src/app/worlds.ts';
 import { addToCart } from '../../src/app/market/cart.ts';
 import { payOrder, placeOrders } from '../../src/app/market/orders.ts';
 import { bookShipment, pickUpShipment } from '../../src/app/market/shipping.ts';
-import { loadAllMessages } from '../../src/ui/i18n/i18n.svelte.ts';
+import { i18n, loadAllMessages } from '../../src/ui/i18n/i18n.svelte.ts';
+import { pageRefusals } from '../../src/ui/labs/page-refusals.svelte.ts';
+import { readClock } from '../../src/app/clock-read.ts';
 import type { Party } from '../../src/domain/index.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import type { WorldModel } from '../../src/ui/world/world.svelte.ts';
@@ -21,10 +23,10 @@ import '../../src/app/features.ts';
 // of this party's step is named in plain words, and a wrong answer is not accepted and shows the hint.
 
 let n = 0;
-async function labWorld(): Promise<{ world: WorldModel; db: WorldDb; parties: Party[] }> {
+async function labWorld(labId = 'b2c-escrow'): Promise<{ world: WorldModel; db: WorldDb; parties: Party[] }> {
   n += 1;
   const id = `lab-panel-${n}-${Date.now().toString(36)}`;
-  const r = unwrap(await createLabWorld({ labId: 'b2c-escrow', id, name: 'lab', createdAtMs: 0, passwordIterations: testPasswordIterations, teacher: { name: '', password: 'teacher pass 42' } }));
+  const r = unwrap(await createLabWorld({ labId, id, name: 'lab', createdAtMs: 0, passwordIterations: testPasswordIterations, teacher: { name: '', password: 'teacher pass 42' } }));
   const db = openWorldDb(r.entry);
   await db.open();
   await loadAllMessages();
@@ -70,6 +72,35 @@ describe('the lab panel', () => {
     unwrap(await pickUpShipment(db, meta('logistics'), { shipmentId: booking.id }));
     await waitFor(() => expect(step('pickup').dataset.done).toBe('true'));
     expect(step('deliver').dataset.current).toBe('true');
+  });
+
+  it('names a refusal a page made before any command ran (a cheque for ¥0.00) with the step’s hint, in en and zh-CN, until an attempt gets through', async () => {
+    const { world, db, parties } = await labWorld('echeque');
+    const drawer = parties.find((p) => p.id === 'u-lab_drawer')!;
+    render(LabPanel, { world, party: drawer, lab: labById('echeque') });
+    await waitFor(() => expect(step('write').dataset.current).toBe('true'));
+    const at = await readClock(db);
+    // Not this step's commands, or another party's attempt: not this tab's news for this step.
+    pageRefusals.report(world.entry.id, drawer.id, 'depositCheque', { code: 'endorsement_missing' }, at);
+    pageRefusals.report(world.entry.id, 'u-lab_payee', 'writeCheque', { code: 'payee_is_drawer' }, at);
+    expect(screen.queryByTestId('lab-failure')).toBeNull();
+
+    pageRefusals.report(world.entry.id, drawer.id, 'writeCheque', { code: 'amount_invalid' }, at);
+    const failure = await screen.findByTestId('lab-failure');
+    expect(failure.dataset.code).toBe('amount_invalid');
+    expect(failure.textContent).toMatch(/refused: That amount cannot be used.+What to do: .*such as 200\.00/);
+    expect(failure.textContent).not.toContain('amount_invalid');
+    expect(step('write').dataset.done).toBe('false');
+    try {
+      i18n.locale = 'zh-CN';
+      await waitFor(() => expect(screen.getByTestId('lab-failure').textContent).toMatch(/这个金额无法使用.+例如 200\.00/));
+    } finally {
+      i18n.locale = 'en';
+    }
+
+    // The next attempt got through: the page says so and the panel no longer shows the refusal.
+    pageRefusals.report(world.entry.id, drawer.id, 'writeCheque', null, at);
+    await waitFor(() => expect(screen.queryByTestId('lab-failure')).toBeNull());
   });
 
   it('does not accept a wrong answer and shows the hint; the world’s answer is accepted however the amount is typed', async () => {

@@ -65,9 +65,9 @@ export async function allTicked(pages: readonly Page[], ids: readonly string[]):
 /**
  * After a wrong action the app refused (a named code from one of the step's commands): the lab
  * panel says why in words, never the raw code, with the step's hint, and the step has not ticked.
- * The certificate and e-cheque labs have no such action a student can take: a U盾 login the bank
- * refuses is a recorded verdict (the command succeeds), and the e-cheque pages refuse a wrong
- * cheque before any command runs or do not offer the action (endorse before the checklist).
+ * The refusal reaches the panel from the commands table, or from the page that refused it before
+ * any command ran (page-refusals.svelte.ts): the certificate lab's U盾 login before the CA issued
+ * the certificate, the e-cheque lab's cheque for ¥0.00.
  */
 export async function refusedWithHint(page: Page, stepId: string, code: string, hintPart: string): Promise<void> {
   const failure = page.getByTestId('lab-failure');

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchProfile, type Profile } from './browser.ts';
 import { go, signInAsTeacher } from './flows.ts';
-import { allTicked, answer, labUserPassword, openFromPanel, signInHere, startLab, stepDone, waitTick } from './lab-steps.ts';
+import { allTicked, answer, labUserPassword, openFromPanel, refusedWithHint, signInHere, startLab, stepDone, waitTick } from './lab-steps.ts';
 
 // The e-cheque lab end to end (issue #14), through the UI only: from its card in the start page's
 // catalogue, the drawer writes and later stops a cheque, the payee endorses and deposits both, the
 // payee's bank presents them through clearing and the drawer's bank pays the first and returns the
 // stopped one, then the teacher's lab tool alters a third cheque's amount and it is returned as altered;
-// every step ticks from the world, a wrong answer shows the question's hint.
+// every step ticks from the world, a cheque for ¥0.00 is refused with the step's hint in the lab panel,
+// a wrong answer shows the question's hint.
 
 const profiles: Profile[] = [];
 afterEach(async () => {
@@ -32,8 +33,13 @@ describe('the e-cheque lab', () => {
       await drawer.getByTestId('cheque-amount').fill(amount);
       await drawer.getByTestId('cheque-write-submit').click();
     };
+    // A wrong action: a cheque for nothing, refused by the page before any command runs.
+    await writeCheque('0');
+    await drawer.getByTestId('cheque-write-error').waitFor();
+    await refusedWithHint(drawer, 'write', 'amount_invalid', 'such as 200.00');
     await writeCheque('200.00');
     await waitTick(drawer, 'write');
+    await expect.poll(() => drawer.getByTestId('lab-failure').count()).toBe(0);
 
     const payee = await openFromPanel(p.context, drawer, 'lab-tab-payee');
     await go(payee, worldId, payeeId, 'cheques');

@@ -7,8 +7,8 @@ import { allTicked, answer, labUserPassword, openFromPanel, refusedWithHint, sig
 // More guided labs end to end (issue #14), through the UI only: each starts from its card in the
 // start page's catalogue, is done in the tabs its lab panel opens, sees every step tick from the
 // world's state, has a wrong answer refused with the question's hint, and every question accepted.
-// Online banking and refunds also take a wrong action the app refuses, shown with the step's hint
-// (the certificate lab has none a student can take: see refusedWithHint).
+// Each also takes a wrong action the app refuses, shown with the step's hint (the certificate lab's
+// is refused by its page before any command runs: see refusedWithHint).
 
 const profiles: Profile[] = [];
 afterEach(async () => {
@@ -27,6 +27,11 @@ describe('the digital certificate lab', () => {
     await signInHere(applicant, labUserPassword);
     await applicant.getByTestId('apply-certificate').click();
     await waitTick(applicant, 'apply');
+    // A wrong action: the U盾 login before the CA issued the certificate has nothing to sign with.
+    await go(applicant, worldId, applicantId, 'online-banking');
+    await applicant.getByTestId('bank-login-bank-a').click();
+    await applicant.getByTestId('bank-error-bank-a').waitFor();
+    await refusedWithHint(applicant, 'sign', 'certificate_not_issued', 'Wait until the CA has issued your certificate');
 
     const ca = await openFromPanel(p.context, applicant, 'lab-open-ca');
     await signInHere(ca, caPassword);
@@ -37,6 +42,7 @@ describe('the digital certificate lab', () => {
     await go(applicant, worldId, applicantId, 'online-banking');
     await applicant.getByTestId('bank-login-bank-a').click();
     await waitTick(applicant, 'sign');
+    await expect.poll(() => applicant.getByTestId('lab-failure').count()).toBe(0);
 
     const issued = ca.locator(`[data-testid="issued-certificate"][data-party="${applicantId}"]`);
     await issued.getByTestId('revoke-reason').selectOption('key_compromise');
