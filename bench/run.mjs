@@ -19,9 +19,12 @@ const outDir = resolve(process.env.SETTLELAB_BENCH_OUT ?? join(root, 'node_modul
 // bench page: the start page's JavaScript and its time to interactive (issue #18).
 const appDist = resolve(process.env.SETTLELAB_DIST ?? join(root, 'dist'));
 const appRowNames = ['firstscreen.js.gzip', 'start.interactive.4x'];
+// Rows of a simulated class on a real nats-server, driven from Node (bench/class-bench.ts, issue #20).
+const classRowNames = ['class.apply', 'class.converge', 'class.join'];
 const onlyNames = process.env.BENCH_ONLY?.split(',');
 const wantedApp = (name) => onlyNames === undefined || onlyNames.includes(name);
-const pageOnly = onlyNames?.filter((n) => !appRowNames.includes(n));
+const pageOnly = onlyNames?.filter((n) => !appRowNames.includes(n) && !classRowNames.includes(n));
+const classWanted = classRowNames.filter(wantedApp);
 const pageRuns = pageOnly === undefined || pageOnly.length > 0;
 // The cold open of the big world and of a small one beside it (issue #18 item 2, bench/open-world.mjs):
 // measured after the page has filled them, in a new browser on the same profile and origin. Named
@@ -52,6 +55,12 @@ async function appRows() {
     const m = await measureStartInteractive(appDist);
     browserSeen = m.browser;
     rows.push({ name: 'start.interactive.4x', value: Math.round(m.value), unit: 'ms', baseline: Math.round(m.baseline), ratio: Math.round((m.value / m.baseline) * 1000) / 1000, limit: 1000 });
+  }
+  if (classWanted.length > 0) {
+    // TypeScript of src/ and test/support in Node: loaded through Vite's module runner.
+    const { runnerImport } = await import('vite');
+    const { module } = await runnerImport(join(root, 'bench/class-bench.ts'), { configFile: false, logLevel: 'warn' });
+    rows.push(...(await module.classRows({ outDir, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', wanted: classWanted })));
   }
   return rows;
 }
@@ -89,7 +98,7 @@ const benchPrefix = '/__bench/';
 /** How often the renderer's memory is sampled while a phase (window.__benchPhase) runs. */
 const rssSampleMs = 250;
 
-if (pageRuns) execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+if (pageRuns || classWanted.length > 0) execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
 
 async function pageBench() {
   // One origin for the bench page (under /__bench/) and the production build (at /): the worlds the

@@ -14,6 +14,7 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, '../node_modules/.settlelab-bench'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: resolve(import.meta.dirname, 'index.html') },
+    // class.html: the class rows' page (bench/class-bench.ts drives one per Chromium profile).
+    rollupOptions: { input: [resolve(import.meta.dirname, 'index.html'), resolve(import.meta.dirname, 'class.html')] },
   },
 });
