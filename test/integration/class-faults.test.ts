@@ -7,108 +7,19 @@
 // - A late joiner: a student whose PC joins after commands were applied imports the latest snapshot
 //   the teacher's PC wrote mid-stream, applies only the stream's tail, and lands on the same digest.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorldDb } from '../../src/storage/schema.ts';
-import type { WorldEntry } from '../../src/storage/registry.ts';
-import { openWorldDb } from '../../src/app/worlds.ts';
-import { worldDigest } from '../../src/app/replay.ts';
-import { KeyRing } from '../../src/app/identity/keys.ts';
 import { login } from '../../src/app/identity/login.ts';
 import { labUserPassword } from '../../src/app/labs/presets.ts';
 import { listProduct } from '../../src/app/market/products.ts';
 import { addToCart } from '../../src/app/market/cart.ts';
 import { marketTables } from '../../src/storage/market-tables.ts';
-import type { CommandEnv } from '../../src/app/command.ts';
-import type { ClassLinkStatus } from '../../src/sync/class/transport.ts';
-import { ClassTransport } from '../../src/sync/class/transport.ts';
-import { ClassWorld } from '../../src/sync/class/class-world.ts';
-import { createClass, joinClass, snapshotOf } from '../../src/sync/class/class-tab.ts';
+import { snapshotOf } from '../../src/sync/class/class-tab.ts';
 import { indexedDbProgress } from '../../src/sync/class/replica.ts';
-import { demoClass, nodeWebSocketFactory, startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
 import { until } from '../support/until.ts';
 import { unwrap } from '../helpers/market.ts';
+import { appliedIds, buyerId, classServer, digestOf, join, openClass, sellerId, settled, startPc, stopPcs } from '../support/class-pcs.ts';
 import '../../src/app/features.ts';
 
-// localStorage for the class links (jsdom is not this project's environment).
-const store = new Map<string, string>();
-(globalThis as { localStorage?: unknown }).localStorage = {
-  getItem: (k: string) => store.get(k) ?? null,
-  setItem: (k: string, v: string) => void store.set(k, v),
-  removeItem: (k: string) => void store.delete(k),
-};
-
-const sellerId = 'u-lab_seller';
-const buyerId = 'u-lab_buyer';
-const digestOf = async (db: WorldDb): Promise<string> => (await worldDigest(db)).digest;
-
-type Pc = { readonly name: string; readonly entry: WorldEntry; readonly db: WorldDb; readonly transport: ClassTransport; readonly world: ClassWorld; readonly ring: KeyRing; readonly env: CommandEnv; readonly statuses: ClassLinkStatus[] };
-
-const running: Pc[] = [];
-const servers: NatsServerHandle[] = [];
-afterEach(async () => {
-  for (const pc of running.splice(0)) {
-    await pc.world.stop();
-    await pc.transport.close();
-    pc.db.close();
-  }
-  for (const s of servers.splice(0)) await s.dispose();
-});
-
-async function classServer(): Promise<NatsServerHandle> {
-  const server = await startNatsServer();
-  servers.push(server);
-  return server;
-}
-
-/** A PC's tab on a class world of this browser: its transport, its replica following the stream. */
-async function startPc(server: NatsServerHandle, who: 'teacher' | 'student', name: string, entry: WorldEntry, afterMessage?: (pc: { entry: WorldEntry; db: WorldDb; transport: ClassTransport }, seq: number) => Promise<void>): Promise<Pc> {
-  const connected = await ClassTransport.connect({ servers: server.wsUrl, classCode: demoClass.code, user: demoClass[who].user, pass: demoClass[who].pass, name, wsFactory: nodeWebSocketFactory });
-  if (!connected.ok) throw new Error(connected.code);
-  const transport = connected.value;
-  const statuses: ClassLinkStatus[] = [];
-  transport.onStatus((s) => statuses.push(s));
-  const db = openWorldDb(entry);
-  const ring = new KeyRing();
-  const world = await ClassWorld.start({
-    db,
-    worldId: entry.id,
-    classId: demoClass.code,
-    replicaId: name,
-    transport,
-    keyRing: ring,
-    progress: indexedDbProgress(entry.dbName),
-    checkpointEvery: 3,
-    ...(afterMessage === undefined ? {} : { afterMessage: (seq: number) => afterMessage({ entry, db, transport }, seq) }),
-  });
-  const pc: Pc = { name, entry, db, transport, world, ring, env: world.envFor({ keyRing: ring }), statuses };
-  running.push(pc);
-  return pc;
-}
-
-const base = (server: NatsServerHandle) => ({ server: server.wsUrl, code: demoClass.code, wsFactory: nodeWebSocketFactory, createdAtMs: 0 });
-
-async function openClass(server: NatsServerHandle, worldId: string): Promise<WorldEntry> {
-  const created = await createClass({ ...base(server), teacherPassword: demoClass.teacher.pass, worldId, worldName: 'Class' });
-  if (!created.ok) throw new Error(created.code);
-  return created.value.entry;
-}
-
-async function join(server: NatsServerHandle, worldId: string): Promise<WorldEntry> {
-  const joined = await joinClass({ ...base(server), studentPassword: demoClass.student.pass, worldId, worldName: 'Class' });
-  if (!joined.ok) throw new Error(joined.code);
-  return joined.value;
-}
-
-/** Every PC has applied the stream up to its last message (and the jobs due after it). */
-async function settled(server: { lastSeq(): Promise<number> }, pcs: readonly Pc[]): Promise<number> {
-  const last = await server.lastSeq();
-  await until(`every PC settled ${last}`, () => pcs.every((pc) => pc.world.settled === last));
-  return last;
-}
-
-/** What each PC's replica applied, by command id, in order (its command log minus the genesis). */
-async function appliedIds(db: WorldDb, prefix: string): Promise<string[]> {
-  return (await db.commandLog.orderBy('seq').toArray()).map((r) => r.commandId).filter((id) => id.startsWith(prefix));
-}
+afterEach(stopPcs);
 
 const product = (n: number) => ({ product: { number: `BK-${n}`, name: `《支付》${n}`, category: 'books', spec: '平装', unitPrice: '40.00', stock: 5 } });
 

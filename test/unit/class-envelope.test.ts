@@ -9,9 +9,13 @@ import {
   openEnvelope,
   signClassCommand,
   verifyEnvelope,
+  registrationCommandName,
+  type ActorStanding,
+  type CertifiedEnvelope,
   type ClassCommand,
-  type ClassEnvelope,
 } from '../../src/sync/class/envelope.ts';
+import { registerCommand } from '../../src/app/identity/registration.ts';
+import { bytesToHex, keyPairFromSeed } from '../../src/domain/crypto/index.ts';
 import { classNames, isClassCode } from '../../src/sync/class/subjects.ts';
 import { linkProblems, queueProblems } from '../../src/sync/class/transport.ts';
 import { replicaRefusals } from '../../src/sync/class/replica.ts';
@@ -52,7 +56,7 @@ describe('class command envelope', () => {
 
   it('refuses a changed input, name or id under the original signature (class_signature_invalid)', () => {
     const envelope = signClassCommand(command, buyer.seed, buyer.certificate);
-    const changes: ClassEnvelope['payload'][] = [
+    const changes: CertifiedEnvelope['payload'][] = [
       { ...envelope.payload, input: { ...(command.input as object), items: [{ sku: 'tea', quantity: 20 }] } },
       { ...envelope.payload, name: 'market.cancelOrder' },
       { ...envelope.payload, commandId: 'cmd-0002' },
@@ -73,7 +77,7 @@ describe('class command envelope', () => {
   it('refuses an unsigned or signature-stripped command (class_unsigned)', () => {
     const bare = utf8Encode(JSON.stringify({ payload: { kind: 'settlelab/class-command/v1', ...command } }));
     expect(openEnvelope(bare, context, null)).toMatchObject({ ok: false, code: 'class_unsigned' });
-    const envelope = signClassCommand(command, buyer.seed, buyer.certificate);
+    const envelope = signClassCommand(command, buyer.seed, buyer.certificate) as CertifiedEnvelope;
     const stripped = utf8Encode(JSON.stringify({ payload: envelope.payload, signerCertificate: envelope.signerCertificate }));
     expect(openEnvelope(stripped, context, null)).toMatchObject({ ok: false, code: 'class_unsigned' });
   });
@@ -117,6 +121,53 @@ describe('class command envelope', () => {
       expect(en[`error.${code}` as keyof typeof en], code).toBeTruthy();
       expect(zhCN[`error.${code}` as keyof typeof zhCN], code).toBeTruthy();
     }
+  });
+});
+
+describe('a command signed by the key alone (a party without a certificate yet)', () => {
+  const publicKeyOf = (seed: Uint8Array) => bytesToHex(keyPairFromSeed(seed).publicKey);
+  const newcomer = { partyId: 'u-newcomer', seed: buyer.seed, publicKey: publicKeyOf(buyer.seed) };
+  const registered: ActorStanding = { publicKey: newcomer.publicKey, certificates: 'none' };
+  const unknown: ActorStanding = { publicKey: null, certificates: 'none' };
+  const activate: ClassCommand = { classId: 'demo', name: 'activateAccount', commandId: 'cmd-0002', actor: newcomer.partyId, input: { partyId: newcomer.partyId, code: '1234567890' } };
+  const registration = (publicKey: string, partyId = newcomer.partyId): ClassCommand => ({ classId: 'demo', name: 'register', commandId: 'cmd-0003', actor: newcomer.partyId, input: { partyId, publicKey } });
+  const keySigned = (c: ClassCommand, seed: Uint8Array) => encodeEnvelope(signClassCommand(c, seed, null));
+
+  it('names the registration command as the app defines it', () => {
+    expect(registrationCommandName).toBe(registerCommand.name);
+  });
+
+  it('opens a command of a registered, uncertified party signed by its registered key', () => {
+    const opened = openEnvelope(keySigned(activate, newcomer.seed), { ...context, actor: registered }, 'cmd-0002');
+    expect(opened).toMatchObject({ ok: true, value: { ...activate, signerSerial: null, signerFingerprint: null } });
+  });
+
+  it('opens a registration signed by the key it registers (proof of possession), and no other', () => {
+    expect(openEnvelope(keySigned(registration(newcomer.publicKey), newcomer.seed), { ...context, actor: unknown }, null).ok).toBe(true);
+    // Registering someone else's key (here the seller's), signed by one's own: refused.
+    expect(openEnvelope(keySigned(registration(publicKeyOf(seller.seed)), newcomer.seed), { ...context, actor: unknown }, null)).toMatchObject({ ok: false, code: 'class_registration_unproven' });
+    // Registering another party than the one sending it.
+    expect(openEnvelope(keySigned(registration(newcomer.publicKey, 'u-someone'), newcomer.seed), { ...context, actor: unknown }, null)).toMatchObject({ ok: false, code: 'class_registration_unproven' });
+    // The registered key named in the envelope, but the signature made by another key.
+    const forged = { ...(signClassCommand(registration(newcomer.publicKey), seller.seed, null) as object), signerKey: newcomer.publicKey };
+    expect(openEnvelope(encodeEnvelope(forged as never), { ...context, actor: unknown }, null)).toMatchObject({ ok: false, code: 'class_registration_unproven' });
+  });
+
+  it('refuses a command claiming an uncertified party signed by another key, or for a party with no key', () => {
+    expect(openEnvelope(keySigned(activate, seller.seed), { ...context, actor: registered }, null)).toMatchObject({ ok: false, code: 'class_key_mismatch' });
+    const claimed = { ...(signClassCommand(activate, seller.seed, null) as object), signerKey: newcomer.publicKey };
+    expect(openEnvelope(encodeEnvelope(claimed as never), { ...context, actor: registered }, null)).toMatchObject({ ok: false, code: 'class_signature_invalid' });
+    expect(openEnvelope(keySigned(activate, newcomer.seed), { ...context, actor: unknown }, null)).toMatchObject({ ok: false, code: 'class_party_unknown' });
+  });
+
+  it('refuses the bare key of a party the CA certified (it signs with the certificate) or revoked (it stays refused)', () => {
+    expect(openEnvelope(keySigned(activate, newcomer.seed), { ...context, actor: { ...registered, certificates: 'held' } }, null)).toMatchObject({ ok: false, code: 'class_certificate_required' });
+    expect(openEnvelope(keySigned(activate, newcomer.seed), { ...context, actor: { ...registered, certificates: 'revoked' } }, null)).toMatchObject({ ok: false, code: 'class_certificate_revoked' });
+  });
+
+  it('refuses an envelope carrying both a certificate and a bare key', () => {
+    const both = { ...signClassCommand(command, buyer.seed, buyer.certificate), signerKey: newcomer.publicKey };
+    expect(decodeEnvelope(utf8Encode(JSON.stringify(both)))).toMatchObject({ ok: false, code: 'class_envelope_malformed' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPassword, formatActivationCode, institutionSeeds, verifyRevocationList } from '../../src/domain/index.ts';
-import { activateAccount, loginNameTaken, register, resendActivationCode, activationWrongCodesMax } from '../../src/app/identity/registration.ts';
+import { activateAccount, loginNameTaken, register, registerCommand, resendActivationCode, activationWrongCodesMax } from '../../src/app/identity/registration.ts';
+import { execute } from '../../src/app/pipeline.ts';
 import { login } from '../../src/app/identity/login.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
 import { ensureIdentities, makeLabPassword } from '../../src/app/identity/seed.ts';
@@ -97,6 +98,16 @@ describe('registration', () => {
     expect(r.code).toBe('invalid_registration');
     expect(r.fields).toMatchObject({ loginName: 'too_short', email: 'invalid_email', passwordAgain: 'password_mismatch', postcode: 'invalid_postcode', idNumber: 'id_check_digit' });
     expect(await identityTables(db).users.count()).toBe(institutionSeeds.length);
+  });
+
+  it('the command takes no party id or name key the login name does not give (a hand-made class command)', async () => {
+    const { db } = await freshWorld();
+    const input = { loginName: 'Newcomer', loginNameKey: 'newcomer', role: 'buyer', profile: null, passwordHash: { hash: 'h' }, sealed: {}, publicKey: '00'.repeat(32), activationCode: 'ABCDEFGH', store: null };
+    for (const [i, change] of [{ partyId: 'platform2' }, { partyId: 'u-someone' }, { partyId: 'u-Newcomer', loginNameKey: 'Newcomer' }].entries()) {
+      const r = await execute(db, registerCommand, { ...meta('u-newcomer'), id: `hand-${i}` }, { ...input, partyId: 'u-newcomer', ...change } as never);
+      expect(r).toMatchObject({ ok: false, code: 'invalid_registration' });
+    }
+    expect(await db.parties.get('u-someone')).toBeUndefined();
   });
 
   it('a login name is unique in the world, ignoring case and full-width forms, institutions included', async () => {

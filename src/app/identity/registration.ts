@@ -29,6 +29,7 @@ import { defineCommand, execute } from '../pipeline.ts';
 import { readClock } from '../clock-read.ts';
 import { sendMail } from '../mailbox.ts';
 import { protectWithPassword, readPasswordIterations, systemRandom, type Random } from './common.ts';
+import { tabKeys } from './keys.ts';
 import { checkStoreInput, openStoreInTransaction, type StoreFieldProblem, type StoreInput } from './stores.ts';
 
 // Registration (用户注册) and activation (激活帐号). A buyer or seller fills in the seed's fields;
@@ -55,6 +56,11 @@ export type IdentityOptions = {
   readonly commandId?: string;
   readonly random?: Random;
   readonly env?: CommandEnv;
+  /**
+   * The world's id, for the tab's key ring: in class mode (env.classSubmit) the new key opens in
+   * the ring (`env.keyRing`, else `tabKeys`), as a login would, to sign the registration.
+   */
+  readonly worldId?: string;
 };
 
 /** Party ids of registered users: readable in URLs and unique exactly when the login name is. */
@@ -118,6 +124,9 @@ export const registerCommand = defineCommand({
   apply: async (tx, input: RegisterCommandInput) => {
     const t = identityTables(tx.db);
     const partyId = input.partyId;
+    // The wrapper derives the party id from the login name; a hand-made command (a class stream
+    // is open to any client with the class login) must not pick another party's id or name key.
+    if (normalizeLoginName(input.loginName) !== input.loginNameKey || !/^[a-z0-9_]{1,64}$/.test(input.loginNameKey) || partyId !== partyIdForLogin(input.loginNameKey)) return err('invalid_registration');
     if ((await t.users.where('loginNameKey').equals(input.loginNameKey).count()) > 0) return err('login_name_taken');
     if ((await tx.db.parties.get(partyId)) !== undefined) return err('login_name_taken');
     await tx.db.parties.add({ id: partyId, kind: input.role, name: { zh: input.loginName, en: input.loginName }, createdAt: tx.now, institution: false });
@@ -163,10 +172,20 @@ export async function register(db: WorldDb, input: RegisterInput, options: Ident
   const seed = random(seedLength);
   const publicKey = bytesToHex(keyPairFromSeed(seed).publicKey);
   const { passwordHash, sealed } = await protectWithPassword(seed, data.password, random, iterations);
-  seed.fill(0);
   const code = makeActivationCode(random(activationCodeLength));
   const partyId = partyIdForLogin(data.loginNameKey);
   const meta: CommandMeta = { id: options.commandId ?? `register:${bytesToHex(random(16))}`, actor: partyId };
+  // Class mode (#20): every PC checks that the registration is signed by the key it registers
+  // (proof of possession), and the new party's next steps (activating, applying for a certificate)
+  // are signed by it too, before any certificate: the key opens in this tab's ring, as a login
+  // would, and stays open only if the registration is accepted.
+  const classMode = options.env?.classSubmit !== undefined;
+  const keyRing = options.env?.keyRing ?? tabKeys;
+  if (classMode) {
+    assert(options.worldId !== undefined, 'class mode registers with the world id of the tab\'s key ring');
+    keyRing.open({ worldId: options.worldId, partyId, loginName: data.loginName, loggedInAtMs: Date.now() }, seed);
+  }
+  seed.fill(0);
 
   const prepared: RegisterCommandInput = {
     partyId,
@@ -181,6 +200,7 @@ export async function register(db: WorldDb, input: RegisterInput, options: Ident
     store,
   };
   const result = await execute(db, registerCommand, meta, prepared, options.env);
+  if (classMode && !result.ok) keyRing.forget(options.worldId!, partyId);
   if (!result.ok && result.code === 'login_name_taken') return fieldFailure({ loginName: 'login_name_taken' });
   return result;
 }

@@ -9,7 +9,7 @@
 // same world (a job's command id is deterministic, `job:<id>#<attempt>`). No leader is needed and
 // no one has to sign for the world ('system' has no certificate). The tab's own leader pass
 // (sync/session.ts) must not run jobs in class mode: it would change one PC's world alone.
-import { err, type Certificate, type Result } from '../../domain/index.ts';
+import { err, ok, type Certificate, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import type { ClassSubmission, CommandEnv } from '../../app/command.ts';
 import type { KeyRing } from '../../app/identity/keys.ts';
@@ -17,7 +17,8 @@ import { latestCertificateOf } from '../../app/identity/ca.ts';
 import { runDueJobs } from '../../app/scheduler.ts';
 import { commandRegistry } from '../../app/commands.ts';
 import { worldDigest } from '../../app/replay.ts';
-import { ClassReplica, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
+import type { ClassCommand } from './envelope.ts';
+import { ClassReplica, sendSignedCommand, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
 import { offlineQueueMax, queueProblems, type ClassLinkStatus, type ClassTransport } from './transport.ts';
 
 /** The runner every replica names on the jobs it runs (a job row's ranBy is world state). */
@@ -54,6 +55,24 @@ export type ClassWorldOptions = {
   /** Device time for presence only (never world state). */
   readonly nowMs?: () => number;
 };
+
+/**
+ * What signs the tab's command for its actor: the actor's key, open in this tab (it signed in, or
+ * registered, here), and its latest certificate; null for a party the CA has not certified yet
+ * (registering, activating, applying), which signs with its key alone and every replica checks
+ * against the key the world registered (envelope.ts).
+ */
+export async function signerOf(db: WorldDb, keyRing: KeyRing, worldId: string, actor: string): Promise<Result<{ seed: Uint8Array; certificate: Certificate | null }, 'sign_in_required'>> {
+  const seed = keyRing.seed(worldId, actor);
+  if (seed === null) return err('sign_in_required', { party: actor });
+  const row = await latestCertificateOf(db, actor);
+  return ok({ seed, certificate: row === undefined ? null : row.certificate });
+}
+
+/** The tab's prepared command as the class stream carries it. */
+export function classCommandOf(classId: string, command: ClassSubmission): ClassCommand {
+  return { classId, name: command.name, commandId: command.meta.id, actor: command.meta.actor, input: command.input as never };
+}
 
 function presenceSubject(classId: string): string {
   return `settlelab.${classId}.presence`;
@@ -146,26 +165,28 @@ export class ClassWorld {
   }
 
   /**
-   * CommandEnv.classSubmit: the actor's key must be open in this tab (it signed in here); the
-   * command is signed with it, published (queued while offline) and answered by this replica.
+   * CommandEnv.classSubmit: the actor's key must be open in this tab (it signed in, or registered,
+   * here); the command is signed with it and the actor's certificate if it has one, published (queued while offline) and answered by this replica.
    */
   readonly submit = async (command: ClassSubmission): Promise<Result<unknown, string>> => {
     const { worldId, keyRing, db, classId, transport } = this.options;
-    const seed = keyRing.seed(worldId, command.meta.actor);
-    if (seed === null) return err('sign_in_required', { party: command.meta.actor });
-    const row = await latestCertificateOf(db, command.meta.actor);
-    if (row === undefined) return err('class_no_certificate', { party: command.meta.actor });
-    const certificate: Certificate = row.certificate;
+    const signer = await signerOf(db, keyRing, worldId, command.meta.actor);
+    if (!signer.ok) return signer;
     // Checked after the last await: from here to the queue nothing yields, so the limit holds.
     if (!transport.queueHasRoom) return err(queueProblems[0], { max: offlineQueueMax });
-    return submitClassCommand(
-      (id, data) => transport.publish(id, data),
-      this.replica,
-      { classId, name: command.name, commandId: command.meta.id, actor: command.meta.actor, input: command.input as never },
-      seed,
-      certificate,
-    );
+    return submitClassCommand((id, data) => transport.publish(id, data), this.replica, classCommandOf(classId, command), signer.value.seed, signer.value.certificate);
   };
+
+  /**
+   * Sends a command the tab signed before it had a connection (kept in the outbox meanwhile) and
+   * answers with its result. The transport may have sent it from the outbox already: the stream
+   * stores one of the two (message id), and the replica answers either way.
+   */
+  async sendSigned(commandId: string, envelope: Uint8Array): Promise<Result<unknown, string>> {
+    const { transport } = this.options;
+    if (!transport.queueHasRoom) return err(queueProblems[0], { max: offlineQueueMax });
+    return sendSignedCommand((id, data) => transport.publish(id, data), this.replica, commandId, envelope);
+  }
 
   /** The tab's env in class mode: its own env with the hook that sends commands through the stream. */
   envFor(env: CommandEnv): CommandEnv {

@@ -7,10 +7,23 @@
 // on every replica because it depends only on the envelope and the replica's world at that point of
 // the stream (never on device time).
 //
+// A party the CA has not certified yet (a new buyer registering, activating its account, applying
+// for its certificate) signs with its key alone: the envelope carries the public key instead of a
+// certificate and verifies against the key the world registered for the party, only while the
+// party has never had a certificate (once it has one it signs with it; a revoked party stays
+// refused). A registration, before the world knows any key of the party, is signed by the very key
+// it registers (proof of possession), so nobody can register a key they do not hold.
+//
 // Pure: no I/O, no clock, no randomness (the caller makes the command id and passes the seed).
 import {
+  assert,
+  bytesToHex,
   err,
+  hexToBytes,
+  keyPairFromSeed,
   ok,
+  sign,
+  verify,
   roles,
   signDocument,
   utf8Decode,
@@ -22,7 +35,7 @@ import {
   type SignedDocument,
   type VerifyFailure,
 } from '../../domain/index.ts';
-import { canonicalBytes, isJsonSafe, isHex, signatureLength } from '../../domain/crypto/index.ts';
+import { canonicalBytes, isJsonSafe, isHex, publicKeyLength, signatureLength } from '../../domain/crypto/index.ts';
 
 /** The payload's kind: a signature made for anything else (a cheque, a login) never verifies as a command. */
 export const classCommandKind = 'settlelab/class-command/v1';
@@ -48,7 +61,17 @@ export type ClassCommand = {
 
 type Payload = ClassCommand & { readonly kind: typeof classCommandKind };
 
-export type ClassEnvelope = SignedDocument<Payload>;
+/** Signed by a party's certificate (every party the CA certified). */
+export type CertifiedEnvelope = SignedDocument<Payload>;
+/** Signed by a party's key alone, named here: a party without a certificate yet. */
+export type KeySignedEnvelope = { readonly payload: Payload; readonly signature: string; readonly signerKey: string };
+export type ClassEnvelope = CertifiedEnvelope | KeySignedEnvelope;
+
+/**
+ * The command that registers a party and its key (src/app/identity/registration.ts registerCommand;
+ * a unit test keeps the two names equal): the one command a party with no registered key may sign.
+ */
+export const registrationCommandName = 'register';
 
 export type EnvelopeRefusal =
   | 'class_envelope_malformed'
@@ -60,7 +83,11 @@ export type EnvelopeRefusal =
   | 'class_certificate_revoked'
   | 'class_revocation_list_invalid'
   | 'class_signature_invalid'
-  | 'class_actor_mismatch';
+  | 'class_actor_mismatch'
+  | 'class_registration_unproven'
+  | 'class_party_unknown'
+  | 'class_key_mismatch'
+  | 'class_certificate_required';
 
 /** Every refusal, for the catalog test (each has a message in en and zh-CN). */
 export const envelopeRefusals: readonly EnvelopeRefusal[] = [
@@ -74,6 +101,10 @@ export const envelopeRefusals: readonly EnvelopeRefusal[] = [
   'class_revocation_list_invalid',
   'class_signature_invalid',
   'class_actor_mismatch',
+  'class_registration_unproven',
+  'class_party_unknown',
+  'class_key_mismatch',
+  'class_certificate_required',
 ];
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -102,11 +133,19 @@ export function commandSigningBytes(command: ClassCommand): Uint8Array {
   return canonicalBytes({ kind: classCommandKind, classId, name, commandId, actor, input });
 }
 
-/** Signs `command` with the actor's seed; the certificate must be the actor's (an assertion otherwise). */
-export function signClassCommand(command: ClassCommand, seed: Uint8Array, certificate: Certificate): ClassEnvelope {
+/**
+ * Signs `command` with the actor's seed and its certificate (an assertion when they do not match),
+ * or with the key alone when `certificate` is null (a party the CA has not certified yet).
+ */
+export function signClassCommand(command: ClassCommand, seed: Uint8Array, certificate: Certificate | null): ClassEnvelope {
   const { classId, name, commandId, actor, input } = command;
   const payload: Payload = { kind: classCommandKind, classId, name, commandId, actor, input };
-  return signDocument(payload, seed, certificate);
+  if (certificate !== null) return signDocument(payload, seed, certificate);
+  return { payload, signature: bytesToHex(sign(canonicalBytes(payload), seed)), signerKey: bytesToHex(keyPairFromSeed(seed).publicKey) };
+}
+
+function isKeySigned(envelope: ClassEnvelope): envelope is KeySignedEnvelope {
+  return 'signerKey' in envelope;
 }
 
 /** The message body: canonical JSON of the envelope (the same bytes whoever encodes it). */
@@ -128,9 +167,13 @@ export function decodeEnvelope(bytes: Uint8Array): Result<ClassEnvelope, 'class_
   }
   if (!isObject(value) || !isJsonSafe(value)) return err('class_envelope_malformed');
   if (!isClassCommand(value.payload)) return err('class_envelope_malformed');
-  // A bare command, or one with the signature or certificate stripped, is unsigned.
-  if (value.signature === undefined || value.signerCertificate === undefined) return err('class_unsigned');
-  if (!isHex(value.signature, signatureLength) || !isObject(value.signerCertificate)) return err('class_envelope_malformed');
+  // A bare command, or one with the signature or both signers stripped, is unsigned.
+  if (value.signature === undefined || (value.signerCertificate === undefined && value.signerKey === undefined)) return err('class_unsigned');
+  if (!isHex(value.signature, signatureLength)) return err('class_envelope_malformed');
+  // One signer, never both: a certificate, or a bare key.
+  if (value.signerKey !== undefined) {
+    if (value.signerCertificate !== undefined || !isHex(value.signerKey, publicKeyLength)) return err('class_envelope_malformed');
+  } else if (!isObject(value.signerCertificate)) return err('class_envelope_malformed');
   return ok(value as unknown as ClassEnvelope);
 }
 
@@ -142,12 +185,25 @@ export type EnvelopeContext = {
   readonly crl: RevocationSource;
   /** World time (ms) at this point of the stream, from the replica's world clock. */
   readonly now: number;
+  /**
+   * The acting party as the replica's world knows it at this point of the stream; needed to judge
+   * a key-signed envelope (the replica reads it for the decoded envelope's actor).
+   */
+  readonly actor?: ActorStanding;
+};
+
+/** What a replica's world says of a party, for a command signed with its key alone. */
+export type ActorStanding = {
+  /** The party's registered public key (hex), or null when the world has none (not registered yet). */
+  readonly publicKey: string | null;
+  /** Whether the CA ever certified it, and whether one of its certificates is revoked now. */
+  readonly certificates: 'none' | 'held' | 'revoked';
 };
 
 export type VerifiedCommand = ClassCommand & {
-  /** The signer's certificate serial and fingerprint, for the applied command's record. */
-  readonly signerSerial: number;
-  readonly signerFingerprint: string;
+  /** The signer's certificate serial and fingerprint, for the applied command's record; null when signed by the key alone. */
+  readonly signerSerial: number | null;
+  readonly signerFingerprint: string | null;
 };
 
 function refusalOf(failure: VerifyFailure): EnvelopeRefusal {
@@ -184,11 +240,38 @@ export function verifyEnvelope(
   const { payload } = envelope;
   if (payload.classId !== context.classId) return err('class_wrong_class');
   if (messageId !== null && messageId !== payload.commandId) return err('class_message_id_mismatch');
+  if (isKeySigned(envelope)) {
+    assert(context.actor !== undefined, 'a key-signed command is judged with its actor\'s standing');
+    return verifyKeySigned(envelope, context.actor);
+  }
   const verdict = verifySignedDocument(envelope, { roots: context.roots, crl: context.crl, now: context.now, role: roles });
   if (!verdict.ok) return err(refusalOf(verdict.code), verdict.detail);
   if (verdict.value.subject.partyId !== payload.actor) return err('class_actor_mismatch');
   const { classId, name, commandId, actor, input } = payload;
   return ok({ classId, name, commandId, actor, input, signerSerial: verdict.value.serial, signerFingerprint: verdict.value.fingerprint });
+}
+
+/**
+ * A command signed with the actor's key alone: allowed only while the CA never certified the party
+ * (a revoked party stays refused, a certified one signs with its certificate), against the key the
+ * world registered for it, or, for a registration, the key it registers and nothing else.
+ */
+function verifyKeySigned(envelope: KeySignedEnvelope, actor: ActorStanding): Result<VerifiedCommand, EnvelopeRefusal> {
+  const { payload, signerKey } = envelope;
+  if (actor.certificates === 'revoked') return err('class_certificate_revoked', { party: payload.actor });
+  if (actor.certificates === 'held') return err('class_certificate_required', { party: payload.actor });
+  if (actor.publicKey === null) {
+    if (payload.name !== registrationCommandName) return err('class_party_unknown', { party: payload.actor });
+    // Proof of possession: the registration names the actor as the new party and is signed by the key it registers.
+    const input = payload.input;
+    if (!isObject(input) || input.partyId !== payload.actor || input.publicKey !== signerKey) return err('class_registration_unproven', { party: payload.actor });
+  } else if (signerKey !== actor.publicKey) return err('class_key_mismatch', { party: payload.actor });
+  if (!verify(hexToBytes(envelope.signature), commandSigningBytes(payload), hexToBytes(signerKey))) {
+    // A registration whose signature is not the registered key's proves nothing of the key.
+    return err(actor.publicKey === null ? 'class_registration_unproven' : 'class_signature_invalid', { party: payload.actor });
+  }
+  const { classId, name, commandId, input } = payload;
+  return ok({ classId, name, commandId, actor: payload.actor, input, signerSerial: null, signerFingerprint: null });
 }
 
 /** decodeEnvelope then verifyEnvelope: what a replica does with each stream message's body. */

@@ -12,19 +12,20 @@
 //
 // Applying one command per transaction here; batching several per transaction is a later step.
 import type { ProgressStore } from '../../storage/class-store.ts';
-import { assert, err, type Certificate, type Result } from '../../domain/index.ts';
+import { assert, certificateStatus, err, type Certificate, type RevocationSource, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import type { CommandEnv } from '../../app/command.ts';
 import { execute, type CommandDefinition, type CommandInput } from '../../app/pipeline.ts';
 import { readTrust } from '../../app/identity/common.ts';
+import { identityTables } from '../../storage/identity-tables.ts';
 import { readClock } from '../../app/clock-read.ts';
-import { encodeEnvelope, openEnvelope, signClassCommand, type ClassCommand, type EnvelopeRefusal } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope, signClassCommand, verifyEnvelope, type ActorStanding, type ClassCommand, type EnvelopeRefusal } from './envelope.ts';
 import type { Checkpoint, StreamMessage } from './transport.ts';
 
-export type ReplicaRefusal = EnvelopeRefusal | 'class_unknown_command' | 'class_input_invalid' | 'class_command_failed' | 'class_no_certificate';
+export type ReplicaRefusal = EnvelopeRefusal | 'class_unknown_command' | 'class_input_invalid' | 'class_command_failed';
 
 /** Every replica refusal, for the catalog test. */
-export const replicaRefusals: readonly ReplicaRefusal[] = ['class_unknown_command', 'class_input_invalid', 'class_command_failed', 'class_no_certificate'];
+export const replicaRefusals: readonly ReplicaRefusal[] = ['class_unknown_command', 'class_input_invalid', 'class_command_failed'];
 
 /** What one stream message did to this replica's world. */
 export type Outcome =
@@ -170,7 +171,10 @@ export class ClassReplica {
     // Judged at this point of the stream, by this world's clock and revocation list: the same on
     // every replica, whatever its device clock says.
     const now = await readClock(db);
-    const opened = openEnvelope(message.data, { classId, roots: trust.roots, crl: trust.crl, now }, message.messageId);
+    const decoded = decodeEnvelope(message.data);
+    const opened = decoded.ok
+      ? verifyEnvelope(decoded.value, { classId, roots: trust.roots, crl: trust.crl, now, actor: await standingOf(db, decoded.value.payload.actor, now, trust.crl) }, message.messageId)
+      : decoded;
     if (!opened.ok) {
       return opened.detail === undefined
         ? { seq, kind: 'refused', code: opened.code, commandId: message.messageId }
@@ -224,6 +228,14 @@ export class ClassReplica {
   }
 }
 
+/** The party as this world knows it at this point of the stream: its registered key and whether the CA certified or revoked it. */
+async function standingOf(db: WorldDb, partyId: string, now: number, crl: RevocationSource): Promise<ActorStanding> {
+  const t = identityTables(db);
+  const [key, certificates] = await Promise.all([t.partyKeys.get(partyId), t.certificates.where('partyId').equals(partyId).toArray()]);
+  const revoked = certificates.some((c) => certificateStatus(c.certificate, now, crl) === 'revoked');
+  return { publicKey: key?.publicKey ?? null, certificates: revoked ? 'revoked' : certificates.length > 0 ? 'held' : 'none' };
+}
+
 /** Follows the class stream into `replica` from the sequence after the last one it applied. */
 export async function followStream(
   replica: ClassReplica,
@@ -249,19 +261,29 @@ export async function submitClassCommand(
   replica: ClassReplica,
   command: ClassCommand,
   seed: Uint8Array,
-  certificate: Certificate,
+  /** The actor's latest certificate, or null for a party the CA has not certified yet (signed by its key alone). */
+  certificate: Certificate | null,
 ): Promise<Result<unknown, string>> {
-  const envelope = encodeEnvelope(signClassCommand(command, seed, certificate));
+  return sendSignedCommand(publish, replica, command.commandId, encodeEnvelope(signClassCommand(command, seed, certificate)));
+}
+
+/** Sends a command the tab signed (now, or before it had a connection) and answers with its result from this PC's replica. */
+export async function sendSignedCommand(
+  publish: (messageId: string, data: Uint8Array) => Promise<{ readonly duplicate: boolean }>,
+  replica: ClassReplica,
+  commandId: string,
+  envelope: Uint8Array,
+): Promise<Result<unknown, string>> {
   // Listen before sending: the replica may apply it before publish's acknowledgement arrives.
-  const outcome = replica.outcomeOf(command.commandId);
-  const ack = await publish(command.commandId, envelope);
+  const outcome = replica.outcomeOf(commandId);
+  const ack = await publish(commandId, envelope);
   if (ack.duplicate) {
     // The stream already holds this id (a tab sending it again after a reload or a lost answer)
     // and stores nothing new: if this replica applied it before, no new message will answer, so
     // the first result comes from the world. If not yet, the replica answers when it gets there.
-    const first = await replica.settledResult(command.commandId);
+    const first = await replica.settledResult(commandId);
     if (first !== null) {
-      replica.forget(command.commandId);
+      replica.forget(commandId);
       return first;
     }
   }
