@@ -7,57 +7,22 @@
 // and equal world digests. Then two buyers on two PCs race for the last item: one order, one
 // out_of_stock, on every replica.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorldDb } from '../../src/storage/schema.ts';
-import { createLabWorld } from '../../src/app/labs/lab-world.ts';
-import { labUserPassword } from '../../src/app/labs/presets.ts';
-import { openWorldDb } from '../../src/app/worlds.ts';
+import type { WorldDb } from '../../src/storage/schema.ts';
 import { worldDigest } from '../../src/app/replay.ts';
 import { KeyRing } from '../../src/app/identity/keys.ts';
 import { login } from '../../src/app/identity/login.ts';
-import { applyForCertificate, issueRequestedCertificate } from '../../src/app/identity/ca.ts';
-import { listProduct } from '../../src/app/market/products.ts';
 import { addToCart } from '../../src/app/market/cart.ts';
-import { orderById, payOrder, placeOrders } from '../../src/app/market/orders.ts';
-import { bookShipment, pickUpShipment, postTracking } from '../../src/app/market/shipping.ts';
-import { confirmReceipt, signReceiptConfirmation } from '../../src/app/market/receipt.ts';
+import { orderById, placeOrders } from '../../src/app/market/orders.ts';
 import { walletOf } from '../../src/app/market/wallet.ts';
-import { advanceClock } from '../../src/app/clock.ts';
 import { marketTables } from '../../src/storage/market-tables.ts';
-import { identityTables } from '../../src/storage/identity-tables.ts';
 import type { CommandEnv } from '../../src/app/command.ts';
 import { ClassTransport } from '../../src/sync/class/transport.ts';
 import { ClassWorld } from '../../src/sync/class/class-world.ts';
-import type { ProgressStore } from '../../src/sync/class/replica.ts';
 import { demoClass, nodeWebSocketFactory, startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { b2cStory, buyerId, copyOf, memoryProgress, prepareB2cClassWorld, sellerId } from '../support/class-b2c-story.ts';
+import { until } from '../support/until.ts';
 import { address, certifiedBuyer, unwrap } from '../helpers/market.ts';
-import { testPasswordIterations } from '../helpers/world.ts';
 import '../../src/app/features.ts';
-
-const pollsMax = 1_200;
-const pollMs = 50;
-async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < pollsMax; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function memoryProgress(): ProgressStore {
-  let seq = 0;
-  return { read: async () => seq, write: async (s) => void (seq = s) };
-}
-
-/** A student PC's copy of the teacher's prepared world (what a snapshot will carry; see docs). */
-async function copyOf(source: WorldDb, name: string): Promise<WorldDb> {
-  const copy = new WorldDb(name);
-  await copy.open();
-  const rows = await Promise.all(source.tables.map(async (table) => [table.name, await table.toArray()] as const));
-  await copy.transaction('rw', copy.tables, async () => {
-    for (const [name, list] of rows) await copy.table(name).bulkPut(list);
-  });
-  return copy;
-}
 
 const worldId = 'lab-world-class-b2c';
 const digestOf = async (db: WorldDb): Promise<string> => (await worldDigest(db)).digest;
@@ -73,20 +38,9 @@ describe('class mode: the B2C story on three PCs through one class stream', () =
 
   it('lists, buys, pays through escrow, ships, confirms and settles alike on every PC; the last item goes to one buyer', async () => {
     // The teacher prepares the class world before the lesson: the B2C lab, and a certificate for
-    // every party that will act (a command is signed with its actor's certificate; see the report).
-    const created = await createLabWorld({ labId: 'b2c-escrow', id: worldId, name: 'class B2C', createdAtMs: 0, passwordIterations: testPasswordIterations, teacher: { name: '', password: 'teacher pass 42' } });
-    if (!created.ok) throw new Error(created.code);
-    const teacherDb = openWorldDb(created.value.entry);
-    await teacherDb.open();
-    const caRing = new KeyRing();
-    unwrap(await login(teacherDb, worldId, { loginName: 'ca', password: (await identityTables(teacherDb).labSheet.get('ca'))!.password! }, { keyRing: caRing }));
-    const sellerId = 'u-lab_seller';
-    const sellerPrep = new KeyRing();
-    unwrap(await login(teacherDb, worldId, { loginName: 'lab_seller', password: labUserPassword }, { keyRing: sellerPrep }));
-    const request = unwrap(await applyForCertificate(teacherDb, worldId, sellerId, { keyRing: sellerPrep }));
-    unwrap(await issueRequestedCertificate(teacherDb, worldId, 'ca', { requestId: request.requestId }, { keyRing: caRing }));
+    // the seller and a second buyer (a party without one signs with its key alone, class-newcomer).
+    const { teacherDb, caRing } = await prepareB2cClassWorld(worldId);
     const rival = await certifiedBuyer(teacherDb, worldId, 'rival', caRing);
-    const buyerId = 'u-lab_buyer';
 
     const pcs = await Promise.all([1, 2, 3].map(async (n) => ({ n, db: await copyOf(teacherDb, `class-b2c-pc${n}`), ring: new KeyRing() })));
     const start = await digestOf(teacherDb);
@@ -110,38 +64,20 @@ describe('class mode: the B2C story on three PCs through one class stream', () =
     const [pc1, pc2, pc3] = tabs as [(typeof tabs)[0], (typeof tabs)[0], (typeof tabs)[0]];
     const meta = (actor: string, id: string) => ({ id, actor });
 
-    // Signing in is a command: it goes through the stream, signed with the key the password opens.
+    // A wrong password opens no key: nothing is sent.
     expect(await login(pc2.db, worldId, { loginName: 'lab_buyer', password: 'not the password' }, { keyRing: pc2.ring, env: pc2.env })).toMatchObject({ ok: false, code: 'wrong_login' });
-    unwrap(await login(pc1.db, worldId, { loginName: 'lab_seller', password: labUserPassword }, { keyRing: pc1.ring, env: pc1.env }));
-    unwrap(await login(pc2.db, worldId, { loginName: 'lab_buyer', password: labUserPassword }, { keyRing: pc2.ring, env: pc2.env }));
-    const logisticsPassword = (await identityTables(pc3.db).labSheet.get('logistics'))!.password!;
-    unwrap(await login(pc3.db, worldId, { loginName: 'logistics', password: logisticsPassword }, { keyRing: pc3.ring, env: pc3.env }));
+    const { bookId, orderId } = await b2cStory(worldId, pc1, pc2, pc3);
+    const book = { id: bookId };
+    const order = { id: orderId };
     // Not signed in on this PC: refused before anything is sent.
     expect(await addToCart(pc3.db, meta(buyerId, 'pc3-cart'), { productId: `${sellerId}-demo-01`, quantity: 1 }, pc3.env)).toMatchObject({ ok: false, code: 'sign_in_required' });
-
-    // PC 1: the seller lists two of a new book.
-    const book = unwrap(await listProduct(pc1.db, meta(sellerId, 'list-1'), { product: { number: 'BK-CLASS', name: '《网络支付》', category: 'books', spec: '平装', unitPrice: '40.00', stock: 2 } }, pc1.env));
-    // PC 2: the buyer buys one and pays through escrow.
-    unwrap(await addToCart(pc2.db, meta(buyerId, 'cart-1'), { productId: book.id, quantity: 1 }, pc2.env));
-    const [order] = unwrap(await placeOrders(pc2.db, meta(buyerId, 'place-1'), { address, deliveryMethod: 'express', paymentMethod: 'escrow' }, pc2.env));
-    expect(unwrap(await payOrder(pc2.db, meta(buyerId, 'pay-1'), { orderId: order!.id }, pc2.env)).state).toBe('WAIT_SELLER_SEND_GOODS');
-    // PC 1 books the courier; PC 3 (logistics) picks it up and delivers.
-    const booking = unwrap(await bookShipment(pc1.db, meta(sellerId, 'book-1'), { orderId: order!.id }, pc1.env));
-    unwrap(await pickUpShipment(pc3.db, meta('logistics', 'pick-1'), { shipmentId: booking.id, place: '杭州仓' }, pc3.env));
-    unwrap(await postTracking(pc3.db, meta('logistics', 'track-1'), { shipmentId: booking.id, status: 'delivered', place: '中关村' }, pc3.env));
-    // PC 2: the buyer signs the receipt confirmation (in the tab) and confirms.
-    await until('PC 2 sees the delivery', async () => (await orderById(pc2.db, order!.id))?.state === 'WAIT_BUYER_CONFIRM_GOODS');
-    const doc = unwrap(await signReceiptConfirmation(pc2.db, worldId, order!.id, { keyRing: pc2.ring }));
-    expect(unwrap(await confirmReceipt(pc2.db, meta(buyerId, 'confirm-1'), { orderId: order!.id, confirmation: doc }, pc2.env)).state).toBe('TRADE_FINISHED');
-    // A day later (the logistics company moves the clock): the T+1 job makes the seller's money withdrawable on every PC.
-    unwrap(await advanceClock(pc3.db, meta('logistics', 'clock-1'), { kind: 'days', days: 1 }, pc3.env));
 
     const settledAll = async () => {
       const last = await teacher.lastSeq();
       await until(`every PC settled ${last}`, () => tabs.every((t) => t.world.settled === last));
     };
     await settledAll();
-    const views = await Promise.all(tabs.map(async (t) => ({ seller: await walletOf(t.db, sellerId), buyer: await walletOf(t.db, buyerId), order: (await orderById(t.db, order!.id))?.state, digest: await digestOf(t.db) })));
+    const views = await Promise.all(tabs.map(async (t) => ({ seller: await walletOf(t.db, sellerId), buyer: await walletOf(t.db, buyerId), order: (await orderById(t.db, order.id))?.state, digest: await digestOf(t.db) })));
     for (const v of views) expect(v).toEqual(views[0]);
     expect(views[0]!.order).toBe('TRADE_FINISHED');
     expect(views[0]!.seller.available.amount).toBe('51.20');
