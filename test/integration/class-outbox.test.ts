@@ -9,8 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEnvelope, signClassCommand, type ClassCommand } from '../../src/sync/class/envelope.ts';
 import { ClassTransport, offlineQueueMax, type ClassConnectOptions, type StreamMessage } from '../../src/sync/class/transport.ts';
 import { ClassWorld } from '../../src/sync/class/class-world.ts';
-import { indexedDbOutbox, type ProgressStore } from '../../src/storage/class-store.ts';
-import { demoClass, nodeWebSocketFactory, startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { indexedDbOutbox, indexedDbProgress, type ProgressStore } from '../../src/storage/class-store.ts';
+import { startClassTab } from '../../src/sync/class/class-tab.ts';
+import type { ClassLink } from '../../src/sync/class/link.ts';
+import { tabKeys } from '../../src/app/identity/keys.ts';
+import { advanceClock } from '../../src/app/clock.ts';
+import { readClock } from '../../src/app/clock-read.ts';
+import { demoClass, freePort, nodeWebSocketFactory, startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { labPassword, loggedInTab } from '../helpers/identity.ts';
 import { makeClassCa } from '../support/class-identities.ts';
 import { until } from '../support/until.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
@@ -110,5 +116,33 @@ describe('the class tab\'s outbox', () => {
     expect(transport.queued).toBe(offlineQueueMax);
     await transport.close();
     await Promise.all(waiting);
+  });
+
+  it('keeps a command issued before the tab ever connected (reloaded while offline) in the outbox, and the next tab sends it', async () => {
+    const teacher = await connect('teacher');
+    await teacher.ensureStream();
+    const world = await freshWorld('outbox before connecting');
+    const entry = { id: world.id, name: 'outbox before connecting', dbName: world.db.name, createdAtMs: 0 };
+    await indexedDbProgress(entry.dbName).write(await teacher.lastSeq());
+    // The platform signs in in this tab (the app's tab ring, which a class tab signs with).
+    await loggedInTab(world.db, world.id, 'platform', await labPassword(world.db, 'platform'), tabKeys);
+    const link = (serverUrl: string): ClassLink => ({ server: serverUrl, code: 'demo', user: demoClass.student.user, pass: demoClass.student.pass, role: 'student' });
+    const tabOf = (serverUrl: string) => startClassTab({ entry, db: world.db, link: link(serverUrl), replicaId: 'pc-reload', env: {}, onChange: () => undefined, wsFactory: nodeWebSocketFactory });
+
+    // The tab opens while the class server cannot be reached: it has never connected.
+    const offline = tabOf(`ws://127.0.0.1:${await freePort()}`);
+    const id = 'outbox-before-connecting';
+    void advanceClock(world.db, { id, actor: 'platform' }, { kind: 'hours', hours: 1 }, { classSubmit: offline.submit });
+    const outbox = indexedDbOutbox(entry.dbName);
+    await until('the command is in the outbox', async () => (await outbox.load()).some((e) => e.messageId === id));
+    // Reloaded (still never connected): the next tab reaches the server and sends it first.
+    await offline.stop();
+    const before = await readClock(world.db);
+    const online = tabOf(server.wsUrl);
+    open.push({ close: () => online.stop() });
+    await until('the command applied', async () => (await world.db.commands.get(id)) !== undefined);
+    expect(await readClock(world.db)).toBe(before + 3_600_000);
+    await until('the outbox is empty', async () => (await outbox.load()).length === 0);
+    expect((await world.db.commandLog.toArray()).filter((r) => r.commandId === id)).toHaveLength(1);
   });
 });

@@ -21,8 +21,9 @@ import { KeyRing, tabKeys } from '../../app/identity/keys.ts';
 import { login } from '../../app/identity/login.ts';
 import { applyForCertificate, issueRequestedCertificate, latestCertificateOf } from '../../app/identity/ca.ts';
 import { identityTables } from '../../storage/identity-tables.ts';
-import { ClassTransport, type ClassConnectOptions, type ConnectProblem } from './transport.ts';
-import { ClassWorld } from './class-world.ts';
+import { ClassTransport, offlineQueueMax, queueProblems, type ClassConnectOptions, type ConnectProblem } from './transport.ts';
+import { ClassWorld, classCommandOf, signerOf } from './class-world.ts';
+import { encodeEnvelope, signClassCommand } from './envelope.ts';
 import { indexedDbProgress } from './replica.ts';
 import { indexedDbOutbox } from '../../storage/class-store.ts';
 import { isClassCode } from './subjects.ts';
@@ -198,9 +199,10 @@ export type ClassTab = {
 /**
  * Follows the class stream in this tab for as long as it is open: connects (again every few
  * seconds while the server cannot be reached), then runs this PC's replica of the class world.
- * Commands sent before the first connection wait for it. The teacher's tab writes the snapshots.
+ * Commands sent before the first connection are signed at once and kept in the outbox (a reload
+ * loses none), go out once connected and are answered then. The teacher's tab writes the snapshots.
  */
-export function startClassTab(options: {
+export function startClassTab(options: Socketed & {
   readonly entry: WorldEntry;
   readonly db: WorldDb;
   readonly link: ClassLink;
@@ -209,6 +211,7 @@ export function startClassTab(options: {
   readonly onChange: () => void;
 }): ClassTab {
   const { entry, db, link, replicaId } = options;
+  const outbox = indexedDbOutbox(entry.dbName);
   let world: ClassWorld | null = null;
   let transport: ClassTransport | null = null;
   let stopped = false;
@@ -226,7 +229,7 @@ export function startClassTab(options: {
   void (async () => {
     while (!stopped) {
       // The outbox: what this world's tab queued before a reload goes out first, in order.
-      const connected = await connect(link, replicaId, {}, indexedDbOutbox(entry.dbName));
+      const connected = await connect(link, replicaId, options, outbox);
       if (connected.ok) {
         transport = connected.value;
         break;
@@ -256,7 +259,19 @@ export function startClassTab(options: {
   })();
   return {
     world: () => world,
-    submit: async (command) => (await ready).submit(command),
+    submit: async (command) => {
+      if (world !== null) return world.submit(command);
+      // Not connected once since the tab opened (reloaded while offline): signed now and kept in
+      // the outbox, so a reload or a closed browser does not lose it; the tab's next transport
+      // sends the outbox first. Answered once this PC's replica applies it.
+      const signer = await signerOf(db, tabKeys, entry.id, command.meta.actor);
+      if (!signer.ok) return signer;
+      if ((await outbox.load()).length >= offlineQueueMax) return err(queueProblems[0], { max: offlineQueueMax });
+      const envelope = encodeEnvelope(signClassCommand(classCommandOf(link.code, command), signer.value.seed, signer.value.certificate));
+      await outbox.add({ messageId: command.meta.id, data: envelope });
+      // Sent again through the world: the connection may have read the outbox before this add.
+      return (await ready).sendSigned(command.meta.id, envelope);
+    },
     setParty(p) {
       party = p;
       world?.setParty(p);
