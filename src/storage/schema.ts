@@ -22,6 +22,9 @@ export type CommandLogRow = { seq?: number; name: string; input: unknown; actor:
 
 export const worldDbPrefix = 'settlelab-world-';
 
+/** Dexie 4's own field for a version's declared spec (what its stores() first sets). */
+type DexieVersionInternals = { _cfg: { storesSource?: Record<string, string | null> } };
+
 export class WorldDb extends Dexie {
   meta!: Table<MetaRow, string>;
   parties!: Table<PartyRow, string>;
@@ -32,10 +35,22 @@ export class WorldDb extends Dexie {
 
   constructor(dbName: string, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(dbName, options);
-    for (const m of migrations) {
-      const v = this.version(m.version).stores({ ...m.stores });
-      if (m.upgrade) v.upgrade(m.upgrade);
-    }
+    // Dexie parses every version declared so far again on each version() and stores() call: 16
+    // versions declared one by one cost 9,384 table parses (now 736), ~70 ms of CPU per WorldDb in Chromium
+    // under load, twice in each cold open of a world (issue #18). So the versions are declared
+    // first with empty specs (cheap to parse again), each older version's spec is then set as
+    // stores() sets it (a version's first storesSource is the spec given), and the last stores()
+    // call parses every version once, from all of them, as the version-by-version calls ended with
+    // (test/unit/world-schema.test.ts holds the two the same).
+    const versions = migrations.map((m) => this.version(m.version));
+    const last = migrations.length - 1;
+    migrations.forEach((m, i) => {
+      if (i < last) (versions[i] as unknown as DexieVersionInternals)._cfg.storesSource = { ...m.stores };
+    });
+    versions[last]!.stores({ ...migrations[last]!.stores });
+    migrations.forEach((m, i) => {
+      if (m.upgrade) versions[i]!.upgrade(m.upgrade);
+    });
   }
 }
 
