@@ -11,7 +11,7 @@ import { migrations } from '../../src/storage/migrations/index.ts';
 type VersionInternals = { _cfg: { version: number; dbschema: Record<string, { primKey: { src: string }; indexes: { src: string }[] }> } };
 
 /** Every declared version's parsed schema, as Dexie keeps it for upgrades. */
-function schemas(db: Dexie): unknown {
+function schemas(db: object): unknown {
   const versions = (db as unknown as { _versions: VersionInternals[] })._versions;
   return versions.map((v) => ({
     version: v._cfg.version,
