@@ -143,12 +143,12 @@ class Students {
 }
 
 /** The class rows; [] (with a message) when nats-server is not installed. */
-export async function classRows(options: { outDir: string; chromiumPath: string; wanted: readonly string[] }): Promise<BenchRow[]> {
+export async function classRows(options: { outDir: string; chromiumPath: string; wanted: readonly string[] }): Promise<{ rows: BenchRow[]; browser: string }> {
   try {
     natsServerBinary();
   } catch (e) {
     console.warn(`class rows skipped (${options.wanted.join(', ')}): ${e instanceof Error ? e.message : String(e)}`);
-    return [];
+    return { rows: [], browser: '' };
   }
   const serve = sirv(options.outDir, { dev: true });
   const http: Server = createServer((req, res) => serve(req, res, () => { res.statusCode = 404; res.end(); }));
@@ -161,9 +161,11 @@ export async function classRows(options: { outDir: string; chromiumPath: string;
   const pcs: Pc[] = [];
   let class_: Students | null = null;
   const rows: BenchRow[] = [];
+  let browser: string | undefined;
   try {
     console.log(`class bench: load average ${load()}; opening the class and ${replicas} replicas`);
     for (let i = 0; i < replicas; i++) pcs.push(await launchPc(url, options.chromiumPath));
+    browser = (await pcs[0]!.page.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '';
     const { parties, productId, snapshotEvery } = await call(pcs[0]!, 'open', link);
     // The latest snapshot the teacher's PC writes before the 10,000th command (the page reads the
     // app's snapshotEvery: class-tab.ts loads browser-only code).
@@ -239,7 +241,7 @@ export async function classRows(options: { outDir: string; chromiumPath: string;
     const [teacherDigest, lateDigest] = [await call(pcs[0]!, 'digest'), await call(late, 'digest')];
     if (teacherDigest !== lateDigest) throw new Error('the late joiner’s digest differs from PC 1’s');
     await allApplied(pcs);
-    console.log(`class.join: snapshot after ${joined.snapshotSeq}, tail ${joined.seq - joined.snapshotSeq}: ${Math.round(joined.ms)} ms (joining at sequence 0: ${joins.map(Math.round).join(', ')} ms); equal digests; load ${load()}`);
+    console.log(`class.join: snapshot after ${joined.snapshotSeq}, tail ${joined.seq - joined.snapshotSeq}: ${Math.round(joined.ms)} ms, of which joinClass (snapshot read, import, digest) ${Math.round(joined.importMs)} ms (joining at sequence 0: ${joins.map(Math.round).join(', ')} ms); equal digests; load ${load()}`);
     rows.push({ name: 'class.join', value: Math.round(joined.ms), unit: 'ms', baseline: Math.round(joins[0]!), ratio: Math.round((joined.ms / joins[0]!) * 1000) / 1000, limit: joinLimitMs });
   } finally {
     await class_?.close();
@@ -247,5 +249,5 @@ export async function classRows(options: { outDir: string; chromiumPath: string;
     await server.dispose();
     http.close();
   }
-  return rows.filter((r) => options.wanted.includes(r.name));
+  return { rows: rows.filter((r) => options.wanted.includes(r.name)), browser: browser ?? '' };
 }

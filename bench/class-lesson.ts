@@ -35,7 +35,7 @@ export type ServerLink = { readonly server: string; readonly teacherPass: string
 export type ClassBenchApi = {
   open(link: ServerLink): Promise<{ parties: LessonParty[]; productId: string; snapshotEvery: number }>;
   /** Joins the class (latest snapshot, then the tail) and follows it; ms until settled at the stream's last sequence. */
-  join(link: ServerLink & { replicaId: string }): Promise<{ ms: number; seq: number; snapshotSeq: number }>;
+  join(link: ServerLink & { replicaId: string }): Promise<{ ms: number; importMs: number; seq: number; snapshotSeq: number }>;
   settled(): number;
   appliedAt(ids: readonly string[]): (number | null)[];
   /** Stops following the stream (the world and connection stay). */

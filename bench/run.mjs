@@ -60,7 +60,9 @@ async function appRows() {
     // TypeScript of src/ and test/support in Node: loaded through Vite's module runner.
     const { runnerImport } = await import('vite');
     const { module } = await runnerImport(join(root, 'bench/class-bench.ts'), { configFile: false, logLevel: 'warn' });
-    rows.push(...(await module.classRows({ outDir, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', wanted: classWanted })));
+    const measured = await module.classRows({ outDir, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', wanted: classWanted });
+    browserSeen ||= measured.browser;
+    rows.push(...measured.rows);
   }
   return rows;
 }
