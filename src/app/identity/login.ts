@@ -138,7 +138,11 @@ export async function login(
     keyRing.open({ worldId, partyId: user.partyId, loginName: user.loginName, loggedInAtMs: Date.now() }, opened.value);
   }
   const recorded = await recordAttempt(db, meta, user, passwordOk, options.env, loginCommand);
-  if (classMode && !(recorded.ok && recorded.value.outcome === 'ok')) keyRing.forget(worldId, user.partyId);
+  // An account still waiting for activation keeps its key open in class mode: every PC accepts the
+  // activation only signed by that key, so a tab reloaded between registering and activating would
+  // otherwise be told to activate first by the login and to sign in first by the activation.
+  const keepKey = recorded.ok && (recorded.value.outcome === 'ok' || recorded.value.outcome === 'not_activated');
+  if (classMode && !keepKey) keyRing.forget(worldId, user.partyId);
   if (!recorded.ok) return recorded;
   if (recorded.value.outcome !== 'ok') return failureOf(recorded.value);
   assert(opened.ok, 'a right password opens the key');
