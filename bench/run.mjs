@@ -129,6 +129,10 @@ async function pageBench() {
   const url = `${origin}${benchPrefix}index.html${query.size > 0 ? `?${query}` : ''}`;
 
   if (keptProfile) mkdirSync(keptProfile, { recursive: true });
+  // A kept profile holds the app's service worker from the last cold opens: its navigation fallback
+  // answered the bench page with the app's index.html even with service workers blocked (the page
+  // never reported). Removed here; the first cold open installs it again, as in a fresh profile.
+  if (keptProfile) rmSync(join(keptProfile, 'Default', 'Service Worker'), { recursive: true, force: true });
   const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
   const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'];
