@@ -120,6 +120,7 @@ export const en = {
   'activation.code': 'Activation code',
   'activation.submit': 'Activate',
   'activation.done': 'Account activated. You can log in now.',
+  'activation.doneSignedIn': 'Account activated, and this tab is signed in as you. Next: buy in the Shop, or apply for a certificate under Login & certificates.',
   'activation.resend': 'Send a new code',
   'activation.resent': 'A new activation code is in your mailbox.',
 
@@ -489,6 +490,7 @@ export const zh: Record<keyof typeof en, string> = {
   'activation.code': '激活码',
   'activation.submit': '激活',
   'activation.done': '账户已激活，现在可以登录了。',
+  'activation.doneSignedIn': '账户已激活，本标签页已以你的身份登录。下一步：去“商城”购物，或在“登录与证书”申请证书。',
   'activation.resend': '重新发送激活码',
   'activation.resent': '新的激活码已发到你的信箱。',
 
