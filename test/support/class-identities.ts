@@ -17,8 +17,9 @@ const seedOf = (name: string): Uint8Array => sha256(utf8Encode(`class envelope s
 
 export type TestParty = { readonly partyId: string; readonly seed: Uint8Array; readonly certificate: Certificate };
 
-export function makeClassCa(name = 'SettleLab CA') {
-  const caSeed = seedOf(`ca ${name}`);
+/** `seedName`: another CA's keys under the same name (an impostor), when it differs from `name`. */
+export function makeClassCa(name = 'SettleLab CA', seedName = name) {
+  const caSeed = seedOf(`ca ${seedName}`);
   const root = makeRootCertificate(caSeed, { name, partyId: 'ca' }, t0, 3650 * dayMs);
   let serial = 2;
   const party = (partyId: string, role: Role): TestParty => {

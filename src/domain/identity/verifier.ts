@@ -455,13 +455,58 @@ function checkWithNoble(check: Check): boolean {
   return verify(check.signature, check.message, check.publicKey);
 }
 
-/** Verifies one signed document (synchronous: safe inside an IndexedDB transaction). */
-export function verifySignedDocument(doc: SignedDocument, context: VerifyContext): VerifyResult {
+/** Passed checks one cache remembers; past it the oldest is forgotten (verified again, only slower). */
+export const passedChecksMax = 10_000;
+
+/**
+ * Signature checks of certificates and signed revocation lists that passed, remembered across
+ * calls by a verifier that sees the same ones again and again (a class replica: every command of a
+ * party carries the same certificate, chained to the same root, judged with the same list). Each is
+ * named by its check's key, which binds the exact bytes signed, the signature and the key: the
+ * certificate's fingerprint (SHA-256 of body and signature) with its issuer's key, the list's
+ * signed-bytes digest with its signature and publisher's key. So a changed certificate, even with
+ * the same serial and party, or a new or altered list is verified again. Only signatures are
+ * remembered: dates, revocation and role are decided on every call, so a certificate revoked after
+ * it was remembered is refused from the revocation's time on. A document's own signature is never
+ * remembered (each command is checked). A failed check is not remembered either.
+ */
+export class PassedChecks {
+  private readonly keys = new Set<string>();
+  /** Signature checks this cache let through to the engine (for tests and the bench's counts). */
+  verified = 0;
+
+  constructor(private readonly max: number = passedChecksMax) {
+    assert(Number.isSafeInteger(max) && max > 0, 'a cache holds at least one check');
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /** `check` judged by noble, or true when a check with its key passed before. */
+  check(check: Check): boolean {
+    if (check.cacheKey !== null && this.keys.has(check.cacheKey)) return true;
+    this.verified++;
+    const valid = checkWithNoble(check);
+    if (valid && check.cacheKey !== null) {
+      if (this.keys.size >= this.max) this.keys.delete(this.keys.values().next().value as string);
+      this.keys.add(check.cacheKey);
+    }
+    return valid;
+  }
+}
+
+/**
+ * Verifies one signed document (synchronous: safe inside an IndexedDB transaction). With `passed`,
+ * certificate and list signatures that passed in an earlier call are not checked again (the
+ * answer is the same: see PassedChecks).
+ */
+export function verifySignedDocument(doc: SignedDocument, context: VerifyContext, passed?: PassedChecks): VerifyResult {
   const memo = newMemo();
   const ctx = prepareContext(context, memo.lists, memo.keyIds);
   const planned = plan(doc, ctx, memo);
   if (!planned.ok) return planned;
-  return decide(planned.value, ctx, checkWithNoble, memo);
+  return decide(planned.value, ctx, passed === undefined ? checkWithNoble : (check) => passed.check(check), memo);
 }
 
 /**

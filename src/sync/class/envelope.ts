@@ -30,6 +30,7 @@ import {
   verifySignedDocument,
   type Certificate,
   type JsonValue,
+  type PassedChecks,
   type Result,
   type RevocationSource,
   type SignedDocument,
@@ -190,6 +191,11 @@ export type EnvelopeContext = {
    * a key-signed envelope (the replica reads it for the decoded envelope's actor).
    */
   readonly actor?: ActorStanding;
+  /**
+   * The replica's remembered certificate, root and revocation-list signatures that passed before
+   * (keyed by the exact bytes checked), so a command costs one signature check: its own.
+   */
+  readonly passedChecks?: PassedChecks;
 };
 
 /** What a replica's world says of a party, for a command signed with its key alone. */
@@ -244,7 +250,7 @@ export function verifyEnvelope(
     assert(context.actor !== undefined, 'a key-signed command is judged with its actor\'s standing');
     return verifyKeySigned(envelope, context.actor);
   }
-  const verdict = verifySignedDocument(envelope, { roots: context.roots, crl: context.crl, now: context.now, role: roles });
+  const verdict = verifySignedDocument(envelope, { roots: context.roots, crl: context.crl, now: context.now, role: roles }, context.passedChecks);
   if (!verdict.ok) return err(refusalOf(verdict.code), verdict.detail);
   if (verdict.value.subject.partyId !== payload.actor) return err('class_actor_mismatch');
   const { classId, name, commandId, actor, input } = payload;

@@ -12,7 +12,7 @@
 //
 // Applying one command per transaction here; batching several per transaction is a later step.
 import type { ProgressStore } from '../../storage/class-store.ts';
-import { assert, certificateStatus, err, type Certificate, type RevocationSource, type Result } from '../../domain/index.ts';
+import { assert, certificateStatus, err, PassedChecks, type Certificate, type RevocationSource, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import type { CommandEnv } from '../../app/command.ts';
 import { execute, type CommandDefinition, type CommandInput } from '../../app/pipeline.ts';
@@ -86,6 +86,11 @@ export class ClassReplica {
   /** Refusals of recent command ids: they change nothing, so the commands table does not hold them. */
   private readonly refusedRecently = new Map<string, Outcome>();
   private readonly checkpointEvery: number;
+  /**
+   * Certificate, root and revocation-list signatures that passed on this replica: checked once per
+   * certificate and per list, not per command (revocation and dates are still judged per command).
+   */
+  private readonly passedChecks = new PassedChecks();
 
   constructor(private readonly options: ReplicaOptions) {
     this.checkpointEvery = options.checkpointEvery ?? checkpointEveryDefault;
@@ -172,9 +177,10 @@ export class ClassReplica {
     // every replica, whatever its device clock says.
     const now = await readClock(db);
     const decoded = decodeEnvelope(message.data);
-    const opened = decoded.ok
-      ? verifyEnvelope(decoded.value, { classId, roots: trust.roots, crl: trust.crl, now, actor: await standingOf(db, decoded.value.payload.actor, now, trust.crl) }, message.messageId)
-      : decoded;
+    // The actor's standing judges a command signed by its key alone; a certified one needs no reads.
+    const standing = decoded.ok && 'signerKey' in decoded.value ? await standingOf(db, decoded.value.payload.actor, now, trust.crl) : undefined;
+    const context = { classId, roots: trust.roots, crl: trust.crl, now, passedChecks: this.passedChecks, ...(standing === undefined ? {} : { actor: standing }) };
+    const opened = decoded.ok ? verifyEnvelope(decoded.value, context, message.messageId) : decoded;
     if (!opened.ok) {
       return opened.detail === undefined
         ? { seq, kind: 'refused', code: opened.code, commandId: message.messageId }
