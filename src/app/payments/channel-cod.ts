@@ -168,7 +168,10 @@ export async function codShipmentsOf(db: WorldDb, logisticsId: string, max = cod
   return paymentsTables(db).codShipments.where('[logisticsId+createdAt]').between([logisticsId, Dexie.minKey], [logisticsId, Dexie.maxKey]).reverse().limit(max).toArray();
 }
 
-export async function codBatchesOf(db: WorldDb, logisticsId: string): Promise<CodBatch[]> {
-  const rows = await paymentsTables(db).codBatches.where('logisticsId').equals(logisticsId).toArray();
-  return rows.sort((a, b) => b.cutoffAt - a.cutoffAt);
+/** Remittances the courier's page lists at first (one a day: a month), and each "older" adds. */
+export const codBatchesShownMax = 30;
+
+/** The courier's newest `max` remittances, newest first, read through the cutoffAt index (a world has one or two couriers). */
+export async function codBatchesOf(db: WorldDb, logisticsId: string, max = codBatchesShownMax): Promise<CodBatch[]> {
+  return paymentsTables(db).codBatches.orderBy('cutoffAt').reverse().filter((b) => b.logisticsId === logisticsId).limit(max).toArray();
 }

@@ -4,17 +4,24 @@ import { LiveKeyed } from '../identity/live-keyed.svelte.ts';
 
 // Sellers by their store (店铺): checkout and the order pages name the shop a buyer buys from, not
 // the seller's login name. Live, so a store approved or renamed in another tab shows at once.
-// Construct inside a component (the live query subscribes in $effect).
+// Only the stores of the sellers the page names are read (the unique sellerId index), never every
+// store of the world (issue #18 item 5). Construct inside a component (the live query subscribes
+// in $effect).
 export class StoreNames {
-  readonly #stores: LiveKeyed<WorldDb, StoreRow[]>;
+  readonly #stores: LiveKeyed<{ readonly db: WorldDb; readonly sellerIds: readonly string[] }, StoreRow[]>;
 
-  constructor(db: () => WorldDb) {
-    this.#stores = new LiveKeyed(db, (d) => identityTables(d).stores.toArray(), []);
+  /** `sellerIds`: the sellers the page names (read outside the querier, so a change re-creates it). */
+  constructor(db: () => WorldDb, sellerIds: () => readonly string[]) {
+    this.#stores = new LiveKeyed(
+      () => ({ db: db(), sellerIds: [...sellerIds()].sort().filter((id, i, sorted) => i === 0 || sorted[i - 1] !== id) }),
+      (k) => (k.sellerIds.length === 0 ? [] : identityTables(k.db).stores.where('sellerId').anyOf([...k.sellerIds]).toArray()),
+      [],
+    );
   }
 
   /** The seller's store name, else `fallback` (the seller's party name). */
   of(sellerId: string, fallback: string): string {
-    // A world has one store per seller and a class's worth of sellers: a scan is enough.
+    // Only the page's sellers' stores are held (one store per seller): a scan is enough.
     return this.#stores.current.find((s) => s.sellerId === sellerId)?.name ?? fallback;
   }
 }
