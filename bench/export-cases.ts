@@ -36,14 +36,33 @@ export async function fillPair(db: WorldDb): Promise<[Account, Account]> {
   return [a, b];
 }
 
+/**
+ * The rare pair: the next two unconstrained CNY accounts after fillPair's. A fill moves money between
+ * them rareEntriesTotal times, evenly spread, so the big world holds an account with few entries
+ * spread over the whole journal, each in its own journal block (the statement.rare row's account):
+ * a statement's first page and its filter's codes read as many blocks at 100k as at 1M.
+ */
+export async function rarePair(db: WorldDb): Promise<[Account, Account]> {
+  const [, , c, d] = (await allAccounts(db)).filter((x) => Object.keys(x.flags).length === 0 && x.currency === 'CNY');
+  if (!c || !d) throw new Error('no second pair of unconstrained CNY accounts');
+  return [c, d];
+}
+/** The rare pair's transfers in a fill (more than the statement's page of 50 and its 200 recent codes' entries). */
+export const rareEntriesTotal = 250;
+
 /** Fills a world with `entries` transfers through the ledger's batch API, fillBatchMax a transaction. */
 export async function fillWorld(entry: WorldEntry, entries: number, idPrefix = 'x'): Promise<void> {
   const db = openWorldDb(entry);
   const [a, b] = await fillPair(db);
+  const [c, d] = await rarePair(db);
+  const rareEvery = Math.max(1, Math.floor(entries / rareEntriesTotal));
   const started = performance.now();
   for (let done = 0; done < entries; done += fillBatchMax) {
     const n = Math.min(fillBatchMax, entries - done);
-    const requests: TransferRequest[] = Array.from({ length: n }, (_, i) => ({ id: `${idPrefix}-${done + i}`, kind: 'single', debitAccountId: a.id, creditAccountId: b.id, amount: '1.00', currency: 'CNY', code: 'lab.move', refs: { n: String(done + i) } }));
+    const requests: TransferRequest[] = Array.from({ length: n }, (_, i) => {
+      const rare = (done + i) % rareEvery === Math.floor(rareEvery / 2);
+      return { id: `${idPrefix}-${done + i}`, kind: 'single', debitAccountId: rare ? c.id : a.id, creditAccountId: rare ? d.id : b.id, amount: '1.00', currency: 'CNY', code: 'lab.move', refs: { n: String(done + i) } };
+    });
     const results = await submitTransfers(db, requests);
     if (results.some((r) => r.status === 'failed')) throw new Error('a fill transfer failed');
     if ((done / fillBatchMax) % 25 === 0) console.log(`export bench: ${done + n} entries after ${((performance.now() - started) / 1000).toFixed(0)} s`);

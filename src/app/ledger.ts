@@ -337,8 +337,12 @@ export async function statementPage(
 
 /** The codes of an account's newest entries (the statement's filter choices). */
 export const recentCodesEntriesMax = 200;
+/** Journal rows read for them at most: a busy account's 200 entries sit in two or three rows; a rare
+ * account's few are spread one a row, and its filter offers the codes of its newest rows' entries
+ * rather than reading 200 rows of 128 entries for a list of choices (issue #18 item 5). */
+export const recentCodesRowsMax = 16;
 export async function recentCodesOf(db: WorldDb, accountId: string): Promise<string[]> {
-  const entries = await accountEntriesBefore(ledgerTables(db).journal, accountId, Number.MAX_SAFE_INTEGER, recentCodesEntriesMax);
+  const entries = await accountEntriesBefore(ledgerTables(db).journal, accountId, Number.MAX_SAFE_INTEGER, recentCodesEntriesMax, recentCodesRowsMax);
   return [...new Set(entries.map((e) => e.code))].sort();
 }
 

@@ -168,36 +168,81 @@ export function decodeJournalColumns(c: JournalColumns): JournalEntry[] {
   const hexes = hexOfAll(c.hashes);
   let previousHash: string = hexOfAll(c.prevHash0)[0]!;
   for (let i = 0; i < c.count; i++) {
-    const verbatim = c.odd[i];
-    if (verbatim !== undefined || c.transferId[i] === null) {
-      out[i] = verbatim as JournalEntry;
-      const h = (verbatim as { hash?: unknown } | null)?.hash;
-      previousHash = typeof h === 'string' ? h : '';
+    if (isVerbatim(c, i)) {
+      out[i] = c.odd[i] as JournalEntry;
+      previousHash = verbatimHash(c, i);
       continue;
     }
-    const w = i * wordsPerEntry;
     const hash = hexes[i]!;
-    const pendingId = c.pendingId?.[i];
-    const releasedAmount = c.releasedAmount?.[i];
-    // A fresh literal per entry, in one shape: canonical JSON takes V8's fast path on it.
-    const entry: Record<string, unknown> = {
-      amount: c.amount[i],
-      at: c.at[i],
-      code: c.words[c.wordIndexes[w + 2]!],
-      creditAccountId: c.words[c.wordIndexes[w + 4]!],
-      currency: c.words[c.wordIndexes[w + 1]!],
-      debitAccountId: c.words[c.wordIndexes[w + 3]!],
-      kind: c.words[c.wordIndexes[w]!],
-      prevHash: previousHash,
-      refs: c.refs[i],
-      seq: c.first + i,
-      transferId: c.transferId[i],
-      hash,
-    };
-    if (pendingId !== undefined && pendingId !== null) entry.pendingId = pendingId;
-    if (releasedAmount !== undefined && releasedAmount !== null) entry.releasedAmount = releasedAmount;
-    out[i] = entry as JournalEntry;
+    out[i] = entryOf(c, i, hash, previousHash);
     previousHash = hash;
   }
   return out;
+}
+
+/** Is entry i kept as it was stored (odd), not in the columns? */
+function isVerbatim(c: JournalColumns, i: number): boolean {
+  return c.odd[i] !== undefined || c.transferId[i] === null;
+}
+
+/** The hash a verbatim entry hands on as the next entry's prevHash ('' when it has none). */
+function verbatimHash(c: JournalColumns, i: number): string {
+  const h = (c.odd[i] as { hash?: unknown } | null | undefined)?.hash;
+  return typeof h === 'string' ? h : '';
+}
+
+/** Entry i from the columns (not a verbatim one), with its hash and its prevHash. */
+function entryOf(c: JournalColumns, i: number, hash: string, previousHash: string): JournalEntry {
+  const w = i * wordsPerEntry;
+  const pendingId = c.pendingId?.[i];
+  const releasedAmount = c.releasedAmount?.[i];
+  // A fresh literal per entry, in one shape: canonical JSON takes V8's fast path on it.
+  const entry: Record<string, unknown> = {
+    amount: c.amount[i],
+    at: c.at[i],
+    code: c.words[c.wordIndexes[w + 2]!],
+    creditAccountId: c.words[c.wordIndexes[w + 4]!],
+    currency: c.words[c.wordIndexes[w + 1]!],
+    debitAccountId: c.words[c.wordIndexes[w + 3]!],
+    kind: c.words[c.wordIndexes[w]!],
+    prevHash: previousHash,
+    refs: c.refs[i],
+    seq: c.first + i,
+    transferId: c.transferId[i],
+    hash,
+  };
+  if (pendingId !== undefined && pendingId !== null) entry.pendingId = pendingId;
+  if (releasedAmount !== undefined && releasedAmount !== null) entry.releasedAmount = releasedAmount;
+  return entry as JournalEntry;
+}
+
+/**
+ * The positions in the row (0-based) of the entries that debit or credit `accountId`, found in the
+ * columns without decoding any entry (a verbatim entry is looked at as stored).
+ */
+export function positionsNaming(c: JournalColumns, accountId: string): number[] {
+  const word = c.words.indexOf(accountId);
+  const out: number[] = [];
+  for (let i = 0; i < c.count; i++) {
+    if (isVerbatim(c, i)) {
+      const v = c.odd[i] as { debitAccountId?: unknown; creditAccountId?: unknown } | null | undefined;
+      if (typeof v === 'object' && v !== null && (v.debitAccountId === accountId || v.creditAccountId === accountId)) out.push(i);
+    } else if (word >= 0 && (c.wordIndexes[i * wordsPerEntry + 3] === word || c.wordIndexes[i * wordsPerEntry + 4] === word)) {
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+/**
+ * The entries at `positions` of the row, decoded alone: each exactly what decodeJournalColumns gives
+ * at that position (a rare account's statement reads one or two entries of a 128-entry row).
+ */
+export function decodeJournalColumnsAt(c: JournalColumns, positions: readonly number[]): JournalEntry[] {
+  return positions.map((i) => {
+    assert(Number.isSafeInteger(i) && i >= 0 && i < c.count, 'a position inside the row');
+    if (isVerbatim(c, i)) return c.odd[i] as JournalEntry;
+    const previousHash = i === 0 ? hexOfAll(c.prevHash0)[0]! : isVerbatim(c, i - 1) ? verbatimHash(c, i - 1) : hexOfAll(c.hashes.subarray((i - 1) * hashBytes, i * hashBytes))[0]!;
+    return entryOf(c, i, hexOfAll(c.hashes.subarray(i * hashBytes, (i + 1) * hashBytes))[0]!, previousHash);
+  });
 }

@@ -1,7 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import { assert } from '../domain/assert.ts';
 import type { JournalEntry } from '../domain/index.ts';
-import { decodeJournalColumns, encodeJournalColumns, type JournalColumns } from './journal-codec.ts';
+import { decodeJournalColumns, decodeJournalColumnsAt, encodeJournalColumns, positionsNaming, type JournalColumns } from './journal-codec.ts';
 
 // How the journal's entries are kept in IndexedDB: in blocks of consecutive entries, not one row
 // per entry.
@@ -184,17 +184,20 @@ export async function journalEntryCount(table: JournalTable): Promise<number> {
 
 /**
  * The newest entries naming `accountId` with seq < beforeSeq, newest first, at most `limit`: the
- * account's rows through the accountKeys index, newest first, a page at a time.
+ * account's rows through the accountKeys index, newest first, a page at a time. `rowsMax` bounds
+ * the journal rows read (a look at the account's recent entries that need not be complete).
  */
-export async function accountEntriesBefore(table: JournalTable, accountId: string, beforeSeq: number, limit: number): Promise<JournalEntry[]> {
+export async function accountEntriesBefore(table: JournalTable, accountId: string, beforeSeq: number, limit: number, rowsMax = Number.MAX_SAFE_INTEGER): Promise<JournalEntry[]> {
   assert(Number.isSafeInteger(limit) && limit >= 1, 'a limit is an integer >= 1');
+  assert(Number.isSafeInteger(rowsMax) && rowsMax >= 1, 'rowsMax is an integer >= 1');
+  let rowsLeft = rowsMax;
   const out: JournalEntry[] = [];
   let upper = beforeSeq;
   // Rows are read newest first, two at first (a busy account fills a page from one or two rows),
-  // then four times as many each round (a rare account has one entry in many rows): a page reads
-  // at most about 4 × the rows it needs. Each row holds at least one of the account's entries (the
-  // index says so), so limit + 1 rows always fill a page; a bounded number of rounds covers a stale
-  // index too.
+  // then four times as many each round (a rare account has one entry in many rows), never more than
+  // the entries still missing: each row holds at least one of the account's entries (the index says
+  // so), so a rare account's page of n reads about n rows, not a round's worth past them. A bounded
+  // number of rounds covers a stale index too.
   let rowsToRead = 2;
   const roundsMax = 64;
   for (let round = 0; round < roundsMax && out.length < limit; round++) {
@@ -202,18 +205,17 @@ export async function accountEntriesBefore(table: JournalTable, accountId: strin
       .where('accountKeys')
       .between([accountId, Dexie.minKey], [accountId, upper], true, false)
       .reverse()
-      .limit(rowsToRead)
+      .limit(Math.min(rowsToRead, rowsLeft))
       .toArray();
+    rowsLeft -= rows.length;
     for (const row of rows) {
-      const entries = rowEntries(row);
-      for (let i = entries.length - 1; i >= 0 && out.length < limit; i--) {
-        const e = entries[i]!;
-        if (row.first + i < beforeSeq && (e.debitAccountId === accountId || e.creditAccountId === accountId)) out.push(e);
-      }
+      // Only the account's entries are decoded (a rare account has one in a row of 128), newest first.
+      const wanted = positionsNaming(row, accountId).filter((i) => row.first + i < beforeSeq).reverse().slice(0, limit - out.length);
+      out.push(...decodeJournalColumnsAt(row, wanted));
     }
-    if (rows.length < rowsToRead) break;
+    if (rows.length < rowsToRead || rowsLeft === 0) break;
     upper = rows[rows.length - 1]!.first;
-    rowsToRead = Math.min(rowsToRead * 4, limit + 1);
+    rowsToRead = Math.min(rowsToRead * 4, limit - out.length);
   }
   return out;
 }

@@ -123,6 +123,28 @@ describe('journal blocks', () => {
     expect(await accountEntriesBefore(journal, 'nobody', Number.MAX_SAFE_INTEGER, 5)).toEqual([]);
   });
 
+  it("a rare account's page of n reads about n rows, and rowsMax bounds the rows read (issue #18 item 5)", async () => {
+    const { db, journal } = await blocksDb();
+    // One rare entry per row of 128, in 60 rows.
+    const entries = chainEntries(genesisHead, Array.from({ length: 60 * B }, (_, i) => draft(i + 1, (i + 1) % B === 0 ? 'rare' : 'busy')));
+    await append(db, journal, entries);
+    let rowsRead = 0;
+    journal.hook('reading', (row) => {
+      rowsRead += 1;
+      return row;
+    });
+    const rare = entries.filter((e) => e.creditAccountId === 'rare').reverse();
+    const page = await accountEntriesBefore(journal, 'rare', Number.MAX_SAFE_INTEGER, 50);
+    expect(page).toStrictEqual(rare.slice(0, 50));
+    // 50 rows for 50 entries; before, the rounds read 2 + 8 + 32 + 51 = 93 rows.
+    expect(rowsRead).toBe(50);
+    rowsRead = 0;
+    const look = await accountEntriesBefore(journal, 'rare', Number.MAX_SAFE_INTEGER, 200, 4);
+    expect(rowsRead).toBe(4);
+    expect(look).toStrictEqual(rare.slice(0, look.length));
+    expect(look.length).toBe(4);
+  });
+
   it('an overwritten entry (the lab tool) reads back as written; nothing else changes', async () => {
     const { db, journal } = await blocksDb();
     const entries = chain(B + 3);
