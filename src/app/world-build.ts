@@ -121,23 +121,36 @@ export type WorldHealth = 'ok' | 'missing' | 'damaged';
  * whose database is missing or damaged is listed as such, with repair and delete.
  */
 export async function worldHealth(entry: WorldEntry): Promise<WorldHealth> {
+  const checked = await openCheckedWorld(entry);
+  checked.db?.close();
+  return checked.health;
+}
+
+/**
+ * worldHealth for the world a tab is about to show: a whole world's database is left open and
+ * handed back (`db`), so the tab's session uses it rather than opening the database a second time
+ * (issue #18: a cold start of a 1M-entry world opened its database twice, once for this check
+ * and once for the session). A world not
+ * whole, or one this build cannot read, is closed and hands back nothing.
+ */
+export async function openCheckedWorld(entry: WorldEntry): Promise<{ readonly health: WorldHealth; readonly db: WorldDb | undefined }> {
   if (typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
     const names = new Set((await indexedDB.databases()).map((d) => d.name));
-    if (!names.has(entry.dbName)) return 'missing';
+    if (!names.has(entry.dbName)) return { health: 'missing', db: undefined };
   }
   const db = new WorldDb(entry.dbName);
   try {
     const [clock, worldId] = await db.meta.bulkGet([clockKey, 'worldId']);
     const institutions = await db.parties.bulkGet(seedInstitutions(0).map((p) => p.id));
     const whole = Number.isSafeInteger(clock?.value) && worldId?.value === entry.id && institutions.every((p) => p !== undefined && typeof p.name?.en === 'string');
-    return whole ? 'ok' : 'damaged';
+    if (whole) return { health: 'ok', db };
   } catch (e) {
-    // A newer SettleLab's world is whole, just not readable by this build: the world page says so.
-    if (storageFaultOf(e) === 'storage_version_too_new') return 'ok';
-    return 'damaged';
-  } finally {
     db.close();
+    // A newer SettleLab's world is whole, just not readable by this build: the world page says so.
+    return { health: storageFaultOf(e) === 'storage_version_too_new' ? 'ok' : 'damaged', db: undefined };
   }
+  db.close();
+  return { health: 'damaged', db: undefined };
 }
 
 /**

@@ -40,8 +40,10 @@ export class WorldSession {
     readonly tabId: string,
     private partyId: string | null,
     private readonly events: SessionEvents = {},
+    /** The world's database already opened for this tab (openCheckedWorld), which the session now owns. */
+    opened?: WorldDb,
   ) {
-    this.db = openWorldDb(world);
+    this.db = opened ?? openWorldDb(world);
     this.db.on('versionchange', () => {
       this.db.close();
       this.events.onClosed?.('versionchange');

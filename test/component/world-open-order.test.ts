@@ -13,7 +13,7 @@ const seen = vi.hoisted(() => ({ shellLoaded: false, healthAsked: false }));
 // The world's health check never answers here: whatever loads meanwhile is loaded in parallel with it.
 vi.mock('../../src/app/world-build.ts', async (original) => ({
   ...(await original<typeof import('../../src/app/world-build.ts')>()),
-  worldHealth: () => {
+  openCheckedWorld: () => {
     seen.healthAsked = true;
     return new Promise(() => undefined);
   },

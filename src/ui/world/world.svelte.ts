@@ -1,6 +1,7 @@
 import type { Party, Job, WorldEvent } from '../../domain/index.ts';
 import { feedEventsMax } from '../../domain/index.ts';
 import type { WorldEntry } from '../../storage/registry.ts';
+import type { WorldDb } from '../../storage/schema.ts';
 import { WorldSession } from '../../sync/session.ts';
 import type { TabInfo } from '../../sync/protocol.ts';
 import { pendingJobs } from '../../app/scheduler.ts';
@@ -29,7 +30,8 @@ export class WorldModel {
   readonly feed: Live<WorldEvent[]>;
   readonly jobs: Live<Job[]>;
 
-  constructor(readonly entry: WorldEntry, partyId: string | null) {
+  /** `opened`: the world's database as the health check left it open, used instead of a second open. */
+  constructor(readonly entry: WorldEntry, partyId: string | null, opened?: WorldDb) {
     this.session = new WorldSession(entry, tabId, partyId, {
       onLeaderChange: (leader) => (this.isLeader = leader),
       onPresence: (tabs) => (this.peers = tabs),
@@ -40,7 +42,7 @@ export class WorldModel {
         // the activity feed rather than showing its code.
         toasts.show(() => noticeText(m.kind, i18n.locale));
       },
-    });
+    }, opened);
     const db = this.session.db;
     this.clock = new Live(async () => (await db.meta.get(clockKey))?.value as number | undefined, undefined);
     this.parties = new Live(() => db.parties.toArray(), []);
