@@ -6,6 +6,8 @@ import { liveQuery } from 'dexie';
 export class Live<T> {
   current = $state() as T;
   error = $state<unknown>(undefined);
+  /** True once the query has delivered its first value: until then `current` is only `initial`. */
+  loaded = $state(false);
 
   constructor(query: () => Promise<T> | T, initial: T) {
     this.current = initial;
@@ -13,6 +15,7 @@ export class Live<T> {
       const sub = liveQuery(query).subscribe({
         next: (value) => {
           this.current = value;
+          this.loaded = true;
         },
         error: (e: unknown) => {
           this.error = e;
