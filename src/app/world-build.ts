@@ -130,8 +130,8 @@ export async function worldHealth(entry: WorldEntry): Promise<WorldHealth> {
  * worldHealth for the world a tab is about to show: a whole world's database is left open and
  * handed back (`db`), so the tab's session uses it rather than opening the database a second time
  * (issue #18: a cold start of a 1M-entry world opened its database twice, once for this check
- * and once for the session). A world not
- * whole, or one this build cannot read, is closed and hands back nothing.
+ * and once for the session). A world not whole, or one this build cannot read, is closed and
+ * hands back nothing.
  */
 export async function openCheckedWorld(entry: WorldEntry): Promise<{ readonly health: WorldHealth; readonly db: WorldDb | undefined }> {
   if (typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
