@@ -132,9 +132,39 @@ export async function bankAccountsOf(db: WorldDb, partyId: string): Promise<Bank
   return bankingTables(db).bankAccounts.where('partyId').equals(partyId).toArray();
 }
 
-/** Every account a bank keeps for its customers. */
+/** Every account a bank keeps for its customers (the cheque desk's list: not yet paged). */
 export async function customersOf(db: WorldDb, bankId: string): Promise<BankAccountRow[]> {
   return bankingTables(db).bankAccounts.where('bankId').equals(bankId).toArray();
+}
+
+/** Customers' accounts the counter lists per page (a bank has one per customer: thousands in a big world). */
+export const customersPageRows = 50;
+
+/** A page of the accounts a bank keeps for its customers, by id, and whether another follows. */
+export async function customersPage(db: WorldDb, bankId: string, page: number, size = customersPageRows): Promise<{ rows: BankAccountRow[]; more: boolean }> {
+  const rows = await bankingTables(db).bankAccounts.where('bankId').equals(bankId).offset(page * size).limit(size + 1).toArray();
+  return { rows: rows.slice(0, size), more: rows.length > size };
+}
+
+/**
+ * At most `max` of a bank's customer accounts for the counter's picker, through the indexes: the
+ * chosen one first, then (empty search) the first by id, or the accounts of the parties whose names
+ * matched and those whose card number starts with the digits typed.
+ */
+export async function searchCustomers(db: WorldDb, bankId: string, s: { readonly q: string; readonly partyIds: readonly string[]; readonly chosen: string }, max: number): Promise<BankAccountRow[]> {
+  const t = bankingTables(db).bankAccounts;
+  const found = new Map<string, BankAccountRow>();
+  const add = (rows: readonly (BankAccountRow | undefined)[]) => {
+    for (const r of rows) if (r !== undefined && r.bankId === bankId && found.size < max) found.set(r.id, r);
+  };
+  if (s.chosen !== '') add([await t.get(s.chosen)]);
+  if (s.q === '') add(await t.where('bankId').equals(bankId).limit(max).toArray());
+  else {
+    if (s.partyIds.length > 0) add(await t.where('partyId').anyOf([...s.partyIds]).filter((r) => r.bankId === bankId).limit(max).toArray());
+    const digits = s.q.replace(/\D/g, '');
+    if (digits !== '') add(await t.where('cardNumber').startsWith(digits).filter((r) => r.bankId === bankId).limit(max).toArray());
+  }
+  return [...found.values()];
 }
 
 export async function accountByCard(db: WorldDb, cardNumber: string): Promise<BankAccountRow | undefined> {
