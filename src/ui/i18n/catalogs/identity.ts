@@ -121,6 +121,7 @@ export const en = {
   'activation.submit': 'Activate',
   'activation.done': 'Account activated. You can log in now.',
   'activation.doneSignedIn': 'Account activated, and this tab is signed in as you. Next: buy in the Shop, or apply for a certificate under Login & certificates.',
+  'account.classSignInToActivate': 'In a class, your activation is signed with your key, and this tab does not hold it (it was reloaded since you registered): sign in with your password first, then type the code.',
   'activation.resend': 'Send a new code',
   'activation.resent': 'A new activation code is in your mailbox.',
 
@@ -491,6 +492,7 @@ export const zh: Record<keyof typeof en, string> = {
   'activation.submit': '激活',
   'activation.done': '账户已激活，现在可以登录了。',
   'activation.doneSignedIn': '账户已激活，本标签页已以你的身份登录。下一步：去“商城”购物，或在“登录与证书”申请证书。',
+  'account.classSignInToActivate': '在班级里，激活要用你的密钥签名，而本标签页（注册后刷新过）没有打开它：请先输入密码登录，再输入激活码。',
   'activation.resend': '重新发送激活码',
   'activation.resent': '新的激活码已发到你的信箱。',
 
