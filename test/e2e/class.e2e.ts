@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Profile } from './browser.ts';
-import { go, labPassword, orderState } from './flows.ts';
+import { certify, go, labPassword, orderState, registerHere } from './flows.ts';
 import { appliedHere, balances, buyerId, classLab, fingerprint, joinFromStartPage, labUserPassword, openClass, sellerId, settledSeq, signIn, worldRows } from './class-steps.ts';
 
 // Class mode in Chromium (#20): a real nats-server on loopback ports (the shipped config) and
@@ -9,8 +9,9 @@ import { appliedHere, balances, buyerId, classLab, fingerprint, joinFromStartPag
 // and follows the stream). PC 1 plays the seller, PC 2 the buyer, PC 3 the logistics company: the
 // seller lists a book, the buyer buys it and pays through escrow, the seller books the courier, logistics picks up and
 // delivers, the buyer confirms. Every action goes through the class stream; all three PCs end
-// with the same order state, the same balances and equal world fingerprints. Then PC 2 and PC 3
-// (both signed in as the lab's buyer) order the last item at the same moment: one order, one
+// with the same order state, the same balances and equal world fingerprints. Then PC 3 registers a
+// second buyer through the register page (signing with its own key until PC 1, as the CA, certifies
+// it), and PC 2's buyer and PC 3's new buyer order the last item at the same moment: one order, one
 // out_of_stock refusal in words, and on every PC one order of it and none left.
 
 const baseUrl = inject('baseUrl');
@@ -78,10 +79,10 @@ describe('class mode in the browser: three PCs, one world', () => {
     if ((await sign.count()) > 0) await sign.click();
     await expect.poll(() => orderState(buyer), { timeout: 30_000 }).toBe('TRADE_FINISHED');
 
-    // The last item: the seller lists one more of a book; PC 3 signs its tab in as the buyer too (the
-    // B2C lab has one buyer, and in class mode a party without a certificate cannot act yet), and
-    // both PCs place an order for it at the same moment. The stream's order decides: one order, and
-    // on the other PC the refusal in words.
+    // The last item: the seller lists one more of a book; on PC 3 a second buyer registers, activates
+    // and signs in through the register page (no certificate yet: its commands are signed by its own
+    // key), and both buyers place an order for it at the same moment. The stream's order decides: one
+    // order, and on the other PC the refusal in words.
     await go(teacher, w1, sellerId, 'store', 'new');
     await teacher.getByTestId('form-number').fill('BK-LAST');
     await teacher.getByTestId('form-name').fill('《最后一本》');
@@ -90,10 +91,15 @@ describe('class mode in the browser: three PCs, one world', () => {
     await teacher.getByTestId('form-stock').fill('1');
     await teacher.getByTestId('form-submit').click();
     const lastId = (await teacher.locator('[data-testid="store-product"][data-number="BK-LAST"]').getAttribute('data-product', { timeout: 30_000 }))!;
-    await signIn(logistics, w3, buyerId, labUserPassword);
+    await logistics.evaluate((h) => (location.hash = h), `#/w/${w3}`);
+    const newcomerId = await registerHere(logistics, 'buyer', 'class_newcomer', '新同学');
+    // Its certificate, as the lab's buyers have: it applies, and PC 1 signs in as the CA and issues it.
+    await signIn(teacher, w1, 'ca', await labPassword(teacher, w1, 'ca'));
+    await go(teacher, w1, 'ca', 'ca');
+    await certify(logistics, teacher, newcomerId);
     const racers = [buyer, logistics];
-    for (const [page, w] of [[buyer, w2], [logistics, w3]] as const) {
-      await go(page, w, buyerId, 'shop', 'checkout', lastId, '1');
+    for (const [page, w, party] of [[buyer, w2, buyerId], [logistics, w3, newcomerId]] as const) {
+      await go(page, w, party, 'shop', 'checkout', lastId, '1');
       await page.getByTestId('checkout-submit').waitFor({ timeout: 30_000 });
     }
     await Promise.all(racers.map((page) => page.getByTestId('checkout-submit').click()));
