@@ -30,7 +30,7 @@ it(`simulates ${seeds} seed(s) from ${firstSeed}, ${steps} steps each`, async ()
     ran += 1;
     totalSteps += steps;
     console.log(`seed ${seed}: ${steps} steps, ${report.accepted} accepted, ${report.refused} refused, ${report.logRows} log rows, ${report.settled} orders settled, faults ${JSON.stringify(report.faults)}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    if (env.SIM_VERBOSE === '1') console.log(`  commands ${JSON.stringify(report.commands)}\n  refusals ${JSON.stringify(report.refusals)}`);
+    if (env.SIM_VERBOSE === '1') console.log(`  commands ${JSON.stringify(report.commands)}\n  refusals ${JSON.stringify(report.refusals)}\n  logged ${JSON.stringify(report.logged)}`);
   }
   console.log(`SIM TOTAL: ${ran} seeds from ${firstSeed}, ${totalSteps} steps, ${((Date.now() - started) / 1000).toFixed(1)} s, no violation`);
 }, 24 * 3600 * 1000);

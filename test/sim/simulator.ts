@@ -29,6 +29,7 @@ import { assertOrderRow, deliveryMethods, balancesOf, bankingAccountIds, categor
 import { freshWorld, teacherOf } from '../helpers/world.ts';
 import { address, approvedSeller } from '../helpers/market.ts';
 import { goodPassword, labPassword, loggedInTab, registerActive } from '../helpers/identity.ts';
+import { moreSteps, newTabMemory, type SimBuyer, type SimSeller, type StepContext, type Submit } from './more-steps.ts';
 
 // A seeded deterministic simulator of a whole world (issue #19 item 4; TigerBeetle's VOPR is the
 // model). From one seed a PRNG picks every step: which simulated tab (buyer, seller, bank, card
@@ -57,7 +58,7 @@ export type SimOptions = {
 export type Violation = { readonly seed: number; readonly step: number; readonly command: string; readonly invariant: string; readonly detail: string };
 
 export type SimReport =
-  | { readonly ok: true; readonly seed: number; readonly steps: number; readonly accepted: number; readonly refused: number; readonly faults: Readonly<Record<string, number>>; readonly commands: Readonly<Record<string, number>>; readonly refusals: Readonly<Record<string, number>>; readonly settled: number; readonly logRows: number }
+  | { readonly ok: true; readonly seed: number; readonly steps: number; readonly accepted: number; readonly refused: number; readonly faults: Readonly<Record<string, number>>; readonly commands: Readonly<Record<string, number>>; readonly refusals: Readonly<Record<string, number>>; readonly settled: number; readonly logRows: number; readonly logged: Readonly<Record<string, number>> }
   | { readonly ok: false; readonly violation: Violation };
 
 /** mulberry32: a small 32-bit PRNG, the same sequence for the same seed on every machine. */
@@ -90,6 +91,17 @@ export class Prng {
   }
 }
 
+/** One of the generators, drawn by weight. */
+function pickWeighted<T extends { readonly weight: number }>(rng: Prng, items: readonly T[]): T {
+  const total = items.reduce((sum, g) => sum + g.weight, 0);
+  let left = rng.next() * total;
+  for (const item of items) {
+    left -= item.weight;
+    if (left < 0) return item;
+  }
+  return rng.pick(items);
+}
+
 class SimViolation extends Error {
   constructor(
     readonly invariant: string,
@@ -107,8 +119,28 @@ class SimAbort extends Error {
   }
 }
 
-type Buyer = { readonly partyId: string; readonly ring: KeyRing; readonly env: CommandEnv; cardId: string | null; readonly banked: boolean };
-type Seller = { readonly partyId: string; readonly card: string; readonly products: string[] };
+type Buyer = SimBuyer & { cardId: string | null };
+type Seller = SimSeller;
+
+/**
+ * The registered commands (src/app/commands.ts) the market steps below submit, the opening and a
+ * new buyer's registration included; more-steps.ts lists its own generators' commands. The union
+ * is what the simulator can generate (test/unit/sim-coverage.test.ts holds it against the registry).
+ */
+const marketStepCommands = [
+  'register', 'activateAccount', 'login', 'applyForBankAccount', 'approveBankApplication', 'applyForCertificate', 'issueCertificate', 'startOnlineBankingLogin', 'completeOnlineBankingLogin',
+  'giveCash', 'counterDeposit', 'counterWithdrawal', 'topUpWallet', 'withdrawFromWallet', 'onlineBankingTransfer',
+  'listProduct', 'restock', 'addToCart', 'removeFromCart', 'placeOrders', 'payOrder', 'payOrderWith', 'cancelOrder',
+  'applyForCard', 'approveCardApplication', 'repayCard', 'matchRemittances', 'collectCod', 'refuseCod',
+  'bookShipment', 'pickUpShipment', 'confirmReceipt', 'requestRefund', 'cancelRefund', 'agreeRefund', 'refuseRefund', 'arbitrate', 'reviewOrder',
+  'advanceClock',
+] as const;
+
+/** Every registered command name the simulator can generate. */
+export const simulatedCommands: readonly string[] = [...new Set([...marketStepCommands, ...moreSteps.flatMap((g) => g.commands)])].sort();
+
+/** Rolls 0..99 are the market steps and faults; rolls from 100 to this draw from more-steps.ts by weight. */
+const rollMax = 159;
 
 /** Bounds: parties and products the simulator creates (a step past them is skipped, not run). */
 const buyersMax = 8;
@@ -123,6 +155,11 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
   const replayEvery = options.replayEvery ?? 0;
   const log = options.log ?? (() => undefined);
   const rng = new Prng(seed);
+  // The bytes the app's wrappers draw (salts, keys, nonces) come from their own seeded stream, so
+  // how many a step draws changes no choice.
+  const byteRng = new Prng(seed ^ 0x5eed_b17e);
+  const random = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => byteRng.int(0, 255));
+  const tabs = newTabMemory();
   let commandCount = 0;
   const nextMeta = (actor: string): CommandMeta => {
     commandCount += 1;
@@ -161,7 +198,7 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
       if (applied.ok) await issueRequestedCertificate(db, worldId, 'ca', { requestId: applied.value.requestId }, { keyRing: ca });
       await onlineBankingLogin(db, worldId, { bankId: 'bank-a', partyId }, { keyRing: ring });
     }
-    buyers.push({ partyId, ring, env: { keyRing: ring, publish: publishEnv.publish }, cardId: null, banked });
+    buyers.push({ partyId, loginName: `simbuyer${n}`, ring, env: { keyRing: ring, publish: publishEnv.publish }, cardId: null, banked });
   };
 
   // The world's opening: two approved sellers with accounts at bank-b, two buyers.
@@ -169,7 +206,11 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
     const partyId = await approvedSeller(db, name);
     await bankAccount(partyId, 'bank-b');
     const card = (await bankAccountsOf(db, partyId))[0]?.cardNumber ?? '';
-    sellers.push({ partyId, card, products: [] });
+    // The seller's tab is logged in with a certificate: it signs cheque endorsements.
+    const ring = await loggedInTab(db, worldId, name, goodPassword, new KeyRing());
+    const applied = await applyForCertificate(db, worldId, partyId, { keyRing: ring });
+    if (applied.ok) await issueRequestedCertificate(db, worldId, 'ca', { requestId: applied.value.requestId }, { keyRing: ca });
+    sellers.push({ partyId, card, products: [], ring });
   }
   await newBuyer();
   await newBuyer();
@@ -189,7 +230,7 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
   /** The last submitted command, to submit again with the same id (the duplicate fault). */
   let last: { name: string; meta: CommandMeta; result: Result<unknown, string>; run: (meta: CommandMeta) => Promise<Result<unknown, string>> } | null = null;
 
-  const submit = async (name: string, actor: string, run: (meta: CommandMeta) => Promise<Result<unknown, string>>): Promise<Result<unknown, string>> => {
+  const submit: Submit = async (name, actor, run, keyed = true) => {
     const meta = nextMeta(actor);
     current = name;
     const r = await run(meta);
@@ -199,7 +240,9 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
       refused += 1;
       refusals[`${name}:${r.code}`] = (refusals[`${name}:${r.code}`] ?? 0) + 1;
     }
-    last = { name, meta, result: r, run };
+    // A wrapper that makes its own command ids (or checks tab state before its command) is not
+    // repeated by the duplicate fault: a repeat would be a new submission, not the same one.
+    last = keyed ? { name, meta, result: r, run } : null;
     return r;
   };
 
@@ -207,7 +250,7 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
    * An order for the next step: mostly one whose state the step fits (so stories go deep), else
    * any recent one (so illegal steps are tried too and must be refused by name).
    */
-  const orderAt = async (states: readonly OrderRow['state'][] = []): Promise<string | null> => {
+  const orderAt = async (states: readonly string[] = []): Promise<string | null> => {
     if (orders.length === 0) return null;
     if (states.length > 0 && rng.chance(0.8)) {
       const fitting = await marketTables(db).orders.where('state').anyOf([...states]).primaryKeys();
@@ -245,10 +288,15 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
 
   /** One random step: a command, a clock jump or a fault. */
   const oneStep = async (): Promise<void> => {
-    const roll = rng.int(0, 99);
+    const roll = rng.int(0, rollMax);
     const buyer = rng.pick(buyers);
     const seller = rng.pick(sellers);
-    if (roll < 5) {
+    if (roll >= 100) {
+      const generator = pickWeighted(rng, moreSteps);
+      current = generator.name;
+      const context: StepContext = { db, worldId, teacher, ca, rng, random, submit, buyer, seller, buyers, sellers, publishEnv, orderAt, tabs };
+      await generator.run(context);
+    } else if (roll < 5) {
       // Cash from the clearing house (the teacher's lab grant), paid in at the bank's counter.
       const amount = rng.amount(50, 800);
       await submit('giveCash', 'clearing', (m) => giveCash(db, teacher, m, { partyId: buyer.partyId, amount }, publishEnv));
@@ -308,7 +356,9 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
       const applied = await submit('applyForCard', buyer.partyId, (m) => applyForCard(db, m, { kind: 'credit' }, publishEnv));
       if (!applied.ok) return;
       const limit = rng.pick(['200.00', '500.00', '1000.00']);
-      const approved = await submit('approveCardApplication', 'card', (m) => approveCardApplication(db, m, { applicationId: (applied.value as { id: string }).id, limit, billingDay: rng.int(1, 28) }, publishEnv));
+      // Drawn before the closure: a duplicate submission repeats the same input.
+      const billingDay = rng.int(1, 28);
+      const approved = await submit('approveCardApplication', 'card', (m) => approveCardApplication(db, m, { applicationId: (applied.value as { id: string }).id, limit, billingDay }, publishEnv));
       if (approved.ok) buyer.cardId = (approved.value as { id: string }).id;
     } else if (roll < 52) {
       const waiting = rng.chance(0.5) ? (await marketTables(db).shipments.toArray()).filter((w) => w.status === 'booked') : [];
@@ -379,7 +429,8 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
       const orderId = await orderAt(['TRADE_FINISHED']);
       if (orderId === null) return;
       const order = await orderRow(orderId);
-      await submit('reviewOrder', order?.buyerId ?? buyer.partyId, (m) => reviewOrder(db, m, { orderId, rating: rng.int(1, 5), text: '还行' }, publishEnv));
+      const rating = rng.int(1, 5);
+      await submit('reviewOrder', order?.buyerId ?? buyer.partyId, (m) => reviewOrder(db, m, { orderId, rating, text: '还行' }, publishEnv));
     } else if (roll < 84) {
       const payee = rng.pick(sellers);
       const amount = rng.amount(1, 80);
@@ -544,9 +595,14 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
     return { ok: false, violation };
   }
   const logRows = await db.commandLog.count();
+  // The command log's names (sub-commands a wrapper submits under its own ids included): what ran.
+  const logged: Record<string, number> = {};
+  await db.commandLog.each((row) => {
+    logged[row.name] = (logged[row.name] ?? 0) + 1;
+  });
   db.close();
   await db.delete();
-  return { ok: true, seed, steps, accepted, refused, faults, commands, refusals, settled: settled.size, logRows };
+  return { ok: true, seed, steps, accepted, refused, faults, commands, refusals, settled: settled.size, logRows, logged };
 }
 
 /**
