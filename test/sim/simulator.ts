@@ -42,8 +42,10 @@ import { moreSteps, newTabMemory, type SimBuyer, type SimSeller, type StepContex
 // give the same digest. The first violation stops the run with its seed, step, command and
 // invariant, so `npm run sim -- --seed N --steps M` replays the same choices to the same failure.
 //
-// What is seeded: every choice the simulator makes and every command id. What is not: the random
-// bytes the app itself draws (salts, activation codes, key seeds), which change no choice here.
+// What is seeded: every choice the simulator makes, every command id, and the bytes the generators
+// of more-steps.ts hand to the wrappers that take them (wallet keys, nonces, TOTP secrets, PIN
+// salts). What is not: the bytes the test helpers' registrations and logins draw (salts, activation
+// codes, key seeds), which change no choice here.
 
 export type SimOptions = {
   readonly seed: number;
