@@ -8,7 +8,7 @@ import { openRegistry } from '../../src/storage/registry.ts';
 // (about 1 s of the 2-3.3 s cold open measured by the bench's open rows). The shell's chunks are now
 // asked for while that check runs, and the party page's chunk while the world's database opens.
 
-const seen = vi.hoisted(() => ({ shellLoaded: false, healthAsked: false }));
+const seen = vi.hoisted(() => ({ shellLoaded: false, healthAsked: false, pageLoaded: false }));
 
 // The world's health check never answers here: whatever loads meanwhile is loaded in parallel with it.
 vi.mock('../../src/app/world-build.ts', async (original) => ({
@@ -18,6 +18,11 @@ vi.mock('../../src/app/world-build.ts', async (original) => ({
     return new Promise(() => undefined);
   },
 }));
+vi.mock('../../src/ui/ledger/AuditorPage.svelte', async (original) => {
+  const m = await original<typeof import('../../src/ui/ledger/AuditorPage.svelte')>();
+  seen.pageLoaded = true;
+  return m;
+});
 vi.mock('../../src/ui/world/WorldView.svelte', async (original) => {
   const m = await original<typeof import('../../src/ui/world/WorldView.svelte')>();
   seen.shellLoaded = true;
@@ -32,6 +37,8 @@ describe('opening a world page', () => {
     const view = render(App);
     await waitFor(() => expect(seen.healthAsked).toBe(true));
     await waitFor(() => expect(seen.shellLoaded).toBe(true), { timeout: 40_000 });
+    // The party page the tab opens on loads too, while the check still has not answered.
+    await waitFor(() => expect(seen.pageLoaded).toBe(true), { timeout: 40_000 });
     view.unmount();
   });
 
