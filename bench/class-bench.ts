@@ -14,6 +14,7 @@
 //   fourth profile joins: snapshot, import, digest check, the tail, until settled. Baseline: the
 //   first replica's join at the class's start (the snapshot at sequence 0).
 // Without nats-server the rows are skipped with a message; the rest of the bench runs.
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -165,7 +166,8 @@ export async function classRows(options: { outDir: string; chromiumPath: string;
   try {
     console.log(`class bench: load average ${load()}; opening the class and ${replicas} replicas`);
     for (let i = 0; i < replicas; i++) pcs.push(await launchPc(url, options.chromiumPath));
-    browser = (await pcs[0]!.page.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '';
+    // The binary's own version: the page's user agent reduces it to 156.0.0.0.
+    browser = execFileSync(options.chromiumPath, ['--version'], { encoding: 'utf8' }).match(/(\d+\.\d+\.\d+\.\d+)/)?.[1] ?? '';
     const { parties, productId, snapshotEvery } = await call(pcs[0]!, 'open', link);
     // The latest snapshot the teacher's PC writes before the 10,000th command (the page reads the
     // app's snapshotEvery: class-tab.ts loads browser-only code).
@@ -243,6 +245,9 @@ export async function classRows(options: { outDir: string; chromiumPath: string;
     await allApplied(pcs);
     console.log(`class.join: snapshot after ${joined.snapshotSeq}, tail ${joined.seq - joined.snapshotSeq}: ${Math.round(joined.ms)} ms, of which joinClass (snapshot read, import, digest) ${Math.round(joined.importMs)} ms (joining at sequence 0: ${joins.map(Math.round).join(', ')} ms); equal digests; load ${load()}`);
     rows.push({ name: 'class.join', value: Math.round(joined.ms), unit: 'ms', baseline: Math.round(joins[0]!), ratio: Math.round((joined.ms / joins[0]!) * 1000) / 1000, limit: joinLimitMs });
+    // Where joinClass's time goes: its parts measured again one by one (not part of the row).
+    const parts = await call(late, 'joinParts', link);
+    console.log(`class.join parts (again, one by one): snapshot of ${round1(parts.bytes / 1e6)} MB read ${Math.round(parts.readMs)} ms, imported (worker: write and check) ${Math.round(parts.importMs)} ms, digest ${Math.round(parts.digestMs)} ms, checkWorld alone ${Math.round(parts.checkMs)} ms; load ${load()}`);
   } finally {
     await class_?.close();
     for (const pc of pcs) await closePc(pc);

@@ -36,6 +36,12 @@ export type ClassBenchApi = {
   open(link: ServerLink): Promise<{ parties: LessonParty[]; productId: string; snapshotEvery: number }>;
   /** Joins the class (latest snapshot, then the tail) and follows it; ms until settled at the stream's last sequence. */
   join(link: ServerLink & { replicaId: string }): Promise<{ ms: number; importMs: number; seq: number; snapshotSeq: number }>;
+  /**
+   * joinClass's parts, one by one, on the class's latest snapshot again (a world of its own, deleted
+   * after): reading it from the server, importing the world file (written and checked in the import
+   * worker), the imported world's digest, and checkWorld again (the import's own check) in the page.
+   */
+  joinParts(link: ServerLink): Promise<{ bytes: number; readMs: number; importMs: number; digestMs: number; checkMs: number }>;
   settled(): number;
   appliedAt(ids: readonly string[]): (number | null)[];
   /** Stops following the stream (the world and connection stay). */

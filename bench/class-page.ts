@@ -2,7 +2,9 @@ import { bytesToHex } from '../src/domain/crypto/index.ts';
 import type { Certificate } from '../src/domain/index.ts';
 import type { WorldEntry } from '../src/storage/registry.ts';
 import type { WorldDb } from '../src/storage/schema.ts';
-import { openWorldDb } from '../src/app/worlds.ts';
+import { deleteWorld, openWorldDb } from '../src/app/worlds.ts';
+import { importWorld } from '../src/app/world-file.ts';
+import { checkWorld } from '../src/app/world-check.ts';
 import { KeyRing } from '../src/app/identity/keys.ts';
 import { login } from '../src/app/identity/login.ts';
 import { latestCertificateOf } from '../src/app/identity/ca.ts';
@@ -106,6 +108,31 @@ const api: ClassBenchApi = {
     const lastSeq = await connected.value.lastSeq();
     await settledAt(lastSeq, 10 * 60_000);
     return { ms: performance.now() - t0, importMs, seq: lastSeq, snapshotSeq };
+  },
+
+  async joinParts(link) {
+    const connected = await ClassTransport.connect({ servers: link.server, classCode: 'demo', user: 'demo-student', pass: link.studentPass, name: 'join-parts' });
+    if (!connected.ok) throw new Error(`connect: ${connected.code}`);
+    let t0 = performance.now();
+    const snapshot = await connected.value.readSnapshot();
+    const readMs = performance.now() - t0;
+    await connected.value.close();
+    if (snapshot === null) throw new Error('no snapshot');
+    t0 = performance.now();
+    const imported = await importWorld(new Blob([snapshot.bytes as Uint8Array<ArrayBuffer>]), { id: `class-parts-${link.runId}`, createdAtMs: Date.UTC(2026, 0, 5), name: 'Class bench parts' });
+    if (!imported.ok) throw new Error(`import: ${imported.code}`);
+    const importMs = performance.now() - t0;
+    const db = openWorldDb(imported.value);
+    t0 = performance.now();
+    const digest = (await worldDigest(db)).digest;
+    const digestMs = performance.now() - t0;
+    t0 = performance.now();
+    const checked = await checkWorld(db);
+    const checkMs = performance.now() - t0;
+    db.close();
+    await deleteWorld(imported.value.id);
+    if (digest !== snapshot.digest || !checked.ok) throw new Error('the snapshot imported again differs');
+    return { bytes: snapshot.bytes.length, readMs, importMs, digestMs, checkMs };
   },
 
   settled: () => joined?.world?.settled ?? 0,
