@@ -174,7 +174,9 @@ async function pageBench() {
     if (result.rows) {
       for (const [phase, mb] of rssPeaks) result.rows.push({ name: `${phase}.rss`, value: Math.round(mb), unit: 'MB', baseline: 300, ratio: Math.round((mb / 300) * 1000) / 1000, limit: 300 });
     }
-    result.browser = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
+    // A persistent context has no Browser object, and the user agent says 156.0.0.0 (reduced): the
+    // binary tells its full version.
+    result.browser = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).match(/(\d+\.\d+\.\d+\.\d+)/)?.[1] ?? (await page.evaluate(() => navigator.userAgent));
     await context.close();
     contextOpen = false;
     if (wantOpen && result.worlds) {
