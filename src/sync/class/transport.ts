@@ -84,6 +84,14 @@ export const duplicateWindowMs = 2 * 60 * 60 * 1000;
 const snapshotName = 'latest';
 /** Heartbeat of the stream follower (see follow). */
 export const followHeartbeatMs = 2_000;
+/**
+ * How often a follower whose round delivered nothing asks whether the stream has moved on without
+ * it. Why: when a cluster node dies, a follower connected to ANOTHER node sees no link change, and
+ * its ordered consumer (hosted with the stream's old leader) may wait long for the new leader
+ * before it resets itself (in CI a follower on a live node saw nothing for over 30 s). Two stalled
+ * checks in a row end the round; the next starts after the last command delivered.
+ */
+export const followStallCheckMs = 3_000;
 const nanosPerMs = 1_000_000;
 
 type Pending = {
@@ -380,6 +388,23 @@ export class ClassTransport {
           }
           if (stopping) break;
           attempt = 0;
+          const thisRound = round;
+          let delivered = next;
+          let stalledChecks = 0;
+          const watchdog = setInterval(() => {
+            if (next !== delivered) {
+              delivered = next;
+              stalledChecks = 0;
+              return;
+            }
+            void this.lastSeq().then(
+              (last) => {
+                stalledChecks = last >= next ? stalledChecks + 1 : 0;
+                if (stalledChecks >= 2) void thisRound.close();
+              },
+              () => undefined, // no leader yet: the next check asks again
+            );
+          }, followStallCheckMs);
           try {
             for await (const m of round) {
               if (m.seq < next) continue; // already delivered by an earlier round
@@ -393,6 +418,8 @@ export class ClassTransport {
           } catch (e) {
             if (e instanceof FollowerError) throw e.cause;
             // The round's consumer failed (its node went away): the next round starts after `next - 1`.
+          } finally {
+            clearInterval(watchdog);
           }
         }
       } finally {
