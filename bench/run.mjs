@@ -43,6 +43,12 @@ const kept = keptFile && existsSync(keptFile) ? JSON.parse(readFileSync(keptFile
 /** Chromium's version as the start-page runs saw it (when the bench page did not run). */
 let browserSeen = '';
 
+/** The binary's full version: a persistent context has no Browser object, and the user agent's is
+ * reduced (156.0.0.0). */
+function chromiumVersion() {
+  return execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).match(/(\d+\.\d+\.\d+\.\d+)/)?.[1];
+}
+
 async function appRows() {
   const rows = [];
   const kb = (x) => Math.round(x * 10) / 10;
@@ -53,7 +59,7 @@ async function appRows() {
   }
   if (wantedApp('start.interactive.4x')) {
     const m = await measureStartInteractive(appDist);
-    browserSeen = m.browser;
+    browserSeen = chromiumVersion() ?? m.browser;
     rows.push({ name: 'start.interactive.4x', value: Math.round(m.value), unit: 'ms', baseline: Math.round(m.baseline), ratio: Math.round((m.value / m.baseline) * 1000) / 1000, limit: 1000 });
   }
   if (classWanted.length > 0) {
@@ -174,9 +180,7 @@ async function pageBench() {
     if (result.rows) {
       for (const [phase, mb] of rssPeaks) result.rows.push({ name: `${phase}.rss`, value: Math.round(mb), unit: 'MB', baseline: 300, ratio: Math.round((mb / 300) * 1000) / 1000, limit: 300 });
     }
-    // A persistent context has no Browser object, and the user agent says 156.0.0.0 (reduced): the
-    // binary tells its full version.
-    result.browser = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).match(/(\d+\.\d+\.\d+\.\d+)/)?.[1] ?? (await page.evaluate(() => navigator.userAgent));
+    result.browser = chromiumVersion() ?? (await page.evaluate(() => navigator.userAgent));
     await context.close();
     contextOpen = false;
     if (wantOpen && result.worlds) {
