@@ -3,29 +3,19 @@
 // is in its world, with the certificate's signature long remembered.
 import { describe, expect, it } from 'vitest';
 import { commandRegistry } from '../../src/app/commands.ts';
-import { replay, worldDigest } from '../../src/app/replay.ts';
-import { latestCertificateOf, revokeCertificate } from '../../src/app/identity/ca.ts';
-import { WorldDb } from '../../src/storage/schema.ts';
-import { encodeEnvelope, signClassCommand } from '../../src/sync/class/envelope.ts';
+import { worldDigest } from '../../src/app/replay.ts';
+import { revokeCertificate } from '../../src/app/identity/ca.ts';
 import { ClassReplica, indexedDbProgress } from '../../src/sync/class/replica.ts';
 import { freshWorld } from '../helpers/world.ts';
+import { platformSigner } from '../helpers/class-signer.ts';
 import { labPassword, loggedInTab } from '../helpers/identity.ts';
 
 describe('class replica and a revocation', () => {
   it('refuses a remembered certificate once the revocation is in its world', async () => {
     const world = await freshWorld('class revocation');
-    const genesis = (await world.db.commandLog.orderBy('seq').first())!;
-    // The platform signs on a copy of the world (signing in writes the world it signs in).
-    const keychain = new WorldDb(`keychain-${world.id}`);
-    expect((await replay([genesis], keychain)).ok).toBe(true);
-    const ring = await loggedInTab(keychain, world.id, 'platform', await labPassword(keychain, 'platform'));
-    const certificate = (await latestCertificateOf(keychain, 'platform'))!.certificate;
-    const seed = ring.seed(world.id, 'platform')!;
-    const message = (seq: number) => ({
-      seq,
-      messageId: null,
-      data: encodeEnvelope(signClassCommand({ classId: 'demo', name: 'advanceClock', commandId: `rv-${seq}`, actor: 'platform', input: { step: { kind: 'hours', hours: 1 } } }, seed, certificate)),
-    });
+    const signer = await platformSigner(world);
+    const { keychain, certificate } = signer;
+    const message = (seq: number) => signer.message(seq, `rv-${seq}`);
     const replica = new ClassReplica({ db: world.db, classId: 'demo', replicaId: 'pc', registry: commandRegistry, digest: async (db) => (await worldDigest(db)).digest, progress: indexedDbProgress(`${world.db.name}-revocation`) });
     expect(await replica.apply(message(1))).toMatchObject({ kind: 'applied', result: { ok: true } });
     expect(await replica.apply(message(2))).toMatchObject({ kind: 'applied', result: { ok: true } });

@@ -3,32 +3,19 @@
 // even when the stream holds it twice (published again after JetStream's duplicate window).
 import { describe, expect, it } from 'vitest';
 import { commandRegistry } from '../../src/app/commands.ts';
-import { replay, worldDigest } from '../../src/app/replay.ts';
+import { worldDigest } from '../../src/app/replay.ts';
 import { readClock } from '../../src/app/clock-read.ts';
-import { latestCertificateOf } from '../../src/app/identity/ca.ts';
 import { WorldDb } from '../../src/storage/schema.ts';
-import { encodeEnvelope, signClassCommand } from '../../src/sync/class/envelope.ts';
 import { ClassReplica, indexedDbProgress, submitClassCommand } from '../../src/sync/class/replica.ts';
 import { freshWorld } from '../helpers/world.ts';
-import { labPassword, loggedInTab } from '../helpers/identity.ts';
+import { platformSigner } from '../helpers/class-signer.ts';
 
 const hourMs = 3_600_000;
 
 describe('class replica', () => {
   it('resumes where it stopped, skips a repeated delivery, and applies a command id once', async () => {
     const world = await freshWorld('class replica');
-    const genesis = (await world.db.commandLog.orderBy('seq').first())!;
-    // Sign in on a copy: signing in writes the world, the replica's world must see only the stream.
-    const keychain = new WorldDb(`keychain-${world.id}`);
-    expect((await replay([genesis], keychain)).ok).toBe(true);
-    const ring = await loggedInTab(keychain, world.id, 'platform', await labPassword(keychain, 'platform'));
-    const certificate = (await latestCertificateOf(keychain, 'platform'))!.certificate;
-    const seed = ring.seed(world.id, 'platform')!;
-    const message = (seq: number, commandId: string) => ({
-      seq,
-      messageId: null,
-      data: encodeEnvelope(signClassCommand({ classId: 'demo', name: 'advanceClock', commandId, actor: 'platform', input: { step: { kind: 'hours', hours: 1 } } }, seed, certificate)),
-    });
+    const { keychain, message } = await platformSigner(world);
     const digest = async (db: WorldDb) => (await worldDigest(db)).digest;
     const progress = indexedDbProgress(world.db.name);
     const make = () => new ClassReplica({ db: world.db, classId: 'demo', replicaId: 'pc', registry: commandRegistry, digest, progress });
@@ -56,12 +43,7 @@ describe('class replica', () => {
 
   it('answers a command id sent again after the stream de-duplicated it, with its first result', async () => {
     const world = await freshWorld('class resubmit');
-    const genesis = (await world.db.commandLog.orderBy('seq').first())!;
-    const keychain = new WorldDb(`keychain-${world.id}`);
-    expect((await replay([genesis], keychain)).ok).toBe(true);
-    const ring = await loggedInTab(keychain, world.id, 'platform', await labPassword(keychain, 'platform'));
-    const certificate = (await latestCertificateOf(keychain, 'platform'))!.certificate;
-    const seed = ring.seed(world.id, 'platform')!;
+    const { keychain, seed, certificate } = await platformSigner(world);
     const replica = new ClassReplica({ db: world.db, classId: 'demo', replicaId: 'pc', registry: commandRegistry, digest: async (db) => (await worldDigest(db)).digest, progress: indexedDbProgress(`${world.db.name}-resubmit`) });
     const command = { classId: 'demo', name: 'advanceClock', commandId: 'again-1', actor: 'platform', input: { step: { kind: 'hours', hours: 1 } } };
     const start = await readClock(world.db);
