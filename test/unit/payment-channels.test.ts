@@ -18,6 +18,17 @@ const channelFiles = {
   '../../src/app/ecash/channels.ts': ['ecashChannelModule', 'smartCardChannelModule', 'storedValueChannelModule'],
 } as const;
 
+/**
+ * The channels' scheduled jobs: cash on delivery's remittance, the card company's statement and
+ * due check, the card channels' acquiring batch, the stored-value card's recurring bills.
+ */
+async function channelsJobKinds(): Promise<string[]> {
+  const { codJobKind } = await import('../../src/app/payments/channel-cod.ts');
+  const { acquiringJobKind } = await import('../../src/app/payments/acquiring.ts');
+  const { cardJobKinds, storedValueBillJobKind } = await import('../../src/domain/index.ts');
+  return [codJobKind, cardJobKinds.statement, cardJobKinds.due, acquiringJobKind, storedValueBillJobKind];
+}
+
 describe('the payment channel registry', () => {
   it('lists every channel checkout offers, once, in the gateway order, each with its own adapter and words in both languages', async () => {
     const { channelModules, checkoutChannels } = await import('../../src/app/payments/channels.ts');
@@ -54,12 +65,12 @@ describe('the payment channel registry', () => {
       // and the scheduler knows none of the channels' jobs.
       const mod = (await import(file)) as Record<string, unknown>;
       const { jobCommand } = await import('../../src/app/scheduler.ts');
-      const { codJobKind } = await import('../../src/app/payments/channel-cod.ts');
+      const channelJobKinds = await channelsJobKinds();
       expect(Object.keys(mod).length, file).toBeGreaterThan(0);
-      expect(jobCommand(codJobKind), file).toBeUndefined();
+      for (const kind of channelJobKinds) expect(jobCommand(kind), `${file}: ${kind}`).toBeUndefined();
       const { registerChannelJobs } = await import('../../src/app/payments/channels.ts');
       registerChannelJobs();
-      expect(jobCommand(codJobKind), file).toBeDefined();
+      for (const kind of channelJobKinds) expect(jobCommand(kind), `${file}: ${kind}`).toBeDefined();
     }
   });
 });

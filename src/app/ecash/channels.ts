@@ -14,7 +14,7 @@ import type { ChannelAdapter, ChannelModule, ChargeOp } from '../payments/gatewa
 import { interpretEffects } from '../effects/interpret.ts';
 import { payCoinsInTx, type PurseCoin } from './spend.ts';
 import { payWithSmartCardInTx, devicesOf } from '../smartcard/smartcard.ts';
-import { payWithStoredValueInTx } from '../storedvalue/storedvalue.ts';
+import { payWithStoredValueInTx, storedValueJobs } from '../storedvalue/storedvalue.ts';
 
 // E-cash, smart card and one-card as gateway channels (docs/gateway-api.md). All three are immediate and
 // settle 'direct': the buyer's instrument pays at checkout, in prepare (inside the checkout command,
@@ -128,4 +128,4 @@ export const storedValueAdapter: ChannelAdapter<null> = {
 
 export const ecashChannelModule: ChannelModule = { id: 'ecash', adapter: ecashAdapter, catalog: { name: 'payments.channel.ecash', prefixes: ['ew.'] } };
 export const smartCardChannelModule: ChannelModule = { id: 'smart_card', adapter: smartCardAdapter, catalog: { name: 'payments.channel.smart_card', prefixes: ['sc.'] } };
-export const storedValueChannelModule: ChannelModule = { id: 'stored_value', adapter: storedValueAdapter, catalog: { name: 'payments.channel.stored_value', prefixes: ['sv.'] } };
+export const storedValueChannelModule: ChannelModule = { id: 'stored_value', adapter: storedValueAdapter, catalog: { name: 'payments.channel.stored_value', prefixes: ['sv.'] }, jobs: storedValueJobs };

@@ -13,8 +13,8 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { Tx } from '../command.ts';
-import { registerJobHandler } from '../scheduler.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
+import type { ChannelJob } from './gateway.ts';
 
 // Acquiring (收单) T+1: card sales of world day D reach the merchant's deposit account at its
 // acquiring bank in the batch at the start of day D + settleAfterDays, less the merchant discount
@@ -53,11 +53,20 @@ export async function settleAcquiringTx(tx: Tx, bankId: string): Promise<Acquiri
   return result.batch;
 }
 
-registerJobHandler(acquiringJobKind, async (tx, job) => {
-  const bankId = job.payload.bankId;
-  assert(typeof bankId === 'string', 'an acquiring job names its bank');
-  await settleAcquiringTx(tx, bankId);
-});
+/**
+ * The acquiring batch job, run for every card channel (debit, credit, charge): the channel registry
+ * registers it (payments/channels.ts); importing this file registers nothing.
+ */
+export const acquiringJobs: readonly ChannelJob[] = [
+  {
+    kind: acquiringJobKind,
+    handler: async (tx, job) => {
+      const bankId = job.payload.bankId;
+      assert(typeof bankId === 'string', 'an acquiring job names its bank');
+      await settleAcquiringTx(tx, bankId);
+    },
+  },
+];
 
 /** Settled batches, newest first. */
 export async function acquiringBatches(db: WorldDb, limit = 200): Promise<AcquiringBatch[]> {

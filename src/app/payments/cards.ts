@@ -28,9 +28,9 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { paymentsTables, type CardApplicationRow } from '../../storage/payments-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
-import { registerJobHandler } from '../scheduler.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import { channelEffects, interpretEffects } from '../effects/interpret.ts';
+import type { ChannelJob } from './gateway.ts';
 
 // The card company (信用卡公司, party 'card'): applications, cards with a credit limit (credit card)
 // or a spending limit (charge card), the billing-day statement sent to the holder's mailbox, the
@@ -201,7 +201,7 @@ function withStatementDetails(effects: readonly ChannelEffect[], statement: Card
   );
 }
 
-registerJobHandler(cardJobKinds.statement, async (tx, job) => {
+const statementJob: ChannelJob['handler'] = async (tx, job) => {
   const cardId = job.payload.cardId;
   const closingAt = job.payload.closingAt;
   assert(typeof cardId === 'string' && typeof closingAt === 'number' && closingAt === job.dueAt, 'a statement job names its card and cut-off');
@@ -214,9 +214,9 @@ registerJobHandler(cardJobKinds.statement, async (tx, job) => {
   assert(applied.ok, `statement ${step.statement.id} books: ${applied.ok ? '' : applied.code}`);
   await t.cardStatements.add(step.statement);
   await t.cards.put(step.card);
-});
+};
 
-registerJobHandler(cardJobKinds.due, async (tx, job) => {
+const dueJob: ChannelJob['handler'] = async (tx, job) => {
   const cardId = job.payload.cardId;
   const statementId = job.payload.statementId;
   assert(typeof cardId === 'string' && typeof statementId === 'string', 'a due job names its card and statement');
@@ -229,7 +229,16 @@ registerJobHandler(cardJobKinds.due, async (tx, job) => {
   const applied = await interpretEffects(tx, channelEffects(step.value.effects, cardIssuerId));
   assert(applied.ok, `due check of ${statementId} books: ${applied.ok ? '' : applied.code}`);
   await t.cards.put(step.value.card);
-});
+};
+
+/**
+ * The card company's jobs (the monthly statement, the due check), run for the card channels: the
+ * channel registry registers them (payments/channels.ts); importing this file registers nothing.
+ */
+export const cardJobs: readonly ChannelJob[] = [
+  { kind: cardJobKinds.statement, handler: statementJob },
+  { kind: cardJobKinds.due, handler: dueJob },
+];
 
 // ---- queries ------------------------------------------------------------------------------------
 

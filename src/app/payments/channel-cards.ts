@@ -2,7 +2,8 @@ import { chargeCardChannel, creditCardChannel, err, ok, type CardRow, type Payme
 import { primaryBankAccount } from '../banking/primary-account.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { ChannelAdapter, ChannelModule } from './gateway.ts';
-import { scheduleAcquiring } from './acquiring.ts';
+import { acquiringJobs, scheduleAcquiring } from './acquiring.ts';
+import { cardJobs } from './cards.ts';
 
 // Credit card (贷记卡) and charge card (签账卡) behind the gateway, two-phase: checkout AUTHORIZES
 // (a pending hold on the card's credit line, `card:card:<id>` → `card:card:settlement`; refusals
@@ -40,5 +41,5 @@ function cardAdapter(channel: PaymentChannel<CardRow>): ChannelAdapter<CardRow> 
   };
 }
 
-export const creditCardChannelModule: ChannelModule = { id: 'credit_card', adapter: cardAdapter(creditCardChannel), catalog: { name: 'payments.channel.credit_card', prefixes: ['payments.cards.'] } };
-export const chargeCardChannelModule: ChannelModule = { id: 'charge_card', adapter: cardAdapter(chargeCardChannel), catalog: { name: 'payments.channel.charge_card', prefixes: ['payments.cards.'] } };
+export const creditCardChannelModule: ChannelModule = { id: 'credit_card', adapter: cardAdapter(creditCardChannel), catalog: { name: 'payments.channel.credit_card', prefixes: ['payments.cards.'] }, jobs: [...cardJobs, ...acquiringJobs] };
+export const chargeCardChannelModule: ChannelModule = { id: 'charge_card', adapter: cardAdapter(chargeCardChannel), catalog: { name: 'payments.channel.charge_card', prefixes: ['payments.cards.'] }, jobs: [...cardJobs, ...acquiringJobs] };

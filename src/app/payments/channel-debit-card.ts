@@ -3,7 +3,7 @@ import { ledgerTables } from '../../storage/ledger-tables.ts';
 import { bankingTables } from '../../storage/banking-tables.ts';
 import { primaryBankAccount } from '../banking/primary-account.ts';
 import type { ChannelAdapter, ChannelModule } from './gateway.ts';
-import { scheduleAcquiring } from './acquiring.ts';
+import { acquiringJobs, scheduleAcquiring } from './acquiring.ts';
 
 // Debit card (借记卡): the bank card the buyer's bank issued with the deposit account (its number is
 // the card number). Immediate: the order total leaves the deposit account at once, never
@@ -46,4 +46,4 @@ export const debitCardAdapter: ChannelAdapter<DebitCardView> = {
   },
 };
 
-export const debitCardChannelModule: ChannelModule = { id: 'debit_card', adapter: debitCardAdapter, catalog: { name: 'payments.channel.debit_card', prefixes: ['payments.pay.'] } };
+export const debitCardChannelModule: ChannelModule = { id: 'debit_card', adapter: debitCardAdapter, catalog: { name: 'payments.channel.debit_card', prefixes: ['payments.pay.'] }, jobs: acquiringJobs };

@@ -102,9 +102,16 @@ export type ChannelModule = {
    * name `payments.channel.<id>` and the prefixes of its panel's and pages' keys.
    */
   readonly catalog: { readonly name: string; readonly prefixes: readonly string[] };
-  /** Scheduled jobs the channel runs (cash on delivery's daily remittance), registered by the registry's caller. */
-  readonly jobs?: readonly { readonly kind: string; readonly handler: JobHandler }[];
+  /**
+   * Scheduled jobs the channel runs (cash on delivery's daily remittance, the card company's
+   * statements, the acquiring batch), registered by the registry's caller. Channels that share a
+   * job (the card channels) list the same entry: registering one handler twice is allowed.
+   */
+  readonly jobs?: readonly ChannelJob[];
 };
+
+/** A scheduled job kind a channel module runs, with its handler. */
+export type ChannelJob = { readonly kind: string; readonly handler: JobHandler };
 
 /** Charges per order at most (failed attempts and the one that paid). */
 export const chargesPerOrderMax = 20;

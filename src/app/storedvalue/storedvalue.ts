@@ -31,7 +31,7 @@ import { bankingTables } from '../../storage/banking-tables.ts';
 import { openAccountInTransaction } from '../ledger.ts';
 import { type CommandEnv, type CommandMeta, type Tx } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
-import { registerJobHandler } from '../scheduler.ts';
+import type { ChannelJob } from '../payments/gateway.ts';
 import { interpretEffects, paymentEffects } from '../effects/interpret.ts';
 import { recordWalletPayment } from '../ecash/recorder.ts';
 
@@ -238,7 +238,7 @@ export async function addRecurringBill(db: WorldDb, meta: CommandMeta, input: Re
 
 // The scheduler pays a due bill; a refusal (card short, blocked) is recorded on the bill and the
 // holder is told, and the bill is retried at its next run only after a new due date is set by payment.
-registerJobHandler(storedValueBillJobKind, async (tx, job) => {
+const billJob: ChannelJob['handler'] = async (tx, job) => {
   const t = smartCardTables(tx.db);
   const bill = await t.bills.get(String(job.payload.billId));
   if (bill === undefined || bill.status !== 'active' || bill.nextDueAt > tx.now) return;
@@ -258,7 +258,13 @@ registerJobHandler(storedValueBillJobKind, async (tx, job) => {
   await t.svTxns.add(outcome.txn);
   await tx.appendEvent({ type: 'storedvalue.bill_paid', actor: 'system', parties: [card.holderId, bill.payeeId], payload: { billId: bill.billId, amount: outcome.txn.amount } });
   await tx.schedule(recurringBillJob(outcome.bill));
-});
+};
+
+/**
+ * The stored-value card's jobs (a due recurring bill), run for its channel: the channel registry
+ * registers them (payments/channels.ts); importing this file registers nothing.
+ */
+export const storedValueJobs: readonly ChannelJob[] = [{ kind: storedValueBillJobKind, handler: billJob }];
 
 export async function storedValueCardsOf(db: WorldDb, holderId: string): Promise<StoredValueCard[]> {
   return smartCardTables(db).svCards.where('holderId').equals(holderId).toArray();
