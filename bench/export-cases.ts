@@ -1,4 +1,4 @@
-import { createWorld, getWorld, openWorldDb } from '../src/app/worlds.ts';
+import { createWorld, deleteWorld, getWorld, openWorldDb } from '../src/app/worlds.ts';
 import { allAccounts, submitTransfers } from '../src/app/ledger.ts';
 import { exportWorldTo, importWorld } from '../src/app/world-file.ts';
 import { BlobSink } from '../src/app/byte-sink.ts';
@@ -17,10 +17,33 @@ declare global {
   interface Window {
     /** The case running now: bench/run.mjs samples the renderer's memory per phase. */
     __benchPhase?: string;
+    /** The phase whose starting reading bench/run.mjs has taken (the page waits for it before starting). */
+    __benchRssTaken?: string;
   }
 }
 
-export const exportEntries = Number(new URLSearchParams(location.search).get('exportEntries') ?? 1_000_000);
+const params = new URLSearchParams(location.search);
+/** ?exportTo=<path>: the exported file is posted there once measured (bench/run.mjs keeps it on disk). */
+const exportTo = params.get('exportTo');
+/** ?importFrom=<path>: the file to import is fetched from there (run in a fresh browser, not after the export). */
+const importFrom = params.get('importFrom');
+/** How long the page waits for run.mjs' starting reading (a page opened by hand runs on without it). */
+const rssTakenWaitMs = 5000;
+const rssTakenPollMs = 50;
+
+/**
+ * Names the phase and waits until bench/run.mjs has read the renderer's memory (the phase's
+ * baseline), after collecting the page's garbage, so the reading is taken before any of its work.
+ */
+async function startPhase(name: string): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  window.__benchPhase = name;
+  for (let waited = 0; waited < rssTakenWaitMs && window.__benchRssTaken !== name; waited += rssTakenPollMs) {
+    await new Promise((resolve) => setTimeout(resolve, rssTakenPollMs));
+  }
+}
+
+export const exportEntries = Number(params.get('exportEntries') ?? 1_000_000);
 /** Requests per fill batch (one transaction each), under transferRequestsMax. */
 const fillBatchMax = 8000;
 /** How often the page's heap is sampled while exporting. */
@@ -78,7 +101,7 @@ let built: Promise<WorldEntry> | undefined;
  */
 export function bigWorld(): Promise<WorldEntry> {
   built ??= (async () => {
-    const kept = new URLSearchParams(location.search).get('bigWorld');
+    const kept = params.get('bigWorld');
     if (kept !== null) {
       const entry = await getWorld(kept);
       if (entry === undefined) throw new Error(`the kept world ${kept} is not in this profile`);
@@ -123,7 +146,7 @@ let imported: Promise<Measured> | undefined;
 function measureExport(): Promise<Measured & { file: Blob }> {
   exported ??= (async () => {
     const entry = await bigWorld();
-    window.__benchPhase = `export.${exportSizeName}`;
+    await startPhase(`export.${exportSizeName}`);
     const w = watch();
     const sink = new BlobSink('application/json');
     const started = performance.now();
@@ -133,15 +156,26 @@ function measureExport(): Promise<Measured & { file: Blob }> {
     window.__benchPhase = undefined;
     if (!r.ok) throw new Error(r.code);
     const file = sink.blob();
+    if (exportTo !== null) {
+      const posted = await fetch(exportTo, { method: 'POST', body: file });
+      if (!posted.ok) throw new Error(`the exported file was not kept: ${posted.status}`);
+    }
     return { seconds, ...m, fileMb: file.size / bytesPerMb, file };
   })();
   return exported;
 }
 
+/** A file kept by an earlier run (Chromium keeps a large response's body out of the page, as a picked file's). */
+async function fetchFile(url: string): Promise<Blob> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`no exported file to import: ${r.status}`);
+  return r.blob();
+}
+
 function measureImport(): Promise<Measured> {
   imported ??= (async () => {
-    const { file } = await measureExport();
-    window.__benchPhase = `import.${exportSizeName}`;
+    const file = importFrom !== null ? await fetchFile(importFrom) : (await measureExport()).file;
+    await startPhase(`import.${exportSizeName}`);
     const w = watch();
     const started = performance.now();
     const r = await importWorld(file, { id: `bench-import-${Math.random().toString(36).slice(2, 8)}`, createdAtMs: 0 });
@@ -149,6 +183,9 @@ function measureImport(): Promise<Measured> {
     const m = w.stop();
     window.__benchPhase = undefined;
     if (!r.ok) throw new Error(`import refused: ${r.code}`);
+    // The imported copy is not kept: a kept profile stays the filled one (a second run measures the same).
+    const deleted = await deleteWorld(r.value.id);
+    if (!deleted.ok) throw new Error(`the imported world was not deleted: ${deleted.code}`);
     return { seconds, ...m, fileMb: file.size / bytesPerMb };
   })();
   return imported;

@@ -3,7 +3,7 @@
 // BENCHMARKS.md with the machine it ran on.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sirv from 'sirv';
@@ -73,22 +73,29 @@ async function appRows() {
   return rows;
 }
 
-/** The renderer processes' resident memory (MB) of the Chromium using `profile`: the page and its
- * workers live there (the export's worker too), so this is the memory a world export costs. */
-function rendererRssMb(profile) {
+/**
+ * The renderer processes' resident memory (MB) of the Chromium using `profile`: the page and its
+ * workers live there (the export's and import's workers too). `privateMb` is their own memory
+ * (anonymous and shared-memory pages: heaps, buffers, what a phase allocates); `rssMb` also counts
+ * the file pages every renderer maps from Chromium's binary (about 90-110 MB each, the same pages
+ * shared by all of them and by the browser process), once per renderer: a fresh browser with the
+ * bench page alone sums to ~450 MB that way, before anything runs.
+ */
+function rendererMemoryMb(profile) {
   const procs = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      procs.push({ pid, ppid, args, rss });
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kbOf = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      procs.push({ pid, ppid, args, rss: kbOf('VmRSS'), own: kbOf('RssAnon') + kbOf('RssShmem') });
     } catch {
       // The process ended while being read.
     }
   }
   const browser = procs.find((p) => p.args.includes(`--user-data-dir=${profile}`) && !p.args.some((a) => a.startsWith('--type=')));
-  if (browser === undefined) return 0;
+  if (browser === undefined) return { rssMb: 0, privateMb: 0, renderers: 0 };
   const mine = new Set([browser.pid]);
   // Descendants (through the zygotes): bounded by the process count.
   for (let grew = true, turns = 0; grew && turns < procs.length; turns += 1) {
@@ -96,8 +103,8 @@ function rendererRssMb(profile) {
     for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
   }
   // A child process rewrites its command line as one string (spaces, not NULs): match within it.
-  const kb = procs.filter((p) => mine.has(p.pid) && / --type=renderer( |$)/.test(` ${p.args.join(' ')}`)).reduce((sum, p) => sum + p.rss, 0);
-  return kb / 1024;
+  const renderers = procs.filter((p) => mine.has(p.pid) && / --type=renderer( |$)/.test(` ${p.args.join(' ')}`));
+  return { rssMb: renderers.reduce((sum, p) => sum + p.rss, 0) / 1024, privateMb: renderers.reduce((sum, p) => sum + p.own, 0) / 1024, renderers: renderers.length };
 }
 
 /** The bench page's path on the server that also serves the production build at its root. */
@@ -106,42 +113,36 @@ const benchPrefix = '/__bench/';
 /** How often the renderer's memory is sampled while a phase (window.__benchPhase) runs. */
 const rssSampleMs = 250;
 
+// The export and import rows (bench/export-cases.ts) each run in a Chromium of their own, started
+// afresh on the profile that holds the filled big world: the renderer's memory is then what the
+// phase costs, not what filling a million entries left in that process. The exported file is kept
+// on disk by this server between the two (POSTed by the export's page, fetched by the import's).
+const exportNames = [`export.${sizeName}`, `export.${sizeName}.heap`, `export.${sizeName}.longtask`];
+const importNames = exportNames.map((n) => n.replace(/^export/, 'import'));
+const phaseNames = [...exportNames, ...importNames];
+const wantedPage = (name) => pageOnly === undefined || pageOnly.includes(name);
+const wantExport = exportNames.some(wantedPage);
+const wantImport = importNames.some(wantedPage);
+// The other page rows (all but the phases when BENCH_ONLY is not given).
+const otherOnly = pageOnly?.filter((n) => !phaseNames.includes(n));
+const othersWanted = otherOnly === undefined || otherOnly.length > 0;
+const keptFilePath = '/__bench-file';
+
 if (pageRuns || classWanted.length > 0) execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
 
-async function pageBench() {
-  // One origin for the bench page (under /__bench/) and the production build (at /): the worlds the
-  // page fills in IndexedDB are the ones the app then opens (bench/open-world.mjs).
-  const serveBench = sirv(outDir, { dev: true });
-  const serveApp = sirv(appDist, { dev: true });
-  const notFound = (res) => () => { res.statusCode = 404; res.end(); };
-  const server = createServer((req, res) => {
-    if (req.url.startsWith(benchPrefix)) {
-      req.url = req.url.slice(benchPrefix.length - 1);
-      return serveBench(req, res, notFound(res));
-    }
-    serveApp(req, res, notFound(res));
-  });
-  await new Promise((ok) => server.listen(kept?.port ?? 0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const query = new URLSearchParams();
-  if (wantOpen) query.set('openWorlds', '1');
-  if (kept?.worlds) {
-    query.set('bigWorld', kept.worlds.big);
-    query.set('smallWorld', kept.worlds.small);
-  }
-  if (pageOnly) query.set('only', pageOnly.join(','));
-  // The world export's size (bench/export-cases.ts): 1,000,000 entries unless told.
-  if (process.env.BENCH_EXPORT_ENTRIES) query.set('exportEntries', process.env.BENCH_EXPORT_ENTRIES);
-  const url = `${origin}${benchPrefix}index.html${query.size > 0 ? `?${query}` : ''}`;
+const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-  if (keptProfile) mkdirSync(keptProfile, { recursive: true });
+/**
+ * One run of the bench page in a Chromium started afresh on `profile`: `params` go into its query.
+ * The renderer's memory is sampled per phase the page names: first when the page asks for its
+ * starting reading (it waits for it), then every rssSampleMs until the phase ends.
+ */
+async function runPage(profile, url) {
   // A kept profile holds the app's service worker from the last cold opens: its navigation fallback
   // answered the bench page with the app's index.html even with service workers blocked (the page
   // never reported). Removed here; the first cold open installs it again, as in a fresh profile.
-  if (keptProfile) rmSync(join(keptProfile, 'Default', 'Service Worker'), { recursive: true, force: true });
-  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
-  const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  rmSync(join(profile, 'Default', 'Service Worker'), { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // The production build's service worker (its scope is the origin's root, where the cold opens
@@ -153,20 +154,29 @@ async function pageBench() {
       // window.gc(): a case that seeds a large fixture in the page collects its garbage before it measures.
       '--js-flags=--expose-gc'],
   });
-  let result;
-  let contextOpen = true;
   try {
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') console.error('page:', m.text()); });
     page.on('console', (m) => { if (m.type() === 'log' && /^(export|desk|open) bench/.test(m.text())) console.log('page:', m.text()); });
     await page.goto(url);
-    // Meanwhile the renderer's peak memory per phase the page names (export, import).
-    const rssPeaks = new Map();
+    /** Per phase: the reading before it started and the highest while it ran (MB). */
+    const rss = new Map();
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const phase = await page.evaluate(() => window.__benchPhase).catch(() => undefined);
-        if (phase) rssPeaks.set(phase, Math.max(rssPeaks.get(phase) ?? 0, rendererRssMb(profile)));
+        if (phase) {
+          const mb = rendererMemoryMb(profile);
+          const seen = rss.get(phase);
+          if (seen === undefined) {
+            rss.set(phase, { startMb: mb.privateMb, peakMb: mb.privateMb, rssStartMb: mb.rssMb, rssPeakMb: mb.rssMb, renderers: mb.renderers });
+            await page.evaluate((p) => { window.__benchRssTaken = p; }, phase).catch(() => undefined);
+          } else {
+            seen.peakMb = Math.max(seen.peakMb, mb.privateMb);
+            seen.rssPeakMb = Math.max(seen.rssPeakMb, mb.rssMb);
+            seen.renderers = Math.max(seen.renderers, mb.renderers);
+          }
+        }
         await new Promise((ok) => setTimeout(ok, rssSampleMs));
       }
     })();
@@ -176,28 +186,106 @@ async function pageBench() {
       sampling = false;
       await sampler;
     }
-    result = await page.evaluate(() => window.__benchResult);
-    if (result.rows) {
-      for (const [phase, mb] of rssPeaks) result.rows.push({ name: `${phase}.rss`, value: Math.round(mb), unit: 'MB', baseline: 300, ratio: Math.round((mb / 300) * 1000) / 1000, limit: 300 });
+    const result = await page.evaluate(() => window.__benchResult);
+    if (result.error) {
+      console.error(result.error);
+      process.exit(1);
+    }
+    // The row: the renderers' own memory at its peak. Baseline: the reading before the phase began
+    // (a fresh browser with the bench page loaded). The sum of their whole resident sets is printed.
+    for (const [phase, m] of rss) {
+      result.rows.push({ name: `${phase}.rss`, value: Math.round(m.peakMb), unit: 'MB', baseline: Math.round(m.startMb), ratio: Math.round((m.peakMb / m.startMb) * 1000) / 1000, limit: 300 });
+      console.log(`${phase}.rss: renderers' own memory ${Math.round(m.startMb)} MB before, peak ${Math.round(m.peakMb)} MB; whole resident sets of its ${m.renderers} renderer processes summed ${Math.round(m.rssStartMb)} MB before, peak ${Math.round(m.rssPeakMb)} MB`);
     }
     result.browser = chromiumVersion() ?? (await page.evaluate(() => navigator.userAgent));
+    return result;
+  } finally {
     await context.close();
-    contextOpen = false;
-    if (wantOpen && result.worlds) {
-      if (keptFile) writeFileSync(keptFile, JSON.stringify({ port: server.address().port, entries: bigEntries, worlds: result.worlds }) + '\n');
-      const m = await measureColdOpen({ profile, origin, worlds: result.worlds, args: browserArgs });
-      const row = (name, value) => ({ name, value: Math.round(value), unit: 'ms', baseline: Math.round(m.list), ratio: Math.round((value / m.list) * 1000) / 1000, limit: 1000 });
-      if (wantedApp(openRowNames[0])) result.rows.push(row(openRowNames[0], m.big));
-      if (wantedApp(openRowNames[1])) result.rows.push(row(openRowNames[1], m.small));
+  }
+}
+
+/** Serves the bench page (under /__bench/), the production build (at /) and the kept export file. */
+async function startServer(filePath) {
+  // One origin for the bench page and the production build: the worlds the page fills in
+  // IndexedDB are the ones the app then opens (bench/open-world.mjs).
+  const serveBench = sirv(outDir, { dev: true });
+  const serveApp = sirv(appDist, { dev: true });
+  const notFound = (res) => () => { res.statusCode = 404; res.end(); };
+  const server = createServer((req, res) => {
+    if (req.url === keptFilePath && req.method === 'POST') {
+      const out = createWriteStream(filePath);
+      req.pipe(out);
+      out.on('finish', () => res.end());
+      out.on('error', () => { res.statusCode = 500; res.end(); });
+      return;
+    }
+    if (req.url === keptFilePath) {
+      if (!existsSync(filePath)) return notFound(res)();
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('content-length', statSync(filePath).size);
+      createReadStream(filePath).pipe(res);
+      return;
+    }
+    if (req.url.startsWith(benchPrefix)) {
+      req.url = req.url.slice(benchPrefix.length - 1);
+      return serveBench(req, res, notFound(res));
+    }
+    serveApp(req, res, notFound(res));
+  });
+  await new Promise((ok) => server.listen(kept?.port ?? 0, '127.0.0.1', ok));
+  return server;
+}
+
+async function pageBench() {
+  const fileDir = mkdtempSync(join(tmpdir(), 'settlelab-export-file-'));
+  const server = await startServer(join(fileDir, 'world.json'));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const pageUrl = (params) => {
+    const query = new URLSearchParams(params);
+    // The world export's size (bench/export-cases.ts): 1,000,000 entries unless told.
+    if (process.env.BENCH_EXPORT_ENTRIES) query.set('exportEntries', process.env.BENCH_EXPORT_ENTRIES);
+    return `${origin}${benchPrefix}index.html${query.size > 0 ? `?${query}` : ''}`;
+  };
+  if (keptProfile) mkdirSync(keptProfile, { recursive: true });
+  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'settlelab-bench-'));
+  const phasesWanted = wantExport || wantImport;
+  let bigId = kept?.worlds?.big;
+  const result = { rows: [], browser: '' };
+  try {
+    if (othersWanted || (phasesWanted && bigId === undefined)) {
+      const params = {};
+      if (wantOpen) params.openWorlds = '1';
+      if (kept?.worlds) {
+        params.bigWorld = kept.worlds.big;
+        params.smallWorld = kept.worlds.small;
+      }
+      if (otherOnly) params.only = otherOnly.join(',');
+      else params.exclude = phaseNames.join(',');
+      // The phases' browsers need the big world this run fills.
+      if (phasesWanted && bigId === undefined) params.reportBig = '1';
+      const r = await runPage(profile, pageUrl(params));
+      result.rows.push(...r.rows);
+      result.browser = r.browser;
+      bigId ??= r.worlds?.big ?? r.bigWorld;
+      if (wantOpen && r.worlds) {
+        if (keptFile) writeFileSync(keptFile, JSON.stringify({ port: server.address().port, entries: bigEntries, worlds: r.worlds }) + '\n');
+        const m = await measureColdOpen({ profile, origin, worlds: r.worlds, args: browserArgs });
+        const row = (name, value) => ({ name, value: Math.round(value), unit: 'ms', baseline: Math.round(m.list), ratio: Math.round((value / m.list) * 1000) / 1000, limit: 1000 });
+        if (wantedApp(openRowNames[0])) result.rows.push(row(openRowNames[0], m.big));
+        if (wantedApp(openRowNames[1])) result.rows.push(row(openRowNames[1], m.small));
+      }
+    }
+    if (phasesWanted) {
+      // The import needs the exported file: the export runs whenever either is wanted.
+      const e = await runPage(profile, pageUrl({ bigWorld: bigId, only: exportNames.join(','), exportTo: keptFilePath }));
+      if (wantExport) result.rows.push(...e.rows);
+      result.browser = e.browser;
+      if (wantImport) result.rows.push(...(await runPage(profile, pageUrl({ only: importNames.join(','), importFrom: keptFilePath }))).rows);
     }
   } finally {
-    if (contextOpen) await context.close();
     server.close();
+    rmSync(fileDir, { recursive: true, force: true });
     if (!keptProfile) rmSync(profile, { recursive: true, force: true });
-  }
-  if (result.error) {
-    console.error(result.error);
-    process.exit(1);
   }
   return result;
 }
