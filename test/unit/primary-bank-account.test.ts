@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bankingAccountIds as ids } from '../../src/domain/index.ts';
+import { bankingAccountIds as ids, ok, type ChannelLedgerEffect, type Difference } from '../../src/domain/index.ts';
+import { runCommand } from '../../src/app/command.ts';
+import { ledgerRequestsOfChannel } from '../../src/app/effects/channel-ledger.ts';
+import { bookFeeAdjustment } from '../../src/app/reconciliation/fees.ts';
+import { cardIssuerId as cardCompanyId } from '../../src/app/payments/cards.ts';
 import { applyForBankAccount, approveBankApplication } from '../../src/app/banking/accounts.ts';
 import { primaryAmong, primaryBankAccount } from '../../src/app/banking/primary-account.ts';
 import { listProduct } from '../../src/app/market/products.ts';
@@ -10,7 +14,7 @@ import { bankingTables } from '../../src/storage/banking-tables.ts';
 import type { WorldDb } from '../../src/storage/schema.ts';
 import { freshWorld, meta } from '../helpers/world.ts';
 import { address, advanceDays, approvedSeller, unwrap } from '../helpers/market.ts';
-import { customerAt, fund } from '../helpers/banking.ts';
+import { balances, customerAt, fund } from '../helpers/banking.ts';
 
 // Issue #19 item 5: one primaryBankAccount rule for every channel, the account the party opened
 // first. The e-cheque channel used to take the first row of the partyId index (the lowest account
@@ -54,5 +58,51 @@ describe('primaryBankAccount', () => {
     expect(await payeeBank('echeque')).toBe('bank-b');
     expect(await payeeBank('cash_on_delivery')).toBe('bank-b');
     expect(await payeeBank('remittance')).toBe('bank-b');
+  });
+});
+
+describe('the primary rule where a channel books between books and where a fee adjustment is paid', () => {
+  it('the card company, banked at bank-b first and at bank-a later, pays out of bank-b when the other side is not at a bank', async () => {
+    const { db } = await freshWorld();
+    await advanceDays(db, 1);
+    await openAt(db, cardCompanyId, 'bank-a');
+    expect((await bankingTables(db).bankAccounts.where('partyId').equals(cardCompanyId).first())?.bankId).toBe('bank-a');
+    expect((await primaryBankAccount(db, cardCompanyId))?.bankId).toBe('bank-b');
+    // From the card company's book to logistics' book: neither is a bank, so the paying side has
+    // no bank to stay near and takes its primary account.
+    const effect: ChannelLedgerEffect = {
+      kind: 'ledger',
+      op: 'transfer',
+      transferId: 'test-primary',
+      from: { role: 'card_settlement', issuerId: cardCompanyId },
+      to: { role: 'cod_fee_income', logisticsId: 'logistics' },
+      amount: { amount: '1.00', currency: 'CNY' },
+      code: 'test.primary',
+      refs: {},
+    };
+    const planned = await runCommand(db, 'testPlan', meta('platform'), async (tx) => ok(await ledgerRequestsOfChannel(tx, [effect])));
+    const requests = unwrap(unwrap(planned)).requests;
+    expect(requests.find((r) => r.id === 'test-primary:from-book')).toMatchObject({ creditAccountId: ids.atBank(cardCompanyId, 'bank-b') });
+    expect(requests.find((r) => r.id === 'test-primary:payer-bank')).toMatchObject({ debitAccountId: ids.deposit('bank-b', cardCompanyId) });
+  });
+
+  it('a seller who banked at bank-b first, then at bank-a, pays a fee adjustment to an institution at both banks from bank-b', async () => {
+    const { db } = await freshWorld();
+    const seller = await approvedSeller(db, 'shop1');
+    await openAt(db, seller, 'bank-b');
+    await advanceDays(db, 1);
+    await openAt(db, seller, 'bank-a');
+    await fund(db, seller, 'bank-a', '10.00');
+    await fund(db, seller, 'bank-b', '10.00');
+    // The escrow agent banks at both: the payer's primary bank is the shared one chosen.
+    const d: Difference = {
+      id: 'test-fee-diff', kind: 'fee_mismatch', date: '2026-01-01', institutionId: 'escrow', channel: 'escrow', orderId: null, merchantOrderNo: 'c1', merchantRefundNo: '', channelTradeNo: null,
+      billAmount: { amount: '3.00', currency: 'CNY' }, otherAmount: { amount: '1.00', currency: 'CNY' },
+    };
+    const booked = await runCommand(db, 'testFee', meta('platform'), async (tx) => bookFeeAdjustment(tx, d, seller));
+    expect(booked.ok).toBe(true);
+    const after = await balances(db);
+    expect(after.get(ids.deposit('bank-b', seller))).toBe('8.00');
+    expect(after.get(ids.deposit('bank-a', seller))).toBe('10.00');
   });
 });

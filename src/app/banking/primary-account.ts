@@ -15,9 +15,17 @@ import { bankingTables, type BankAccountRow } from '../../storage/banking-tables
 // No currency to choose by: every deposit account is opened in CNY (the domain's
 // depositAccountInput), one per party and bank.
 
+/**
+ * A party's accounts in primary order: the primary first, then the next opened, and so on (for a
+ * choice that prefers a bank shared with the other side and otherwise falls back on the primary).
+ */
+export function inPrimaryOrder<A extends Pick<BankAccountRow, 'openedAt' | 'id'>>(accounts: readonly A[]): A[] {
+  return [...accounts].sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** The primary account among a party's accounts (all of the same party). */
 export function primaryAmong<A extends Pick<BankAccountRow, 'openedAt' | 'id'>>(accounts: readonly A[]): A | undefined {
-  return [...accounts].sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  return inPrimaryOrder(accounts)[0];
 }
 
 /** The party's primary bank account (see above), or undefined when it has none. */

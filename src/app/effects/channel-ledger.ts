@@ -15,6 +15,7 @@ import {
 import { bankingTables, type BankTransferRow } from '../../storage/banking-tables.ts';
 import type { Tx } from '../command.ts';
 import { openAccountInTransaction } from '../ledger.ts';
+import { primaryAmong } from '../banking/primary-account.ts';
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 
 // How the effect interpreter (interpret.ts) books a payment channel's ledger effects
@@ -41,12 +42,17 @@ async function isBank(tx: Tx, partyId: string): Promise<boolean> {
   return party?.kind === 'bank';
 }
 
-/** The bank where an institution keeps its money (its first deposit account; prefer `near`). */
+/**
+ * The bank where an institution keeps its money: `near` (the other side's bank) when it banks
+ * there too, so no clearing is needed; else its primary account (banking/primary-account.ts, the
+ * one rule every channel follows: the account opened first, not the lowest id).
+ */
 async function bankOf(tx: Tx, partyId: string, near: string | null) {
   const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
-  if (accounts.length === 0) return err('payee_account_not_found', { partyId });
+  const primary = primaryAmong(accounts);
+  if (primary === undefined) return err('payee_account_not_found', { partyId });
   const same = accounts.find((a) => a.bankId === near);
-  return ok((same ?? accounts[0]!).bankId);
+  return ok((same ?? primary).bankId);
 }
 
 function move(effect: ChannelLedgerEffect, suffix: string, debitAccountId: string, creditAccountId: string): MoveRequest {

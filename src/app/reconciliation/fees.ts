@@ -18,6 +18,7 @@ import { bankingTables, type BankTransferRow } from '../../storage/banking-table
 import { ledgerTables } from '../../storage/ledger-tables.ts';
 import type { Tx } from '../command.ts';
 import { scheduleClearing } from '../banking/clearing.ts';
+import { inPrimaryOrder } from '../banking/primary-account.ts';
 import { moveMoney, openAccountInTransaction } from '../ledger.ts';
 
 // The fee adjustment (手续费调整) a reconciliation clerk books for a fee mismatch. The channels take
@@ -43,10 +44,13 @@ async function isBank(tx: Tx, partyId: string): Promise<boolean> {
   return (await tx.db.parties.get(partyId))?.kind === 'bank';
 }
 
-/** The banks where `partyId` holds a deposit, sorted (a stable choice). */
+/**
+ * The banks where `partyId` holds a deposit, its primary account's first (banking/primary-account.ts,
+ * the one rule every channel follows: opened first, ties by lower id), then in the order opened.
+ */
 async function banksOf(tx: Tx, partyId: string): Promise<string[]> {
   const accounts = await bankingTables(tx.db).bankAccounts.where('partyId').equals(partyId).toArray();
-  return [...new Set(accounts.map((a) => a.bankId))].sort();
+  return [...new Set(inPrimaryOrder(accounts).map((a) => a.bankId))];
 }
 
 async function ensureAccount(tx: Tx, bookId: string, currency: StoredMoney['currency'], payer: boolean): Promise<string> {
@@ -85,7 +89,7 @@ export async function bookFeeAdjustment(tx: Tx, d: Difference, payerId: string):
   const channelIsBank = await isBank(tx, institutionId);
   const channelBanks = channelIsBank ? [institutionId] : await banksOf(tx, institutionId);
   if (channelBanks.length === 0) return err('payee_account_not_found', { partyId: institutionId });
-  // One bank for both when they share one (no clearing), else each its first.
+  // One bank for both when they share one (no clearing; the payer's primary first), else each its primary.
   const shared = payerBanks.find((b) => channelBanks.includes(b));
   const payerBank = shared ?? payerBanks[0]!;
   const channelBank = shared ?? channelBanks[0]!;
