@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, launchProfile, newPage, partyUrl, waitForServiceWorker, type Profile } from './browser.ts';
+import b2cEscrow from '../../src/labs/b2c-escrow.json';
 
 // Issue #18: the start page loads its own script, not the whole app; the world shell and each
 // party page load when first shown, and every chunk is precached, so a page never opened before
@@ -32,6 +33,15 @@ describe('the first screen', () => {
     expect(atStart).not.toContain('WorldView');
     expect(atStart).not.toContain('AuditorPage');
     expect(atStart).not.toContain('AccountsPage');
+    // The lab catalogue's cards are there, but not the labs' steps and questions (they load when a
+    // lab starts or its sheet opens): no script fetched so far holds a step's hint.
+    await page.getByTestId('lab-card-b2c-escrow').waitFor();
+    const stepHint = b2cEscrow.steps[0]!.hint.en.slice(0, 40);
+    expect(await page.evaluate(async (needle) => {
+      const urls = performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js'));
+      const texts = await Promise.all(urls.map(async (u) => (await fetch(u)).text()));
+      return texts.some((t) => t.includes(needle));
+    }, stepHint)).toBe(false);
 
     await waitForServiceWorker(page);
     const worldId = await createWorld(page, 'Lazy pages');

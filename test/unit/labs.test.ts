@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { answerMatches, validateLab } from '../../src/domain/labs/lab.ts';
 import { labFiles, labRegistry, labs } from '../../src/app/labs/catalogue.ts';
 import b2c from '../../src/labs/b2c-escrow.json';
+import { labCardList, labFileOrder } from '../../src/labs/cards.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Lab files are data a teacher may write: every shipped one validates against the checks, queries,
 // presets and pages the app registered; a broken one is refused with the named reason and place.
@@ -11,6 +14,13 @@ describe('lab files', () => {
     expect(labFiles.length).toBeGreaterThan(0);
     for (const raw of labFiles) expect(validateLab(raw, labRegistry)).toMatchObject({ ok: true });
     expect(labs.map((l) => l.id)).toContain('b2c-escrow');
+  });
+
+  it("the start page's cards are every lab file's card fields, in the catalogue's order", () => {
+    // A file in src/labs not named in labFileOrder would be in neither the catalogue nor its cards.
+    const names = readdirSync(join(import.meta.dirname, '../../src/labs')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    expect([...labFileOrder].sort()).toEqual(names.sort());
+    expect(labCardList).toEqual(labs.map(({ id, title, summary, objectives, roles }) => ({ id, title, summary, objectives, roles })));
   });
 
   const broken = (change: (lab: Record<string, unknown>) => void) => {

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../domain/index.ts';
 import { labInvalidOf, validateLab, type LabFile } from '../../domain/labs/lab.ts';
-import { builtinLab } from '../../labs/lookup.ts';
+import { isBuiltinLab } from '../../labs/cards.ts';
 import { openRegistry } from '../../storage/registry.ts';
 import { labRegistry } from './catalogue.ts';
 
@@ -30,7 +30,7 @@ export async function loadTeacherLab(fileText: string, addedAtMs: number): Promi
     return err('lab_invalid', { problem: invalid.problem, where: invalid.where });
   }
   const lab = checked.value;
-  if (builtinLab(lab.id) !== undefined) return err('lab_builtin_id', { id: lab.id });
+  if (isBuiltinLab(lab.id)) return err('lab_builtin_id', { id: lab.id });
   const registry = openRegistry();
   return registry.transaction('rw', registry.teacherLabs, async (): Promise<Result<LabFile, LoadLabRefusal>> => {
     if ((await registry.teacherLabs.get(lab.id)) !== undefined) return err('lab_already_loaded', { id: lab.id });
