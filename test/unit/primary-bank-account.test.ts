@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bankingAccountIds as ids, ok, type ChannelLedgerEffect, type Difference } from '../../src/domain/index.ts';
+import { bankingAccountIds as ids, channelLedgerCodes, ok, type ChannelLedgerEffect, type Difference } from '../../src/domain/index.ts';
 import { runCommand } from '../../src/app/command.ts';
 import { ledgerRequestsOfChannel } from '../../src/app/effects/channel-ledger.ts';
 import { bookFeeAdjustment } from '../../src/app/reconciliation/fees.ts';
@@ -25,6 +25,16 @@ async function openAt(db: WorldDb, partyId: string, bankId: string) {
   unwrap(await approveBankApplication(db, meta(bankId), { applicationId: applied.id }));
 }
 
+/** A world whose seller opened an account at bank-b, then a day later one at bank-a. */
+async function sellerAtBankBFirst() {
+  const { db } = await freshWorld();
+  const seller = await approvedSeller(db, 'shop1');
+  await openAt(db, seller, 'bank-b');
+  await advanceDays(db, 1);
+  await openAt(db, seller, 'bank-a');
+  return { db, seller };
+}
+
 describe('primaryBankAccount', () => {
   it('is the account opened first; a tie goes to the lower id', () => {
     const a = { id: 'bank-a:deposit:p', openedAt: 2 };
@@ -35,11 +45,7 @@ describe('primaryBankAccount', () => {
   });
 
   it('a seller who banked at bank-b first, then at bank-a: e-cheque, cash on delivery and remittance all name bank-b', async () => {
-    const { db } = await freshWorld();
-    const seller = await approvedSeller(db, 'shop1');
-    await openAt(db, seller, 'bank-b');
-    await advanceDays(db, 1);
-    await openAt(db, seller, 'bank-a');
+    const { db, seller } = await sellerAtBankBFirst();
     // The old e-cheque rule, the partyId index's first row, is bank-a here.
     expect((await bankingTables(db).bankAccounts.where('partyId').equals(seller).first())?.bankId).toBe('bank-a');
     expect((await primaryBankAccount(db, seller))?.bankId).toBe('bank-b');
@@ -77,7 +83,7 @@ describe('the primary rule where a channel books between books and where a fee a
       from: { role: 'card_settlement', issuerId: cardCompanyId },
       to: { role: 'cod_fee_income', logisticsId: 'logistics' },
       amount: { amount: '1.00', currency: 'CNY' },
-      code: 'test.primary',
+      code: channelLedgerCodes.cardToAcquirer,
       refs: {},
     };
     const planned = await runCommand(db, 'testPlan', meta('platform'), async (tx) => ok(await ledgerRequestsOfChannel(tx, [effect])));
@@ -87,11 +93,7 @@ describe('the primary rule where a channel books between books and where a fee a
   });
 
   it('a seller who banked at bank-b first, then at bank-a, pays a fee adjustment to an institution at both banks from bank-b', async () => {
-    const { db } = await freshWorld();
-    const seller = await approvedSeller(db, 'shop1');
-    await openAt(db, seller, 'bank-b');
-    await advanceDays(db, 1);
-    await openAt(db, seller, 'bank-a');
+    const { db, seller } = await sellerAtBankBFirst();
     await fund(db, seller, 'bank-a', '10.00');
     await fund(db, seller, 'bank-b', '10.00');
     // The escrow agent banks at both: the payer's primary bank is the shared one chosen.
