@@ -52,8 +52,11 @@ async function startWorld(): Promise<void> {
     progress: indexedDbProgress(j.entry.dbName),
     // The teacher's PC writes a snapshot between two messages (the app: every snapshotEvery); the
     // bench's teacher replica writes the one the late joiner reads, at the sequence it is told.
-    afterMessage: async (seq) => {
-      if (seq === j.snapshotAtSeq) await j.transport.writeSnapshot(await snapshotOf(j.entry, j.db, seq));
+    afterSeq: {
+      at: (seq) => seq === j.snapshotAtSeq,
+      run: async (seq) => {
+        await j.transport.writeSnapshot(await snapshotOf(j.entry, j.db, seq));
+      },
     },
   });
   j.world.onOutcome((o) => {

@@ -126,6 +126,13 @@ export type CommandOptions = {
    * command's own record: one IndexedDB round trip for both. Dexie writes only.
    */
   readonly record?: (result: unknown, now: number) => Promise<unknown>;
+  /**
+   * One step of a batch (pipeline.ts executeBatch): the command runs inside the batch's open
+   * transaction. IndexedDB cannot undo one command's writes alone, so a named failure or a throw
+   * aborts the whole batch and is rethrown (nothing recorded): the batch then runs that command
+   * alone, through the ordinary path, where its own rollback and recorded failure apply.
+   */
+  readonly batched?: boolean;
 };
 
 export async function runCommand<T, C extends string = string>(
@@ -139,6 +146,8 @@ export async function runCommand<T, C extends string = string>(
   assert(meta.id.length > 0 && meta.id.length <= 200, 'command id required');
   // Refused before the transaction: nothing is read, written or recorded for a tab that may not act.
   if (env.acting !== undefined && !signInFreeCommands.has(name) && !env.acting(meta.actor)) return err('sign_in_required', { party: meta.actor });
+  // A batch step outside a batch would commit on its own and its failure would go unrecorded.
+  if (options.batched === true) assert(Dexie.currentTransaction !== null, `command ${name}: a batch step runs inside the batch's transaction`);
   const notices: Notice[] = [];
   const scope = options.stores === undefined ? db.tables : [...new Set([...pipelineStores, ...options.stores])];
   try {
@@ -172,6 +181,8 @@ export async function runCommand<T, C extends string = string>(
     if (result.ok && notices.length > 0) env.publish?.(notices);
     return result;
   } catch (e) {
+    // The batch's transaction is aborted with it: the batch runs this command again alone.
+    if (options.batched === true) throw e;
     if (e instanceof Rollback) {
       await recordFailure(db, name, meta, e.result);
       // Thrown above from this body's own failure.

@@ -1,7 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assert, bytesToHex, jsonSafetyProblem, utf8Encode, type Result } from '../domain/index.ts';
 import type { CommandLogRow, WorldDb } from '../storage/schema.ts';
-import { runCommand, type CommandEnv, type CommandError, type CommandMeta, type Tx } from './command.ts';
+import { storageFaultOf } from '../storage/faults.ts';
+import { runCommand, type CommandEnv, type CommandError, type CommandMeta, type Notice, type Tx } from './command.ts';
 
 // One pipeline for every state change (issue #19, docs/pipeline.md). A command is defined once, by
 // name, over a PREPARED input: plain JSON that holds everything the command needs that is not in the
@@ -78,6 +79,18 @@ export async function execute<I extends CommandInput, T, C extends string>(
   // own replica applies it in stream order (through this function, with an env without the hook)
   // and its result comes back as this call's result.
   if (env.classSubmit !== undefined) return (await env.classSubmit({ name: command.name, meta, input: plain })) as Result<T, C | PipelineCode>;
+  return runPrepared(db, command, meta, plain, env, false);
+}
+
+/** runCommand with the pipeline's log row, on an input already made plain. */
+function runPrepared<I extends CommandInput, T, C extends string>(
+  db: WorldDb,
+  command: CommandDefinition<I, T, C>,
+  meta: CommandMeta,
+  plain: I,
+  env: CommandEnv,
+  batched: boolean,
+): Promise<Result<T, C | PipelineCode>> {
   const at = command.at;
   return runCommand(
     db,
@@ -90,8 +103,90 @@ export async function execute<I extends CommandInput, T, C extends string>(
       record: (r, now) => appendLog(db, { name: command.name, input: plain, actor: meta.actor, commandId: meta.id, at: now, resultDigest: resultDigest(r) }),
       ...(command.stores === undefined ? {} : { stores: [...command.stores, logStore] }),
       ...(at === undefined ? {} : { at: (clock: number) => at(db, plain, clock) }),
+      ...(batched ? { batched } : {}),
     },
   );
+}
+
+/**
+ * Commands one batch transaction holds at most. Why a limit: a batch holds the world's stores
+ * locked until it commits, so a replica catching up on thousands of commands still lets the tab's
+ * reads in between batches; and a batch that must run again (one of its commands failed) redoes
+ * at most this many.
+ */
+export const batchCommandsMax = 50;
+
+/** One command of a batch, as `execute` takes it. */
+export type BatchCommand = { readonly command: CommandDefinition<never, unknown>; readonly meta: CommandMeta; readonly input: CommandInput };
+
+export type BatchPlan = {
+  /** Steps at most (1 to batchCommandsMax). */
+  readonly size: number;
+  /**
+   * Called inside the batch's transaction before step `index` (Dexie reads only): the step's
+   * command; 'none' for a step that runs none (a refused stream message, kept in its place); or
+   * 'end' to end the batch before it. Step 0 never ends the batch.
+   */
+  readonly step: (index: number) => Promise<BatchCommand | 'none' | 'end'>;
+  /** Called inside the transaction after step `index` (Dexie reads only): true ends the batch after it. */
+  readonly endAfter?: (index: number) => Promise<boolean>;
+};
+
+/**
+ * What a batch did: every step it ran committed together, each with its command's result (null for
+ * a 'none' step) in step order; or a step's command failed (a named error, a throw or a storage
+ * fault) and the whole batch was rolled back: nothing of it stays.
+ */
+export type BatchReport =
+  | { readonly kind: 'committed'; readonly results: readonly (Result<unknown, string> | null)[] }
+  | { readonly kind: 'failed'; readonly index: number };
+
+/**
+ * Runs several commands in ONE transaction (a class replica applying a burst of stream commands,
+ * sync/class/replica.ts): each through the pipeline as `execute` runs it (its own command id and
+ * idempotency, its own log row), but one commit for all. A failing command cannot be rolled back
+ * alone inside a shared transaction, so it rolls the batch back and the report names it: the
+ * caller runs the steps before it as a batch again and that command alone with `execute`, where
+ * its named failure changes nothing and is recorded. Notices are published once, after the commit.
+ */
+export async function executeBatch(db: WorldDb, plan: BatchPlan, env: CommandEnv = {}): Promise<BatchReport> {
+  assert(Number.isSafeInteger(plan.size) && plan.size >= 1 && plan.size <= batchCommandsMax, `a batch holds 1 to ${batchCommandsMax} steps`);
+  assert(env.classSubmit === undefined, 'a batch runs its commands here, never through the class stream');
+  const results: (Result<unknown, string> | null)[] = [];
+  const notices: Notice[] = [];
+  const batchEnv: CommandEnv = { ...env, publish: (n) => notices.push(...n) };
+  let failedAt: number | null = null;
+  try {
+    await db.transaction('rw', db.tables, async () => {
+      for (let index = 0; index < plan.size; index++) {
+        const step = await plan.step(index);
+        if (step === 'end') {
+          assert(index > 0, 'the first step of a batch runs');
+          return;
+        }
+        if (step === 'none') results.push(null);
+        else {
+          try {
+            // As `execute` makes it (a throw here, too, sends the command to run alone).
+            const plain = withoutUndefined(step.input) as CommandInput;
+            assert(jsonSafetyProblem(plain) === null, `command ${step.command.name}: input is not plain JSON`);
+            results.push(await runPrepared(db, step.command as unknown as CommandDefinition<CommandInput, unknown>, step.meta, plain, batchEnv, true));
+          } catch (e) {
+            failedAt = index;
+            throw e;
+          }
+        }
+        if (plan.endAfter !== undefined && (await plan.endAfter(index))) return;
+      }
+    });
+  } catch (e) {
+    if (failedAt !== null) return { kind: 'failed', index: failedAt };
+    // The commit itself failed (a full disk): nothing stays; each command then goes alone.
+    if (storageFaultOf(e) !== undefined) return { kind: 'failed', index: 0 };
+    throw e;
+  }
+  if (notices.length > 0) env.publish?.(notices);
+  return { kind: 'committed', results };
 }
 
 /** `value` without its undefined object members, at any depth (arrays keep their holes' places). */

@@ -64,6 +64,14 @@ async function nextRunnable(db: WorldDb): Promise<{ job: Job; clock: number } | 
   });
 }
 
+/**
+ * Whether a job may run now (what a pass would start with). A class replica asks it inside its
+ * batch after each command, so the batch ends where a pass after that command would have run jobs.
+ */
+export async function jobDue(db: WorldDb): Promise<boolean> {
+  return (await nextRunnable(db)) !== undefined;
+}
+
 /** A job command's input: which job, which attempt (1 = first), and the tab that runs it. */
 export type JobInput = { readonly jobId: string; readonly attempt: number; readonly runner: string };
 

@@ -75,8 +75,11 @@ describe('class mode faults on a real nats-server', () => {
   it('a late joiner imports the snapshot the teacher’s PC wrote mid-stream, applies only the tail, and reaches the same digest', async () => {
     const server = await classServer();
     // The teacher's PC writes a snapshot every 4 sequences (the app: every snapshotEvery).
-    const teacher = await startPc(server, 'teacher', 'pc-1', await openClass(server, 'late-teacher'), async (pc, seq) => {
-      if (seq % 4 === 0) await pc.transport.writeSnapshot(await snapshotOf(pc.entry, pc.db, seq));
+    const teacher = await startPc(server, 'teacher', 'pc-1', await openClass(server, 'late-teacher'), {
+      at: (seq) => seq % 4 === 0,
+      run: async (pc, seq) => {
+        await pc.transport.writeSnapshot(await snapshotOf(pc.entry, pc.db, seq));
+      },
     });
     const student = await startPc(server, 'student', 'pc-2', await join(server, 'late-student'));
 

@@ -53,7 +53,8 @@ export async function startPc(
   who: 'teacher' | 'student',
   name: string,
   entry: WorldEntry,
-  afterMessage?: (pc: { entry: WorldEntry; db: WorldDb; transport: ClassTransport }, seq: number) => Promise<void>,
+  /** Work at chosen sequences (the teacher's snapshots), as ClassWorld's afterSeq. */
+  afterSeq?: { readonly at: (seq: number) => boolean; readonly run: (pc: { entry: WorldEntry; db: WorldDb; transport: ClassTransport }, seq: number) => Promise<void> },
   /** 3 on a three-node cluster: the class's stream keeps every command on all three nodes. */
   replicas?: 1 | 3,
 ): Promise<Pc> {
@@ -73,7 +74,7 @@ export async function startPc(
     keyRing: ring,
     progress: indexedDbProgress(entry.dbName),
     checkpointEvery: 3,
-    ...(afterMessage === undefined ? {} : { afterMessage: (seq: number) => afterMessage({ entry, db, transport }, seq) }),
+    ...(afterSeq === undefined ? {} : { afterSeq: { at: afterSeq.at, run: (seq: number) => afterSeq.run({ entry, db, transport }, seq) } }),
   });
   const pc: Pc = { name, entry, db, transport, world, ring, env: world.envFor({ keyRing: ring }), statuses };
   running.push(pc);

@@ -220,10 +220,13 @@ export function startClassTab(options: Socketed & {
   let resolveReady: (w: ClassWorld) => void = () => undefined;
   const ready = new Promise<ClassWorld>((resolve) => (resolveReady = resolve));
   const publish = options.env.publish;
-  const afterMessage =
+  const afterSeq =
     link.role === 'teacher'
-      ? async (seq: number) => {
-          if (seq % snapshotEvery === 0 && transport !== null) await transport.writeSnapshot(await snapshotOf(entry, db, seq));
+      ? {
+          at: (seq: number) => seq % snapshotEvery === 0,
+          run: async (seq: number) => {
+            if (transport !== null) await transport.writeSnapshot(await snapshotOf(entry, db, seq));
+          },
         }
       : undefined;
   void (async () => {
@@ -250,7 +253,7 @@ export function startClassTab(options: Socketed & {
       keyRing: tabKeys,
       progress: indexedDbProgress(entry.dbName),
       ...(publish === undefined ? {} : { publish }),
-      ...(afterMessage === undefined ? {} : { afterMessage }),
+      ...(afterSeq === undefined ? {} : { afterSeq }),
     });
     world.setParty(party);
     world.onChange(options.onChange);

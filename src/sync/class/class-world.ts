@@ -14,11 +14,11 @@ import type { WorldDb } from '../../storage/schema.ts';
 import type { ClassSubmission, CommandEnv } from '../../app/command.ts';
 import type { KeyRing } from '../../app/identity/keys.ts';
 import { latestCertificateOf } from '../../app/identity/ca.ts';
-import { runDueJobs } from '../../app/scheduler.ts';
+import { jobDue, runDueJobs } from '../../app/scheduler.ts';
 import { commandRegistry } from '../../app/commands.ts';
 import { worldDigest } from '../../app/replay.ts';
 import type { ClassCommand } from './envelope.ts';
-import { ClassReplica, sendSignedCommand, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
+import { batchCommandsMax, ClassReplica, sendSignedCommand, submitClassCommand, type Divergence, type Outcome, type ProgressStore } from './replica.ts';
 import { offlineQueueMax, queueProblems, type ClassLinkStatus, type ClassTransport } from './transport.ts';
 
 /** The runner every replica names on the jobs it runs (a job row's ranBy is world state). */
@@ -48,10 +48,11 @@ export type ClassWorldOptions = {
   readonly publish?: CommandEnv['publish'];
   readonly checkpointEvery?: number;
   /**
-   * Called after each stream message and its jobs, before the next message: the world is exactly
-   * the class world after `seq` (the teacher's PC writes its snapshots here).
+   * Work at chosen sequences (the teacher's PC writes its snapshots): a batch of stream messages
+   * ends at each sequence `at` holds for, and `run` is called there after the batch and its jobs,
+   * before the next message: the world is exactly the class world after `seq`.
    */
-  readonly afterMessage?: (seq: number) => Promise<void>;
+  readonly afterSeq?: { readonly at: (seq: number) => boolean; readonly run: (seq: number) => Promise<void> };
   /** Device time for presence only (never world state). */
   readonly nowMs?: () => number;
 };
@@ -123,14 +124,27 @@ export class ClassWorld {
     const { transport, db } = options;
     const jobsEnv = options.publish === undefined ? {} : { publish: options.publish };
     const from = (await world.replica.appliedSeq()) + 1;
-    world.following = await transport.follow(from, async (message) => {
-      const outcome = await world.replica.apply(message);
-      // Jobs due after this message, on every replica alike (see the top of this file).
-      if (outcome !== null) await runDueJobs(db, classJobRunner, jobsEnv);
-      world.settled = message.seq;
-      await options.afterMessage?.(message.seq);
-      world.changed();
-    });
+    const afterSeq = options.afterSeq;
+    const batchOptions = { endAfter: () => jobDue(db), ...(afterSeq === undefined ? {} : { endAt: afterSeq.at }) };
+    world.following = await transport.followBursts(
+      from,
+      async (burst) => {
+        // Each batch takes one message at least, so a burst of n ends within n batches.
+        for (let rest = burst; rest.length > 0; ) {
+          const { consumed, outcomes } = await world.replica.applyBatch(rest, batchOptions);
+          // Jobs due after the batch's last message, on every replica alike (see the top of this
+          // file): a batch ends after a message that makes a job due, so they run where they would
+          // after that message alone.
+          if (outcomes.length > 0) await runDueJobs(db, classJobRunner, jobsEnv);
+          const seq = rest[consumed - 1]!.seq;
+          world.settled = seq;
+          if (afterSeq?.at(seq) === true) await afterSeq.run(seq);
+          world.changed();
+          rest = rest.slice(consumed);
+        }
+      },
+      batchCommandsMax,
+    );
     const subscription = transport.nc.subscribe(presenceSubject(options.classId), {
       callback: (error, m) => {
         if (error !== null) return;

@@ -10,14 +10,20 @@
 // world and publishes (seq, digest); a replica whose digest at that sequence differs from another's
 // reports a divergence (never ignored, the class view shows it).
 //
-// Applying one command per transaction here; batching several per transaction is a later step.
+// A burst of stream messages (a busy lesson, or catching up) is applied in batches (applyBatch): each
+// message verified outside any transaction, then up to batchCommandsMax commands in one transaction
+// through the pipeline (pipeline.ts executeBatch), the applied sequence written once per batch. A
+// batch gives exactly the world that applying its messages one by one gives: it ends before a
+// message whose verification the batch's own commands changed (the trust, the clock, the signer's
+// standing), after a command that makes a job due (its caller runs jobs there), and at checkpoint
+// sequences; a command that fails rolls the batch back and runs alone (apply).
 import type { ProgressStore } from '../../storage/class-store.ts';
 import { assert, certificateStatus, err, PassedChecks, type Certificate, type RevocationSource, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import type { CommandEnv } from '../../app/command.ts';
-import { execute, type CommandDefinition, type CommandInput } from '../../app/pipeline.ts';
+import { batchCommandsMax, canonicalJson, execute, executeBatch, type BatchReport, type CommandDefinition, type CommandInput } from '../../app/pipeline.ts';
 import { readTrust } from '../../app/identity/common.ts';
-import { identityTables } from '../../storage/identity-tables.ts';
+import { identityTables, type IdentityTrust } from '../../storage/identity-tables.ts';
 import { readClock } from '../../app/clock-read.ts';
 import { decodeEnvelope, encodeEnvelope, signClassCommand, verifyEnvelope, type ActorStanding, type ClassCommand, type EnvelopeRefusal } from './envelope.ts';
 import type { Checkpoint, StreamMessage } from './transport.ts';
@@ -44,6 +50,7 @@ export type Divergence = { readonly seq: number; readonly mine: string; readonly
 
 // The applied sequence lives in the class link's own database (src/storage/class-store.ts).
 export { indexedDbProgress, type ProgressStore } from '../../storage/class-store.ts';
+export { batchCommandsMax } from '../../app/pipeline.ts';
 
 /** A digest this many sequences apart: often enough to catch a divergence within a lesson's minute. */
 export const checkpointEveryDefault = 100;
@@ -75,6 +82,37 @@ export type ReplicaOptions = {
 function isPlainObject(value: unknown): value is CommandInput {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** What judges a message: the world's trust and clock at that point of the stream; `key` compares two. */
+type JudgeContext = { readonly trust: IdentityTrust; readonly now: number; readonly key: string };
+
+/** The actor whose standing judged a key-signed message, and that standing's canonical JSON. */
+type StandingKey = { readonly actor: string; readonly key: string } | null;
+
+/** A message after its envelope was opened: refused (its outcome), or a command to run. */
+type Judged =
+  | { readonly kind: 'refused'; readonly outcome: Outcome; readonly standing: StandingKey }
+  | {
+      readonly kind: 'command';
+      readonly seq: number;
+      readonly commandId: string;
+      readonly name: string;
+      readonly actor: string;
+      readonly command: CommandDefinition<never, unknown>;
+      readonly input: CommandInput;
+      readonly standing: StandingKey;
+    };
+
+function contextKey(trust: IdentityTrust, now: number): string {
+  return canonicalJson({ roots: trust.roots, crl: trust.crl, now });
+}
+
+export type BatchOptions = {
+  /** Asked inside the batch's transaction after each message: true ends the batch after it (a job is due). */
+  readonly endAfter?: () => Promise<boolean>;
+  /** Sequences a batch ends at (the teacher's snapshots are written there). */
+  readonly endAt?: (seq: number) => boolean;
+};
 
 export class ClassReplica {
   private applied = -1;
@@ -147,58 +185,156 @@ export class ClassReplica {
     const applied = await this.appliedSeq();
     if (message.seq <= applied) return null;
     const outcome = await this.decide(message);
-    // After the command's own transaction: a crash between the two re-applies the message, which
-    // the command id makes harmless.
-    await this.options.progress.write(message.seq);
-    this.applied = message.seq;
-    for (const listener of this.outcomeListeners) listener(outcome);
-    const id = outcome.commandId;
-    if (outcome.kind === 'refused' && id !== null) {
-      this.refusedRecently.set(id, outcome);
-      for (const old of this.refusedRecently.keys()) {
-        if (this.refusedRecently.size <= refusedKeptMax) break;
-        this.refusedRecently.delete(old);
-      }
-    }
-    if (id !== null) {
-      for (const resolve of this.waiting.get(id) ?? []) resolve(outcome);
-      this.waiting.delete(id);
-    }
-    if (message.seq % this.checkpointEvery === 0) await this.checkpoint(message.seq);
+    await this.settle([outcome]);
     return outcome;
   }
 
-  private async decide(message: StreamMessage): Promise<Outcome> {
-    const { db, classId, registry } = this.options;
-    const seq = message.seq;
-    const trust = await readTrust(db);
-    assert(trust !== null, 'a class world has identities (its CA signs every party)');
-    // Judged at this point of the stream, by this world's clock and revocation list: the same on
-    // every replica, whatever its device clock says.
-    const now = await readClock(db);
-    const decoded = decodeEnvelope(message.data);
-    // The actor's standing judges a command signed by its key alone; a certified one needs no reads.
-    const standing = decoded.ok && 'signerKey' in decoded.value ? await standingOf(db, decoded.value.payload.actor, now, trust.crl) : undefined;
-    const context = { classId, roots: trust.roots, crl: trust.crl, now, passedChecks: this.passedChecks, ...(standing === undefined ? {} : { actor: standing }) };
-    const opened = decoded.ok ? verifyEnvelope(decoded.value, context, message.messageId) : decoded;
-    if (!opened.ok) {
-      return opened.detail === undefined
-        ? { seq, kind: 'refused', code: opened.code, commandId: message.messageId }
-        : { seq, kind: 'refused', code: opened.code, commandId: message.messageId, detail: opened.detail };
+  /** After the commands' transaction: the applied sequence, once; listeners, waiting senders, the checkpoint. */
+  private async settle(outcomes: readonly Outcome[]): Promise<void> {
+    const last = outcomes[outcomes.length - 1];
+    assert(last !== undefined, 'a batch applied one message at least');
+    // A crash between the commands' commit and this write re-applies the messages, which their
+    // command ids make harmless.
+    await this.options.progress.write(last.seq);
+    this.applied = last.seq;
+    for (const outcome of outcomes) {
+      for (const listener of this.outcomeListeners) listener(outcome);
+      const id = outcome.commandId;
+      if (outcome.kind === 'refused' && id !== null) {
+        this.refusedRecently.set(id, outcome);
+        for (const old of this.refusedRecently.keys()) {
+          if (this.refusedRecently.size <= refusedKeptMax) break;
+          this.refusedRecently.delete(old);
+        }
+      }
+      if (id !== null) {
+        for (const resolve of this.waiting.get(id) ?? []) resolve(outcome);
+        this.waiting.delete(id);
+      }
     }
-    const { name, commandId, actor, input } = opened.value;
-    const command = registry[name];
-    if (command === undefined) return { seq, kind: 'refused', code: 'class_unknown_command', commandId, detail: { name } };
-    if (!isPlainObject(input)) return { seq, kind: 'refused', code: 'class_input_invalid', commandId, detail: { name } };
+    // A batch ends at a checkpoint sequence: only its last message can be one.
+    if (last.seq % this.checkpointEvery === 0) await this.checkpoint(last.seq);
+  }
+
+  private async decide(message: StreamMessage): Promise<Outcome> {
+    const judged = await this.judge(message, await this.readContext());
+    if (judged.kind === 'refused') return judged.outcome;
+    const { seq, commandId, name, actor, command, input } = judged;
     let result: Result<unknown, string>;
     try {
-      result = await execute(db, command as unknown as CommandDefinition<CommandInput, unknown>, { id: commandId, actor }, input, this.options.env ?? {});
+      result = await execute(this.options.db, command as unknown as CommandDefinition<CommandInput, unknown>, { id: commandId, actor }, input, this.options.env ?? {});
     } catch (e) {
       // A signed input the command's body cannot take (a programmer's assertion, a thrown error):
       // rolled back by runCommand, refused alike on every replica, and the lesson goes on.
       return { seq, kind: 'refused', code: 'class_command_failed', commandId, detail: { name, error: e instanceof Error ? e.name : 'error' } };
     }
     return { seq, kind: 'applied', commandId, name, actor, result };
+  }
+
+  /** What a message is judged by, read from the world now: its trust and clock. */
+  private async readContext(): Promise<JudgeContext> {
+    const { db } = this.options;
+    const [trust, now] = await Promise.all([readTrust(db), readClock(db)]);
+    assert(trust !== null, 'a class world has identities (its CA signs every party)');
+    return { trust, now, key: contextKey(trust, now) };
+  }
+
+  /**
+   * Opens a message's envelope and finds its command, judged at this point of the stream by this
+   * world's clock and revocation list: the same on every replica, whatever its device clock says.
+   * Signatures are checked here, outside any transaction.
+   */
+  private async judge(message: StreamMessage, context: JudgeContext): Promise<Judged> {
+    const { db, classId, registry } = this.options;
+    const seq = message.seq;
+    const { trust, now } = context;
+    const decoded = decodeEnvelope(message.data);
+    // The actor's standing judges a command signed by its key alone; a certified one needs no reads.
+    const standing = decoded.ok && 'signerKey' in decoded.value ? await standingOf(db, decoded.value.payload.actor, now, trust.crl) : undefined;
+    const standingKey = standing === undefined ? null : { actor: decoded.ok ? decoded.value.payload.actor : '', key: canonicalJson(standing) };
+    const verifyContext = { classId, roots: trust.roots, crl: trust.crl, now, passedChecks: this.passedChecks, ...(standing === undefined ? {} : { actor: standing }) };
+    const opened = decoded.ok ? verifyEnvelope(decoded.value, verifyContext, message.messageId) : decoded;
+    const refused = (outcome: Outcome): Judged => ({ kind: 'refused', outcome, standing: standingKey });
+    if (!opened.ok) {
+      return refused(
+        opened.detail === undefined
+          ? { seq, kind: 'refused', code: opened.code, commandId: message.messageId }
+          : { seq, kind: 'refused', code: opened.code, commandId: message.messageId, detail: opened.detail },
+      );
+    }
+    const { name, commandId, actor, input } = opened.value;
+    const command = registry[name];
+    if (command === undefined) return refused({ seq, kind: 'refused', code: 'class_unknown_command', commandId, detail: { name } });
+    if (!isPlainObject(input)) return refused({ seq, kind: 'refused', code: 'class_input_invalid', commandId, detail: { name } });
+    return { kind: 'command', seq, commandId, name, actor, command, input, standing: standingKey };
+  }
+
+  /**
+   * Applies the first messages of a burst (stream order) in one transaction: up to
+   * batchCommandsMax, to the first checkpoint sequence or one `endAt` names, and fewer where the
+   * batch's own commands change what judges the next message or make a job due (`endAfter`, asked
+   * inside the transaction after each message). Returns how many messages it took (at least one)
+   * and their outcomes (none for messages at or below the applied sequence, which it skips): the
+   * caller runs the due jobs and calls again with the rest.
+   */
+  async applyBatch(messages: readonly StreamMessage[], options: BatchOptions = {}): Promise<{ readonly consumed: number; readonly outcomes: readonly Outcome[] }> {
+    assert(messages.length > 0, 'a burst holds messages');
+    const applied = await this.appliedSeq();
+    let skipped = 0;
+    while (skipped < messages.length && messages[skipped]!.seq <= applied) {
+      skipped += 1;
+      if (options.endAt?.(messages[skipped - 1]!.seq) === true) break;
+    }
+    if (skipped > 0) return { consumed: skipped, outcomes: [] };
+    const planned: StreamMessage[] = [];
+    for (const m of messages) {
+      assert(planned.length === 0 || m.seq > planned[planned.length - 1]!.seq, 'a burst is in stream order');
+      planned.push(m);
+      if (planned.length >= batchCommandsMax || m.seq % this.checkpointEvery === 0 || options.endAt?.(m.seq) === true) break;
+    }
+    // Judged outside the transaction against the world before the batch; inside it, a message is
+    // applied only while what judged it is still what the world says (else the batch ends there,
+    // and the next judges it again).
+    const base = await this.readContext();
+    const judged: Judged[] = [];
+    for (const m of planned) judged.push(await this.judge(m, base));
+    const { db } = this.options;
+    const stillJudged = async (j: Judged): Promise<boolean> => {
+      const now = await this.readContext();
+      if (now.key !== base.key) return false;
+      return j.standing === null || canonicalJson(await standingOf(db, j.standing.actor, now.now, now.trust.crl)) === j.standing.key;
+    };
+    let size = planned.length;
+    let report: BatchReport;
+    for (;;) {
+      report = await executeBatch(
+        db,
+        {
+          size,
+          step: async (index) => {
+            const j = judged[index]!;
+            if (index > 0 && !(await stillJudged(j))) return 'end';
+            return j.kind === 'refused' ? 'none' : { command: j.command, meta: { id: j.commandId, actor: j.actor }, input: j.input };
+          },
+          ...(options.endAfter === undefined ? {} : { endAfter: options.endAfter }),
+        },
+        this.options.env ?? {},
+      );
+      // A command failed and rolled the batch back: the ones before it again as a batch, then it alone.
+      if (report.kind === 'failed' && report.index > 0) size = report.index;
+      else break;
+    }
+    const outcomes: Outcome[] =
+      report.kind === 'failed'
+        ? [await this.decide(planned[0]!)]
+        : report.results.map((result, index): Outcome => {
+            const j = judged[index]!;
+            if (j.kind === 'refused') return j.outcome;
+            assert(result !== null, 'a command step has its result');
+            return { seq: j.seq, kind: 'applied', commandId: j.commandId, name: j.name, actor: j.actor, result };
+          });
+    await this.settle(outcomes);
+    return { consumed: outcomes.length, outcomes };
   }
 
   private async checkpoint(seq: number): Promise<void> {

@@ -353,17 +353,29 @@ export class ClassTransport {
     }
   }
 
+  /** `followBursts` one message at a time: `onMessage` gets each stored command in stream order. */
+  follow(fromSeq: number, onMessage: (message: StreamMessage) => Promise<void>): Promise<{ stop(): Promise<void>; readonly stopped: Promise<void> }> {
+    return this.followBursts(fromSeq, (burst) => onMessage(burst[0]!), 1);
+  }
+
   /**
-   * Delivers the stream's commands in stream order, from `fromSeq` on, to `onMessage`, one at a
-   * time (the next waits for the previous to finish), until stopped. Each round is an ordered
-   * consumer from the sequence after the last one delivered; when the link comes back after an
+   * Delivers the stream's commands in stream order, from `fromSeq` on, to `onBurst`: the messages
+   * already received together (a busy lesson, or catching up), up to `burstMax` at a time, so the
+   * replica can apply them in fewer transactions; the next burst waits for the previous to finish,
+   * until stopped. Each round is an ordered consumer from the sequence after the last one
+   * delivered; when the link comes back after an
    * outage (a server restart, a dead cluster node) the round is ended and a new one starts at once,
    * instead of waiting for the old consumer to notice its missed heartbeats. A round that cannot
    * start (the stream is electing a leader) is tried again after a short wait. A throw from
-   * `onMessage` is a programmer error: following stops and `stopped` rejects with it.
+   * `onBurst` is a programmer error: following stops and `stopped` rejects with it.
    */
-  async follow(fromSeq: number, onMessage: (message: StreamMessage) => Promise<void>): Promise<{ stop(): Promise<void>; readonly stopped: Promise<void> }> {
+  async followBursts(
+    fromSeq: number,
+    onBurst: (messages: readonly StreamMessage[]) => Promise<void>,
+    burstMax: number,
+  ): Promise<{ stop(): Promise<void>; readonly stopped: Promise<void> }> {
     assert(Number.isSafeInteger(fromSeq) && fromSeq >= 1, 'stream sequences start at 1');
+    assert(Number.isSafeInteger(burstMax) && burstMax >= 1, 'a burst holds one message at least');
     let next = fromSeq;
     let stopping = false;
     let round: ConsumerMessages | null = null;
@@ -375,6 +387,14 @@ export class ClassTransport {
       const consumer = await this.js.consumers.get(this.names.stream, { opt_start_seq: next });
       // Heartbeats every few seconds: an ordered consumer whose node died re-creates itself after two missed beats.
       return consumer.consume({ idle_heartbeat: followHeartbeatMs });
+    };
+    const deliver = async (burst: StreamMessage[]): Promise<void> => {
+      try {
+        await onBurst(burst.splice(0));
+      } catch (e) {
+        stopping = true;
+        throw new FollowerError(e);
+      }
     };
     const stopped = (async () => {
       let attempt = 0;
@@ -405,21 +425,31 @@ export class ClassTransport {
               () => undefined, // no leader yet: the next check asks again
             );
           }, followStallCheckMs);
+          // Received but not yet handed over: a round that ends with some still delivers them (the
+          // next round starts after them).
+          const burst: StreamMessage[] = [];
           try {
             for await (const m of round) {
-              if (m.seq < next) continue; // already delivered by an earlier round
-              const message: StreamMessage = { seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data };
-              next = m.seq + 1;
-              await onMessage(message).catch((e: unknown) => {
-                stopping = true;
-                throw new FollowerError(e);
-              });
+              // m.seq < next: already delivered by an earlier round.
+              if (m.seq >= next) {
+                burst.push({ seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data });
+                next = m.seq + 1;
+              }
+              // More already received (pending in the consumer's queue) join this burst.
+              if (burst.length > 0 && (burst.length >= burstMax || thisRound.getPending() === 0)) await deliver(burst);
             }
           } catch (e) {
             if (e instanceof FollowerError) throw e.cause;
             // The round's consumer failed (its node went away): the next round starts after `next - 1`.
           } finally {
             clearInterval(watchdog);
+          }
+          if (burst.length > 0 && !stopping) {
+            try {
+              await deliver(burst);
+            } catch (e) {
+              throw e instanceof FollowerError ? e.cause : e;
+            }
           }
         }
       } finally {
