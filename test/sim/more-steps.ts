@@ -20,6 +20,9 @@ import { depositCheque, endorseReceivedCheque, verifyReceivedCheque } from '../.
 import { decidePresentment, presentDepositedCheque, presentmentQueue } from '../../src/app/echeque/presentment.ts';
 import { stopChequePayment } from '../../src/app/echeque/stop.ts';
 import { chequesReceivedBy } from '../../src/app/echeque/queries.ts';
+
+/** Every cheque a simulated seller received (a simulated world holds far fewer). */
+const simChequesReadMax = 10_000;
 import { activateAccount, register, resendActivationCode } from '../../src/app/identity/registration.ts';
 import { changePassword, login, logout } from '../../src/app/identity/login.ts';
 import { applyForStore, decideStore, storeIdOf } from '../../src/app/identity/stores.ts';
@@ -324,7 +327,7 @@ const echeque: StepGenerator = {
       return;
     }
     const book = rng.pick(books);
-    const received = (await chequesReceivedBy(db, seller.partyId)).filter((q) => ['delivered', 'verified', 'endorsed'].includes(q.status) || rng.chance(0.05));
+    const received = (await chequesReceivedBy(db, seller.partyId, simChequesReadMax)).filter((q) => ['delivered', 'verified', 'endorsed'].includes(q.status) || rng.chance(0.05));
     const [b, a] = [await presentmentQueue(db, 'bank-b'), await presentmentQueue(db, 'bank-a')];
     const roll = rng.int(0, 19);
     // The writers' tabs sign with the ids the simulator gives; their pre-checks read the tab's state, so no duplicate repeats them.

@@ -81,7 +81,7 @@ describe('e-cheques in a world', () => {
     const before = await balances(s.db);
     const chequeId = await write(s, '300.00');
     // Delivered: the payee's inbox and mailbox, and the bank holds the drawer's signed notice.
-    expect((await chequesReceivedBy(s.db, s.payee)).map((c) => c.id)).toEqual([chequeId]);
+    expect((await chequesReceivedBy(s.db, s.payee, 50)).map((c) => c.id)).toEqual([chequeId]);
     expect((await mailOf(s.db, s.payee)).some((m) => m.body.key === 'echeque.mail.received' && m.ref === chequeId)).toBe(true);
     expect(await echequeTables(s.db).chequeNotices.get(chequeId)).toBeDefined();
     const checklist = await payeeChecklistOf(s.db, chequeId, s.payee);

@@ -116,7 +116,7 @@ describe('stored-value card (一卡通) app', () => {
     await runDueJobs(db, 'test-runner');
     const [paidBill] = await billsOf(db, card.cardId);
     expect(paidBill).toMatchObject({ lastPaidAt: expect.any(Number), nextDueAt: bill.nextDueAt + 30 * 86_400_000 });
-    expect((await storedValueTxnsOf(db, card.cardId)).map((t) => t.kind).sort()).toEqual(['bill', 'spend', 'top_up']);
+    expect((await storedValueTxnsOf(db, card.cardId, 50)).map((t) => t.kind).sort()).toEqual(['bill', 'spend', 'top_up']);
     expect((await balances(db)).get('platform:storedvalue:payable:' + telecom)).toBe('30.00');
     await expectBooksSound(db);
   });

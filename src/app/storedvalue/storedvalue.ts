@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import {
   assert,
   balanceOf,
@@ -269,8 +270,13 @@ export const storedValueJobs: readonly ChannelJob[] = [{ kind: storedValueBillJo
 export async function storedValueCardsOf(db: WorldDb, holderId: string): Promise<StoredValueCard[]> {
   return smartCardTables(db).svCards.where('holderId').equals(holderId).toArray();
 }
-export async function storedValueTxnsOf(db: WorldDb, cardId: string): Promise<StoredValueTxn[]> {
-  return smartCardTables(db).svTxns.where('cardId').equals(cardId).toArray();
+/** A card's statement lines the card page lists at first; "Older transactions" shows this many more. */
+export const storedValueTxnsPageRows = 20;
+
+/** The newest `limit` lines of a card's statement, newest first (v17's [cardId+at] index: the page
+ * reads its rows, not the card's whole history). */
+export async function storedValueTxnsOf(db: WorldDb, cardId: string, limit: number): Promise<StoredValueTxn[]> {
+  return smartCardTables(db).svTxns.where('[cardId+at]').between([cardId, Dexie.minKey], [cardId, Dexie.maxKey]).reverse().limit(limit).toArray();
 }
 export async function billsOf(db: WorldDb, cardId: string): Promise<RecurringBill[]> {
   return smartCardTables(db).bills.where('cardId').equals(cardId).toArray();

@@ -15,6 +15,7 @@ import { v13Reconciliation } from './v13-reconciliation.ts';
 import { v14Mobile } from './v14-mobile.ts';
 import { v15ListIndexes } from './v15-list-indexes.ts';
 import { v16CommandLog } from './v16-command-log.ts';
+import { v17PartyListIndexes } from './v17-party-list-indexes.ts';
 
 /** Every schema version, oldest first. Append only. */
-export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions, v13Reconciliation, v14Mobile, v15ListIndexes, v16CommandLog];
+export const migrations: readonly Migration[] = [v1World, v2Ledger, v3Identity, v4Banking, v5Market, v6Payments, v7Echeque, v8Ecash, v9JournalBlocks, v10AccountIndex, v11Teacher, v12TabSessions, v13Reconciliation, v14Mobile, v15ListIndexes, v16CommandLog, v17PartyListIndexes];

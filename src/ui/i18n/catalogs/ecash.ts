@@ -121,6 +121,7 @@ export const en = {
 
   'sv.intro': 'The one-card (一卡通) is prepaid: top it up from your bank account, pay at merchants in the scheme.',
   'sv.cards': 'My one-cards',
+  'sv.older': 'Older transactions',
   'sv.noCards': 'No card yet.',
   'sv.issue': 'Get a one-card',
   'sv.balance': 'Balance: {amount}',
@@ -343,6 +344,7 @@ export const zh: Record<keyof typeof en, string> = {
 
   'sv.intro': '一卡通是预付卡：从银行账户充值，在参加计划的商家消费。',
   'sv.cards': '我的一卡通',
+  'sv.older': '更早的交易',
   'sv.noCards': '还没有卡。',
   'sv.issue': '申领一卡通',
   'sv.balance': '余额：{amount}',

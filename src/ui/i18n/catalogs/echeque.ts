@@ -30,6 +30,7 @@ export const en = {
   'echeque.status': 'Status',
   'echeque.by': 'by',
   'echeque.none': 'None yet.',
+  'echeque.older': 'Older cheques',
   'echeque.view': 'View',
   'echeque.hide': 'Hide',
 
@@ -262,6 +263,7 @@ export const zh: Record<keyof typeof en, string> = {
   'echeque.status': '状态',
   'echeque.by': '操作方',
   'echeque.none': '暂无。',
+  'echeque.older': '更早的支票',
   'echeque.view': '查看',
   'echeque.hide': '收起',
 
