@@ -7,6 +7,7 @@ import { commandRegistry } from '../../src/app/commands.ts';
 import { replay, worldDigest } from '../../src/app/replay.ts';
 import { latestCertificateOf } from '../../src/app/identity/ca.ts';
 import { WorldDb } from '../../src/storage/schema.ts';
+import { marketTables } from '../../src/storage/market-tables.ts';
 import { ClassReplica, indexedDbProgress, type Outcome } from '../../src/sync/class/replica.ts';
 import { encodeEnvelope, signClassCommand } from '../../src/sync/class/envelope.ts';
 import type { StreamMessage } from '../../src/sync/class/transport.ts';
@@ -128,7 +129,7 @@ describe('class replica batches', () => {
     expect(results[2]).not.toBe('ok');
     expect(results.filter((r) => r === 'ok')).toHaveLength(4);
     expect(many).toEqual(one);
-    expect(await batch.products.count()).toBe(await single.products.count());
+    expect(await marketTables(batch).products.count()).toBe(await marketTables(single).products.count());
     // The refusal is recorded for its command id (a repeat answers it) in both.
     expect((await batch.commands.get('batch-3'))?.result).toMatchObject({ ok: false, code: results[2] });
     expect(await stateOf(batch)).toEqual(await stateOf(single));

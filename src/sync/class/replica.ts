@@ -306,7 +306,9 @@ export class ClassReplica {
     };
     let size = planned.length;
     let report: BatchReport;
-    for (;;) {
+    // Each try after the first holds fewer steps than the one before: at most batchCommandsMax tries.
+    for (let tries = 1; ; tries++) {
+      assert(tries <= batchCommandsMax, 'a batch retried with fewer steps each time');
       report = await executeBatch(
         db,
         {
