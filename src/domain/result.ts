@@ -11,6 +11,9 @@ export type Err<C extends string = string> = {
 };
 export type Result<T, C extends string = string> = Ok<T> | Err<C>;
 
+/** The codes a function returning (a promise of) a Result can fail with: `CodeOfFn<typeof f>`. */
+export type CodeOfFn<F extends (...args: never[]) => unknown> = Extract<Awaited<ReturnType<F>>, { readonly ok: false }> extends Err<infer C> ? C : never;
+
 export function ok<T>(value: T): Ok<T> {
   return { ok: true, value };
 }

@@ -1,4 +1,4 @@
-import { recordWalletTransaction, type Result, type WalletChannel, type WalletTransaction } from '../../domain/index.ts';
+import { recordWalletTransaction, type Result, type WalletChannel, type WalletRecordProblem, type WalletTransaction } from '../../domain/index.ts';
 import Dexie from 'dexie';
 import { ecashTables } from '../../storage/ecash-tables.ts';
 import type { WorldDb } from '../../storage/schema.ts';
@@ -9,7 +9,7 @@ import type { Tx } from '../command.ts';
 export async function recordWalletPayment(
   tx: Tx,
   input: { id: string; payee: string; payeeId: string | null; amount: string; channel: WalletChannel; reference: string; note?: string; status?: WalletTransaction['status'] },
-): Promise<Result<WalletTransaction, string>> {
+): Promise<Result<WalletTransaction, WalletRecordProblem>> {
   const recorded = recordWalletTransaction(
     {
       id: input.id, walletId: tx.meta.actor, at: tx.now, payee: input.payee, payeeId: input.payeeId, amount: input.amount, currency: 'CNY',

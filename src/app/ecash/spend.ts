@@ -98,7 +98,7 @@ export async function payCoins(db: WorldDb, meta: CommandMeta, input: EcashPayIn
 }
 
 /** Hands the coins over inside the caller's transaction (also used by the checkout channel). */
-export async function payCoinsInTx(tx: Tx, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }): Promise<Result<{ paymentId: string; serials: string[] }, string>> {
+export async function payCoinsInTx(tx: Tx, input: EcashPayInput & { readonly coins: readonly PurseCoin[] }) {
   if (input.merchantId === tx.meta.actor) return err('ecash_pay_self');
   if ((await tx.db.parties.get(input.merchantId)) === undefined) return err('merchant_not_found', { merchantId: input.merchantId });
   const price = toStored(money(input.amount, 'CNY'));

@@ -12,6 +12,7 @@ import {
   type ChannelLedgerEffect,
   type ChequeEffect,
   type ChequeFeeEffect,
+  type CodeOfFn,
   type EventDraft,
   type JobDraft,
   type LedgerEffect,
@@ -241,6 +242,9 @@ async function indexEntries(tx: Tx, orderId: string, transferIds: readonly strin
   // A replayed transfer id ('exists') has its entry already indexed; bulkPut keeps it once.
   await marketTables(tx.db).orderEntries.bulkPut(entries.map((e) => ({ orderId, seq: e.seq, transferId: e.transferId })));
 }
+
+/** The codes interpretEffects can refuse with (stock, the ledger, an unknown payee, a second review). */
+export type EffectCode = CodeOfFn<typeof interpretEffects>;
 
 /**
  * Carries out `effects` inside the caller's transaction (the command's): all of them, or, on a

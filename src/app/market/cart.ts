@@ -21,7 +21,10 @@ import { defineCommand, execute } from '../pipeline.ts';
 // its own readwrite transaction).
 
 /** The acting party is an activated buyer. */
-export async function requireBuyer(db: WorldDb, partyId: string): Promise<Result<null, string>> {
+/** Why the acting party may not use a cart. */
+export type NotABuyer = 'not_a_buyer' | 'account_not_activated';
+
+export async function requireBuyer(db: WorldDb, partyId: string): Promise<Result<null, NotABuyer>> {
   const user = await identityTables(db).users.get(partyId);
   if (user === undefined || user.role !== 'buyer') return err('not_a_buyer');
   if (user.status !== 'active') return err('account_not_activated');
@@ -32,11 +35,11 @@ export async function cartOf(db: WorldDb, buyerId: string): Promise<CartRow> {
   return (await marketTables(db).carts.get(buyerId)) ?? emptyCart(buyerId, 0);
 }
 
-type CartChange<I> = (cart: CartRow, db: WorldDb, now: number, input: I) => Promise<Result<CartRow, string>>;
+type CartChange<I, C extends string> = (cart: CartRow, db: WorldDb, now: number, input: I) => Promise<Result<CartRow, C>>;
 
 /** A command that changes the acting buyer's cart (re-read inside its own transaction). */
-function cartCommand<I extends { readonly productId: string }>(name: string, change: CartChange<I>) {
-  return defineCommand<I, CartRow, string>({
+function cartCommand<I extends { readonly productId: string }, C extends string>(name: string, change: CartChange<I, C>) {
+  return defineCommand<I, CartRow, C | NotABuyer>({
     name,
     stores: ['users', 'carts', 'products'],
     apply: async (tx, input) => {
@@ -58,7 +61,7 @@ function lineInput(input: LineInput): LineInput {
   return { productId: input.productId, quantity: Number.isFinite(input.quantity) ? input.quantity : -1 };
 }
 
-export const addToCartCommand = cartCommand<LineInput>('addToCart', async (cart, tdb, now, input) => {
+export const addToCartCommand = cartCommand('addToCart', async (cart, tdb, now, input: LineInput) => {
   const product = await marketTables(tdb).products.get(input.productId);
   if (product === undefined) return err('product_missing', { productId: input.productId });
   return addLine(cart, product, input.quantity, now);
@@ -68,7 +71,7 @@ export async function addToCart(db: WorldDb, meta: CommandMeta, input: LineInput
   return execute(db, addToCartCommand, meta, lineInput(input), env);
 }
 
-export const setCartQuantityCommand = cartCommand<LineInput>('setCartQuantity', async (cart, tdb, now, input) => {
+export const setCartQuantityCommand = cartCommand('setCartQuantity', async (cart, tdb, now, input: LineInput) => {
   const product = await marketTables(tdb).products.get(input.productId);
   if (product === undefined) return input.quantity === 0 ? removeLine(cart, input.productId, now) : err('product_missing', { productId: input.productId });
   return setLine(cart, product, input.quantity, now);
@@ -79,7 +82,7 @@ export async function setCartQuantity(db: WorldDb, meta: CommandMeta, input: Lin
   return execute(db, setCartQuantityCommand, meta, lineInput(input), env);
 }
 
-export const removeFromCartCommand = cartCommand<{ readonly productId: string }>('removeFromCart', async (cart, _db, now, input) => removeLine(cart, input.productId, now));
+export const removeFromCartCommand = cartCommand('removeFromCart', async (cart, _db, now, input: { readonly productId: string }) => removeLine(cart, input.productId, now));
 
 export async function removeFromCart(db: WorldDb, meta: CommandMeta, input: { readonly productId: string }, env: CommandEnv = {}): Promise<Result<CartRow, string>> {
   return execute(db, removeFromCartCommand, meta, { productId: input.productId }, env);

@@ -8,6 +8,7 @@ import {
   ok,
   transition,
   type Actor,
+  type CodeOfFn,
   type ArbitrationOutcome,
   type CartRow,
   type DeliveryAddressInput,
@@ -20,7 +21,7 @@ import {
 import type { WorldDb } from '../../storage/schema.ts';
 import { marketMetaKeys, marketTables } from '../../storage/market-tables.ts';
 import type { CommandEnv, CommandMeta, Tx } from '../command.ts';
-import { defineCommand, execute, type CommandDefinition } from '../pipeline.ts';
+import { defineCommand, execute } from '../pipeline.ts';
 import { registerJobHandler } from '../scheduler.ts';
 import { readMarketConfig } from './config.ts';
 import { interpretEffects, marketEffects } from '../effects/interpret.ts';
@@ -145,6 +146,9 @@ async function stepLoadedOrder(tx: Tx, order: OrderRow, event: OrderEvent, actor
   return ok(stepped.value.order);
 }
 
+/** The codes one order step can refuse with: the transition's, its effects', the charge's (checkout.ts). */
+export type OrderStepCode = CodeOfFn<typeof stepLoadedOrder>;
+
 type Role = 'buyer' | 'seller' | 'platform';
 
 type OrderInput = { readonly orderId: string };
@@ -153,14 +157,14 @@ type OrderInput = { readonly orderId: string };
  * A command that steps one order by an event made from its input, as the acting party in `role`;
  * `before` checks or writes first inside the same transaction.
  */
-function orderStepCommand<I extends OrderInput>(
+function orderStepCommand<I extends OrderInput, B extends string = never>(
   name: string,
   role: Role,
   eventOf: (input: I) => OrderEvent,
-  before?: (tx: Tx, order: OrderRow) => Promise<Result<null, string>>,
+  before?: (tx: Tx, order: OrderRow) => Promise<Result<null, B>>,
   stores?: readonly string[],
-): CommandDefinition<I, OrderRow> {
-  return defineCommand<I, OrderRow, string>({
+) {
+  return defineCommand<I, OrderRow, B | OrderStepCode | 'order_not_found' | 'not_the_operator'>({
     name,
     ...(stores === undefined ? {} : { stores }),
     apply: async (tx, input) => {
@@ -180,7 +184,7 @@ function orderStepCommand<I extends OrderInput>(
   });
 }
 
-export const payOrderCommand = orderStepCommand<OrderInput>('payOrder', 'buyer', () => ({ type: 'PAY' }), async (tx, order) => {
+export const payOrderCommand = orderStepCommand<OrderInput, 'payment_method_unavailable'>('payOrder', 'buyer', () => ({ type: 'PAY' }), async (tx, order) => {
   if (order.paymentMethod !== 'escrow') return err('payment_method_unavailable', { method: order.paymentMethod });
   return ok(null);
   // An escrow order's PAY: the hold in the ledger; the gateway's followOrderStep has nothing to do for it

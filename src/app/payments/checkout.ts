@@ -94,7 +94,7 @@ async function payingCharge(tx: Tx, orderId: string): Promise<Charge | undefined
  * What the order's charge does after an order step, in the same transaction: capture on shipping,
  * void when closed unpaid, refund what the settlement gives back.
  */
-export async function followOrderStep(tx: Tx, before: OrderRow, after: OrderRow): Promise<Result<null, string>> {
+export async function followOrderStep(tx: Tx, before: OrderRow, after: OrderRow) {
   // Shipping captures a two-phase charge's hold (the card sale happens when the goods leave).
   if (before.shipment === null && after.shipment !== null) {
     const charge = await payingCharge(tx, after.id);

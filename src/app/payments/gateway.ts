@@ -16,13 +16,22 @@ import {
   type PaymentChannel,
   type PaymentChannelId,
   type Result,
+  type TransferErrorCode,
+  type WalletRecordProblem,
+  type EcashPaymentProblem,
+  type MondexDeviceRequestProblem,
+  type MondexCardPayProblem,
+  type MondexDeviceAcceptProblem,
+  type MondexCardSettleProblem,
+  type StoredValueSpendProblem,
 } from '../../domain/index.ts';
+import type { BankTransferCode } from '../banking/transfers.ts';
 import type { WorldDb } from '../../storage/schema.ts';
 import { paymentsTables } from '../../storage/payments-tables.ts';
 import type { CommandEnv, Tx } from '../command.ts';
-import type { BankingSessionCheck } from '../identity/banking-login.ts';
+import type { BankingSessionCheck, OnlineBankingProblem } from '../identity/banking-login.ts';
 import type { JobHandler } from '../scheduler.ts';
-import { channelEffects, interpretEffects } from '../effects/interpret.ts';
+import { channelEffects, interpretEffects, type EffectCode } from '../effects/interpret.ts';
 import { channelAdapter } from './channels.ts';
 import { recordChannelStep } from '../reconciliation/records.ts';
 
@@ -58,6 +67,38 @@ export type ChargeParts = { readonly payee: ChargePayee; readonly source: Readon
  */
 export type CheckoutProof = { readonly session?: BankingSessionCheck };
 
+/**
+ * Every code a channel adapter's `prepare`, `load` or `afterStep` can refuse with: the registry
+ * lists adapters of every channel, so the gateway's steps (and the commands that call them:
+ * checkout, every order step) return this one union, whose every code has a message
+ * (test/unit/command-codes.test.ts). A channel that refuses with a new code adds it here.
+ */
+export type ChannelAdapterCode =
+  | EffectCode
+  | TransferErrorCode
+  | BankTransferCode
+  | OnlineBankingProblem
+  | WalletRecordProblem
+  | EcashPaymentProblem
+  | MondexDeviceRequestProblem
+  | MondexCardPayProblem
+  | MondexDeviceAcceptProblem
+  | MondexCardSettleProblem
+  | StoredValueSpendProblem
+  | 'bank_required'
+  | 'card_required'
+  | 'card_not_found'
+  | 'chequebook_required'
+  | 'ecash_coin_not_in_wallet'
+  | 'ecash_pay_self'
+  | 'merchant_not_found'
+  | 'payee_account_not_found'
+  | 'payer_account_not_found'
+  | 'refund_account_missing'
+  | 'seller_bank_account_missing'
+  | 'smartcard_not_found'
+  | 'stored_value_card_not_found';
+
 export type ChannelAdapter<S> = {
   readonly channel: PaymentChannel<S>;
   readonly settlement: ChannelSettlement;
@@ -73,16 +114,16 @@ export type ChannelAdapter<S> = {
    */
   proveInTab?(db: WorldDb, env: CommandEnv, payerId: string, source: Readonly<Record<string, string>>): Promise<CheckoutProof>;
   /** Checkout: what the buyer chose (`source`) → the charge's payee and source. Refusal: err(code). */
-  prepare(tx: Tx, order: OrderRow, source: Readonly<Record<string, string>>, proof: CheckoutProof): Promise<Result<ChargeParts, string>>;
+  prepare(tx: Tx, order: OrderRow, source: Readonly<Record<string, string>>, proof: CheckoutProof): Promise<Result<ChargeParts, ChannelAdapterCode>>;
   /** The channel's state for one step. */
-  load(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<S, string>>;
+  load(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<S, ChannelAdapterCode>>;
   /** Persists the state the channel returned (card rows...). Optional: stateless channels. */
   save?(tx: Tx, charge: Charge, state: S): Promise<void>;
   /**
    * Optional extra booking after a successful step, in the same transaction (e.g. online banking
    * credits the buyer's escrow wallet after its bank leg). Runs after the channel's effects.
    */
-  afterStep?(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<null, string>>;
+  afterStep?(tx: Tx, charge: Charge, op: ChargeOp): Promise<Result<null, ChannelAdapterCode>>;
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry lists adapters over different states

@@ -12,7 +12,6 @@ import {
   zero,
   type BillRowStatus,
   type Charge,
-  type Result,
   type StoredMoney,
 } from '../../domain/index.ts';
 import { entriesOfTransfers, moveMoney } from '../ledger.ts';
@@ -194,7 +193,7 @@ async function deliverCounterTwice(tx: Tx, first: ChannelTradeRow): Promise<void
  * back to the payer's (the reverse of the duplicate's own transfer), and the channel writes the
  * refund on today's bill, asked for by the desk. Returns the transfers.
  */
-export async function refundCounterDuplicate(tx: Tx, trade: ChannelTradeRow): Promise<Result<string[], string>> {
+export async function refundCounterDuplicate(tx: Tx, trade: ChannelTradeRow) {
   const transfer = trade.ledgerIds[0] === undefined ? undefined : await ledgerTables(tx.db).transfers.get(trade.ledgerIds[0]);
   if (transfer === undefined) return err('recon_trade_not_found');
   const refundNo = `dup-${trade.channelTradeNo}`;
@@ -243,7 +242,7 @@ export function duplicateCharge(charge: Charge, status: 'pending' | 'succeeded',
 }
 
 /** The lab's "deliver twice": the channel runs the same payment once more (an immediate channel). */
-async function deliverTwice(tx: Tx, charge: Charge): Promise<Result<string | null, string>> {
+async function deliverTwice(tx: Tx, charge: Charge) {
   const adapter = channelAdapter(charge.channel);
   if (adapter === undefined || adapter.channel.flow !== 'immediate' || charge.channel === 'escrow') return ok(null);
   const draft = duplicateCharge(charge, 'pending', tx.now);
@@ -269,7 +268,7 @@ async function deliverTwice(tx: Tx, charge: Charge): Promise<Result<string | nul
  * "lose the next callback" for the channel, when the money has moved but the platform never heard
  * (its charge stays as created, and the order unpaid).
  */
-export async function recordChannelStep(tx: Tx, charge: Charge, op: 'authorize' | 'capture' | 'void' | 'refund'): Promise<Result<Charge, string>> {
+export async function recordChannelStep(tx: Tx, charge: Charge, op: 'authorize' | 'capture' | 'void' | 'refund') {
   const lab = reconTables(tx.db).reconLab;
   if ((op === 'authorize' || op === 'capture') && charge.status === 'succeeded') {
     await writeTrade(tx, { charge, type: 'payment', gross: charge.captured.amount, refundNo: '', origin: 'gateway', platformAt: null });

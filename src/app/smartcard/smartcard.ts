@@ -242,7 +242,7 @@ export async function payWithSmartCard(
 export async function payWithSmartCardInTx(
   tx: Tx,
   input: { readonly cardId: string; readonly deviceId: string; readonly amount: string; readonly reference?: string; readonly interrupt?: MondexInterrupt },
-): Promise<Result<SmartCardPayOutcome, string>> {
+) {
   const t = smartCardTables(tx.db);
   const owned = await ownCard(tx.db, tx.meta.actor, input.cardId);
   if (!owned.ok) return owned;

@@ -156,7 +156,7 @@ export async function payWithStoredValue(
 export async function payWithStoredValueInTx(
   tx: Tx,
   input: { readonly cardId: string; readonly merchantId: string; readonly amount: string; readonly reference: string; readonly paymentId: string },
-): Promise<Result<{ card: StoredValueCard; transferIds: string[] }, string>> {
+) {
   const card = await ownCard(tx, input.cardId);
   if (!card.ok) return card;
   const spent = storedValueSpend(card.value, await issuer(tx.db, tx.now), { paymentId: input.paymentId, merchantId: input.merchantId, amount: input.amount, reference: input.reference, now: tx.now });
