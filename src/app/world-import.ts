@@ -33,6 +33,16 @@ export function keyFingerprint(publicKey: string): string {
   return (publicKey.slice(0, 16).match(/.{4}/g) ?? []).join(' ');
 }
 
+/**
+ * How many ranges an import's ledger verify runs in, unless the caller says: one, in the import's
+ * own thread (the import worker). Verify workers started from the import worker live in the same
+ * renderer process, each with its own heap: at 200,000 entries two of them took the renderer's own
+ * memory from about 185 MB to 393 MB at the end of an import, in this thread 266 MB, the import's
+ * time within the machine's noise (bench/export-cases.ts, BENCHMARKS.md). The page is never held
+ * either way: this thread is the worker's.
+ */
+export const importVerifyRanges = 1;
+
 export type ImportOptions = { readonly onProgress?: (p: StreamProgress) => void; readonly signal?: AbortSignal };
 
 /** Who names the new world: `id` and `createdAtMs` come from the caller (UI: crypto.randomUUID and the device clock). */
@@ -85,7 +95,7 @@ export async function importWorldFile(
       await Dexie.delete(entry.dbName);
       return written;
     }
-    return finishImport(entry, written.value.signature, verify, options.signal);
+    return finishImport(entry, written.value.signature, { ...verify, ranges: verify.ranges ?? importVerifyRanges }, options.signal);
   });
 }
 
@@ -295,6 +305,6 @@ async function importWorldV1(
       if (fault) return err(fault);
       return err('file_malformed');
     }
-    return finishImport(entry, header.signature, verify);
+    return finishImport(entry, header.signature, { ...verify, ranges: verify.ranges ?? importVerifyRanges });
   });
 }

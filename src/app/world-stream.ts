@@ -16,6 +16,23 @@ import { migrations } from '../storage/migrations/index.ts';
 export const pageRowsMax = 1000;
 /** A page line is closed once its rows' JSON reaches this many characters (a page of pictures). */
 export const pageCharsTarget = 1 << 20;
+/** Rows of a table's first read, before its rows' size is known (a table of large rows, like the
+ * journal's blocks of 128 entries, is not read a full page at once). */
+export const firstReadRowsMax = 64;
+/** What one read of rows aims at, in characters of their JSON: about one page line. */
+export const readCharsTarget = pageCharsTarget;
+
+/**
+ * How many rows the next read of a table asks for: as many as make about readCharsTarget
+ * characters at the size its rows had so far, between 1 and pageRowsMax. The journal's blocks
+ * (~14 kB of JSON each) were read 1,000 at a time, ~14 MB held at once in the export worker.
+ */
+export function nextReadRows(rowsSoFar: number, charsSoFar: number): number {
+  if (rowsSoFar === 0) return firstReadRowsMax;
+  const perRow = Math.max(1, charsSoFar / rowsSoFar);
+  return Math.max(1, Math.min(pageRowsMax, Math.floor(readCharsTarget / perRow)));
+}
+
 /** The longest line a reader accepts: one row (a large picture) may exceed the page target. */
 export const lineBytesMax = 64 << 20;
 
@@ -151,9 +168,12 @@ export async function writeWorldStream(db: Dexie, worldName: string, emit: (chun
     counts[t.name] = 0;
     const keyPath = t.schema.primKey.keyPath;
     let last: IndexableType | undefined;
+    let tableChars = 0;
+    let tableRows = 0;
     for (let page = 0; page < tablePagesMax; page += 1) {
       if (options.signal?.aborted) return err('file_export_cancelled');
-      const { rows, keys } = await readPage(db, t, last, keyPath === null || keyPath === undefined);
+      const limit = nextReadRows(tableRows, tableChars);
+      const { rows, keys } = await readPage(db, t, last, keyPath === null || keyPath === undefined, limit);
       if (rows.length === 0) break;
       last = keys !== undefined ? keys.at(-1) : (Dexie.getByKeyPath(rows.at(-1) as object, keyPath as string | string[]) as IndexableType);
       const blobs = await blobsOf(rows);
@@ -175,20 +195,22 @@ export async function writeWorldStream(db: Dexie, worldName: string, emit: (chun
         texts.push(text);
         if (keys !== undefined) pageKeys.push(encodeValue(keys[i], blobs));
         chars += text.length;
+        tableChars += text.length;
         if (chars >= pageCharsTarget) await flush();
       }
       await flush();
       rowsDone += rows.length;
+      tableRows += rows.length;
       options.onProgress?.({ rowsDone, rowsTotal, bytesDone: bytes, bytesTotal: 0 });
-      if (rows.length < pageRowsMax) break;
+      if (rows.length < limit) break;
     }
   }
   return ok({ bytes, sha256: bytesToHex(hash.digest()), tables: counts });
 }
 
-async function readPage(db: Dexie, t: Table, after: IndexableType | undefined, outbound: boolean): Promise<{ rows: unknown[]; keys?: IndexableType[] }> {
+async function readPage(db: Dexie, t: Table, after: IndexableType | undefined, outbound: boolean, limit: number): Promise<{ rows: unknown[]; keys?: IndexableType[] }> {
   return db.transaction('r', t, async () => {
-    const range = () => (after === undefined ? t.orderBy(':id') : t.where(':id').above(after)).limit(pageRowsMax);
+    const range = () => (after === undefined ? t.orderBy(':id') : t.where(':id').above(after)).limit(limit);
     const rows = await range().toArray();
     return outbound ? { rows, keys: (await range().primaryKeys()) } : { rows };
   });
