@@ -1,7 +1,7 @@
 import { createWorld, deleteWorld, getWorld, openWorldDb } from '../src/app/worlds.ts';
 import { allAccounts, submitTransfers } from '../src/app/ledger.ts';
 import { exportWorldTo, importWorld } from '../src/app/world-file.ts';
-import { BlobSink } from '../src/app/byte-sink.ts';
+import { BlobSink, type ByteSink } from '../src/app/byte-sink.ts';
 import type { Account, TransferRequest } from '../src/domain/index.ts';
 import type { WorldDb } from '../src/storage/schema.ts';
 import type { WorldEntry } from '../src/storage/registry.ts';
@@ -25,8 +25,12 @@ declare global {
 const params = new URLSearchParams(location.search);
 /** ?exportTo=<path>: the exported file is posted there once measured (bench/run.mjs keeps it on disk). */
 const exportTo = params.get('exportTo');
+/** ?exportSink=discard: the chunks are counted and dropped (the export's memory without the file's Blob). */
+const discardSink = params.get('exportSink') === 'discard';
 /** ?importFrom=<path>: the file to import is fetched from there (run in a fresh browser, not after the export). */
 const importFrom = params.get('importFrom');
+/** ?importRanges=N: the imported ledger verified in N ranges (1: in the import's own worker; else as importWorld chooses). */
+const importRanges = params.get('importRanges');
 /** How long the page waits for run.mjs' starting reading (a page opened by hand runs on without it). */
 const rssTakenWaitMs = 5000;
 const rssTakenPollMs = 50;
@@ -140,27 +144,43 @@ function watch(): Watch {
 }
 
 type Measured = { seconds: number; heapPeakMb: number; heapStartMb: number; longestTaskMs: number; fileMb: number };
-let exported: Promise<Measured & { file: Blob }> | undefined;
+/** A sink that keeps only the size of what it was given. */
+class DiscardSink implements ByteSink {
+  bytes = 0;
+  write(chunk: Uint8Array): Promise<void> {
+    this.bytes += chunk.length;
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  abort(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let exported: Promise<Measured & { file: Blob | undefined }> | undefined;
 let imported: Promise<Measured> | undefined;
 
-function measureExport(): Promise<Measured & { file: Blob }> {
+function measureExport(): Promise<Measured & { file: Blob | undefined }> {
   exported ??= (async () => {
     const entry = await bigWorld();
     await startPhase(`export.${exportSizeName}`);
     const w = watch();
-    const sink = new BlobSink('application/json');
+    const sink = discardSink ? new DiscardSink() : new BlobSink('application/json');
     const started = performance.now();
     const r = await exportWorldTo(entry, sink);
     const seconds = (performance.now() - started) / 1000;
     const m = w.stop();
     window.__benchPhase = undefined;
     if (!r.ok) throw new Error(r.code);
-    const file = sink.blob();
-    if (exportTo !== null) {
+    // No file when discarded (an import then has nothing to read).
+    const file = sink instanceof BlobSink ? sink.blob() : undefined;
+    if (file !== undefined && exportTo !== null) {
       const posted = await fetch(exportTo, { method: 'POST', body: file });
       if (!posted.ok) throw new Error(`the exported file was not kept: ${posted.status}`);
     }
-    return { seconds, ...m, fileMb: file.size / bytesPerMb, file };
+    return { seconds, ...m, fileMb: (file?.size ?? (sink as DiscardSink).bytes) / bytesPerMb, file };
   })();
   return exported;
 }
@@ -175,10 +195,11 @@ async function fetchFile(url: string): Promise<Blob> {
 function measureImport(): Promise<Measured> {
   imported ??= (async () => {
     const file = importFrom !== null ? await fetchFile(importFrom) : (await measureExport()).file;
+    if (file === undefined) throw new Error('the export was discarded (exportSink=discard): nothing to import');
     await startPhase(`import.${exportSizeName}`);
     const w = watch();
     const started = performance.now();
-    const r = await importWorld(file, { id: `bench-import-${Math.random().toString(36).slice(2, 8)}`, createdAtMs: 0 });
+    const r = await importWorld(file, { id: `bench-import-${Math.random().toString(36).slice(2, 8)}`, createdAtMs: 0 }, importRanges === null ? {} : { ranges: Number(importRanges) });
     const seconds = (performance.now() - started) / 1000;
     const m = w.stop();
     window.__benchPhase = undefined;

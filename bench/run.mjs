@@ -3,7 +3,7 @@
 // BENCHMARKS.md with the machine it ran on.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sirv from 'sirv';
@@ -167,6 +167,8 @@ async function runPage(profile, url) {
         const phase = await page.evaluate(() => window.__benchPhase).catch(() => undefined);
         if (phase) {
           const mb = rendererMemoryMb(profile);
+          // BENCH_RSS_SERIES=<file>: every reading appended (phase, ms, own MB, summed VmRSS MB), to see when the peak comes.
+          if (process.env.BENCH_RSS_SERIES) appendFileSync(process.env.BENCH_RSS_SERIES, `${phase},${Date.now()},${Math.round(mb.privateMb)},${Math.round(mb.rssMb)}\n`);
           const seen = rss.get(phase);
           if (seen === undefined) {
             rss.set(phase, { startMb: mb.privateMb, peakMb: mb.privateMb, rssStartMb: mb.rssMb, rssPeakMb: mb.rssMb, renderers: mb.renderers });
@@ -255,10 +257,8 @@ async function pageBench() {
     if (othersWanted || (phasesWanted && bigId === undefined)) {
       const params = {};
       if (wantOpen) params.openWorlds = '1';
-      if (kept?.worlds) {
-        params.bigWorld = kept.worlds.big;
-        params.smallWorld = kept.worlds.small;
-      }
+      if (kept?.worlds?.big) params.bigWorld = kept.worlds.big;
+      if (kept?.worlds?.small) params.smallWorld = kept.worlds.small;
       if (otherOnly) params.only = otherOnly.join(',');
       else params.exclude = phaseNames.join(',');
       // The phases' browsers need the big world this run fills.
@@ -267,6 +267,8 @@ async function pageBench() {
       result.rows.push(...r.rows);
       result.browser = r.browser;
       bigId ??= r.worlds?.big ?? r.bigWorld;
+      // A kept profile names the big world it filled for the phases' later runs (the open rows write theirs below).
+      if (keptFile && r.bigWorld && !r.worlds) writeFileSync(keptFile, JSON.stringify({ port: server.address().port, entries: bigEntries, worlds: { big: r.bigWorld } }) + '\n');
       if (wantOpen && r.worlds) {
         if (keptFile) writeFileSync(keptFile, JSON.stringify({ port: server.address().port, entries: bigEntries, worlds: r.worlds }) + '\n');
         const m = await measureColdOpen({ profile, origin, worlds: r.worlds, args: browserArgs });
@@ -277,10 +279,13 @@ async function pageBench() {
     }
     if (phasesWanted) {
       // The import needs the exported file: the export runs whenever either is wanted.
-      const e = await runPage(profile, pageUrl({ bigWorld: bigId, only: exportNames.join(','), exportTo: keptFilePath }));
+      // BENCH_EXPORT_SINK=discard: the export's chunks are dropped instead of kept in a Blob (to tell
+      // the Blob's memory from the export's own; the import then has no file and is not run).
+      const discard = process.env.BENCH_EXPORT_SINK === 'discard';
+      const e = await runPage(profile, pageUrl({ bigWorld: bigId, only: exportNames.join(','), ...(discard ? { exportSink: 'discard' } : { exportTo: keptFilePath }) }));
       if (wantExport) result.rows.push(...e.rows);
       result.browser = e.browser;
-      if (wantImport) result.rows.push(...(await runPage(profile, pageUrl({ only: importNames.join(','), importFrom: keptFilePath }))).rows);
+      if (wantImport && !discard) result.rows.push(...(await runPage(profile, pageUrl({ only: importNames.join(','), importFrom: keptFilePath, ...(process.env.BENCH_IMPORT_RANGES ? { importRanges: process.env.BENCH_IMPORT_RANGES } : {}) }))).rows);
     }
   } finally {
     server.close();
