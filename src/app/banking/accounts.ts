@@ -132,11 +132,6 @@ export async function bankAccountsOf(db: WorldDb, partyId: string): Promise<Bank
   return bankingTables(db).bankAccounts.where('partyId').equals(partyId).toArray();
 }
 
-/** Every account a bank keeps for its customers (the cheque desk's list: not yet paged). */
-export async function customersOf(db: WorldDb, bankId: string): Promise<BankAccountRow[]> {
-  return bankingTables(db).bankAccounts.where('bankId').equals(bankId).toArray();
-}
-
 /** Customers' accounts the counter lists per page (a bank has one per customer: thousands in a big world). */
 export const customersPageRows = 50;
 

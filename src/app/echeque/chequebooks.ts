@@ -1,6 +1,7 @@
 import { chequeNumberText, chequesPerBookMax, err, issueChequebook, ok, type ChequebookRow, type Result } from '../../domain/index.ts';
 import type { WorldDb } from '../../storage/schema.ts';
-import { bankingTables } from '../../storage/banking-tables.ts';
+import { bankingTables, type BankAccountRow } from '../../storage/banking-tables.ts';
+import { customersPage, customersPageRows } from '../banking/accounts.ts';
 import { echequeMetaKeys, echequeTables, type ChequeAccountRow } from '../../storage/echeque-tables.ts';
 import type { CommandEnv, CommandMeta } from '../command.ts';
 import { defineCommand, execute } from '../pipeline.ts';
@@ -89,15 +90,33 @@ export async function issueChequebookAtBank(
 
 // ---- queries ------------------------------------------------------------------------------------
 
-export async function chequeAccountsAtBank(db: WorldDb, bankId: string): Promise<ChequeAccountRow[]> {
-  return echequeTables(db).chequeAccounts.where('[bankId+accountNumber]').between([bankId, ''], [bankId, '\uffff']).toArray();
+/** One page of a bank's cheque desk: its customers' accounts, and cheque accounts and books of those only. */
+export type ChequeDeskAccounts = {
+  readonly accounts: readonly BankAccountRow[];
+  /** Whether another page of accounts follows. */
+  readonly more: boolean;
+  /** The page's accounts enabled for cheques, by account id. */
+  readonly enabled: ReadonlyMap<string, ChequeAccountRow>;
+  /** The chequebooks issued on the page's accounts. */
+  readonly books: readonly ChequebookRow[];
+};
+
+/**
+ * Page `page` of the accounts a bank keeps for its customers (the counter's pages, `size` each), with
+ * the cheque accounts (keyed by the same account id) and chequebooks (by bank and account number) of
+ * those accounts only: a bank of thousands of customers reads a page's rows, not its whole book.
+ */
+export async function chequeDeskPage(db: WorldDb, bankId: string, page: number, size = customersPageRows): Promise<ChequeDeskAccounts> {
+  const { rows, more } = await customersPage(db, bankId, page, size);
+  const t = echequeTables(db);
+  const [enabled, books] = await Promise.all([
+    t.chequeAccounts.bulkGet(rows.map((a) => a.id)),
+    t.chequebooks.where('[bankId+accountNumber]').anyOf(rows.map((a) => [bankId, a.cardNumber])).toArray(),
+  ]);
+  return { accounts: rows, more, enabled: new Map(enabled.filter((e) => e !== undefined).map((e) => [e.id, e])), books };
 }
 
 export async function chequebooksOf(db: WorldDb, partyId: string): Promise<ChequebookRow[]> {
   const rows = await echequeTables(db).chequebooks.where('holderPartyId').equals(partyId).toArray();
   return rows.sort((a, b) => a.issuedAt - b.issuedAt || (a.id < b.id ? -1 : 1));
-}
-
-export async function chequebooksAtBank(db: WorldDb, bankId: string): Promise<ChequebookRow[]> {
-  return echequeTables(db).chequebooks.where('[bankId+accountNumber]').between([bankId, ''], [bankId, '\uffff']).toArray();
 }
