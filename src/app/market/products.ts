@@ -15,8 +15,10 @@ import {
   setProductListed,
   type CategoryId,
   type ProductEdit,
+  type ProductFailure,
   type ProductInput,
   type ProductRow,
+  type Err,
   type Result,
   type SearchHit,
 } from '../../domain/index.ts';
@@ -53,7 +55,7 @@ function checkPictures(pictures: readonly PictureInput[], already = 0) {
 }
 
 /** The acting party is an activated seller with an approved store. */
-export async function requireSellingSeller(db: WorldDb, sellerId: string): Promise<Result<null, string>> {
+export async function requireSellingSeller(db: WorldDb, sellerId: string) {
   const user = await identityTables(db).users.get(sellerId);
   if (user === undefined || user.role !== 'seller') return err('not_a_seller');
   if (user.status !== 'active') return err('account_not_activated');
@@ -97,6 +99,14 @@ function pictureOf(p: PreparedPicture): PictureInput {
 /** What a seller's goods commands touch: the seller's account and store (checked), products, pictures. */
 const sellerGoodsStores = ['users', 'stores', 'products', 'pictures'];
 
+/**
+ * The domain's refusal of a product form as the command's Err (the same object: its field errors
+ * still reach the form), so the command's codes infer as a union (an intersection type does not).
+ */
+function refusal(failure: ProductFailure): Err<'product_invalid'> {
+  return failure;
+}
+
 export const listProductCommand = defineCommand({
   name: 'listProduct',
   stores: sellerGoodsStores,
@@ -109,7 +119,7 @@ export const listProductCommand = defineCommand({
     const pictureIds = pictures.map((_, i) => `${id}-p${i + 1}`);
     const taken = (await numberTaken(tx.db, input.product.number)) ? [normalizeProductNumber(input.product.number)] : [];
     const created = createProduct({ ...input.product, pictureIds }, { id, sellerId: actor, now: tx.now, currency: 'CNY', takenNumbers: taken });
-    if (!created.ok) return created;
+    if (!created.ok) return refusal(created);
     const t = marketTables(tx.db);
     await t.products.add(created.value);
     if (pictures.length > 0) await t.pictures.bulkAdd(pictureRows(tx, created.value, pictureIds, pictures));
@@ -163,7 +173,7 @@ export const updateProductCommand = defineCommand({
     const highest = Math.max(0, ...(await marketTables(tx.db).pictures.where('productId').equals(product.id).primaryKeys()).map((id) => Number(/-p(\d+)$/.exec(id)?.[1] ?? 0)));
     const newIds = newPictures.map((_, i) => `${product.id}-p${highest + i + 1}`);
     const edited = editProduct(product, { ...input.edit, pictureIds: [...keep, ...newIds] }, Math.max(tx.now, product.updatedAt));
-    if (!edited.ok) return edited;
+    if (!edited.ok) return refusal(edited);
     const t = marketTables(tx.db);
     const removed = product.pictureIds.filter((id) => !keep.includes(id));
     if (removed.length > 0) await t.pictures.bulkDelete(removed);

@@ -102,13 +102,13 @@ export async function deskBill(db: WorldDb, scope: ReconScope, date: string, ins
   return buildBill(institutionId, date, 'CNY', trades.filter((t) => t.institutionId === institutionId && (scope === 'platform' || t.sellerId === scope)).map(billRowOf));
 }
 
-async function mayReconcile(tx: Tx, scope: ReconScope): Promise<Result<null, string>> {
+async function mayReconcile(tx: Tx, scope: ReconScope): Promise<Result<null, 'not_the_operator' | 'not_authorized'>> {
   const party = await tx.db.parties.get(tx.meta.actor);
   if (scope === 'platform') return party?.kind === 'operator' ? ok(null) : err('not_the_operator');
   return tx.meta.actor === scope && party?.kind === 'seller' ? ok(null) : err('not_authorized');
 }
 
-function dayOpen(tx: Tx, date: string): Result<null, string> {
+function dayOpen(tx: Tx, date: string): Result<null, 'recon_date_invalid' | 'recon_day_not_cut'> {
   if (!isBillDate(date)) return err('recon_date_invalid');
   // The channels publish a day's bill after its cut-off (23:59).
   if (tx.now < billWindowOf(date).to) return err('recon_day_not_cut', { date });
@@ -169,7 +169,7 @@ const handedMatches = new Map<string, PrecomputedMatch>();
 /** Runs (and saves) the match of a day; `matched`: a match made outside the transaction, saved if its stamp holds. */
 export const reconcileDayCommand = defineCommand({
   name: 'reconcileDay',
-  apply: async (tx, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: MatchRef | LoggedMatch }): Promise<Result<ReconDaySaved, string>> => {
+  apply: async (tx, input: { readonly scope: ReconScope; readonly date: string; readonly matched?: MatchRef | LoggedMatch }) => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
@@ -219,7 +219,7 @@ export type ResolveInput = { readonly scope: ReconScope; readonly date: string; 
 /** One of the clerk's actions on one difference (see resolveDifference). */
 export const resolveDifferenceCommand = defineCommand({
   name: 'resolveDifference',
-  apply: async (tx, input: ResolveInput): Promise<Result<ReconDaySaved, string>> => {
+  apply: async (tx, input: ResolveInput) => {
     const allowed = await mayReconcile(tx, input.scope);
     if (!allowed.ok) return allowed;
     const open = dayOpen(tx, input.date);
@@ -290,7 +290,7 @@ async function tradeOf(tx: Tx, d: Difference): Promise<ChannelTradeRow | undefin
 }
 
 /** The action's bookings; returns the ledger transfers it made (none for a carry or a write-off). */
-async function carryOut(tx: Tx, scope: ReconScope, d: Difference, action: ResolutionAction): Promise<Result<string[], string>> {
+async function carryOut(tx: Tx, scope: ReconScope, d: Difference, action: ResolutionAction) {
   switch (action) {
     case 'carry_forward':
     case 'write_off':
@@ -307,7 +307,7 @@ async function carryOut(tx: Tx, scope: ReconScope, d: Difference, action: Resolu
 }
 
 /** 补单: the bill shows the channel took the money; the platform's charge and order catch up. */
-async function markPaidFromBill(tx: Tx, d: Difference): Promise<Result<string[], string>> {
+async function markPaidFromBill(tx: Tx, d: Difference) {
   const trade = await tradeOf(tx, d);
   if (trade === undefined) return err('recon_trade_not_found');
   const charge = await paymentsTables(tx.db).charges.get(trade.merchantOrderNo);
@@ -333,7 +333,7 @@ async function markPaidFromBill(tx: Tx, d: Difference): Promise<Result<string[],
 }
 
 /** The duplicate's money goes back to the payer, by the channel that took it twice. */
-async function refundDuplicate(tx: Tx, d: Difference): Promise<Result<string[], string>> {
+async function refundDuplicate(tx: Tx, d: Difference) {
   const trade = await tradeOf(tx, d);
   if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
   // A counter payment has no charge: the merchant's wallet pays the duplicate back.

@@ -11,7 +11,6 @@ import {
   toStored,
   type Difference,
   type MoveRequest,
-  type Result,
   type StoredMoney,
 } from '../../domain/index.ts';
 import { bankingTables, type BankTransferRow } from '../../storage/banking-tables.ts';
@@ -79,7 +78,7 @@ export function feeDifferenceOf(d: Difference): StoredMoney {
  * Books the fee difference of `d` between `payerId` (the reconciling party: the platform, or a
  * seller on its own desk) and the channel institution. Returns the ledger transfers, in order.
  */
-export async function bookFeeAdjustment(tx: Tx, d: Difference, payerId: string): Promise<Result<string[], string>> {
+export async function bookFeeAdjustment(tx: Tx, d: Difference, payerId: string) {
   const difference = feeDifferenceOf(d);
   const amount = fromStored(difference);
   assert(!isZero(amount), 'a fee mismatch differs');

@@ -26,7 +26,7 @@ export function labChannelOk(channel: string): boolean {
 /** Lab: a fault armed for the next payment through the channel (the teacher's sign-in and the channel checked by the wrapper). */
 export const reconLabArmCommand = defineCommand({
   name: 'reconLabArm',
-  apply: async (tx, input: { readonly channel: string; readonly kind: ReconLabKind; readonly teacher: true }): Promise<Result<null, string>> => {
+  apply: async (tx, input: { readonly channel: string; readonly kind: ReconLabKind; readonly teacher: true }) => {
     await reconTables(tx.db).reconLab.put({ id: `${input.kind}:${input.channel}`, channel: input.channel, kind: input.kind, armedAt: tx.now });
     await tx.appendEvent({ type: 'recon.lab_armed', actor: tx.meta.actor, payload: { channel: input.channel, fault: input.kind } });
     return ok(null);
@@ -48,7 +48,7 @@ export async function armedFaults(db: WorldDb): Promise<{ channel: string; kind:
 /** Lab: another fee on one trade (the fee's form checked by the wrapper, trimmed). */
 export const reconLabFeeCommand = defineCommand({
   name: 'reconLabFee',
-  apply: async (tx, input: { readonly channelTradeNo: string; readonly fee: string; readonly teacher: true }): Promise<Result<ChannelTradeRow, string>> => {
+  apply: async (tx, input: { readonly channelTradeNo: string; readonly fee: string; readonly teacher: true }) => {
     const t = reconTables(tx.db).channelTrades;
     const trade = await t.get(input.channelTradeNo);
     if (trade === undefined || trade.type !== 'payment') return err('recon_trade_not_found');
@@ -71,7 +71,7 @@ export async function labChangeFee(db: WorldDb, teacher: TeacherToken | null, me
 /** Lab: one trade moved past its day's cut-off. */
 export const reconLabCutoffCommand = defineCommand({
   name: 'reconLabCutoff',
-  apply: async (tx, input: { readonly channelTradeNo: string; readonly teacher: true }): Promise<Result<ChannelTradeRow, string>> => {
+  apply: async (tx, input: { readonly channelTradeNo: string; readonly teacher: true }) => {
     const t = reconTables(tx.db).channelTrades;
     const trade = await t.get(input.channelTradeNo);
     if (trade === undefined) return err('recon_trade_not_found');
@@ -93,7 +93,7 @@ export async function labMoveAcrossCutoff(db: WorldDb, teacher: TeacherToken | n
 /** Lab: an edited bill file replaces the channel's records (the wrapper refused a malformed file first; parsing is pure, so apply parses the same text again). */
 export const reconLabImportCommand = defineCommand({
   name: 'reconLabImport',
-  apply: async (tx, input: { readonly text: string; readonly teacher: true }): Promise<Result<{ readonly institutionId: string; readonly date: string; readonly rows: number }, string>> => {
+  apply: async (tx, input: { readonly text: string; readonly teacher: true }) => {
     const parsed = parseBillCsv(input.text);
     if (!parsed.ok) return parsed;
     const bill = parsed.value;
