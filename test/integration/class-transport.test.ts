@@ -91,6 +91,30 @@ describe('class transport on one server', () => {
     expect(await teacher.lastSeq()).toBe(before + 1);
   });
 
+  it('hands a backlog over in bursts of at most burstMax, in stream order, fewer bursts than commands', async () => {
+    const teacher = await connect(server.wsUrl, 'teacher');
+    await teacher.ensureStream();
+    const from = (await teacher.lastSeq()) + 1;
+    const backlog = 30;
+    for (let i = 0; i < backlog; i++) await teacher.publish(command(300 + i).id, command(300 + i).bytes);
+    const student = await connect(server.wsUrl, 'student');
+    const bursts: (readonly StreamMessage[])[] = [];
+    const handle = await student.followBursts(
+      from,
+      async (burst) => {
+        bursts.push(burst);
+        // A replica's batch takes a while: what arrives meanwhile joins the next burst.
+        await new Promise((r) => setTimeout(r, 20));
+      },
+      8,
+    );
+    open.push({ close: () => handle.stop() });
+    await until('the backlog handed over', () => bursts.flat().length === backlog);
+    expect(bursts.flat().map((m) => m.seq)).toEqual(Array.from({ length: backlog }, (_, i) => from + i));
+    expect(Math.max(...bursts.map((b) => b.length))).toBeLessThanOrEqual(8);
+    expect(bursts.length).toBeLessThan(backlog);
+  });
+
   it('delivers every command in stream order, the same order to every follower', async () => {
     const teacher = await connect(server.wsUrl, 'teacher');
     await teacher.ensureStream();

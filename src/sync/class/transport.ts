@@ -111,13 +111,6 @@ function isPermanentPublishError(e: unknown): boolean {
   return /permission|maximum payload|max_payload/i.test(text);
 }
 
-/** Carries a throw from the caller's onMessage out of the follower's own error handling. */
-class FollowerError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('onMessage threw');
-  }
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -388,14 +381,27 @@ export class ClassTransport {
       // Heartbeats every few seconds: an ordered consumer whose node died re-creates itself after two missed beats.
       return consumer.consume({ idle_heartbeat: followHeartbeatMs });
     };
-    const deliver = async (burst: StreamMessage[]): Promise<void> => {
+    // Received and not yet handed over, in stream order. One drain at a time hands them over in
+    // bursts while the consumer keeps receiving, so what arrives during a burst's work (a busy
+    // lesson, a catch-up) makes the next burst.
+    const received: StreamMessage[] = [];
+    let draining: Promise<void> | null = null;
+    let thrown = null as { readonly error: unknown } | null;
+    const drainLoop = async (): Promise<void> => {
+      // One macrotask first: the consumer hands over what it has already received.
+      await sleep(0);
       try {
-        await onBurst(burst.splice(0));
+        // Ends when nothing waits: the consumer adds at most burstMax before it waits for this loop.
+        while (received.length > 0 && !stopping) await onBurst(received.splice(0, burstMax));
       } catch (e) {
         stopping = true;
-        throw new FollowerError(e);
+        thrown = { error: e };
+        void round?.close();
+      } finally {
+        draining = null;
       }
     };
+    const drain = (): Promise<void> => (draining ??= drainLoop());
     const stopped = (async () => {
       let attempt = 0;
       try {
@@ -425,32 +431,23 @@ export class ClassTransport {
               () => undefined, // no leader yet: the next check asks again
             );
           }, followStallCheckMs);
-          // Received but not yet handed over: a round that ends with some still delivers them (the
-          // next round starts after them).
-          const burst: StreamMessage[] = [];
           try {
             for await (const m of round) {
-              // m.seq < next: already delivered by an earlier round.
-              if (m.seq >= next) {
-                burst.push({ seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data });
-                next = m.seq + 1;
-              }
-              // More already received (pending in the consumer's queue) join this burst.
-              if (burst.length > 0 && (burst.length >= burstMax || thisRound.getPending() === 0)) await deliver(burst);
+              if (m.seq < next) continue; // already received by an earlier round
+              received.push({ seq: m.seq, messageId: m.headers?.get('Nats-Msg-Id') || null, data: m.data });
+              next = m.seq + 1;
+              // A full burst waiting holds the consumer until it is handed over (the server keeps the rest).
+              if (received.length >= burstMax) await drain();
+              else void drain();
             }
-          } catch (e) {
-            if (e instanceof FollowerError) throw e.cause;
+          } catch {
             // The round's consumer failed (its node went away): the next round starts after `next - 1`.
           } finally {
             clearInterval(watchdog);
           }
-          if (burst.length > 0 && !stopping) {
-            try {
-              await deliver(burst);
-            } catch (e) {
-              throw e instanceof FollowerError ? e.cause : e;
-            }
-          }
+          // What this round received goes through before the next round starts.
+          await drain();
+          if (thrown !== null) throw thrown.error;
         }
       } finally {
         unwatch();
