@@ -10,7 +10,9 @@ import { payOrderWith } from '../../src/app/payments/checkout.ts';
 import { chargesOfOrder } from '../../src/app/payments/gateway.ts';
 import { awaitingRemittances, matchExceptionByHand, matchRemittances, remittanceExceptionsOf, remittanceInstruction, remittanceMatchesOf, returnException } from '../../src/app/payments/channel-remittance.ts';
 import { mailOf } from '../../src/app/mailbox.ts';
-import { formatCardNumber } from '../../src/domain/index.ts';
+import { formatCardNumber, type Charge } from '../../src/domain/index.ts';
+import { paymentsTables } from '../../src/storage/payments-tables.ts';
+import { countingConnection } from '../helpers/count-reads.ts';
 
 /** Seller at bank-b (receiving account), buyer at bank-a with ¥500.00 and online banking. */
 async function world() {
@@ -137,5 +139,21 @@ describe('remittance: the order shows the receiving account and reference; trans
     const matches = await remittanceMatchesOf(w.db, w.seller);
     expect(matches).toHaveLength(1);
     expect(matches[0]).toMatchObject({ orderId: second.id, reference: second.id, memo: second.id, by: 'auto', fromPartyId: w.buyer, amount: { amount: '57.00' } });
+  });
+
+  it("the matcher reads the charges of the orders the transfers name, not the seller's every charge", async () => {
+    const w = await world();
+    const o = await w.place();
+    const [pending] = await chargesOfOrder(w.db, o.id);
+    // Years of the seller's earlier remittance orders, paid long ago.
+    const earlierCharges = 2_000;
+    await paymentsTables(w.db).charges.bulkAdd(Array.from({ length: earlierCharges }, (_, i): Charge => ({ ...pending!, id: `E${String(i).padStart(6, '0')}:c1`, orderId: `E${String(i).padStart(6, '0')}`, status: 'succeeded' })));
+    // The memo names the order in lower case (the matcher compares normalized references).
+    unwrap(await w.remit('57.00', `订单 ${o.id.toLowerCase()} 货款`));
+    const { db, rowsRead } = await countingConnection(w.db, ['charges']);
+    expect(unwrap(await matchRemittances(db, meta(w.seller), { payeeId: w.seller }))).toEqual({ matched: 1, exceptions: 0 });
+    expect((await chargesOfOrder(db, o.id))[0]).toMatchObject({ status: 'succeeded' });
+    expect(rowsRead()).toBeLessThanOrEqual(10);
+    db.close();
   });
 });

@@ -6,6 +6,7 @@ import {
   err,
   processIncomingTransfers,
   remittanceChannel,
+  remittanceReferenceTokens,
   remittanceInstructionOf,
   returnRemittance,
   type Charge,
@@ -120,13 +121,27 @@ async function processedOf(db: WorldDb, transfers: readonly IncomingTransfer[]):
   ]);
 }
 
-export async function matchRemittancesTx(tx: Tx, payeeId: string): Promise<Result<{ matched: number; exceptions: number }, string>> {
+/**
+ * The payee's remittance charges for the orders the transfers' memos name: read by order id, so a
+ * run reads the charges it may match, not every charge the payee ever had. A superset of what the
+ * matcher (domain match.ts) looks at: it keeps a charge whose normalized order id is one of the
+ * memo's tokens. Tokens are upper-cased [A-Z0-9_-] runs and order ids are ASCII (checkout's
+ * T-numbers), where NFKC changes nothing, so "normalized equal" is "equal ignoring case".
+ */
+async function chargesNamedBy(db: WorldDb, payeeId: string, transfers: readonly IncomingTransfer[]): Promise<Charge[]> {
+  const tokens = new Set(transfers.flatMap((x) => [...remittanceReferenceTokens(x.memo)]));
+  if (tokens.size === 0) return [];
+  const named = await paymentsTables(db).charges.where('orderId').anyOfIgnoreCase([...tokens]).toArray();
+  return named.filter((c) => c.channel === 'remittance' && c.payee.partyId === payeeId);
+}
+
+export async function matchRemittancesTx(tx: Tx, payeeId: string) {
   const t = paymentsTables(tx.db);
   const transfers = await incomingOf(tx.db, payeeId);
   if (transfers.length === 0) return ok({ matched: 0, exceptions: 0 });
   const processed = await processedOf(tx.db, transfers);
   if (transfers.every((x) => processed.has(x.id))) return ok({ matched: 0, exceptions: 0 });
-  const charges = (await t.charges.where('payee.partyId').equals(payeeId).toArray()).filter((c) => c.channel === 'remittance');
+  const charges = await chargesNamedBy(tx.db, payeeId, transfers.filter((x) => !processed.has(x.id)));
   const run = processIncomingTransfers(transfers, charges, processed, { now: tx.now, actorId: 'system' });
   const applied = await interpretEffects(tx, channelEffects(run.effects));
   if (!applied.ok) return applied;
