@@ -111,7 +111,7 @@ export function jobCommand(kind: string): CommandDefinition<JobInput, Job | null
 /** A failed attempt written on the job row: its own logged command, since the attempt rolled back. */
 export type JobFailedInput = { readonly jobId: string; readonly attempt: number; readonly failure: JobFailure };
 
-export const jobFailedCommand = defineCommand<JobFailedInput, Job | null, string>({
+export const jobFailedCommand = defineCommand<JobFailedInput, Job | null>({
   name: 'jobFailed',
   stores: [],
   apply: async (tx, input) => {

@@ -74,7 +74,7 @@ export async function pendingEchequeCharge(tx: Tx, orderId: string): Promise<Cha
  * A cheque written for an order: the buyer pays its own order, to its seller, its total, and the
  * order waits for an e-cheque (its charge is pending).
  */
-export async function checkChequeForOrder(tx: Tx, orderId: string, drawerPartyId: string, payeePartyId: string, amount: string): Promise<Result<null, string>> {
+export async function checkChequeForOrder(tx: Tx, orderId: string, drawerPartyId: string, payeePartyId: string, amount: string) {
   const order = await marketTables(tx.db).orders.get(orderId);
   if (order === undefined) return err('order_not_found', { orderId });
   if (order.buyerId !== drawerPartyId) return err('not_authorized');
@@ -88,7 +88,7 @@ export async function checkChequeForOrder(tx: Tx, orderId: string, drawerPartyId
  * The drawer's bank paid a cheque for `orderId`: the order's pending e-cheque charge is captured
  * and the order, still awaiting payment, steps PAY (only now may the seller ship).
  */
-export async function captureOrderCheque(tx: Tx, orderId: string): Promise<Result<null, string>> {
+export async function captureOrderCheque(tx: Tx, orderId: string) {
   const charge = await pendingEchequeCharge(tx, orderId);
   if (charge === undefined) return ok(null);
   const captured = await captureChargeTx(tx, charge.id, null);
@@ -106,7 +106,7 @@ export async function captureOrderCheque(tx: Tx, orderId: string): Promise<Resul
  * payment. Only a charge created before the cheque was written is the one it was meant to pay: an
  * old returned cheque deposited again must not fail the buyer's later attempt.
  */
-export async function failOrderCheque(tx: Tx, orderId: string, reason: ChequeReturnReason, writtenAt: number): Promise<Result<null, string>> {
+export async function failOrderCheque(tx: Tx, orderId: string, reason: ChequeReturnReason, writtenAt: number): Promise<Result<null, never>> {
   const charge = await pendingEchequeCharge(tx, orderId);
   if (charge === undefined || charge.createdAt > writtenAt) return ok(null);
   // The gateway's void takes only its own reasons (cancelled, expired, refused_at_door); a cheque's
