@@ -10,7 +10,8 @@ import { runDueJobs } from '../../src/app/scheduler.ts';
 import { applyForCertificate, issueRequestedCertificate, renewIssuedCertificate, revokeCertificate } from '../../src/app/identity/ca.ts';
 import { fillDemoCatalogue, listProduct, updateProduct, type PictureInput } from '../../src/app/market/products.ts';
 import { setCommissionRates, setMarketRules } from '../../src/app/market/config.ts';
-import { addRecurringBill, issueStoredValue, joinStoredValueScheme, payWithStoredValue, settleStoredValue, topUpStoredValue } from '../../src/app/storedvalue/storedvalue.ts';
+import { addRecurringBill } from '../../src/app/storedvalue/storedvalue.ts';
+import { storedValueStory } from '../helpers/replay-stories.ts';
 import { mailOf, markMailRead } from '../../src/app/mailbox.ts';
 import { scheduleNotice } from '../../src/app/notices.ts';
 
@@ -78,11 +79,7 @@ describe('replay of the remaining commands', () => {
     const buyer = await customerAt(db, 'lilei', 'bank-a');
     const canteen = await customerAt(db, 'canteen', 'bank-a');
     await fund(db, buyer, 'bank-a', '300.00');
-    const card = unwrap(await issueStoredValue(db, meta(buyer)));
-    unwrap(await topUpStoredValue(db, meta(buyer), { cardId: card.cardId, amount: '100' }));
-    unwrap(await joinStoredValueScheme(db, meta(canteen), { participating: true }));
-    unwrap(await payWithStoredValue(db, meta(buyer), { cardId: card.cardId, merchantId: canteen, amount: '8.50', reference: 'lunch' }));
-    unwrap(await settleStoredValue(db, meta(canteen)));
+    const card = await storedValueStory(db, buyer, canteen);
     expect(await addRecurringBill(db, meta(buyer), { cardId: card.cardId, payeeId: canteen, kind: 'phone', account: '138', amount: '30', intervalDays: Number.NaN })).toMatchObject({ ok: false });
     unwrap(await addRecurringBill(db, meta(buyer), { cardId: card.cardId, payeeId: canteen, kind: 'phone', account: '13812345678', amount: '30', intervalDays: 30 }));
     unwrap(await scheduleNotice(db, meta('platform'), { text: 'day 10: the auditors arrive', dueAt: (await readClock(db)) + 10 * 86_400_000 }));

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { freshWorld, meta } from '../helpers/world.ts';
-import { address, advanceDays, approvedSeller, unwrap } from '../helpers/market.ts';
-import { customerAt, fund, onlineBanking } from '../helpers/banking.ts';
+import { escrowStory } from '../helpers/replay-stories.ts';
 import { advanceClock } from '../../src/app/clock.ts';
 import { replay, worldDigest } from '../../src/app/replay.ts';
-import { listProduct } from '../../src/app/market/products.ts';
-import { addToCart } from '../../src/app/market/cart.ts';
-import { orderById, payOrder, placeOrders } from '../../src/app/market/orders.ts';
-import { bookShipment, pickUpShipment, postTracking } from '../../src/app/market/shipping.ts';
-import { confirmReceipt, signReceiptConfirmation } from '../../src/app/market/receipt.ts';
-import { topUpWallet, walletOf } from '../../src/app/market/wallet.ts';
+import { orderById } from '../../src/app/market/orders.ts';
+import { walletOf } from '../../src/app/market/wallet.ts';
 import { WorldDb, type CommandLogRow } from '../../src/storage/schema.ts';
 
 // Replay rebuilds a world from its command log alone: the genesis row seeds a fresh database, every
@@ -33,31 +28,6 @@ export async function expectReplaysSame(db: WorldDb): Promise<void> {
   expect(again.digest).toBe(live.digest);
   expect(again.journalHead).toBe(live.journalHead);
   fresh.close();
-}
-
-/**
- * The escrow story: a seller with an approved store lists a textbook; a buyer with a bank account
- * pays cash in at the counter, gets a certificate, logs in to online banking and tops the wallet
- * up; checkout, escrow payment, pick-up and tracking, the signed receipt, and T+1 by the jobs.
- */
-async function escrowStory() {
-  const { db, id } = await freshWorld();
-  const seller = await approvedSeller(db, 'shop1');
-  const book = unwrap(await listProduct(db, meta(seller), { product: { number: 'BK-0001', name: '《电子商务概论》', category: 'books', spec: '第5版 · 平装', unitPrice: '45.00', stock: 10 } }));
-  const buyer = await customerAt(db, 'buyer1', 'bank-a');
-  await fund(db, buyer, 'bank-a', '300.00');
-  const ring = await onlineBanking(db, id, 'buyer1', buyer, 'bank-a');
-  unwrap(await topUpWallet(db, meta(buyer), { bankId: 'bank-a', amount: '200.00' }));
-  unwrap(await addToCart(db, meta(buyer), { productId: book.id, quantity: 2 }));
-  const [order] = unwrap(await placeOrders(db, meta(buyer), { address, deliveryMethod: 'express', paymentMethod: 'escrow' }));
-  unwrap(await payOrder(db, meta(buyer), { orderId: order!.id }));
-  const booking = unwrap(await bookShipment(db, meta(seller), { orderId: order!.id }));
-  unwrap(await pickUpShipment(db, meta('logistics'), { shipmentId: booking.id, place: '杭州仓' }));
-  unwrap(await postTracking(db, meta('logistics'), { shipmentId: booking.id, status: 'delivered', place: '中关村' }));
-  const doc = unwrap(await signReceiptConfirmation(db, id, order!.id, { keyRing: ring }));
-  unwrap(await confirmReceipt(db, meta(buyer), { orderId: order!.id, confirmation: doc }));
-  await advanceDays(db, 1);
-  return { db, seller, buyer, orderId: order!.id };
 }
 
 describe('replay', () => {
