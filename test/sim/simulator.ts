@@ -27,6 +27,7 @@ import { WorldDb } from '../../src/storage/schema.ts';
 import { journalHeadKey } from '../../src/storage/ledger-tables.ts';
 import { assertOrderRow, deliveryMethods, balancesOf, bankingAccountIds, categoryIds, limitViolation, orderPhase, orderPhases, type OrderRow, type Result } from '../../src/domain/index.ts';
 import { freshWorld, teacherOf } from '../helpers/world.ts';
+import { deleteWorld } from '../../src/app/worlds.ts';
 import { address, approvedSeller } from '../helpers/market.ts';
 import { goodPassword, labPassword, loggedInTab, registerActive } from '../helpers/identity.ts';
 import { moreSteps, newTabMemory, type SimBuyer, type SimSeller, type StepContext, type Submit } from './more-steps.ts';
@@ -603,7 +604,10 @@ export async function simulate(options: SimOptions): Promise<SimReport> {
     logged[row.name] = (logged[row.name] ?? 0) + 1;
   });
   db.close();
-  await db.delete();
+  // Through the world list, not db.delete(): the registry holds at most worldsMax (200) worlds, and a
+  // long run's 201st seed was refused worlds_too_many while each seed's entry stayed listed.
+  const deleted = await deleteWorld(worldId);
+  if (!deleted.ok) throw new Error(`the simulator could not delete its world: ${deleted.code}`);
   return { ok: true, seed, steps, accepted, refused, faults, commands, refusals, settled: settled.size, logRows, logged };
 }
 
